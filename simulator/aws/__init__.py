@@ -1,0 +1,10 @@
+"""The API adapters: boto3 requests in, world and engine calls, AWS-shaped responses out.
+
+Importing this package registers every operation the simulator serves.
+"""
+
+from simulator.aws import ec2, organizations  # noqa: F401  (registers the operations)
+from simulator.aws.gateway import Gateway
+from simulator.aws.registry import OPERATIONS, Backends, Call, implemented, operation
+
+__all__ = ["OPERATIONS", "Backends", "Call", "Gateway", "implemented", "operation"]

@@ -1,0 +1,119 @@
+"""The in-process boto3 endpoint: genuine boto3 clients whose calls the simulation serves.
+
+botocore builds and validates every request against its model as usual; a
+``before-call`` hook then answers it from the simulation instead of sending it, so no
+request leaves the process and botocore raises errors through its own exception classes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
+from botocore.model import OperationModel
+
+from simulator.aws.registry import OPERATIONS, Backends, Call
+from simulator.core.errors import ServiceError
+from simulator.core.records import EventRecord, Records
+
+_PARAMS_KEY = "simulator.api_params"
+_ID_KEYS = (
+    "InstanceId", "InstanceIds", "ImageId", "SourceImageId", "HostIds", "LaunchTemplateId",
+    "LaunchTemplateName", "ImportTaskIds", "LicenseConfigurationArn", "ResourceArn",
+    "AccountId", "ServicePrincipal",
+)
+
+
+def _guess_resource(params: dict[str, Any]) -> str:
+    for key in _ID_KEYS:
+        value = params.get(key)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return " ".join(value)
+    return ""
+
+
+def _unknown_operation(protocol: str, service: str, operation: str) -> ServiceError:
+    code = "InvalidAction" if protocol in ("ec2", "query") else "UnknownOperationException"
+    return ServiceError(
+        code, f"The operation {service}:{operation} is not implemented by the simulator"
+    )
+
+
+class Gateway:
+    """Makes boto3 clients bound to an account, a region and a principal.
+
+    Args:
+        backends: What the operation handlers call into.
+        records: Where every call is recorded (the ``events`` buffer).
+    """
+
+    def __init__(self, backends: Backends, records: Records) -> None:
+        self.backends = backends
+        self._rows = records.register("events", EventRecord)
+        self._session = boto3.session.Session(botocore_session=botocore.session.Session())
+
+    def client(self, service_name: str, account_id: str, region: str, principal: str) -> BaseClient:
+        """A boto3 client whose calls run in the simulation as ``principal`` of
+        ``account_id`` in ``region``."""
+        client = self._session.client(
+            service_name,
+            region_name=region,
+            aws_access_key_id=f"ASIA{account_id}SIM",
+            aws_secret_access_key="simulated",
+            aws_session_token="simulated",
+        )
+        service_id = client.meta.service_model.service_id.hyphenize()
+        service = client.meta.service_model.service_name
+        protocol = client.meta.service_model.protocol
+
+        def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+            # A copy of what the caller passed, before botocore fills in idempotency tokens
+            # with random UUIDs (the simulation must not see those: they break replays).
+            context[_PARAMS_KEY] = dict(params)
+
+        def serve(model: OperationModel, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict]:
+            call = Call(service, model.name, account_id, region, principal, self.backends)
+            return self._serve(call, protocol, context.get(_PARAMS_KEY, {}))
+
+        client.meta.events.register(f"provide-client-params.{service_id}", keep_params)
+        client.meta.events.register(f"before-call.{service_id}", serve)
+        return client
+
+    def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
+        rows = self._rows
+        slot = len(rows)
+        rows.append(None)  # keeps the call's row ahead of the world events it causes
+        request_id = self.backends.ids.uuid("request")
+        try:
+            if protocol == "ec2" and params.get("DryRun"):
+                raise ServiceError(
+                    "DryRunOperation", "Request would have succeeded, but DryRun flag is set.",
+                    status=412,
+                )
+            handler = OPERATIONS.get((call.service, call.operation))
+            if handler is None:
+                raise _unknown_operation(protocol, call.service, call.operation)
+            body = handler(call, params)
+            status, outcome, code = 200, "success", ""
+        except ServiceError as error:
+            body = {"Error": {"Code": error.code, "Message": error.message}, **error.fields}
+            status, outcome, code = error.status, "error", error.code
+        rows[slot] = (
+            self.backends.clock.seconds, call.account_id, call.region, call.service,
+            call.operation, call.resource_id or _guess_resource(params), outcome, code,
+            call.principal, "api",
+            json.dumps(params, sort_keys=True, default=str, separators=(",", ":")),
+        )
+        body["ResponseMetadata"] = {
+            "RequestId": request_id,
+            "HTTPStatusCode": status,
+            "HTTPHeaders": {},
+            "RetryAttempts": 0,
+        }
+        return AWSResponse("https://simulator.invalid/", status, {}, None), body

@@ -1,0 +1,106 @@
+"""AWS Organizations operations over the simulated accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.aws.registry import Call, operation
+from simulator.aws.shapes import paginate
+from simulator.world.accounts import Account, Organization
+
+
+def organization_out(org: Organization, management_email: str) -> dict[str, Any]:
+    """The Organization shape."""
+    return {
+        "Id": org.organization_id,
+        "Arn": org.arn,
+        "FeatureSet": org.feature_set,
+        "MasterAccountArn": org.account_arn(org.management_account_id),
+        "MasterAccountId": org.management_account_id,
+        "MasterAccountEmail": management_email,
+        "AvailablePolicyTypes": [],
+    }
+
+
+def account_out(account: Account, org: Organization) -> dict[str, Any]:
+    """The Account shape."""
+    return {
+        "Id": account.account_id,
+        "Arn": org.account_arn(account.account_id),
+        "Email": account.email,
+        "Name": account.name,
+        "Status": account.status,
+        "State": account.status,
+        "JoinedMethod": account.joined_method,
+        "JoinedTimestamp": account.joined_at,
+    }
+
+
+def _page(call: Call, params: dict[str, Any], items: list) -> tuple[list, str | None]:
+    return paginate(
+        items, params.get("MaxResults"), params.get("NextToken"),
+        scope=f"{call.operation}:{call.account_id}", error_code="InvalidInputException",
+        minimum=1, maximum=20, default=20, error_fields={"Reason": "INVALID_NEXT_TOKEN"},
+    )
+
+
+def _organizations(call: Call) -> Any:
+    return call.world.organizations
+
+
+@operation("organizations", "CreateOrganization")
+def create_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    orgs = _organizations(call)
+    org = orgs.create_organization(call.account_id, params.get("FeatureSet", "ALL"))
+    call.resource_id = org.organization_id
+    return {"Organization": organization_out(org, orgs.account(call.account_id).email)}
+
+
+@operation("organizations", "DescribeOrganization")
+def describe_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    orgs = _organizations(call)
+    org = orgs.describe_organization(call.account_id)
+    call.resource_id = org.organization_id
+    return {"Organization": organization_out(org, orgs.account(org.management_account_id).email)}
+
+
+@operation("organizations", "ListAccounts")
+def list_accounts(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    orgs = _organizations(call)
+    accounts = orgs.list_accounts(call.account_id)
+    org = orgs.organization_of(call.account_id)
+    page, token = _page(call, params, accounts)
+    out: dict[str, Any] = {"Accounts": [account_out(a, org) for a in page]}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+@operation("organizations", "DescribeAccount")
+def describe_account(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    orgs = _organizations(call)
+    account = orgs.describe_account(call.account_id, params["AccountId"])
+    return {"Account": account_out(account, orgs.organization_of(call.account_id))}
+
+
+@operation("organizations", "RemoveAccountFromOrganization")
+def remove_account_from_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _organizations(call).remove_account(call.account_id, params["AccountId"])
+    return {}
+
+
+@operation("organizations", "EnableAWSServiceAccess")
+def enable_aws_service_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    _organizations(call).enable_service_access(call.account_id, params["ServicePrincipal"])
+    return {}
+
+
+@operation("organizations", "ListAWSServiceAccessForOrganization")
+def list_aws_service_access_for_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    enabled = _organizations(call).list_service_access(call.account_id)
+    items = [{"ServicePrincipal": p, "DateEnabled": when} for p, when in enabled.items()]
+    page, token = _page(call, params, items)
+    out: dict[str, Any] = {"EnabledServicePrincipals": page}
+    if token:
+        out["NextToken"] = token
+    return out

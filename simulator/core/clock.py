@@ -1,0 +1,107 @@
+"""The simulation clock: SimPy seconds since the scenario start, mapped to UTC datetimes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import simpy
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_instant(value: datetime | str) -> datetime:
+    """Return ``value`` as a tz-aware UTC datetime.
+
+    Args:
+        value: A datetime (naive ones are taken as UTC) or an ISO-8601 string such as
+            ``"2026-01-01T00:00:00Z"``.
+
+    Raises:
+        ValueError: if the string is not ISO-8601.
+        TypeError: if ``value`` is neither a datetime nor a string.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not an ISO-8601 instant: {value!r}") from None
+    if not isinstance(value, datetime):
+        raise TypeError(f"expected a datetime or an ISO-8601 string, got {type(value).__name__}")
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def parse_duration(value: timedelta | str | int | float) -> timedelta:
+    """Return ``value`` as a timedelta.
+
+    Args:
+        value: A timedelta, a number of seconds, or a string made of ``<number><unit>``
+            parts with units ms, s, m, h, d, w (``"90m"``, ``"36h"``, ``"7d"``, ``"1d12h"``).
+
+    Raises:
+        ValueError: if the string is malformed or the duration is negative.
+    """
+    if isinstance(value, timedelta):
+        result = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = timedelta(seconds=value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        parts = _DURATION_PART.findall(text)
+        if not text or _DURATION_PART.sub("", text).strip():
+            raise ValueError(
+                f"not a duration: {value!r}; use e.g. '90m', '36h', '7d' (units ms, s, m, h, d, w)"
+            )
+        result = timedelta(seconds=sum(float(n) * _UNIT_SECONDS[u] for n, u in parts))
+    else:
+        raise TypeError(f"expected a timedelta, seconds or a duration string, got {value!r}")
+    if result < timedelta(0):
+        raise ValueError(f"duration must not be negative: {value!r}")
+    return result
+
+
+class Clock:
+    """Maps the SimPy environment's seconds to UTC datetimes.
+
+    Args:
+        env: The SimPy environment whose ``now`` (seconds since start) is the time.
+        start: The UTC instant that ``env.now == 0`` stands for.
+    """
+
+    def __init__(self, env: simpy.Environment, start: datetime | str) -> None:
+        self.env = env
+        self.start = parse_instant(start)
+
+    @property
+    def seconds(self) -> float:
+        """Simulated seconds since the start."""
+        return self.env.now
+
+    def now(self) -> datetime:
+        """The current simulated instant."""
+        return self.start + timedelta(seconds=self.env.now)
+
+    def to_datetime(self, seconds: float) -> datetime:
+        """The instant ``seconds`` after the start."""
+        return self.start + timedelta(seconds=seconds)
+
+    def to_seconds(self, instant: datetime | str) -> float:
+        """Seconds from the start to ``instant``."""
+        return (parse_instant(instant) - self.start).total_seconds()
+
+    def call_later(self, delay: float, callback: Callable[..., None], *args: Any) -> None:
+        """Call ``callback(*args)`` when ``delay`` more simulated seconds have passed.
+
+        One SimPy event, no process: the way domain services schedule a one-off change
+        (a state transition, a task completing) without owning a process.
+        """
+        timeout = simpy.Timeout(self.env, delay)
+        timeout.callbacks.append(lambda _event: callback(*args))

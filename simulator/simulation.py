@@ -1,0 +1,165 @@
+"""The public facade: one simulated AWS estate, its clock, its clients and its timelines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import simpy
+from botocore.client import BaseClient
+
+from simulator.aws import Backends, Gateway
+from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
+from simulator.core.records import EventRecorder
+from simulator.timelines import Timelines
+from simulator.world import AWS_REGIONS, World
+from simulator.world.accounts import FEATURE_SETS, Account, Organization, check_account_id
+from simulator.world.ec2 import Ec2Timings
+
+_PRINCIPAL = re.compile(
+    r"^arn:aws:(?:iam::(?P<iam>\d{12}):(?:root|user/.+|role/.+)"
+    r"|sts::(?P<sts>\d{12}):(?:assumed-role|federated-user)/.+)$"
+)
+
+
+class Simulation:
+    """A simulated multi-account AWS estate driven by a SimPy clock.
+
+    Args:
+        start: The UTC instant the simulation starts at (datetime or ISO-8601 string).
+        seed: Seeds every random stream and every generated id.
+        region: The default region of clients and scenarios.
+        ec2_timings: How long EC2 state transitions take (defaults: ``Ec2Timings()``).
+
+    Raises:
+        ValueError: for a bad start, seed or region.
+    """
+
+    def __init__(
+        self, start: datetime | str = "2026-01-01T00:00:00Z", seed: int = 0,
+        region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
+    ) -> None:
+        if region not in AWS_REGIONS:
+            raise ValueError(f"region must be an AWS Region, got {region!r}")
+        self.env = simpy.Environment()
+        self.clock = Clock(self.env, start)
+        self.seed = seed
+        self.random = RandomStreams(seed)
+        self.ids = IdFactory(seed)
+        self.region = region
+        self.records = Records()
+        self.bus = EventBus()
+        self.world = World(self.clock, self.ids, self.bus, ec2_timings)
+        self.bus.subscribe(None, EventRecorder(self.records, self.clock))
+        self.backends = Backends(clock=self.clock, ids=self.ids, world=self.world)
+        self.gateway = Gateway(self.backends, self.records)
+        self.timelines = Timelines(self.records, self.clock)
+
+    # -- time -----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The simulated time (tz-aware UTC)."""
+        return self.clock.now()
+
+    def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
+        """Start ``generator`` as a SimPy process of this simulation."""
+        return self.env.process(generator)
+
+    def run(self, until: datetime | str | None = None) -> None:
+        """Run the simulation up to the instant ``until`` (datetime or ISO-8601), or until
+        nothing is scheduled when ``until`` is None.
+
+        Raises:
+            ValueError: if ``until`` lies before the current simulated time.
+        """
+        if until is None:
+            self.env.run()
+            return
+        target = self.clock.to_seconds(until)
+        if target < self.env.now:
+            raise ValueError(f"until {until} lies before the current time {self.now.isoformat()}")
+        self.env.run(until=target)
+
+    def advance(self, duration: timedelta | str | float) -> None:
+        """Run the simulation for ``duration`` (timedelta, seconds, or "90m", "36h", "7d").
+
+        Raises:
+            ValueError: for a malformed or negative duration.
+        """
+        seconds = parse_duration(duration).total_seconds()
+        self.env.run(until=self.env.now + seconds)
+
+    # -- accounts -------------------------------------------------------------------------
+
+    def add_account(self, account_id: str, name: str | None = None) -> Account:
+        """Add a standalone AWS account.
+
+        Raises:
+            ValueError: if ``account_id`` is not 12 digits or already exists.
+        """
+        return self.world.organizations.add_account(account_id, name)
+
+    def create_organization(
+        self, management_account_id: str, member_account_ids: Iterable[str] = (),
+        feature_set: str = "ALL",
+    ) -> Organization:
+        """Create an organization with its management account and members; accounts not yet
+        known are added first.
+
+        Raises:
+            ValueError: for a malformed account id, an unknown feature set, or an account
+                that already belongs to an organization. Nothing changes then.
+        """
+        members = list(dict.fromkeys(member_account_ids))
+        check_account_id(management_account_id, "management_account_id")
+        for account_id in members:
+            check_account_id(account_id, "member_account_ids")
+        if feature_set not in FEATURE_SETS:
+            raise ValueError(f"feature_set must be one of {', '.join(FEATURE_SETS)}, got {feature_set!r}")
+        orgs = self.world.organizations
+        everyone = [management_account_id] + [a for a in members if a != management_account_id]
+        for account_id in everyone:
+            org = orgs.organization_of(account_id)
+            if org is not None:
+                raise ValueError(f"account {account_id} already belongs to organization {org.organization_id}")
+        created = set()
+        for account_id in everyone:
+            if account_id not in orgs.accounts:
+                orgs.add_account(account_id)
+                created.add(account_id)
+        org = orgs.create_organization(management_account_id, feature_set)
+        for account_id in everyone[1:]:
+            orgs.join(org.organization_id, account_id, "CREATED" if account_id in created else "INVITED")
+        return org
+
+    # -- clients --------------------------------------------------------------------------
+
+    def client(
+        self, service_name: str, account_id: str, region: str | None = None,
+        principal: str | None = None,
+    ) -> BaseClient:
+        """A genuine boto3 client whose calls run inside this simulation, at ``sim.now``, as
+        ``principal`` (default: the account's root user) of ``account_id``.
+
+        Operations the simulator does not implement answer with an AWS error naming them.
+
+        Raises:
+            ValueError: for an unknown account, a region that is not an AWS Region, or a
+                principal that is not an IAM or STS ARN of the account.
+        """
+        self.world.organizations.account(account_id)
+        region = region or self.region
+        if region not in AWS_REGIONS:
+            raise ValueError(f"region must be an AWS Region, got {region!r}")
+        if principal is None:
+            principal = f"arn:aws:iam::{account_id}:root"
+        match = _PRINCIPAL.match(principal)
+        if match is None or (match["iam"] or match["sts"]) != account_id:
+            raise ValueError(
+                f"principal must be an IAM or STS ARN of account {account_id} "
+                f"(arn:aws:iam::{account_id}:user/NAME, role/NAME or root), got {principal!r}"
+            )
+        return self.gateway.client(service_name, account_id, region, principal)

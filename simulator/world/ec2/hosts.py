@@ -1,0 +1,281 @@
+"""Dedicated Hosts, the instance capacity they offer, and the host service of one region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from typing import TYPE_CHECKING
+
+from simulator.core.errors import ServiceError
+from simulator.world.catalog import HostTypeSpec, InstanceTypeSpec
+from simulator.world.ec2.context import RegionContext, check_enum, check_id, check_tags
+from simulator.world.events import HostAllocated, HostReleased
+from simulator.world.filters import compile_filters
+
+if TYPE_CHECKING:
+    from simulator.world.ec2.instances import Instance
+
+HOST_STATES = (
+    "available",
+    "under-assessment",
+    "permanent-failure",
+    "released",
+    "released-permanent-failure",
+    "pending",
+)
+
+
+@dataclass(slots=True, eq=False)
+class DedicatedHost:
+    """A Dedicated Host allocated to one account.
+
+    A host allocated for an instance type runs only that type, up to the catalog's
+    capacity for its size. A host allocated for an instance family (Nitro families only)
+    runs any sizes of the family at once, bounded by the host's vCPUs.
+    """
+
+    host_id: str
+    account_id: str
+    region: str
+    availability_zone: str
+    host_type: HostTypeSpec
+    instance_type: InstanceTypeSpec | None
+    auto_placement: str
+    host_recovery: str
+    allocation_time: datetime
+    state: str = "available"
+    release_time: datetime | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    instances: dict[str, Instance] = field(default_factory=dict)
+    used_vcpus: int = 0
+
+    @property
+    def family(self) -> str:
+        """The instance family the host runs."""
+        return self.host_type.family
+
+    @property
+    def allows_multiple_instance_types(self) -> bool:
+        """Whether the host was allocated for a whole family (mixed sizes)."""
+        return self.instance_type is None
+
+    @property
+    def cores(self) -> int:
+        """The host's physical cores."""
+        return self.host_type.physical_cores
+
+    @property
+    def sockets(self) -> int:
+        """The host's sockets."""
+        return self.host_type.sockets
+
+    @property
+    def arn(self) -> str:
+        """The host's ARN."""
+        return f"arn:aws:ec2:{self.region}:{self.account_id}:dedicated-host/{self.host_id}"
+
+    def supports(self, spec: InstanceTypeSpec) -> bool:
+        """Whether instances of ``spec`` can ever run on this host."""
+        if self.instance_type is not None:
+            return spec is self.instance_type
+        return spec.family == self.family and spec.size in self.host_type.capacity
+
+    def free_slots(self, spec: InstanceTypeSpec) -> int:
+        """How many more instances of ``spec`` fit on the host now."""
+        if self.state != "available" or not self.supports(spec):
+            return 0
+        if self.instance_type is not None:
+            return self.host_type.capacity[spec.size] - len(self.instances)
+        return (self.host_type.total_vcpus - self.used_vcpus) // spec.default_vcpus
+
+    def total_slots(self, spec: InstanceTypeSpec) -> int:
+        """How many instances of ``spec`` fit on the empty host."""
+        return self.host_type.capacity.get(spec.size, 0) if self.supports(spec) else 0
+
+    def supported_types(self, catalog_types: dict[str, InstanceTypeSpec]) -> list[InstanceTypeSpec]:
+        """The instance types the host can run, smallest first."""
+        if self.instance_type is not None:
+            return [self.instance_type]
+        specs = [s for s in catalog_types.values() if self.supports(s)]
+        return sorted(specs, key=lambda s: (s.default_vcpus, s.name))
+
+    def occupy(self, instance: Instance) -> None:
+        """Put ``instance`` on the host (capacity was checked by the caller)."""
+        self.instances[instance.instance_id] = instance
+        self.used_vcpus += instance.instance_type.default_vcpus
+
+    def vacate(self, instance: Instance) -> None:
+        """Take ``instance`` off the host."""
+        if self.instances.pop(instance.instance_id, None) is not None:
+            self.used_vcpus -= instance.instance_type.default_vcpus
+
+
+_HOST_FILTERS = {
+    "auto-placement": lambda h: h.auto_placement,
+    "availability-zone": lambda h: h.availability_zone,
+    "host-id": lambda h: h.host_id,
+    "host-recovery": lambda h: h.host_recovery,
+    "instance-family": lambda h: h.family,
+    "instance-type": lambda h: h.instance_type.name if h.instance_type else None,
+    "state": lambda h: h.state,
+}
+
+
+class HostService:
+    """The Dedicated Hosts of one region, and placement of instances on them.
+
+    Args:
+        ctx: The region's shared plumbing.
+    """
+
+    def __init__(self, ctx: RegionContext) -> None:
+        self.ctx = ctx
+        self._by_account: dict[str, dict[str, DedicatedHost]] = {}
+
+    def account_hosts(self, account_id: str) -> dict[str, DedicatedHost]:
+        """The hosts of ``account_id`` by id, in allocation order (released ones too)."""
+        return self._by_account.setdefault(account_id, {})
+
+    def get(self, account_id: str, host_id: str) -> DedicatedHost:
+        """A host of ``account_id`` that has not been released.
+
+        Raises:
+            ServiceError: InvalidHostID.Malformed or InvalidHostID.NotFound.
+        """
+        check_id(host_id, "h", "InvalidHostID")
+        host = self.account_hosts(account_id).get(host_id)
+        if host is None or host.state in ("released", "released-permanent-failure"):
+            raise ServiceError("InvalidHostID.NotFound", f"The host ID '{host_id}' was not found")
+        return host
+
+    def allocate(
+        self, account_id: str, *, availability_zone: str | None, instance_type: str | None = None,
+        instance_family: str | None = None, auto_placement: str = "off",
+        host_recovery: str = "off", quantity: int = 1, tags: dict[str, str] | None = None,
+    ) -> list[DedicatedHost]:
+        """AllocateHosts: ``quantity`` hosts for one instance type, or for a whole family.
+
+        Raises:
+            ServiceError: MissingParameter, InvalidParameterCombination, or
+                InvalidParameterValue naming the field and its allowed values.
+        """
+        catalog = self.ctx.catalog
+        if availability_zone is None:
+            raise ServiceError("MissingParameter", "The request must contain the parameter AvailabilityZone")
+        self.ctx.check_availability_zone(availability_zone)
+        if instance_type and instance_family:
+            raise ServiceError(
+                "InvalidParameterCombination",
+                "You cannot specify InstanceType and InstanceFamily in the same request",
+            )
+        if not instance_type and not instance_family:
+            raise ServiceError(
+                "MissingParameter", "The request must contain InstanceType or InstanceFamily"
+            )
+        check_enum("AutoPlacement", auto_placement, ("on", "off"))
+        check_enum("HostRecovery", host_recovery, ("on", "off"))
+        if not isinstance(quantity, int) or quantity < 1:
+            raise ServiceError(
+                "InvalidParameterValue", f"Quantity must be a positive integer, got {quantity}"
+            )
+        check_tags(tags or {}, "TagSpecifications")
+        supported = sorted(catalog.host_types)
+        type_spec = None
+        if instance_type:
+            type_spec = catalog.instance_type(instance_type)
+            host_type = catalog.host_type(type_spec.family) if type_spec else None
+            if type_spec is None or host_type is None or type_spec.size not in host_type.capacity:
+                raise ServiceError(
+                    "InvalidParameterValue",
+                    f"Invalid value '{instance_type}' for InstanceType: Dedicated Hosts are not "
+                    f"available for it; families with Dedicated Hosts: {', '.join(supported)}",
+                )
+        else:
+            host_type = catalog.host_type(instance_family)  # type: ignore[arg-type]
+            if host_type is None:
+                raise ServiceError(
+                    "InvalidParameterValue",
+                    f"Invalid value '{instance_family}' for InstanceFamily; families with "
+                    f"Dedicated Hosts: {', '.join(supported)}",
+                )
+            if not host_type.mixed_sizes:
+                mixed = [f for f, h in catalog.host_types.items() if h.mixed_sizes]
+                raise ServiceError(
+                    "InvalidParameterValue",
+                    f"Instance family '{instance_family}' does not support multiple instance "
+                    f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}",
+                )
+        hosts = []
+        for _ in range(quantity):
+            host = DedicatedHost(
+                host_id=self.ctx.ids.resource_id("h"),
+                account_id=account_id,
+                region=self.ctx.region,
+                availability_zone=availability_zone,
+                host_type=host_type,
+                instance_type=type_spec,
+                auto_placement=auto_placement,
+                host_recovery=host_recovery,
+                allocation_time=self.ctx.clock.now(),
+                tags=dict(tags or {}),
+            )
+            self.account_hosts(account_id)[host.host_id] = host
+            hosts.append(host)
+        for host in hosts:
+            self.ctx.bus.publish(HostAllocated(host))
+        return hosts
+
+    def release(
+        self, account_id: str, host_ids: list[str]
+    ) -> tuple[list[str], list[tuple[str, str, str]]]:
+        """ReleaseHosts: release each host that has no instances on it.
+
+        Returns:
+            The released host ids, and ``(host_id, error_code, message)`` for each host that
+            could not be released, as EC2 reports them item by item.
+
+        Raises:
+            ServiceError: InvalidHostID.Malformed (nothing is released).
+        """
+        for host_id in host_ids:
+            check_id(host_id, "h", "InvalidHostID")
+        released, failed = [], []
+        for host_id in dict.fromkeys(host_ids):
+            host = self.account_hosts(account_id).get(host_id)
+            if host is None or host.state in ("released", "released-permanent-failure"):
+                failed.append((host_id, "Client.InvalidHostID.NotFound",
+                               f"The host ID '{host_id}' was not found"))
+            elif host.instances:
+                failed.append((host_id, "Client.InvalidHostState",
+                               f"Dedicated host {host_id} cannot be released while instances "
+                               f"run on it: {', '.join(host.instances)}"))
+            else:
+                host.state = "released"
+                host.release_time = self.ctx.clock.now()
+                released.append(host_id)
+                self.ctx.bus.publish(HostReleased(host))
+        return released, failed
+
+    def describe(
+        self, account_id: str, host_ids: list[str] | None = None,
+        filters: list[tuple[str, list[str]]] | None = None,
+    ) -> list[DedicatedHost]:
+        """DescribeHosts: the account's hosts (released ones too, as EC2 shows them).
+
+        Raises:
+            ServiceError: InvalidHostID.Malformed/NotFound, InvalidParameterValue for an
+                unknown filter.
+        """
+        matches = compile_filters(filters or (), _HOST_FILTERS, "DescribeHosts")
+        hosts = self.account_hosts(account_id)
+        if host_ids:
+            selected = []
+            for host_id in host_ids:
+                check_id(host_id, "h", "InvalidHostID")
+                if host_id not in hosts:
+                    raise ServiceError("InvalidHostID.NotFound", f"The host ID '{host_id}' was not found")
+                selected.append(hosts[host_id])
+        else:
+            selected = list(hosts.values())
+        return [h for h in selected if matches(h)]

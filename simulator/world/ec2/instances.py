@@ -1,0 +1,163 @@
+"""EC2 instances: lifecycle states, placement, CPU options (the service that runs them
+lives in ``instance_service``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from simulator.world.catalog import InstanceTypeSpec
+from simulator.world.ec2.images import USAGE_OPERATIONS, Image, is_windows
+
+
+class InstanceState(StrEnum):
+    """The EC2 instance states, with their state codes."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    SHUTTING_DOWN = "shutting-down"
+    TERMINATED = "terminated"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+    @property
+    def code(self) -> int:
+        """The numeric state code DescribeInstances reports."""
+        return STATE_CODES[self]
+
+
+STATE_CODES = {
+    InstanceState.PENDING: 0,
+    InstanceState.RUNNING: 16,
+    InstanceState.SHUTTING_DOWN: 32,
+    InstanceState.TERMINATED: 48,
+    InstanceState.STOPPING: 64,
+    InstanceState.STOPPED: 80,
+}
+
+#: States in which an instance occupies its hardware (and consumes licenses).
+ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
+
+TENANCIES = ("default", "dedicated", "host")
+AFFINITIES = ("default", "host")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRequest:
+    """The placement a launch asks for; None fields are left to defaults or a template."""
+
+    availability_zone: str | None = None
+    tenancy: str | None = None
+    host_id: str | None = None
+    affinity: str | None = None
+    host_resource_group_arn: str | None = None
+
+    def over(self, base: PlacementRequest | None) -> PlacementRequest:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return PlacementRequest(
+            *(mine if mine is not None else theirs for mine, theirs in zip(_fields(self), _fields(base)))
+        )
+
+
+def _fields(placement: PlacementRequest) -> tuple:
+    return (
+        placement.availability_zone,
+        placement.tenancy,
+        placement.host_id,
+        placement.affinity,
+        placement.host_resource_group_arn,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CpuOptionsRequest:
+    """CpuOptions of a launch: either field may be left to the instance type's default."""
+
+    core_count: int | None = None
+    threads_per_core: int | None = None
+
+    def over(self, base: CpuOptionsRequest | None) -> CpuOptionsRequest:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return replace(
+            self,
+            core_count=self.core_count if self.core_count is not None else base.core_count,
+            threads_per_core=(
+                self.threads_per_core if self.threads_per_core is not None else base.threads_per_core
+            ),
+        )
+
+
+@dataclass(slots=True, eq=False)
+class Instance:
+    """An EC2 instance.
+
+    ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
+    reports it. ``license_configuration_arns`` are the license configurations attached to
+    it. ``generation`` changes with every state change, so a transition scheduled for an
+    earlier state can tell it is stale.
+    """
+
+    instance_id: str
+    account_id: str
+    region: str
+    reservation_id: str
+    ami_launch_index: int
+    instance_type: InstanceTypeSpec
+    image: Image
+    usage_operation: str
+    usage_operation_update_time: datetime
+    core_count: int
+    threads_per_core: int
+    tenancy: str
+    availability_zone: str
+    launch_time: datetime
+    affinity: str | None = None
+    host_id: str | None = None
+    host_resource_group_arn: str | None = None
+    license_configuration_arns: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    state: InstanceState = InstanceState.PENDING
+    state_transition_reason: str = ""
+    state_reason: tuple[str, str] | None = None
+    launch_template_id: str | None = None
+    principal: str = ""
+    generation: int = 0
+
+    @property
+    def vcpus(self) -> int:
+        """The vCPUs the instance runs with (its CPU options)."""
+        return self.core_count * self.threads_per_core
+
+    @property
+    def image_id(self) -> str:
+        """The AMI it was launched from."""
+        return self.image.image_id
+
+    @property
+    def platform_details(self) -> str:
+        """The PlatformDetails of the instance's current billing code."""
+        return USAGE_OPERATIONS[self.usage_operation]
+
+    @property
+    def platform(self) -> str | None:
+        """``"windows"`` for Windows instances, None otherwise."""
+        return "windows" if is_windows(self.usage_operation) else None
+
+    @property
+    def arn(self) -> str:
+        """The instance's ARN."""
+        return f"arn:aws:ec2:{self.region}:{self.account_id}:instance/{self.instance_id}"
+
+    @property
+    def cpu_options_customized(self) -> bool:
+        """Whether the instance runs with other than its type's default CPU options."""
+        spec = self.instance_type
+        return (self.core_count, self.threads_per_core) != (
+            spec.default_cores,
+            spec.default_threads_per_core,
+        )

@@ -1,0 +1,273 @@
+"""EC2 launch templates, the launch parameters they carry, and the template service."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from simulator.core.errors import ServiceError
+from simulator.world.catalog import Catalog, InstanceTypeSpec
+from simulator.world.ec2.context import RegionContext, check_enum, check_id, check_tags
+from simulator.world.ec2.instances import (
+    AFFINITIES,
+    TENANCIES,
+    CpuOptionsRequest,
+    PlacementRequest,
+)
+from simulator.world.filters import compile_filters
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchParameters:
+    """The launch parameters the simulation models, as a template or a RunInstances call
+    gives them. None means "not given"."""
+
+    image_id: str | None = None
+    instance_type: str | None = None
+    placement: PlacementRequest | None = None
+    cpu_options: CpuOptionsRequest | None = None
+    license_configuration_arns: tuple[str, ...] = ()
+    instance_tags: tuple[tuple[str, str], ...] = ()
+
+    def over(self, base: LaunchParameters) -> LaunchParameters:
+        """These parameters on top of ``base`` (a template's): set fields win, placement and
+        CPU options merge field by field, license configurations and tags add up (the
+        call's tag wins for a key both give)."""
+        placement = self.placement.over(base.placement) if self.placement else base.placement
+        cpu = self.cpu_options.over(base.cpu_options) if self.cpu_options else base.cpu_options
+        licenses = tuple(dict.fromkeys(base.license_configuration_arns + self.license_configuration_arns))
+        tags = tuple({**dict(base.instance_tags), **dict(self.instance_tags)}.items())
+        return LaunchParameters(
+            image_id=self.image_id or base.image_id,
+            instance_type=self.instance_type or base.instance_type,
+            placement=placement,
+            cpu_options=cpu,
+            license_configuration_arns=licenses,
+            instance_tags=tags,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchTemplateVersion:
+    """One version of a launch template."""
+
+    number: int
+    description: str
+    parameters: LaunchParameters
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(slots=True, eq=False)
+class LaunchTemplate:
+    """A launch template of one account."""
+
+    template_id: str
+    name: str
+    account_id: str
+    region: str
+    created_at: datetime
+    created_by: str
+    versions: list[LaunchTemplateVersion]
+    default_version: int = 1
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latest_version(self) -> int:
+        """The highest version number."""
+        return self.versions[-1].number
+
+    @property
+    def arn(self) -> str:
+        """The template's ARN."""
+        return f"arn:aws:ec2:{self.region}:{self.account_id}:launch-template/{self.template_id}"
+
+
+_TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9().\-/_]{3,128}$")
+_TEMPLATE_FILTERS = {
+    "launch-template-name": lambda t: t.name,
+    "create-time": lambda t: t.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+}
+
+
+def check_instance_type(catalog: Catalog, name: str, field_name: str = "InstanceType") -> InstanceTypeSpec:
+    """The catalog spec of ``name``.
+
+    Raises:
+        ServiceError: InvalidParameterValue naming the field and, for a known family, its
+            types (otherwise the families).
+    """
+    spec = catalog.instance_type(name)
+    if spec is None:
+        family = name.split(".", 1)[0]
+        same_family = [n for n, s in catalog.instance_types.items() if s.family == family]
+        allowed = (
+            f"the {family} types are {', '.join(same_family)}"
+            if same_family
+            else f"known families: {', '.join(catalog.families)}"
+        )
+        raise ServiceError(
+            "InvalidParameterValue", f"Invalid value '{name}' for {field_name}; {allowed}"
+        )
+    return spec
+
+
+def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: str = "") -> None:
+    """Check the enums and formats of launch parameters (not what depends on the world).
+
+    Raises:
+        ServiceError: InvalidParameterValue or InvalidAMIID.Malformed naming the field.
+    """
+    if params.image_id is not None:
+        check_id(params.image_id, "ami", "InvalidAMIID")
+    if params.instance_type is not None:
+        check_instance_type(catalog, params.instance_type, f"{prefix}InstanceType")
+    placement = params.placement
+    if placement is not None:
+        if placement.tenancy is not None:
+            check_enum(f"{prefix}Placement.Tenancy", placement.tenancy, TENANCIES)
+        if placement.affinity is not None:
+            check_enum(f"{prefix}Placement.Affinity", placement.affinity, AFFINITIES)
+        if placement.host_id is not None:
+            check_id(placement.host_id, "h", "InvalidHostID")
+    cpu = params.cpu_options
+    if cpu is not None:
+        for name, value in (("CoreCount", cpu.core_count), ("ThreadsPerCore", cpu.threads_per_core)):
+            if value is not None and value < 1:
+                raise ServiceError(
+                    "InvalidParameterValue",
+                    f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
+                )
+    check_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+
+
+class LaunchTemplateService:
+    """The launch templates of one region.
+
+    Args:
+        ctx: The region's shared plumbing.
+    """
+
+    def __init__(self, ctx: RegionContext) -> None:
+        self.ctx = ctx
+        self._by_account: dict[str, dict[str, LaunchTemplate]] = {}
+
+    def account_templates(self, account_id: str) -> dict[str, LaunchTemplate]:
+        """The templates of ``account_id`` by id, in creation order."""
+        return self._by_account.setdefault(account_id, {})
+
+    def create(
+        self, account_id: str, name: str, parameters: LaunchParameters, *,
+        version_description: str = "", tags: dict[str, str] | None = None, principal: str = "",
+    ) -> LaunchTemplate:
+        """CreateLaunchTemplate: a template whose version 1 holds ``parameters``.
+
+        Raises:
+            ServiceError: InvalidLaunchTemplateName.MalformedException,
+                InvalidLaunchTemplateName.AlreadyExistsException, or a parameter error.
+        """
+        if not _TEMPLATE_NAME.match(name):
+            raise ServiceError(
+                "InvalidLaunchTemplateName.MalformedException",
+                f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
+                "letters, numbers and ( ) . - / _",
+            )
+        templates = self.account_templates(account_id)
+        if any(t.name == name for t in templates.values()):
+            raise ServiceError(
+                "InvalidLaunchTemplateName.AlreadyExistsException",
+                f"Launch template name already in use: {name}",
+            )
+        check_launch_parameters(self.ctx.catalog, parameters, "LaunchTemplateData.")
+        check_tags(tags or {}, "TagSpecifications")
+        now = self.ctx.clock.now()
+        template = LaunchTemplate(
+            template_id=self.ctx.ids.resource_id("lt"),
+            name=name,
+            account_id=account_id,
+            region=self.ctx.region,
+            created_at=now,
+            created_by=principal,
+            versions=[LaunchTemplateVersion(1, version_description, parameters, now, principal)],
+            tags=dict(tags or {}),
+        )
+        templates[template.template_id] = template
+        return template
+
+    def get(self, account_id: str, template_id: str | None = None, name: str | None = None) -> LaunchTemplate:
+        """A template of ``account_id`` by id or by name (exactly one of them).
+
+        Raises:
+            ServiceError: MissingParameter, InvalidParameterCombination,
+                InvalidLaunchTemplateId.Malformed/NotFound,
+                InvalidLaunchTemplateName.NotFoundException.
+        """
+        if template_id and name:
+            raise ServiceError(
+                "InvalidParameterCombination",
+                "Specify either LaunchTemplateId or LaunchTemplateName, not both",
+            )
+        templates = self.account_templates(account_id)
+        if template_id:
+            check_id(template_id, "lt", "InvalidLaunchTemplateId")
+            template = templates.get(template_id)
+            if template is None:
+                raise ServiceError(
+                    "InvalidLaunchTemplateId.NotFound",
+                    f"The specified launch template, with template ID {template_id}, does not exist.",
+                )
+            return template
+        if name:
+            for template in templates.values():
+                if template.name == name:
+                    return template
+            raise ServiceError(
+                "InvalidLaunchTemplateName.NotFoundException",
+                f"The specified launch template, with template name {name}, does not exist.",
+            )
+        raise ServiceError(
+            "MissingParameter", "The request must contain LaunchTemplateId or LaunchTemplateName"
+        )
+
+    @staticmethod
+    def version(template: LaunchTemplate, version: str | None) -> LaunchTemplateVersion:
+        """A version by number, ``$Latest`` or ``$Default`` (None: the default).
+
+        Raises:
+            ServiceError: InvalidLaunchTemplateId.VersionNotFound.
+        """
+        if version in (None, "$Default"):
+            number = template.default_version
+        elif version == "$Latest":
+            number = template.latest_version
+        elif version.isdigit():
+            number = int(version)
+        else:
+            number = -1
+        for candidate in template.versions:
+            if candidate.number == number:
+                return candidate
+        raise ServiceError(
+            "InvalidLaunchTemplateId.VersionNotFound",
+            f"Could not find launch template version {version} of {template.template_id}; "
+            f"use a number from 1 to {template.latest_version}, $Latest or $Default",
+        )
+
+    def describe(
+        self, account_id: str, template_ids: list[str] | None = None,
+        names: list[str] | None = None, filters: list[tuple[str, list[str]]] | None = None,
+    ) -> list[LaunchTemplate]:
+        """DescribeLaunchTemplates for ``account_id``.
+
+        Raises:
+            ServiceError: as ``get`` for a listed id or name, InvalidParameterValue for an
+                unknown filter.
+        """
+        matches = compile_filters(filters or (), _TEMPLATE_FILTERS, "DescribeLaunchTemplates")
+        if template_ids or names:
+            selected = [self.get(account_id, template_id=t) for t in template_ids or ()]
+            selected += [self.get(account_id, name=n) for n in names or ()]
+        else:
+            selected = list(self.account_templates(account_id).values())
+        return [t for t in selected if matches(t)]

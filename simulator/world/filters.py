@@ -1,0 +1,73 @@
+"""EC2-style Describe filters: ``Name``/``Values`` pairs, wildcards, tag filters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from simulator.core.errors import ServiceError
+
+T = TypeVar("T")
+Getter = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=1024)
+def _pattern(value: str) -> re.Pattern[str]:
+    """EC2 filter values match whole strings; ``*`` is any run of characters, ``?`` one."""
+    parts = []
+    for char in value:
+        parts.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _as_strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    return [s for item in value for s in _as_strings(item)]
+
+
+def compile_filters(
+    filters: Iterable[tuple[str, list[str]]], getters: Mapping[str, Getter], operation: str
+) -> Callable[[Any], bool]:
+    """A predicate that keeps the resources matching every filter (values within a filter
+    are ORed, filters are ANDed).
+
+    Args:
+        filters: ``(name, values)`` pairs.
+        getters: Filter name -> function of a resource giving its value(s). The names
+            ``tag:<key>``, ``tag-key`` and ``tag-value`` work on any resource with ``tags``.
+        operation: Named in the error message.
+
+    Raises:
+        ServiceError: InvalidParameterValue for an unknown filter name.
+    """
+    tests: list[Callable[[Any], bool]] = []
+    for name, values in filters:
+        patterns = [_pattern(v) for v in values]
+        if name.startswith("tag:"):
+            key = name[4:]
+            getter: Getter = lambda r, key=key: r.tags.get(key)  # noqa: E731
+        elif name == "tag-key":
+            getter = lambda r: list(r.tags)  # noqa: E731
+        elif name == "tag-value":
+            getter = lambda r: list(r.tags.values())  # noqa: E731
+        elif name in getters:
+            getter = getters[name]
+        else:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"The filter '{name}' is invalid for {operation}; supported filters: "
+                f"{', '.join(sorted(getters))}, tag:<key>, tag-key, tag-value",
+            )
+        tests.append(
+            lambda r, getter=getter, patterns=patterns: any(
+                p.fullmatch(s) for s in _as_strings(getter(r)) for p in patterns
+            )
+        )
+    return lambda resource: all(test(resource) for test in tests)

@@ -1,0 +1,57 @@
+"""What the world asks launch authorizers before an instance launches or starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from simulator.world.catalog import InstanceTypeSpec
+    from simulator.world.ec2.hosts import DedicatedHost
+    from simulator.world.ec2.images import Image
+    from simulator.world.ec2.instances import Instance
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchCandidate:
+    """One instance the world is about to launch or start, fully placed."""
+
+    instance_type: InstanceTypeSpec
+    image: Image
+    usage_operation: str
+    core_count: int
+    threads_per_core: int
+    tenancy: str
+    availability_zone: str
+    host: DedicatedHost | None
+    license_configuration_arns: tuple[str, ...]
+    instance: Instance | None = None
+
+    @property
+    def vcpus(self) -> int:
+        """The vCPUs the instance will run with."""
+        return self.core_count * self.threads_per_core
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchRequest:
+    """A RunInstances or StartInstances call about to take effect."""
+
+    operation: str
+    account_id: str
+    region: str
+    principal: str
+    candidates: tuple[LaunchCandidate, ...]
+
+
+class LaunchAuthorizer(Protocol):
+    """Decides whether a launch or start may go ahead."""
+
+    def authorize_launch(self, request: LaunchRequest) -> None:
+        """Return to allow the whole request.
+
+        Raises:
+            ServiceError: to refuse it; the call then fails with this error and nothing
+                launches or starts.
+        """
+        ...

@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
+import matplotlib
 
-from simulator.scenario import load_scenario, run_scenario
-from simulator.simulation import Simulation
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.scenario import load_scenario, run_scenario  # noqa: E402
+from simulator.simulation import Simulation  # noqa: E402
 
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
-    """Write the simulation's timelines into ``out``; return the files written."""
+    """Write the simulation's timelines (events, compliance, violations as CSV) and the
+    compliance plot of its first license configuration into ``out``; return the files."""
     out.mkdir(parents=True, exist_ok=True)
+    timelines = sim.timelines
     written = []
-    events = out / "events.csv"
-    sim.timelines.events.to_csv(events, index=False)
-    written.append(events)
+    for name, frame in (("events", timelines.events), ("compliance", timelines.compliance),
+                        ("violations", timelines.violations)):
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        written.append(path)
+    if not timelines.compliance.empty:
+        figure = timelines.plot_compliance().figure
+        path = out / "compliance.png"
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written.append(path)
     return written
 
 
@@ -39,6 +56,41 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    sizes = [int(n) for n in args.instances.split(",")]
+    if len(sizes) == 1:
+        result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed)
+        if args.json:
+            print(json.dumps(as_dict(result)))
+        else:
+            _print_results([as_dict(result)])
+        return 0
+    results = []
+    for size in sizes:  # one process per size, so each peak memory figure is its own
+        command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
+                   "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
+                   "--seed", str(args.seed), "--json"]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    if args.json:
+        print(json.dumps(results))
+    else:
+        _print_results(results)
+        per_event = [r["microseconds_per_event"] for r in results]
+        print(f"cost per event: max/min = {max(per_event) / min(per_event):.2f} across N = "
+              f"{', '.join(str(r['instances']) for r in results)}")
+    return 0
+
+
+def _print_results(results: list[dict]) -> None:
+    columns = ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
+               "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
+               "blocked_launches"]
+    print("  ".join(columns))
+    for result in results:
+        print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``lmsim`` command."""
     parser = argparse.ArgumentParser(prog="lmsim", description=__doc__)
@@ -51,6 +103,17 @@ def main(argv: list[str] | None = None) -> int:
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
+    bench = commands.add_parser(
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop")
+    bench.add_argument("--instances", default="10000",
+                       help="N, or a comma-separated list of N to compare (default 10000)")
+    bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")
+    bench.add_argument("--days", type=float, default=7.0, help="D simulated days (default 7)")
+    bench.add_argument("--batch", type=int, default=10,
+                       help="mean instances per launch, stop, start or terminate call (default 10)")
+    bench.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.set_defaults(handler=_bench)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

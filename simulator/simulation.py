@@ -13,6 +13,7 @@ from botocore.client import BaseClient
 from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
+from simulator.licensing import LicenseManager
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.accounts import FEATURE_SETS, Account, Organization, check_account_id
@@ -53,7 +54,10 @@ class Simulation:
         self.bus = EventBus()
         self.world = World(self.clock, self.ids, self.bus, ec2_timings)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
-        self.backends = Backends(clock=self.clock, ids=self.ids, world=self.world)
+        self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
+        self.backends = Backends(
+            clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
+        )
         self.gateway = Gateway(self.backends, self.records)
         self.timelines = Timelines(self.records, self.clock)
 
@@ -68,16 +72,13 @@ class Simulation:
         """Start ``generator`` as a SimPy process of this simulation."""
         return self.env.process(generator)
 
-    def run(self, until: datetime | str | None = None) -> None:
-        """Run the simulation up to the instant ``until`` (datetime or ISO-8601), or until
-        nothing is scheduled when ``until`` is None.
+    def run(self, until: datetime | str) -> None:
+        """Run the simulation up to the instant ``until`` (datetime or ISO-8601). Services run
+        periodic work for ever, so a run always has an end.
 
         Raises:
             ValueError: if ``until`` lies before the current simulated time.
         """
-        if until is None:
-            self.env.run()
-            return
         target = self.clock.to_seconds(until)
         if target < self.env.now:
             raise ValueError(f"until {until} lies before the current time {self.now.isoformat()}")

@@ -3,7 +3,7 @@
 Importing this package registers every operation the simulator serves.
 """
 
-from simulator.aws import ec2, organizations  # noqa: F401  (registers the operations)
+from simulator.aws import ec2, license_manager, organizations  # noqa: F401  (registers the operations)
 from simulator.aws.gateway import Gateway
 from simulator.aws.registry import OPERATIONS, Backends, Call, implemented, operation
 

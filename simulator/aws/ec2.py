@@ -208,7 +208,7 @@ def host_out(host: DedicatedHost, catalog_types: dict[str, Any]) -> dict[str, An
         "AvailabilityZone": host.availability_zone,
         "AvailableCapacity": {
             "AvailableInstanceCapacity": capacities,
-            "AvailableVCpus": host.host_type.total_vcpus - host.used_vcpus,
+            "AvailableVCpus": host.available_vcpus,
         },
         "HostId": host.host_id,
         "HostProperties": properties,

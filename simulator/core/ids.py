@@ -75,9 +75,10 @@ class IdFactory:
         """The next token (without prefix) of the sequence ``name``."""
         return self._sequence(name, alphabet, width).next()
 
-    def resource_id(self, prefix: str, width: int = 17, alphabet: str = HEX) -> str:
-        """The next ``<prefix>-<token>`` id, e.g. ``resource_id("i")`` -> ``"i-0f3a..."``."""
-        return f"{prefix}-{self.token(prefix, width, alphabet)}"
+    def resource_id(self, prefix: str) -> str:
+        """The next ``<prefix>-<17 hex digits>`` id, e.g. ``resource_id("i")`` ->
+        ``"i-0f3a..."``; like EC2's long ids, the first digit is 0."""
+        return f"{prefix}-0{self.token(prefix, 16)}"
 
     def uuid(self, name: str = "uuid") -> str:
         """The next UUID-formatted token of the sequence ``name`` (request ids, task ids)."""

@@ -79,12 +79,10 @@ class EventRecorder:
     """
 
     def __init__(self, records: Records, clock: Clock) -> None:
-        self._rows = records.register("events", EventRecord)
+        self._append = records.register("events", EventRecord).append
         self._env = clock.env
 
     def __call__(self, event: RecordableEvent) -> None:
         account_id, region, service, name, resource_id, detail = event.record_fields()
-        self._rows.append(
-            (self._env.now, account_id, region, service, name, resource_id, "success", "", "",
-             "world", detail)
-        )
+        self._append((self._env.now, account_id, region, service, name, resource_id, "success", "", "",
+                      "world", detail))

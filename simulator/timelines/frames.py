@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.axes import Axes
 
 from simulator.core.clock import Clock
 from simulator.core.records import EventRecord, Records
+from simulator.timelines.levels import resample_levels, time_weighted
+from simulator.timelines.plots import plot_compliance
 
 
 def records_frame(records: Records, kind: str, clock: Clock) -> pd.DataFrame:
@@ -47,3 +50,77 @@ class Timelines:
         JSON, or what changed).
         """
         return records_frame(self._records, "events", self._clock)
+
+    @property
+    def compliance(self) -> pd.DataFrame:
+        """License configuration levels, one row whenever consumption, count, limit type,
+        name or status changes.
+
+        Columns: ``time``, ``license_configuration_arn``, ``name``, ``counting_type``,
+        ``license_count`` (NaN without a count), ``hard_limit``, ``consumed``, ``available``
+        (count minus consumed; negative past a soft limit), ``status`` (AVAILABLE, DISABLED or
+        DELETED), ``owner_account_id``, ``region``.
+        """
+        return records_frame(self._records, "compliance", self._clock)
+
+    @property
+    def violations(self) -> pd.DataFrame:
+        """Launches, starts and associations that broke a limit or a rule.
+
+        Columns: ``time``, ``license_configuration_arn``, ``resource_arn``, ``account_id``,
+        ``kind`` (hard_limit, soft_limit, rule:<ruleName>, disabled), ``action`` (blocked or
+        alerted), ``operation``, ``detail``.
+        """
+        return records_frame(self._records, "violations", self._clock)
+
+    @property
+    def notifications(self) -> pd.DataFrame:
+        """Alerts License Manager published. Columns: ``time``, ``account_id``, ``region``,
+        ``license_configuration_arn``, ``subject``, ``message``."""
+        return records_frame(self._records, "notifications", self._clock)
+
+    def compliance_grid(self, every: str = "1h", value: str = "consumed") -> pd.DataFrame:
+        """Compliance on a regular grid up to now, forward filled: one column per license
+        configuration ARN, one row per ``every``."""
+        return resample_levels(self.compliance, every, value=value, end=pd.Timestamp(self._clock.now()))
+
+    def utilization(self, start: object = None, end: object = None) -> pd.DataFrame:
+        """Each configuration's time-weighted use over ``[start, end]`` (default: the whole
+        run so far).
+
+        Columns: ``name``, ``counting_type``, ``mean_consumed``, ``mean_license_count``,
+        ``utilization`` (mean consumed / mean count), ``peak_consumed``, ``hours_over_count``.
+        """
+        compliance = self.compliance
+        start = pd.Timestamp(self._clock.start if start is None else start)
+        end = pd.Timestamp(self._clock.now() if end is None else end)
+        compliance = compliance.assign(
+            over=(compliance.consumed > compliance.license_count).astype("float64")
+        )
+        mean_consumed = time_weighted(compliance, start, end, value="consumed")
+        mean_count = time_weighted(compliance, start, end, value="license_count")
+        over = time_weighted(compliance, start, end, value="over")
+        last = compliance.drop_duplicates("license_configuration_arn", keep="last").set_index(
+            "license_configuration_arn")
+        inside = compliance[(compliance.time >= start) & (compliance.time <= end)]
+        frame = pd.DataFrame({
+            "name": last["name"],
+            "counting_type": last["counting_type"],
+            "mean_consumed": mean_consumed,
+            "mean_license_count": mean_count,
+            "peak_consumed": inside.groupby("license_configuration_arn").consumed.max(),
+            "hours_over_count": over * (end - start).total_seconds() / 3600,
+        })
+        frame.insert(4, "utilization", frame.mean_consumed / frame.mean_license_count)
+        frame.index.name = "license_configuration_arn"
+        return frame
+
+    def plot_compliance(self, arn: str | None = None, ax: Axes | None = None) -> Axes:
+        """Plot one configuration's compliance (default: the first one created); see
+        ``simulator.timelines.plot_compliance``."""
+        compliance = self.compliance
+        if arn is None:
+            if compliance.empty:
+                raise ValueError("no license configuration has been created")
+            arn = compliance.license_configuration_arn.iloc[0]
+        return plot_compliance(compliance, self.violations, arn, ax=ax)

@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from simulator.world.ec2.instances import Instance, InstanceState
 
 
+_TRANSITIONS: dict[tuple, str] = {}
+
+
 class InstanceStateChanged(NamedTuple):
     """An instance entered ``current`` (``previous`` is None for a new launch)."""
 
@@ -19,8 +22,11 @@ class InstanceStateChanged(NamedTuple):
 
     def record_fields(self) -> tuple[str, str, str, str, str, str]:
         i = self.instance
-        return (i.account_id, i.region, "ec2", "InstanceStateChange", i.instance_id,
-                f"{self.previous or 'none'}->{self.current}")
+        key = (self.previous, self.current)
+        detail = _TRANSITIONS.get(key)
+        if detail is None:
+            detail = _TRANSITIONS[key] = f"{self.previous or 'none'}->{self.current}"
+        return (i.account_id, i.region, "ec2", "InstanceStateChange", i.instance_id, detail)
 
 
 class InstancePlacementChanged(NamedTuple):

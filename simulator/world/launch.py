@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from simulator.world.catalog import InstanceTypeSpec
@@ -12,9 +11,9 @@ if TYPE_CHECKING:
     from simulator.world.ec2.instances import Instance
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchCandidate:
-    """One instance the world is about to launch or start, fully placed."""
+class LaunchCandidate(NamedTuple):
+    """One instance the world is about to launch or start, fully placed (a named tuple:
+    cheap to build on the launch path)."""
 
     instance_type: InstanceTypeSpec
     image: Image
@@ -33,8 +32,7 @@ class LaunchCandidate:
         return self.core_count * self.threads_per_core
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchRequest:
+class LaunchRequest(NamedTuple):
     """A RunInstances or StartInstances call about to take effect."""
 
     operation: str

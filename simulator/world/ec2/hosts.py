@@ -32,7 +32,8 @@ class DedicatedHost:
 
     A host allocated for an instance type runs only that type, up to the catalog's
     capacity for its size. A host allocated for an instance family (Nitro families only)
-    runs any sizes of the family at once, bounded by the host's vCPUs.
+    runs any sizes of the family at once, bounded by the host's vCPUs and, for each size, by
+    the catalog's capacity for that size.
     """
 
     host_id: str
@@ -49,6 +50,7 @@ class DedicatedHost:
     tags: dict[str, str] = field(default_factory=dict)
     instances: dict[str, Instance] = field(default_factory=dict)
     used_vcpus: int = 0
+    size_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -81,13 +83,21 @@ class DedicatedHost:
             return spec is self.instance_type
         return spec.family == self.family and spec.size in self.host_type.capacity
 
-    def free_slots(self, spec: InstanceTypeSpec) -> int:
-        """How many more instances of ``spec`` fit on the host now."""
+    def free_slots(self, spec: InstanceTypeSpec, booked_of_size: int = 0, booked_vcpus: int = 0) -> int:
+        """How many more instances of ``spec`` fit on the host now, with ``booked_of_size``
+        instances of its size and ``booked_vcpus`` vCPUs already promised to a call."""
         if self.state != "available" or not self.supports(spec):
             return 0
+        by_size = self.host_type.capacity[spec.size] - self.size_counts.get(spec.size, 0) - booked_of_size
         if self.instance_type is not None:
-            return self.host_type.capacity[spec.size] - len(self.instances)
-        return (self.host_type.total_vcpus - self.used_vcpus) // spec.default_vcpus
+            return max(0, by_size)
+        by_vcpus = (self.host_type.total_vcpus - self.used_vcpus - booked_vcpus) // spec.default_vcpus
+        return max(0, min(by_size, by_vcpus))
+
+    @property
+    def available_vcpus(self) -> int:
+        """vCPUs not taken by the instances on the host."""
+        return max(0, self.host_type.total_vcpus - self.used_vcpus)
 
     def total_slots(self, spec: InstanceTypeSpec) -> int:
         """How many instances of ``spec`` fit on the empty host."""
@@ -102,13 +112,17 @@ class DedicatedHost:
 
     def occupy(self, instance: Instance) -> None:
         """Put ``instance`` on the host (capacity was checked by the caller)."""
+        spec = instance.instance_type
         self.instances[instance.instance_id] = instance
-        self.used_vcpus += instance.instance_type.default_vcpus
+        self.used_vcpus += spec.default_vcpus
+        self.size_counts[spec.size] = self.size_counts.get(spec.size, 0) + 1
 
     def vacate(self, instance: Instance) -> None:
         """Take ``instance`` off the host."""
         if self.instances.pop(instance.instance_id, None) is not None:
-            self.used_vcpus -= instance.instance_type.default_vcpus
+            spec = instance.instance_type
+            self.used_vcpus -= spec.default_vcpus
+            self.size_counts[spec.size] -= 1
 
 
 _HOST_FILTERS = {

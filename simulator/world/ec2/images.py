@@ -173,7 +173,7 @@ PUBLIC_IMAGE_DATE = datetime(2025, 1, 15, tzinfo=timezone.utc)
 
 def public_image_id(region: str, name: str) -> str:
     """The fixed id of a public AMI in ``region``: the same for every seed, as in AWS."""
-    return f"ami-{stable_key('public-ami', region, name) % 16**17:017x}"
+    return f"ami-0{stable_key('public-ami', region, name):016x}"
 
 
 def public_images(region: str) -> list[Image]:
@@ -268,6 +268,17 @@ _IMAGE_FILTERS = {
 _IMPORT_TASK_FILTERS = {
     "task-state": lambda t: t.status,
 }
+
+
+#: Billing codes of licenses you bring; every other code but Linux/UNIX includes the license.
+BYOL_USAGE_OPERATIONS = frozenset({"RunInstances:0800", "RunInstances:00g0"})
+
+
+def _license_type_of(usage_operation: str) -> str | None:
+    """AWS or BYOL as a billing code implies it; None for Linux/UNIX, which fits both."""
+    if usage_operation == LINUX_UNIX:
+        return None
+    return "BYOL" if usage_operation in BYOL_USAGE_OPERATIONS else "AWS"
 
 
 def _not_found(image_id: str) -> ServiceError:
@@ -548,13 +559,13 @@ class ImageService:
         """ImportImage: a task that yields an imported AMI after the import delay.
 
         The platform defaults from the usage operation (Linux otherwise); the license type
-        defaults to AWS for Windows and BYOL for Linux, as VM Import/Export does; the usage
-        operation defaults from both.
+        defaults to what the usage operation implies, else AWS for Windows and BYOL for Linux,
+        as VM Import/Export does; the usage operation defaults from both.
 
         Raises:
             ServiceError: InvalidParameter when no disk is given, InvalidParameterValue for
-                an unknown platform, license type, usage operation or a usage operation that
-                does not fit the platform.
+                an unknown platform, license type or usage operation, or a usage operation that
+                does not fit the platform or the license type.
         """
         if disk_containers < 1:
             raise ServiceError(
@@ -565,21 +576,29 @@ class ImageService:
         if platform is None:
             platform = "Windows" if usage_operation and is_windows(usage_operation) else "Linux"
         check_enum("Platform", platform, IMPORT_PLATFORMS)
-        if license_type is None:
-            license_type = "AWS" if platform == "Windows" else "BYOL"
-        check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
+        if license_type is not None:
+            check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
         check_enum("Architecture", architecture, ARCHITECTURES)
-        if usage_operation is None:
-            if platform == "Windows":
-                usage_operation = "RunInstances:0002" if license_type == "AWS" else "RunInstances:0800"
-            else:
-                usage_operation = LINUX_UNIX
-        elif is_windows(usage_operation) != (platform == "Windows"):
+        if usage_operation is not None and is_windows(usage_operation) != (platform == "Windows"):
             raise ServiceError(
                 "InvalidParameterValue",
                 f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
                 f"not fit Platform {platform}",
             )
+        implied = _license_type_of(usage_operation) if usage_operation is not None else None
+        if license_type is not None and implied is not None and license_type != implied:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
+                f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}",
+            )
+        if license_type is None:
+            license_type = implied or ("AWS" if platform == "Windows" else "BYOL")
+        if usage_operation is None:
+            if platform == "Windows":
+                usage_operation = "RunInstances:0002" if license_type == "AWS" else "RunInstances:0800"
+            else:
+                usage_operation = LINUX_UNIX
         check_tags(tags or {}, "TagSpecifications")
         now = self.ctx.clock.seconds
         task = ImportImageTask(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
@@ -80,8 +81,7 @@ class LaunchTemplateRef:
     version: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StateChange:
+class StateChange(NamedTuple):
     """One instance's state before and after a start, stop or terminate call."""
 
     instance: Instance
@@ -158,20 +158,16 @@ class _HostBooking:
     """Tentative use of hosts while one call places several instances."""
 
     def __init__(self) -> None:
-        self.count: dict[str, int] = {}
+        self.of_size: dict[tuple[str, str], int] = {}
         self.vcpus: dict[str, int] = {}
 
     def fits(self, host: DedicatedHost, spec: InstanceTypeSpec) -> bool:
-        if host.state != "available" or not host.supports(spec):
-            return False
-        if host.instance_type is not None:
-            taken = len(host.instances) + self.count.get(host.host_id, 0)
-            return taken < host.host_type.capacity[spec.size]
-        used = host.used_vcpus + self.vcpus.get(host.host_id, 0)
-        return used + spec.default_vcpus <= host.host_type.total_vcpus
+        booked = self.of_size.get((host.host_id, spec.size), 0)
+        return host.free_slots(spec, booked, self.vcpus.get(host.host_id, 0)) > 0
 
     def book(self, host: DedicatedHost, spec: InstanceTypeSpec) -> DedicatedHost:
-        self.count[host.host_id] = self.count.get(host.host_id, 0) + 1
+        key = (host.host_id, spec.size)
+        self.of_size[key] = self.of_size.get(key, 0) + 1
         self.vcpus[host.host_id] = self.vcpus.get(host.host_id, 0) + spec.default_vcpus
         return host
 
@@ -196,6 +192,8 @@ class InstanceService:
         self.templates = templates
         self._by_account: dict[str, dict[str, Instance]] = {}
         self._terminated: deque[tuple[float, Instance]] = deque()
+        self._publish = ctx.bus.publish
+        self._env = ctx.clock.env
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -219,19 +217,20 @@ class InstanceService:
             ServiceError: InvalidInstanceID.Malformed for the first malformed id, then
                 InvalidInstanceID.NotFound naming every unknown id.
         """
-        for instance_id in instance_ids:
-            check_id(instance_id, "i", "InvalidInstanceID")
         instances = self.account_instances(account_id)
-        unique = list(dict.fromkeys(instance_ids))
-        missing = [i for i in unique if i not in instances]
-        if missing:
-            noun = "ID" if len(missing) == 1 else "IDs"
-            verb = "does" if len(missing) == 1 else "do"
+        found = [instances.get(i) for i in instance_ids]
+        if None in found:
+            missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found) if f is None))
+            for instance_id in missing:
+                check_id(instance_id, "i", "InvalidInstanceID")
+            noun, verb = ("ID", "does") if len(missing) == 1 else ("IDs", "do")
             raise ServiceError(
                 "InvalidInstanceID.NotFound",
                 f"The instance {noun} '{', '.join(missing)}' {verb} not exist",
             )
-        return [instances[i] for i in unique]
+        if len(found) > 1 and len(set(instance_ids)) != len(found):
+            found = list({i.instance_id: i for i in found}.values())
+        return found  # type: ignore[return-value]
 
     def describe(
         self, account_id: str, instance_ids: list[str] | None = None,
@@ -250,8 +249,10 @@ class InstanceService:
         return [i for i in selected if matches(i)]
 
     def _forget_old_terminated(self) -> None:
-        now = self.ctx.clock.env.now
         queue = self._terminated
+        if not queue:
+            return
+        now = self._env.now
         while queue and queue[0][0] <= now:
             _, instance = queue.popleft()
             if instance.state is TERMINATED:
@@ -551,9 +552,9 @@ class InstanceService:
                 if host is not None:
                     host.vacate(instance)
             if state is TERMINATED:
-                expiry = self.ctx.clock.env.now + self.ctx.timings.terminated_visible
+                expiry = self._env.now + self.ctx.timings.terminated_visible
                 self._terminated.append((expiry, instance))
-        self.ctx.bus.publish(InstanceStateChanged(instance, previous, state))
+        self._publish(InstanceStateChanged(instance, previous, state))
 
     def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:
         if instances:

@@ -266,8 +266,9 @@ class LaunchTemplateService:
         """
         matches = compile_filters(filters or (), _TEMPLATE_FILTERS, "DescribeLaunchTemplates")
         if template_ids or names:
-            selected = [self.get(account_id, template_id=t) for t in template_ids or ()]
-            selected += [self.get(account_id, name=n) for n in names or ()]
+            found = [self.get(account_id, template_id=t) for t in template_ids or ()]
+            found += [self.get(account_id, name=n) for n in names or ()]
+            selected = list({t.template_id: t for t in found}.values())
         else:
             selected = list(self.account_templates(account_id).values())
         return [t for t in selected if matches(t)]

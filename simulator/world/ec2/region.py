@@ -63,11 +63,11 @@ class Ec2Region:
         current billing code (after any license type conversion).
 
         Raises:
-            ServiceError: InvalidInstanceID.*, IncorrectInstanceState for a terminated
-                instance, InvalidAMIName.*.
+            ServiceError: InvalidInstanceID.*, IncorrectInstanceState unless the instance is
+                running or stopped, InvalidAMIName.*.
         """
         instance = self.instances.get(account_id, instance_id)
-        if instance.state.value in ("shutting-down", "terminated"):
+        if instance.state.value not in ("running", "stopped"):
             raise ServiceError(
                 "IncorrectInstanceState",
                 f"The instance '{instance_id}' is in state '{instance.state}'; an image can be "

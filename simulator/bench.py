@@ -1,0 +1,185 @@
+"""The lifecycle benchmark: how fast the simulator runs a fleet, against bare SimPy.
+
+N instances across M accounts go through launches, stops, starts and terminations for D
+simulated days under several license configurations: a vCPU configuration with a soft limit
+tracking every launch through a cross-account AMI association, an Instance configuration
+with a hard limit given in the launches' LicenseSpecifications, and a Core configuration
+for the share of the fleet that runs on Dedicated Hosts. The workload calls the world's
+domain methods directly (the boto3 path costs a few hundred microseconds per call by
+design), one SimPy process per account.
+
+The figure of merit is lifecycle events (instance state changes) per wall second, compared
+with a bare SimPy loop doing as many timeouts.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import time
+from dataclasses import asdict, dataclass
+
+import simpy
+
+from simulator.core.errors import ServiceError
+from simulator.simulation import Simulation
+from simulator.world.ec2 import InstanceState, LaunchParameters, PlacementRequest
+
+MANAGEMENT = "100000000000"
+HOST_SHARE = 0.1
+TYPES = ("m5.large", "m5.xlarge", "m5.2xlarge", "m5.4xlarge")
+
+
+@dataclass
+class BenchResult:
+    """The figures of one benchmark run."""
+
+    instances: int
+    accounts: int
+    days: float
+    batch: int
+    lifecycle_events: int
+    wall_seconds: float
+    events_per_second: float
+    microseconds_per_event: float
+    bare_simpy_events_per_second: float
+    ratio: float
+    peak_memory_mib: float
+    blocked_launches: int
+
+
+def _workload(sim: Simulation, account_id: str, count: int, days: float, batch: int, image_id: str,
+              instance_arn: str, core_arn: str, stats: dict[str, int]):
+    """One account's fleet, run like an auto scaling group: at exponential intervals the
+    account launches, stops, starts or terminates a batch of its instances (1 to
+    ``2 * batch - 1`` at a time, ``batch`` on average). Launches come first, churn fills the
+    middle of the run, terminations close it. The random draws are made up front, per
+    account, as arrays."""
+    ec2 = sim.world.ec2(sim.region).instances
+    rng = sim.random.stream(f"bench-{account_id}")
+    horizon = days * 86400.0
+    actions = max(4 * count // batch, 1)
+    draws = 4 * actions + 64
+    gaps = rng.exponential(horizon / actions, draws).tolist()
+    coins = rng.random(draws).tolist()
+    sizes = rng.integers(1, 2 * batch, draws).tolist()
+    types = rng.integers(0, len(TYPES), draws).tolist()
+    host_quota = int(count * HOST_SHARE)
+    on_host = PlacementRequest(tenancy="host")
+    running: list = []
+    stopped: list = []
+    step = 0
+    launched = 0
+    while launched < count:
+        size = min(sizes[step], count - launched)
+        yield sim.env.timeout(gaps[step])
+        host = launched < host_quota
+        params = LaunchParameters(
+            image_id=image_id, instance_type="m5.4xlarge" if host else TYPES[types[step]],
+            placement=on_host if host else None,
+            license_configuration_arns=(instance_arn, core_arn) if host else (instance_arn,),
+        )
+        step += 1
+        launched += size
+        try:
+            running.extend(ec2.run(account_id, params, min_count=size, max_count=size))
+        except ServiceError:
+            stats["blocked"] += 1
+    churn_end = horizon * 0.9
+    while sim.env.now < churn_end and step < draws - 1:
+        yield sim.env.timeout(gaps[step])
+        if coins[step] < 0.5:
+            pool, target, call = running, stopped, ec2.stop
+        else:
+            pool, target, call = stopped, running, ec2.start
+        step += 1
+        ready, busy = [], []
+        for _ in range(min(len(pool), sizes[step])):
+            instance = pool.pop()
+            settled = instance.state is InstanceState.RUNNING or instance.state is InstanceState.STOPPED
+            (ready if settled else busy).append(instance)
+        pool[:0] = busy
+        if not ready:
+            continue
+        try:
+            call(account_id, [i.instance_id for i in ready])
+            target.extend(ready)
+        except ServiceError:
+            stats["blocked"] += 1
+            pool[:0] = ready
+    remaining = running + stopped
+    while remaining:
+        yield sim.env.timeout(gaps[step % draws])
+        step += 1
+        size = sizes[step % draws]
+        chunk, remaining = remaining[:size], remaining[size:]
+        ec2.terminate(account_id, [i.instance_id for i in chunk])
+
+
+def run_simulation(instances: int, accounts: int, days: float, batch: int = 10, seed: int = 0) -> tuple[int, float, int]:
+    """Run the benchmark fleet; return (lifecycle events, wall seconds, blocked launches)."""
+    sim = Simulation(seed=seed)
+    members = [f"{200000000000 + n:012d}" for n in range(accounts)]
+    sim.create_organization(MANAGEMENT, members)
+    images = sim.world.ec2(sim.region).images
+    image = images.register(MANAGEMENT, "bench-golden-image")
+    images.modify_launch_permission(MANAGEMENT, image.image_id, add_users=members)
+    lm = sim.license_manager
+    vcpu = lm.create_configuration(MANAGEMENT, sim.region, name="vcpu-soft", counting_type="vCPU",
+                                   license_count=instances, hard_limit=False)
+    lm.update_license_specifications(MANAGEMENT, sim.region, image.arn, add=[(vcpu.arn, "cross-account")])
+    per_account = instances // accounts
+    stats = {"blocked": 0}
+    for account_id in members:
+        inst = lm.create_configuration(account_id, sim.region, name="instances-hard", counting_type="Instance",
+                                       license_count=per_account, hard_limit=True)
+        cores = lm.create_configuration(account_id, sim.region, name="cores", counting_type="Core",
+                                        license_count=10**9, hard_limit=True,
+                                        rules=["#allowedTenancy=EC2-DedicatedHost"])
+        hosts_needed = -(-int(per_account * HOST_SHARE) // 6) + 1
+        sim.world.ec2(sim.region).hosts.allocate(account_id, availability_zone=f"{sim.region}a",
+                                                 instance_family="m5", auto_placement="on", quantity=hosts_needed)
+        sim.process(_workload(sim, account_id, per_account, days, batch, image.image_id, inst.arn, cores.arn, stats))
+    gc.collect()
+    started = time.perf_counter()
+    sim.run(until=sim.clock.to_datetime(days * 86400.0 + 7200))
+    wall = time.perf_counter() - started
+    events = sum(1 for row in sim.records.rows("events") if row[4] == "InstanceStateChange")
+    return events, wall, stats["blocked"]
+
+
+def run_bare_simpy(timeouts: int, processes: int) -> float:
+    """Wall seconds of a bare SimPy loop doing ``timeouts`` timeouts in ``processes`` processes."""
+    env = simpy.Environment()
+
+    def loop(env: simpy.Environment, count: int):
+        for _ in range(count):
+            yield env.timeout(1.0)
+
+    share, extra = divmod(timeouts, processes)
+    for n in range(processes):
+        env.process(loop(env, share + (1 if n < extra else 0)))
+    started = time.perf_counter()
+    env.run()
+    return time.perf_counter() - started
+
+
+def benchmark(instances: int, accounts: int, days: float, batch: int = 10, seed: int = 0) -> BenchResult:
+    """Run the fleet and the bare SimPy loop; return the figures."""
+    events, wall, blocked = run_simulation(instances, accounts, days, batch, seed)
+    bare = run_bare_simpy(events, accounts)
+    eps = events / wall
+    bare_eps = events / bare
+    return BenchResult(
+        instances=instances, accounts=accounts, days=days, batch=batch, lifecycle_events=events,
+        wall_seconds=round(wall, 3), events_per_second=round(eps),
+        microseconds_per_event=round(1e6 / eps, 2), bare_simpy_events_per_second=round(bare_eps),
+        ratio=round(bare_eps / eps, 2),
+        peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        blocked_launches=blocked,
+    )
+
+
+def as_dict(result: BenchResult) -> dict:
+    """The result as a plain dict."""
+    return asdict(result)

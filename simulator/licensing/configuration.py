@@ -1,0 +1,262 @@
+"""License configurations, their associations, and how they count consumption.
+
+Counting (user guide, "License configuration parameters and rules"):
+
+- vCPU: each tracked running (or pending) instance counts its vCPUs: the optimized count
+  from its CPU options when ``honorVcpuOptimization`` is True, its type's default
+  otherwise.
+- Instance: each tracked running instance counts 1.
+- Core and Socket: licenses are counted on Dedicated Hosts. A host counts its physical
+  cores (or sockets) once per configuration while at least one tracked instance runs on
+  it, however many there are.
+- A Dedicated Host associated with a configuration directly counts for as long as it is
+  allocated: its cores, sockets, total vCPUs or 1, by counting type.
+- ``licenseAffinityToHost=N`` (Core, Socket): once a host's licenses are assigned they stay
+  with that host for N days. When the period has elapsed and nothing on the host uses them,
+  the daily release run returns them to the pool (within 24 hours).
+
+Only an AVAILABLE configuration counts: a DISABLED one keeps its associations but tracks
+no consumption, and counts again from the current state when it becomes AVAILABLE.
+
+Every change goes through ``activate``/``deactivate``/``attach_host``/``detach_host`` and
+costs O(1); ``recount`` computes the same total from scratch, for audits and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from simulator.licensing.products import ProductInformation
+from simulator.licensing.rules import RuleSet
+from simulator.world.ec2 import DedicatedHost, Instance
+
+EC2_INSTANCE = "EC2_INSTANCE"
+EC2_HOST = "EC2_HOST"
+EC2_AMI = "EC2_AMI"
+DAY = 86400.0
+
+
+@dataclass(slots=True, eq=False)
+class Association:
+    """A resource associated with a license configuration."""
+
+    resource_arn: str
+    resource_type: str
+    resource_id: str
+    owner_id: str
+    associated_at: datetime
+    ami_scope: str | None = None
+    associating_account: str = ""
+    resource: object = None
+
+
+@dataclass(slots=True, eq=False)
+class HostUsage:
+    """How one Dedicated Host uses one configuration's licenses."""
+
+    host: DedicatedHost
+    active_instances: int = 0
+    direct: bool = False
+    consuming: bool = False
+    bound_until: float | None = None
+    since: float = 0.0
+
+    @property
+    def held(self) -> bool:
+        """Whether something on or of the host needs the licenses now."""
+        return self.active_instances > 0 or self.direct
+
+
+@dataclass(slots=True)
+class Failure:
+    """A failed operation on a resource, as ListFailuresForLicenseConfigurationOperations
+    reports it."""
+
+    resource_arn: str
+    resource_type: str
+    error_message: str
+    failure_time: datetime
+    operation_name: str
+    resource_owner_id: str
+    requested_by: str
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True, eq=False)
+class LicenseConfiguration:
+    """A license configuration of one account in one region."""
+
+    configuration_id: str
+    arn: str
+    region: str
+    owner_id: str
+    name: str
+    description: str
+    counting_type: str
+    license_count: int | None
+    hard_limit: bool
+    rules: RuleSet
+    created_at: datetime
+    status: str = "AVAILABLE"
+    product_information: tuple[ProductInformation, ...] = ()
+    disassociate_when_not_found: bool | None = None
+    license_expiry: int | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    instances: dict[str, Association] = field(default_factory=dict)
+    hosts: dict[str, Association] = field(default_factory=dict)
+    amis: dict[tuple[str, str], Association] = field(default_factory=dict)
+    consumed: int = 0
+    instance_usage: dict[str, int] = field(default_factory=dict)
+    host_usage: dict[str, HostUsage] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    counts_hosts: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Whether instances count through their Dedicated Host (Core, Socket). A plain
+        # attribute: every launch and state change asks.
+        self.counts_hosts = self.counting_type in ("Core", "Socket")
+
+    # -- what counts ----------------------------------------------------------------------
+
+    @property
+    def tracking(self) -> bool:
+        """Whether consumption is tracked (the configuration is AVAILABLE)."""
+        return self.status == "AVAILABLE"
+
+    @property
+    def available(self) -> int | None:
+        """Licenses left (negative past a soft limit), None without a license count."""
+        return None if self.license_count is None else self.license_count - self.consumed
+
+    def instance_amount(self, instance_type_vcpus: int, vcpus: int) -> int:
+        """Licenses one instance counts under vCPU or Instance counting."""
+        if self.counting_type == "Instance":
+            return 1
+        return vcpus if self.rules.honor_vcpu_optimization else instance_type_vcpus
+
+    def host_amount(self, host: DedicatedHost) -> int:
+        """Licenses one Dedicated Host counts."""
+        if self.counting_type == "Core":
+            return host.cores
+        if self.counting_type == "Socket":
+            return host.sockets
+        if self.counting_type == "vCPU":
+            return host.host_type.total_vcpus
+        return 1
+
+    def consumed_by_type(self) -> dict[str, int]:
+        """Consumption split by the resource type that counts it."""
+        on_hosts = sum(self.host_amount(u.host) for u in self.host_usage.values() if u.consuming)
+        return {EC2_INSTANCE: self.consumed - on_hosts, EC2_HOST: on_hosts}
+
+    # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
+
+    def activate(self, instance: Instance, host: DedicatedHost | None, now: float) -> None:
+        """A tracked instance entered pending."""
+        if self.status != "AVAILABLE":
+            return
+        if self.counts_hosts:
+            if host is not None:
+                usage = self._host(host)
+                usage.active_instances += 1
+                self._refresh(usage, now)
+            return
+        if self.counting_type == "Instance":
+            amount = 1
+        elif self.rules.honor_vcpu_optimization:
+            amount = instance.core_count * instance.threads_per_core
+        else:
+            amount = instance.instance_type.default_vcpus
+        self.instance_usage[instance.instance_id] = amount
+        self.consumed += amount
+
+    def deactivate(self, instance: Instance, host_id: str | None, now: float) -> None:
+        """A tracked instance left pending/running (stopping, shutting down)."""
+        if self.status != "AVAILABLE":
+            return
+        if self.counts_hosts:
+            usage = self.host_usage.get(host_id) if host_id else None
+            if usage is not None and usage.active_instances > 0:
+                usage.active_instances -= 1
+                self._refresh(usage, now)
+            return
+        self.consumed -= self.instance_usage.pop(instance.instance_id, 0)
+
+    def attach_host(self, host: DedicatedHost, now: float) -> None:
+        """The host itself was associated."""
+        if self.tracking:
+            usage = self._host(host)
+            usage.direct = True
+            self._refresh(usage, now)
+
+    def detach_host(self, host_id: str, now: float) -> None:
+        """The host's own association ended (disassociated or released)."""
+        usage = self.host_usage.get(host_id)
+        if usage is not None:
+            usage.direct = False
+            self._refresh(usage, now)
+
+    def release_expired_bindings(self, now: float) -> None:
+        """Return licenses whose affinity period has elapsed and that nothing holds."""
+        for usage in list(self.host_usage.values()):
+            self._refresh(usage, now, sweep=True)
+
+    def stop_tracking(self) -> None:
+        """The configuration was disabled: it counts nothing until enabled again."""
+        self.consumed = 0
+        self.instance_usage.clear()
+        self.host_usage.clear()
+
+    def _host(self, host: DedicatedHost) -> HostUsage:
+        usage = self.host_usage.get(host.host_id)
+        if usage is None:
+            usage = self.host_usage[host.host_id] = HostUsage(host)
+        return usage
+
+    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False) -> None:
+        affinity = self.rules.affinity_days
+        if usage.held:
+            if not usage.consuming:
+                usage.consuming = True
+                usage.since = now
+                self.consumed += self.host_amount(usage.host)
+            if affinity and (usage.bound_until is None or now >= usage.bound_until):
+                usage.bound_until = now + affinity * DAY
+            return
+        if not usage.consuming:
+            return
+        if affinity and usage.bound_until is not None and (not sweep or now < usage.bound_until):
+            return  # the licenses stay with the host until the release run after the period
+        usage.consuming = False
+        usage.bound_until = None
+        self.consumed -= self.host_amount(usage.host)
+        del self.host_usage[usage.host.host_id]
+
+    def set_affinity(self, now: float) -> None:
+        """Licenses now assigned to hosts are bound from ``now`` under the current rules."""
+        for usage in list(self.host_usage.values()):
+            usage.bound_until = now + self.rules.affinity_days * DAY if self.rules.affinity_days else None
+            self._refresh(usage, now)
+
+    # -- audit ----------------------------------------------------------------------------
+
+    def recount(self, instances: dict[str, Instance], hosts: dict[str, DedicatedHost]) -> int:
+        """The consumption computed from scratch: from the associations, the current state
+        of the associated instances and hosts, and the affinity bindings in force.
+
+        Args:
+            instances: The associated instances by id (as the world has them now).
+            hosts: The Dedicated Hosts those instances run on, and the associated hosts, by id.
+        """
+        if not self.tracking:
+            return 0
+        active = [instances[i] for i in self.instances if instances[i].state.value in ("pending", "running")]
+        if not self.counts_hosts:
+            total = sum(self.instance_amount(i.instance_type.default_vcpus, i.vcpus) for i in active)
+            counted_hosts = set(self.hosts)
+        else:
+            total = 0
+            counted_hosts = {i.host_id for i in active if i.host_id} | set(self.hosts)
+            counted_hosts |= {h for h, u in self.host_usage.items() if u.consuming and u.bound_until is not None}
+        return total + sum(self.host_amount(hosts[h]) for h in counted_hosts)

@@ -1,0 +1,54 @@
+"""Plots of the timelines. Each takes ``ax=None`` (a new figure then), draws, and returns the Axes."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+
+
+def plot_compliance(
+    compliance: pd.DataFrame, violations: pd.DataFrame, arn: str, ax: Axes | None = None
+) -> Axes:
+    """One configuration's compliance: licenses consumed as a step line, the license count
+    as a line, blocked launches (x) and soft-limit alerts (^) as markers at the level of
+    their instant.
+
+    Args:
+        compliance: ``sim.timelines.compliance``.
+        violations: ``sim.timelines.violations``.
+        arn: The license configuration to draw.
+        ax: Where to draw (default: a new figure).
+
+    Raises:
+        ValueError: if ``compliance`` has no rows for ``arn``.
+    """
+    rows = compliance[compliance.license_configuration_arn == arn]
+    if rows.empty:
+        raise ValueError(f"no compliance records for {arn}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    levels = rows.drop_duplicates("time", keep="last").set_index("time")
+    name, unit = levels["name"].iloc[-1], levels["counting_type"].iloc[-1]
+    ax.step(levels.index, levels["consumed"], where="post", label="consumed", color="tab:blue")
+    if levels["license_count"].notna().any():
+        ax.step(levels.index, levels["license_count"], where="post", label="license count",
+                color="tab:red", linestyle="--")
+    marks = violations[violations.license_configuration_arn == arn]
+    for action, marker, color in (("blocked", "x", "black"), ("alerted", "^", "tab:orange")):
+        times = marks.time[marks.action == action]
+        if len(times):
+            grid = levels.index.union(pd.DatetimeIndex(times.unique()))
+            at = levels["consumed"].reindex(grid).ffill().reindex(times)
+            ax.scatter(times, at, marker=marker, color=color, zorder=3, label=f"{action} ({len(times)})")
+    top = max(levels["consumed"].max(), levels["license_count"].max(skipna=True) if levels["license_count"].notna().any() else 0)
+    ax.set_ylim(bottom=0, top=max(top, 1) * 1.3)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_title(f"{name} ({unit} licenses)")
+    ax.set_ylabel(f"{unit} licenses")
+    ax.legend(loc="upper left", ncols=2)
+    ax.grid(True, alpha=0.3)
+    return ax

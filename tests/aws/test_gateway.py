@@ -1,0 +1,175 @@
+"""The in-process boto3 endpoint: validation, errors, recording, every response's shape."""
+
+from __future__ import annotations
+
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError, ParamValidationError
+from botocore.validate import ParamValidator
+
+from simulator.aws import implemented
+from tests.conftest import ACCOUNT_A, ACCOUNT_B, LINUX, WINDOWS, error_code, public_ami
+
+
+def test_unimplemented_operations_fail_with_an_error_naming_them(sim):
+    """A call the simulator does not serve is an AWS error naming the operation, for any protocol."""
+    ec2 = sim.client("ec2", ACCOUNT_A)
+    with pytest.raises(ClientError) as excinfo:
+        ec2.describe_vpcs()
+    assert error_code(excinfo) == "InvalidAction"
+    assert "ec2:DescribeVpcs" in str(excinfo.value)
+    orgs = sim.client("organizations", ACCOUNT_A)
+    with pytest.raises(ClientError) as excinfo:
+        orgs.list_roots()
+    assert error_code(excinfo) == "UnknownOperationException"
+    assert "organizations:ListRoots" in str(excinfo.value)
+    events = sim.timelines.events
+    assert list(events.outcome) == ["error", "error"]
+
+
+def test_botocore_still_validates_requests(sim, ec2):
+    """Requests that break the model never reach the simulation."""
+    with pytest.raises(ParamValidationError):
+        ec2.run_instances(ImageId=public_ami(ec2, LINUX), InstanceType="m5.large", MinCount="one", MaxCount=1)
+    assert "RunInstances" not in set(sim.timelines.events.event_name)
+
+
+def test_dry_run_answers_dry_run_operation(ec2):
+    """DryRun=True answers DryRunOperation and launches nothing."""
+    with pytest.raises(ClientError) as excinfo:
+        ec2.run_instances(ImageId=public_ami(ec2, LINUX), InstanceType="m5.large", MinCount=1, MaxCount=1, DryRun=True)
+    assert error_code(excinfo) == "DryRunOperation"
+    assert ec2.describe_instances()["Reservations"] == []
+
+
+def test_calls_are_recorded_with_account_region_and_principal(sim):
+    """Every call is an events row naming the account, region, principal and outcome."""
+    principal = f"arn:aws:iam::{ACCOUNT_B}:role/Deployer"
+    west = sim.client("ec2", ACCOUNT_B, region="us-west-2", principal=principal)
+    west.describe_hosts()
+    row = sim.timelines.events.iloc[-1]
+    assert (row.account_id, row.region, row.service, row.event_name) == (ACCOUNT_B, "us-west-2", "ec2", "DescribeHosts")
+    assert (row.principal, row.source, row.outcome, row.error_code) == (principal, "api", "success", "")
+    assert str(row.time) == "2026-01-01 00:00:00+00:00"
+
+
+def test_client_rejects_unknown_accounts_regions_and_foreign_principals(sim):
+    """sim.client checks its arguments with ValueErrors naming them."""
+    with pytest.raises(ValueError, match="333333333333"):
+        sim.client("ec2", "333333333333")
+    with pytest.raises(ValueError, match="region"):
+        sim.client("ec2", ACCOUNT_A, region="mars-east-1")
+    with pytest.raises(ValueError, match="principal"):
+        sim.client("ec2", ACCOUNT_A, principal=f"arn:aws:iam::{ACCOUNT_B}:user/bob")
+
+
+def test_accounts_are_isolated(sim, ec2, ec2_b):
+    """Each client acts as its own account."""
+    ec2.run_instances(ImageId=public_ami(ec2, LINUX), InstanceType="m5.large", MinCount=1, MaxCount=1)
+    assert ec2_b.describe_instances()["Reservations"] == []
+    assert len(ec2.describe_instances()["Reservations"]) == 1
+
+
+def _tour(sim) -> dict[tuple[str, str], dict]:
+    """Call every implemented operation successfully once; return the parsed responses."""
+    responses: dict[tuple[str, str], dict] = {}
+
+    def capture(service):
+        def handler(parsed, model, **_):
+            if parsed.get("ResponseMetadata", {}).get("HTTPStatusCode") == 200:
+                responses[(service, model.name)] = parsed
+        return handler
+
+    clients = {}
+    for service in ("ec2", "organizations", "license-manager"):
+        client = sim.client(service, ACCOUNT_A)
+        client.meta.events.register(f"after-call.{client.meta.service_model.service_id.hyphenize()}", capture(service))
+        clients[service] = client
+    ec2, orgs, lm = clients["ec2"], clients["organizations"], clients["license-manager"]
+
+    orgs.create_organization(FeatureSet="ALL")
+    orgs.describe_organization()
+    orgs.list_accounts()
+    orgs.describe_account(AccountId=ACCOUNT_A)
+    orgs.enable_aws_service_access(ServicePrincipal="license-manager.amazonaws.com")
+    orgs.list_aws_service_access_for_organization()
+    sim.world.organizations.join(sim.world.organizations.organization_of(ACCOUNT_A).organization_id, ACCOUNT_B)
+    orgs.remove_account_from_organization(AccountId=ACCOUNT_B)
+
+    ec2.describe_instance_types(InstanceTypes=["m5.large"])
+    windows = public_ami(ec2, WINDOWS)
+    host_id = ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceType="m5.large", Quantity=1,
+                                 AutoPlacement="on")["HostIds"][0]
+    ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData={"InstanceType": "m5.large"})
+    ec2.describe_launch_templates()
+    reservation = ec2.run_instances(ImageId=windows, MinCount=1, MaxCount=1, LaunchTemplate={"LaunchTemplateName": "web"},
+                                    Placement={"Tenancy": "host", "HostId": host_id})
+    instance_id = reservation["Instances"][0]["InstanceId"]
+    ec2.describe_hosts()
+    sim.advance("1m")
+    ec2.describe_instances()
+    ec2.stop_instances(InstanceIds=[instance_id])
+    sim.advance("2m")
+    ec2.modify_instance_placement(InstanceId=instance_id, Tenancy="dedicated")
+    image_id = ec2.create_image(InstanceId=instance_id, Name="golden-1")["ImageId"]
+    ec2.start_instances(InstanceIds=[instance_id])
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    sim.advance("10m")
+    ec2.copy_image(SourceImageId=image_id, SourceRegion="us-east-1", Name="golden-copy")
+    registered = ec2.register_image(Name="registered-1")["ImageId"]
+    ec2.modify_image_attribute(ImageId=registered, LaunchPermission={"Add": [{"UserId": ACCOUNT_B}]})
+    ec2.deregister_image(ImageId=registered)
+    ec2.release_hosts(HostIds=[host_id])
+    ec2.import_image(Platform="Windows", LicenseType="BYOL",
+                     DiskContainers=[{"Format": "VHDX", "UserBucket": {"S3Bucket": "vms", "S3Key": "w.vhdx"}}])
+    ec2.describe_import_image_tasks()
+    ec2.describe_images(Owners=["self"])
+
+    arn = lm.create_license_configuration(Name="cores", LicenseCountingType="vCPU", LicenseCount=4,
+                                          LicenseCountHardLimit=True, Tags=[{"Key": "team", "Value": "a"}],
+                                          LicenseRules=["#honorVcpuOptimization=True"])["LicenseConfigurationArn"]
+    lm.get_license_configuration(LicenseConfigurationArn=arn)
+    lm.update_license_configuration(LicenseConfigurationArn=arn, Description="vCPU pool")
+    linux = public_ami(ec2, LINUX)
+    launched = ec2.run_instances(ImageId=linux, InstanceType="m5.xlarge", MinCount=1, MaxCount=1,
+                                 LicenseSpecifications=[{"LicenseConfigurationArn": arn}])["Instances"][0]["InstanceId"]
+    with pytest.raises(ClientError):
+        ec2.run_instances(ImageId=linux, InstanceType="m5.xlarge", MinCount=1, MaxCount=1,
+                          LicenseSpecifications=[{"LicenseConfigurationArn": arn}])
+    lm.list_license_configurations()
+    instance_arn = f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:instance/{launched}"
+    lm.list_license_specifications_for_resource(ResourceArn=instance_arn)
+    lm.update_license_specifications_for_resource(ResourceArn=f"arn:aws:ec2:us-east-1::image/{linux}",
+                                                  AddLicenseSpecifications=[{"LicenseConfigurationArn": arn}])
+    lm.list_associations_for_license_configuration(LicenseConfigurationArn=arn)
+    lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn)
+    lm.list_failures_for_license_configuration_operations(LicenseConfigurationArn=arn)
+    lm.tag_resource(ResourceArn=arn, Tags=[{"Key": "cost-center", "Value": "42"}])
+    lm.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    lm.list_tags_for_resource(ResourceArn=arn)
+    lm.get_service_settings()
+    spare = lm.create_license_configuration(Name="spare", LicenseCountingType="Instance")["LicenseConfigurationArn"]
+    lm.delete_license_configuration(LicenseConfigurationArn=spare)
+    return responses
+
+
+def test_every_implemented_operation_answers_in_its_output_shape(sim):
+    """A real response of each implemented operation validates against botocore's output shape."""
+    responses = _tour(sim)
+    session = botocore.session.get_session()
+    validator = ParamValidator()
+    for service in ("ec2", "organizations", "license-manager"):
+        assert sorted(name for svc, name in responses if svc == service) == implemented(service)
+        model = session.get_service_model(service)
+        for (svc, name), parsed in responses.items():
+            if svc != service:
+                continue
+            body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+            shape = model.operation_model(name).output_shape
+            if shape is None:
+                assert body == {}, name
+                continue
+            report = validator.validate(body, shape)
+            assert not report.has_errors(), f"{service}:{name}: {report.generate_report()}"
+            unknown = set(body) - set(shape.members)
+            assert not unknown, f"{service}:{name} answers members outside its shape: {unknown}"

@@ -1,0 +1,65 @@
+"""The lmsim command and scenario files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+from simulator.scenario import load_scenario, run_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.py"))
+GOLDEN = Path(__file__).with_name("golden")
+
+
+def summary(events: pd.DataFrame) -> dict:
+    """What a scenario's golden file pins: row counts by event and outcome, and the ids."""
+    return {
+        "rows": len(events),
+        "by_event": {k: int(v) for k, v in events.groupby("event_name").size().items()},
+        "errors": {k: int(v) for k, v in events[events.outcome == "error"].groupby("error_code").size().items()},
+        "last_time": str(events.time.iloc[-1]),
+        "resources": sorted(set(" ".join(events.resource_id).split()))[:20],
+    }
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenarios_match_their_golden_summary(path):
+    """Each scenario at seed 0 reproduces its stored summary (regenerate: python -m tests.test_cli)."""
+    sim = run_scenario(load_scenario(path), seed=0)
+    expected = json.loads((GOLDEN / f"{path.stem}.json").read_text())
+    assert summary(sim.timelines.events) == expected
+
+
+def test_lmsim_run_writes_events_csv(tmp_path, capsys):
+    """lmsim run writes the timelines of the scenario into --out."""
+    out = tmp_path / "demo"
+    code = main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--seed", "3", "--until", "2d",
+                 "--param", "fleet=2", "--out", str(out)])
+    assert code == 0
+    events = pd.read_csv(out / "events.csv")
+    assert {"RunInstances", "InstanceStateChange"} <= set(events.event_name)
+    assert str(out / "events.csv") in capsys.readouterr().out
+    assert pd.to_datetime(events.time).max() <= pd.Timestamp("2026-01-03T00:00:00Z")
+
+
+def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
+    """An unknown parameter is refused with the list of the scenario's parameters."""
+    code = main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "colour=red", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "colour" in err and "fleet=4" in err
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "fleet=many", "--out", str(tmp_path)]) == 2
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--until", "someday", "--out", str(tmp_path)]) == 2
+    assert not (tmp_path / "events.csv").exists()
+
+
+if __name__ == "__main__":
+    for path in SCENARIOS:
+        sim = run_scenario(load_scenario(path), seed=0)
+        (GOLDEN / f"{path.stem}.json").write_text(json.dumps(summary(sim.timelines.events), indent=2) + "\n")
+        print("wrote", GOLDEN / f"{path.stem}.json")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterable
+from dataclasses import asdict, fields
 from datetime import datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import simpy
 from botocore.client import BaseClient
 
 from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
-from simulator.licensing import LicenseManager
+from simulator.licensing import DashboardRow, LicenseManager
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.accounts import FEATURE_SETS, Account, Organization, check_account_id
@@ -164,3 +166,12 @@ class Simulation:
                 f"(arn:aws:iam::{account_id}:user/NAME, role/NAME or root), got {principal!r}"
             )
         return self.gateway.client(service_name, account_id, region, principal)
+
+    # -- License Manager ------------------------------------------------------------------
+
+    def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
+        """The License Manager dashboard of ``account_id`` now: one row per license
+        configuration with its counting type, licenses consumed and remaining, whether the
+        limit is enforced, its rules, and the instances it tracks by tenancy."""
+        rows = self.license_manager.dashboard(account_id, region or self.region)
+        return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])

@@ -47,6 +47,29 @@ def test_lmsim_run_writes_events_csv(tmp_path, capsys):
     assert pd.to_datetime(events.time).max() <= pd.Timestamp("2026-01-03T00:00:00Z")
 
 
+def test_lmsim_run_quickstart_writes_timelines_and_plot(tmp_path):
+    """The quickstart writes events, compliance and violations CSVs and the compliance plot, with
+    at least one blocked launch."""
+    out = tmp_path / "qs"
+    assert main(["run", str(ROOT / "scenarios" / "quickstart.py"), "--until", "12d", "--out", str(out)]) == 0
+    compliance = pd.read_csv(out / "compliance.csv")
+    violations = pd.read_csv(out / "violations.csv")
+    assert set(compliance.counting_type) == {"Core"} and compliance.license_count.max() == 96
+    assert compliance.consumed.max() <= 96
+    assert (violations.action == "blocked").any()
+    assert (out / "compliance.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lmsim_bench_prints_its_figures(capsys):
+    """lmsim bench prints lifecycle events, wall time, events per second, the bare SimPy rate and the ratio."""
+    assert main(["bench", "--instances", "200", "--accounts", "2", "--days", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["instances"] == 200 and figures["lifecycle_events"] > 400
+    assert figures["events_per_second"] > 0 and figures["bare_simpy_events_per_second"] > 0
+    assert figures["ratio"] == pytest.approx(figures["bare_simpy_events_per_second"] / figures["events_per_second"], rel=0.01)
+    assert figures["peak_memory_mib"] > 0
+
+
 def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
     """An unknown parameter is refused with the list of the scenario's parameters."""
     code = main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "colour=red", "--out", str(tmp_path)])

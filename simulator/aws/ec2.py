@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.aws.registry import Call, operation
-from simulator.aws.shapes import filters_in, iso, paginate, tags_in, tags_out
+from simulator.aws.shapes import filters_in, iso, listing_scope, paginate, tags_in, tags_out
 from simulator.core.errors import ServiceError
 from simulator.world.ec2 import (
     CpuOptionsRequest,
@@ -303,7 +303,7 @@ def _page(
 ) -> tuple[list, str | None]:
     return paginate(
         items, params.get("MaxResults"), params.get("NextToken"),
-        scope=f"{call.operation}:{call.account_id}", error_code="InvalidParameterValue",
+        scope=listing_scope(call.operation, call.account_id, params), error_code="InvalidParameterValue",
         minimum=minimum, maximum=maximum, default=default,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.aws.registry import Call, operation
-from simulator.aws.shapes import paginate, tags_in, tags_out
+from simulator.aws.shapes import listing_scope, paginate, tags_in, tags_out
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, EC2_INSTANCE, LicenseConfiguration
 from simulator.licensing.products import ProductFilter, ProductInformation
 
@@ -90,7 +90,7 @@ def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dic
 def _page(call: Call, params: dict[str, Any], items: list, key: str) -> dict[str, Any]:
     page, token = paginate(
         items, params.get("MaxResults"), params.get("NextToken"),
-        scope=f"{call.operation}:{call.account_id}:{params.get('LicenseConfigurationArn', '')}",
+        scope=listing_scope(call.operation, call.account_id, params),
         error_code="InvalidParameterValueException", minimum=1, maximum=100,
     )
     out: dict[str, Any] = {key: page}

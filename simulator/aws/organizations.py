@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.aws.registry import Call, operation
-from simulator.aws.shapes import paginate
+from simulator.aws.shapes import listing_scope, paginate
 from simulator.world.accounts import Account, Organization
 
 
@@ -39,7 +39,7 @@ def account_out(account: Account, org: Organization) -> dict[str, Any]:
 def _page(call: Call, params: dict[str, Any], items: list) -> tuple[list, str | None]:
     return paginate(
         items, params.get("MaxResults"), params.get("NextToken"),
-        scope=f"{call.operation}:{call.account_id}", error_code="InvalidInputException",
+        scope=listing_scope(call.operation, call.account_id, params), error_code="InvalidInputException",
         minimum=1, maximum=20, default=20, error_fields={"Reason": "INVALID_NEXT_TOKEN"},
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -32,6 +34,14 @@ def filters_in(filters: list[dict[str, Any]] | None) -> list[tuple[str, list[str
 def iso(moment: datetime) -> str:
     """The ISO-8601 form EC2 uses in string-typed date fields (CreationDate)."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def listing_scope(operation: str, account_id: str, params: dict[str, Any]) -> str:
+    """Names one listing: the operation, the caller and every parameter but the paging ones,
+    so a page token is refused by any other listing (another filter, another account)."""
+    rest = {k: v for k, v in params.items() if k not in ("MaxResults", "NextToken")}
+    digest = hashlib.blake2b(json.dumps(rest, sort_keys=True, default=str).encode(), digest_size=6).hexdigest()
+    return f"{operation}:{account_id}:{digest}"
 
 
 def paginate(

@@ -44,6 +44,7 @@ EC2_TENANCY_NAMES = {ec2: name for name, ec2 in TENANCY_NAMES.items()}
 
 AFFINITY_DAYS = (1, 180)
 _RULE = re.compile(r"^#(?P<name>[A-Za-z]+)=(?P<value>.+)$")
+_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
 def _invalid(message: str) -> ServiceError:
@@ -135,7 +136,7 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
                                "values: True, False")
             values[name] = value == "True"
             continue
-        if not value.isdigit():
+        if not _WHOLE_NUMBER.match(value):
             raise _invalid(f"License rule {name}={value} is invalid; the value must be a whole number")
         number = int(value)
         if name == "licenseAffinityToHost":

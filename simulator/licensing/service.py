@@ -303,6 +303,7 @@ class LicenseManager:
                        may_exclude=self._may_exclude(account_id))
 
         now = self.clock.seconds
+        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed)
         if name is not None:
             cfg.name = name
         if description is not None:
@@ -325,7 +326,8 @@ class LicenseManager:
                 cfg.stop_tracking()
             else:
                 self._start_tracking(cfg, now)
-        self._record(cfg)
+        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed) != level:
+            self._record(cfg)
         return cfg
 
     def delete_configuration(self, account_id: str, region: str, arn: str) -> None:

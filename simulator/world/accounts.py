@@ -172,14 +172,7 @@ class Organizations:
                 "INVALID_ENUM",
                 f"FeatureSet {feature_set!r} is not valid; allowed values: {', '.join(FEATURE_SETS)}",
             )
-        account = self.account(account_id)
-        if account.organization_id is not None:
-            raise ServiceError(
-                "AlreadyInOrganizationException",
-                f"The account {account_id} is already a member of organization "
-                f"{account.organization_id}.",
-                status=409,
-            )
+        account = self._standalone(account_id)
         org = Organization(
             organization_id="o-" + self._ids.token("organization", 10, LOWER_ALNUM),
             root_id="r-" + self._ids.token("organization-root", 4, LOWER_ALNUM),
@@ -197,6 +190,9 @@ class Organizations:
         Raises:
             ServiceError: AlreadyInOrganizationException if it already belongs to one.
         """
+        self._join(self.organizations[organization_id], self._standalone(account_id), method)
+
+    def _standalone(self, account_id: str) -> Account:
         account = self.account(account_id)
         if account.organization_id is not None:
             raise ServiceError(
@@ -205,7 +201,7 @@ class Organizations:
                 f"{account.organization_id}.",
                 status=409,
             )
-        self._join(self.organizations[organization_id], account, method)
+        return account
 
     def _join(self, org: Organization, account: Account, method: str) -> None:
         account.organization_id = org.organization_id

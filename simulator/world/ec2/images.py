@@ -59,6 +59,23 @@ def is_windows(usage_operation: str) -> bool:
     return USAGE_OPERATIONS.get(usage_operation, "").startswith("Windows")
 
 
+class Billed:
+    """The EC2 fields derived from a ``usage_operation`` billing code (AMIs, instances)."""
+
+    __slots__ = ()
+    usage_operation: str
+
+    @property
+    def platform_details(self) -> str:
+        """The PlatformDetails that goes with the billing code."""
+        return USAGE_OPERATIONS[self.usage_operation]
+
+    @property
+    def platform(self) -> str | None:
+        """``"windows"`` on Windows, None otherwise (as EC2's Platform field)."""
+        return "windows" if is_windows(self.usage_operation) else None
+
+
 class ImageSource(Enum):
     """How an AMI came to exist."""
 
@@ -70,7 +87,7 @@ class ImageSource(Enum):
 
 
 @dataclass(slots=True, eq=False)
-class Image:
+class Image(Billed):
     """An AMI in one region.
 
     ``imported`` marks an AMI made from your own VM image (ImportImage), and AMIs created or
@@ -98,16 +115,6 @@ class Image:
     billing_products: tuple[str, ...] = ()
     import_license_type: str | None = None
     license_configuration_arns: tuple[str, ...] = ()
-
-    @property
-    def platform_details(self) -> str:
-        """The PlatformDetails that goes with the AMI's billing code."""
-        return USAGE_OPERATIONS[self.usage_operation]
-
-    @property
-    def platform(self) -> str | None:
-        """``"windows"`` for Windows AMIs, None otherwise (as EC2's Platform field)."""
-        return "windows" if is_windows(self.usage_operation) else None
 
     @property
     def arn(self) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from simulator.world.catalog import InstanceTypeSpec
-from simulator.world.ec2.images import USAGE_OPERATIONS, Image, is_windows
+from simulator.world.ec2.images import Billed, Image
 
 
 class InstanceState(StrEnum):
@@ -93,7 +93,7 @@ class CpuOptionsRequest:
 
 
 @dataclass(slots=True, eq=False)
-class Instance:
+class Instance(Billed):
     """An EC2 instance.
 
     ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
@@ -139,25 +139,6 @@ class Instance:
         return self.image.image_id
 
     @property
-    def platform_details(self) -> str:
-        """The PlatformDetails of the instance's current billing code."""
-        return USAGE_OPERATIONS[self.usage_operation]
-
-    @property
-    def platform(self) -> str | None:
-        """``"windows"`` for Windows instances, None otherwise."""
-        return "windows" if is_windows(self.usage_operation) else None
-
-    @property
     def arn(self) -> str:
         """The instance's ARN."""
         return f"arn:aws:ec2:{self.region}:{self.account_id}:instance/{self.instance_id}"
-
-    @property
-    def cpu_options_customized(self) -> bool:
-        """Whether the instance runs with other than its type's default CPU options."""
-        spec = self.instance_type
-        return (self.core_count, self.threads_per_core) != (
-            spec.default_cores,
-            spec.default_threads_per_core,
-        )

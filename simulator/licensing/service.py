@@ -10,7 +10,9 @@ rules"): the configurations of a launch come from the AMI's associations, the la
 template and the call's LicenseSpecifications. A launch or start that would take a
 hard-limited configuration past its license count is refused; past a soft limit it goes
 ahead and an alert is published. A broken rule (tenancy, minimum, maximum) refuses the
-launch under either limit, and so does a disabled configuration.
+launch under either limit. A disabled configuration refuses launches that name it (in the
+call or the launch template); launches from an AMI associated with it, and starts of
+instances it tracked, go ahead untracked.
 """
 
 from __future__ import annotations
@@ -584,8 +586,13 @@ class LicenseManager:
         for candidate, configs in zip(candidates, plans):
             for cfg in configs:
                 if cfg.status != "AVAILABLE":
-                    violations.append(_violation(cfg, "disabled", "the configuration is disabled; launches "
-                                                 "that use it are refused", candidate, account_id))
+                    # "Deactivate a license configuration": launches cannot be performed with it,
+                    # yet AMIs using it can still be launched and existing resources are
+                    # unaffected, untracked. So only a launch that names it is refused.
+                    if candidate.instance is None and cfg.arn in candidate.license_configuration_arns:
+                        violations.append(_violation(cfg, "disabled", "the configuration is disabled; "
+                                                     "launches that name it are refused", candidate,
+                                                     account_id))
                     continue
                 if cfg.rules.constrains_instances or (cfg.counts_hosts and candidate.tenancy != "host"):
                     for rule, why in rule_violations(cfg.rules, cfg.counting_type, self._measures(candidate, cfg)):

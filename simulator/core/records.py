@@ -62,16 +62,22 @@ class Records:
         return sorted(self._buffers)
 
 
-class RecordableEvent(Protocol):
-    """A domain event that can describe itself as an events-timeline row."""
+def world_row(time: float, account_id: str, region: str, service: str, event_name: str,
+              resource_id: str, detail: str) -> tuple:
+    """An events-timeline row (EventRecord layout) for a world event."""
+    return (time, account_id, region, service, event_name, resource_id, "success", "", "", "world", detail)
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
-        """``(account_id, region, service, event_name, resource_id, detail)``."""
+
+class RecordableEvent(Protocol):
+    """A domain event that can describe itself as events-timeline rows."""
+
+    def record_rows(self, time: float) -> list[tuple]:
+        """Its rows at simulated ``time``, laid out as EventRecord (see ``world_row``)."""
         ...
 
 
 class EventRecorder:
-    """Appends every published domain event to the ``events`` records as a world row.
+    """Appends every published domain event to the ``events`` records as world rows.
 
     Args:
         records: Where the ``events`` buffer lives.
@@ -79,10 +85,8 @@ class EventRecorder:
     """
 
     def __init__(self, records: Records, clock: Clock) -> None:
-        self._append = records.register("events", EventRecord).append
+        self._extend = records.register("events", EventRecord).extend
         self._env = clock.env
 
     def __call__(self, event: RecordableEvent) -> None:
-        account_id, region, service, name, resource_id, detail = event.record_fields()
-        self._append((self._env.now, account_id, region, service, name, resource_id, "success", "", "",
-                      "world", detail))
+        self._extend(event.record_rows(self._env.now))

@@ -103,7 +103,9 @@ class LicenseConfiguration:
     disassociate_when_not_found: bool | None = None
     license_expiry: int | None = None
     tags: dict[str, str] = field(default_factory=dict)
-    instances: dict[str, Association] = field(default_factory=dict)
+    #: Tracked instances: id -> (instance, simulated seconds of its association). Plain
+    #: tuples, not Association objects: every launch adds one per configuration.
+    instances: dict[str, tuple[Instance, float]] = field(default_factory=dict)
     hosts: dict[str, Association] = field(default_factory=dict)
     amis: dict[tuple[str, str], Association] = field(default_factory=dict)
     consumed: int = 0

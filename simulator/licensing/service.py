@@ -18,8 +18,9 @@ instances it tracked, go ahead untracked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby, repeat
 
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
@@ -48,7 +49,7 @@ from simulator.licensing.rules import (
 )
 from simulator.world import World
 from simulator.world.ec2 import DedicatedHost, Image, Instance, InstanceState
-from simulator.world.events import HostReleased, InstanceStateChanged
+from simulator.world.events import HostReleased, InstancesStateChanged
 from simulator.world.launch import LaunchCandidate, LaunchRequest
 
 MAX_CONFIGURATIONS = 25
@@ -160,7 +161,9 @@ class LicenseManager:
         self._configs: dict[str, LicenseConfiguration] = {}
         self._owned: dict[tuple[str, str], dict[str, LicenseConfiguration]] = {}
         self._ami_index: dict[tuple[str, str], list[tuple[LicenseConfiguration, Association]]] = {}
-        self._instance_configs: dict[str, list[LicenseConfiguration]] = {}
+        # instance id -> the configurations tracking it. The instances of one launch share
+        # one tuple; a change for one instance replaces its tuple.
+        self._instance_configs: dict[str, tuple[LicenseConfiguration, ...]] = {}
         self._host_configs: dict[str, list[LicenseConfiguration]] = {}
         self._settings: dict[tuple[str, str], ServiceSettings] = {}
         self._env = clock.env
@@ -168,7 +171,7 @@ class LicenseManager:
         self._violations = records.register("violations", ViolationRecord)
         self._notifications = records.register("notifications", NotificationRecord)
         world.add_launch_authorizer(self)
-        bus.subscribe(InstanceStateChanged, self._on_instance_state)
+        bus.subscribe(InstancesStateChanged, self._on_instances_state)
         bus.subscribe(HostReleased, self._on_host_released)
         clock.env.process(self._every(DEREGISTERED_AMI_SWEEP, self._disassociate_deregistered_amis))
         clock.env.process(self._every(DAY, self._release_expired_bindings))
@@ -444,7 +447,12 @@ class LicenseManager:
     def associations(self, account_id: str, region: str, arn: str) -> list[Association]:
         """ListAssociationsForLicenseConfiguration: AMIs, instances and hosts, oldest first."""
         cfg = self.configuration(account_id, region, arn)
-        found = list(cfg.amis.values()) + list(cfg.instances.values()) + list(cfg.hosts.values())
+        to_datetime = self.clock.to_datetime
+        instances = [
+            Association(i.arn, EC2_INSTANCE, i.instance_id, i.account_id, to_datetime(since), resource=i)
+            for i, since in cfg.instances.values()
+        ]
+        found = list(cfg.amis.values()) + instances + list(cfg.hosts.values())
         return sorted(found, key=lambda a: a.associated_at)
 
     def usage(
@@ -470,10 +478,9 @@ class LicenseManager:
                 raise _invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(getters)}")
             tests.append(lambda e, g=getters[name], v=set(values): g(e) in v)
         entries = []
-        for association in cfg.instances.values():
-            instance: Instance = association.resource
-            entries.append(UsageEntry(association.resource_arn, EC2_INSTANCE, instance.state.value,
-                                      association.owner_id, association.associated_at,
+        for instance, since in cfg.instances.values():
+            entries.append(UsageEntry(instance.arn, EC2_INSTANCE, instance.state.value, instance.account_id,
+                                      self.clock.to_datetime(since),
                                       cfg.instance_usage.get(instance.instance_id, 0)))
         for host_id, usage in cfg.host_usage.items():
             direct = cfg.hosts.get(host_id)
@@ -523,8 +530,7 @@ class LicenseManager:
         rows = []
         for cfg in self._owned.get((account_id, region), {}).values():
             by_tenancy = {"default": 0, "dedicated": 0, "host": 0}
-            for association in cfg.instances.values():
-                instance: Instance = association.resource
+            for instance, _ in cfg.instances.values():
                 if instance.state in _ACTIVE:
                     by_tenancy[instance.tenancy] += 1
             rows.append(DashboardRow(
@@ -540,7 +546,7 @@ class LicenseManager:
     def recount(self, arn: str) -> int:
         """A configuration's consumption computed from scratch (for audits)."""
         cfg = self._configs[arn]
-        instances = {i: a.resource for i, a in cfg.instances.items()}
+        instances = {i: instance for i, (instance, _) in cfg.instances.items()}
         hosts = {h: u.host for h, u in cfg.host_usage.items()}
         hosts.update({h: a.resource for h, a in cfg.hosts.items()})
         for instance in instances.values():
@@ -564,26 +570,34 @@ class LicenseManager:
         if not self._configs and not any(c.license_configuration_arns for c in candidates):
             return
         plans = []
+        launch_plans: dict[tuple, list[LicenseConfiguration]] = {}  # the candidates of a launch share them
         for candidate in candidates:
             if candidate.instance is None:
-                plans.append(self._launch_configs(request.account_id, request.region, candidate.image,
-                                                  candidate.license_configuration_arns, "InvalidParameterValue"))
+                key = (candidate.image.image_id, candidate.license_configuration_arns)
+                plan = launch_plans.get(key)
+                if plan is None:
+                    plan = launch_plans[key] = self._launch_configs(
+                        request.account_id, request.region, candidate.image,
+                        candidate.license_configuration_arns, "InvalidParameterValue")
+                plans.append(plan)
             else:
-                plans.append(self._instance_configs.get(candidate.instance.instance_id, []))
+                plans.append(self._instance_configs.get(candidate.instance.instance_id, ()))
         if not any(plans):
             return
         violations = self._evaluate(candidates, plans, request.account_id)
         self._settle(violations, request.operation, request.principal)
 
     def _evaluate(
-        self, candidates: tuple[LaunchCandidate, ...], plans: list[list[LicenseConfiguration]],
+        self, candidates: tuple[LaunchCandidate, ...], plans: list[Sequence[LicenseConfiguration]],
         account_id: str,
     ) -> list[Violation]:
         violations: list[Violation] = []
         demand: dict[str, int] = {}
         first: dict[str, LaunchCandidate] = {}
         new_hosts: dict[str, set[str]] = {}
-        for candidate, configs in zip(candidates, plans):
+        # Identical instances of one launch share their candidate and plan: judge them once.
+        for (candidate, configs), run in groupby(zip(candidates, plans), key=lambda cp: (cp[0], cp[1])):
+            times = sum(1 for _ in run)
             for cfg in configs:
                 if cfg.status != "AVAILABLE":
                     # "Deactivate a license configuration": launches cannot be performed with it,
@@ -600,9 +614,9 @@ class LicenseManager:
                                                      account_id))
                 if cfg.license_count is not None:
                     if cfg.counts_hosts:
-                        amount = self._host_demand(cfg, candidate, new_hosts)
+                        amount = self._host_demand(cfg, candidate, new_hosts)  # once per host
                     else:
-                        amount = cfg.instance_amount(candidate.instance_type.default_vcpus, candidate.vcpus)
+                        amount = times * cfg.instance_amount(candidate.instance_type.default_vcpus, candidate.vcpus)
                     if amount:
                         demand[cfg.arn] = demand.get(cfg.arn, 0) + amount
                         first.setdefault(cfg.arn, candidate)
@@ -693,49 +707,60 @@ class LicenseManager:
 
     # -- tracking ---------------------------------------------------------------------------
 
-    def _on_instance_state(self, event: InstanceStateChanged) -> None:
+    def _on_instances_state(self, event: InstancesStateChanged) -> None:
         current = event.current
         if current is _RUNNING or current is _STOPPED:
             return  # the end of a transition: consumption changed when it began
-        instance = event.instance
-        if event.previous is None:
+        instances = event.instances
+        if event.previous[0] is None:  # the instances of one RunInstances call
             if not self._configs:
                 return
-            configs = self._track_launch(instance)
+            plans: Iterable = repeat(self._track_launch(instances), len(instances))
         else:
-            configs = self._instance_configs.get(instance.instance_id)
-        if not configs:
-            return
+            tracked = self._instance_configs
+            plans = [tracked.get(i.instance_id) for i in instances]
+        changed: dict[LicenseConfiguration, None] = {}
         now = self._env.now
-        if current is _PENDING:
-            host = self._host_of(instance) if instance.host_id is not None else None
-            for cfg in configs:
-                before = cfg.consumed
-                cfg.activate(instance, host, now)
-                if cfg.consumed != before:
-                    self._record(cfg)
-        elif current is _TERMINATED:
-            for cfg in configs:
-                cfg.instances.pop(instance.instance_id, None)
-            del self._instance_configs[instance.instance_id]
-        elif event.previous in _ACTIVE:  # stopping, shutting-down
-            for cfg in configs:
-                before = cfg.consumed
-                cfg.deactivate(instance, instance.host_id, now)
-                if cfg.consumed != before:
-                    self._record(cfg)
+        for instance, previous, configs in zip(instances, event.previous, plans):
+            if not configs:
+                continue
+            if current is _PENDING:
+                host = self._host_of(instance) if instance.host_id is not None else None
+                for cfg in configs:
+                    before = cfg.consumed
+                    cfg.activate(instance, host, now)
+                    if cfg.consumed != before:
+                        changed[cfg] = None
+            elif current is _TERMINATED:
+                for cfg in configs:
+                    cfg.instances.pop(instance.instance_id, None)
+                del self._instance_configs[instance.instance_id]
+            elif previous is _PENDING or previous is _RUNNING:  # to stopping or shutting-down
+                for cfg in configs:
+                    before = cfg.consumed
+                    cfg.deactivate(instance, instance.host_id, now)
+                    if cfg.consumed != before:
+                        changed[cfg] = None
+        for cfg in changed:  # one compliance row per configuration for the whole group
+            self._record(cfg)
 
-    def _track_launch(self, instance: Instance) -> list[LicenseConfiguration]:
-        """Associate a launched instance with its configurations (call, template, AMI)."""
-        configs = self._launch_configs(instance.account_id, instance.region, instance.image,
-                                       instance.license_configuration_arns, None)
+    def _track_launch(self, instances: tuple[Instance, ...]) -> tuple[LicenseConfiguration, ...]:
+        """Associate the instances of one launch (one AMI, one set of license specifications)
+        with their configurations: the call's, the launch template's and the AMI's."""
+        first = instances[0]
+        configs = tuple(self._launch_configs(first.account_id, first.region, first.image,
+                                             first.license_configuration_arns, None))
         if configs:
-            when = self.clock.now()
-            for cfg in configs:
-                cfg.instances[instance.instance_id] = Association(
-                    instance.arn, EC2_INSTANCE, instance.instance_id, instance.account_id, when, resource=instance)
-            self._instance_configs[instance.instance_id] = configs
-            self._publish_licenses(instance)
+            now = self._env.now
+            arns = tuple(c.arn for c in configs)
+            set_licenses = self.world.ec2(first.region).instances.set_license_configurations
+            for instance in instances:
+                link = (instance, now)
+                for cfg in configs:
+                    cfg.instances[instance.instance_id] = link
+                self._instance_configs[instance.instance_id] = configs
+                if arns != instance.license_configuration_arns:  # the AMI added some
+                    set_licenses(instance, arns)
         return configs
 
     def _on_host_released(self, event: HostReleased) -> None:
@@ -752,9 +777,8 @@ class LicenseManager:
                    when, now: float) -> None:
         before = cfg.consumed
         if kind == "instance":
-            cfg.instances[resource.instance_id] = Association(
-                resource.arn, EC2_INSTANCE, resource.instance_id, resource.account_id, when, resource=resource)
-            self._instance_configs.setdefault(resource.instance_id, []).append(cfg)
+            cfg.instances[resource.instance_id] = (resource, now)
+            self._instance_configs[resource.instance_id] = (*self._instance_configs.get(resource.instance_id, ()), cfg)
             if resource.state in _ACTIVE:
                 cfg.activate(resource, self._host_of(resource), now)
         elif kind == "host":
@@ -774,8 +798,10 @@ class LicenseManager:
         before = cfg.consumed
         if kind == "instance":
             cfg.instances.pop(resource.instance_id)
-            self._instance_configs[resource.instance_id].remove(cfg)
-            if not self._instance_configs[resource.instance_id]:
+            remaining = tuple(c for c in self._instance_configs[resource.instance_id] if c is not cfg)
+            if remaining:
+                self._instance_configs[resource.instance_id] = remaining
+            else:
                 del self._instance_configs[resource.instance_id]
             if resource.state in _ACTIVE:
                 cfg.deactivate(resource, resource.host_id, now)
@@ -798,8 +824,7 @@ class LicenseManager:
             self._ami_index.pop(key, None)
 
     def _start_tracking(self, cfg: LicenseConfiguration, now: float) -> None:
-        for association in cfg.instances.values():
-            instance: Instance = association.resource
+        for instance, _ in cfg.instances.values():
             if instance.state in _ACTIVE:
                 cfg.activate(instance, self._host_of(instance), now)
         for association in cfg.hosts.values():

@@ -4,29 +4,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from simulator.core.records import world_row
+
 if TYPE_CHECKING:
     from simulator.world.ec2.hosts import DedicatedHost
     from simulator.world.ec2.images import Image
     from simulator.world.ec2.instances import Instance, InstanceState
 
 
-_TRANSITIONS: dict[tuple, str] = {}
+def _transitions() -> dict[InstanceState, dict[InstanceState | None, str]]:
+    from simulator.world.ec2.instances import InstanceState
+
+    states = list(InstanceState)
+    return {to: {old: f"{old or 'none'}->{to}" for old in [None, *states]} for to in states}
 
 
-class InstanceStateChanged(NamedTuple):
-    """An instance entered ``current`` (``previous`` is None for a new launch)."""
+#: current state -> previous state -> the events row's detail, e.g. "running->stopping".
+_DETAILS: dict = {}
 
-    instance: Instance
-    previous: InstanceState | None
+
+class InstancesStateChanged(NamedTuple):
+    """Instances entered ``current`` together: the instances of one launch, start, stop or
+    terminate call, or of the end of its transition. ``previous[n]`` is the state
+    ``instances[n]`` left (None for a new launch). One event per group keeps the cost of a
+    state change low for every subscriber."""
+
+    instances: tuple[Instance, ...]
+    previous: tuple[InstanceState | None, ...]
     current: InstanceState
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
-        i = self.instance
-        key = (self.previous, self.current)
-        detail = _TRANSITIONS.get(key)
-        if detail is None:
-            detail = _TRANSITIONS[key] = f"{self.previous or 'none'}->{self.current}"
-        return (i.account_id, i.region, "ec2", "InstanceStateChange", i.instance_id, detail)
+    def record_rows(self, time: float) -> list[tuple]:
+        details = _DETAILS.get(self.current) or _DETAILS.setdefault(self.current, _transitions()[self.current])
+        return [
+            (time, i.account_id, i.region, "ec2", "InstanceStateChange", i.instance_id, "success", "", "",
+             "world", details[p])
+            for i, p in zip(self.instances, self.previous)
+        ]
 
 
 class InstancePlacementChanged(NamedTuple):
@@ -34,10 +47,10 @@ class InstancePlacementChanged(NamedTuple):
 
     instance: Instance
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         i = self.instance
         detail = f"tenancy={i.tenancy} host={i.host_id or ''} affinity={i.affinity or ''}"
-        return (i.account_id, i.region, "ec2", "InstancePlacementChange", i.instance_id, detail)
+        return [world_row(time, i.account_id, i.region, "ec2", "InstancePlacementChange", i.instance_id, detail)]
 
 
 class HostAllocated(NamedTuple):
@@ -45,11 +58,11 @@ class HostAllocated(NamedTuple):
 
     host: DedicatedHost
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         h = self.host
         kind = h.instance_type.name if h.instance_type else h.family
-        return (h.account_id, h.region, "ec2", "HostAllocated", h.host_id,
-                f"{kind} in {h.availability_zone}")
+        return [world_row(time, h.account_id, h.region, "ec2", "HostAllocated", h.host_id,
+                          f"{kind} in {h.availability_zone}")]
 
 
 class HostReleased(NamedTuple):
@@ -57,9 +70,9 @@ class HostReleased(NamedTuple):
 
     host: DedicatedHost
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         h = self.host
-        return (h.account_id, h.region, "ec2", "HostReleased", h.host_id, "")
+        return [world_row(time, h.account_id, h.region, "ec2", "HostReleased", h.host_id, "")]
 
 
 class ImageRegistered(NamedTuple):
@@ -67,10 +80,10 @@ class ImageRegistered(NamedTuple):
 
     image: Image
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         im = self.image
-        return (im.owner_id, im.region, "ec2", "ImageRegistered", im.image_id,
-                f"{im.source.value} {im.usage_operation}")
+        return [world_row(time, im.owner_id, im.region, "ec2", "ImageRegistered", im.image_id,
+                          f"{im.source.value} {im.usage_operation}")]
 
 
 class ImageAvailable(NamedTuple):
@@ -78,9 +91,9 @@ class ImageAvailable(NamedTuple):
 
     image: Image
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         im = self.image
-        return (im.owner_id, im.region, "ec2", "ImageAvailable", im.image_id, "")
+        return [world_row(time, im.owner_id, im.region, "ec2", "ImageAvailable", im.image_id, "")]
 
 
 class ImageDeregistered(NamedTuple):
@@ -88,6 +101,6 @@ class ImageDeregistered(NamedTuple):
 
     image: Image
 
-    def record_fields(self) -> tuple[str, str, str, str, str, str]:
+    def record_rows(self, time: float) -> list[tuple]:
         im = self.image
-        return (im.owner_id, im.region, "ec2", "ImageDeregistered", im.image_id, "")
+        return [world_row(time, im.owner_id, im.region, "ec2", "ImageDeregistered", im.image_id, "")]

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator.core.errors import ServiceError
-from simulator.world.events import InstanceStateChanged
+from simulator.world.events import InstancesStateChanged
 from tests.conftest import ACCOUNT_A, LINUX, LINUX_ARM, WINDOWS, error_code, public_ami, states
 
 
@@ -296,7 +296,8 @@ def test_launch_authorizers_see_placed_requests_and_can_refuse(sim, ec2):
 def test_state_changes_are_published_and_recorded(sim, ec2):
     """Each state change is a domain event at its instant and a row of the events timeline."""
     seen = []
-    sim.bus.subscribe(InstanceStateChanged, lambda e: seen.append((sim.env.now, e.previous, e.current)))
+    sim.bus.subscribe(InstancesStateChanged,
+                      lambda e: seen.extend((sim.env.now, p, e.current) for p in e.previous))
     (instance_id,) = _run(ec2)
     sim.advance("1m")
     ec2.terminate_instances(InstanceIds=[instance_id])

@@ -588,3 +588,17 @@ def test_dashboard_shows_consumption_remaining_enforcement_and_tenancy(sim, ec2,
     sim.advance("2m")
     row = {r.name: r for r in sim.license_manager.dashboard(ACCOUNT_A, REGION)}["dash-hard"]
     assert (row.consumed, row.remaining, row.shared_instances) == (3, 7, 1)
+
+
+def test_changing_one_instance_of_a_batch_leaves_its_siblings_alone(sim, ec2, lm):
+    """Guide "License rules in License Manager": tracking is per instance, also for instances
+    launched together."""
+    shared, extra = config(lm, name="shared"), config(lm, name="extra")
+    first, second = run(ec2, count=2, licenses=[shared])
+    associate(lm, instance_arn(ACCOUNT_A, first), extra)
+    assert licenses(ec2, first) == [shared, extra] and licenses(ec2, second) == [shared]
+    lm.update_license_specifications_for_resource(
+        ResourceArn=instance_arn(ACCOUNT_A, second),
+        RemoveLicenseSpecifications=[{"LicenseConfigurationArn": shared}])
+    assert licenses(ec2, first) == [shared, extra] and licenses(ec2, second) == []
+    assert (consumed(lm, shared), consumed(lm, extra)) == (1, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,6 +53,7 @@ class DedicatedHost:
     instances: dict[str, Instance] = field(default_factory=dict)
     used_vcpus: int = 0
     size_counts: dict[str, int] = field(default_factory=dict)
+    sequence: int = 0
 
     @property
     def family(self) -> str:
@@ -93,6 +96,15 @@ class DedicatedHost:
             return max(0, by_size)
         by_vcpus = (self.host_type.total_vcpus - self.used_vcpus - booked_vcpus) // spec.default_vcpus
         return max(0, min(by_size, by_vcpus))
+
+    @property
+    def has_room(self) -> bool:
+        """Whether some instance could still be placed on the host."""
+        if self.state != "available":
+            return False
+        if self.instance_type is not None:
+            return len(self.instances) < self.host_type.capacity[self.instance_type.size]
+        return self.used_vcpus < self.host_type.total_vcpus
 
     @property
     def available_vcpus(self) -> int:
@@ -146,10 +158,42 @@ class HostService:
     def __init__(self, ctx: RegionContext) -> None:
         self.ctx = ctx
         self._by_account: dict[str, dict[str, DedicatedHost]] = {}
+        # Auto-placement hosts with room, per account, in allocation order: placement looks
+        # at these only, so it costs O(1) however many full hosts an account has.
+        self._with_room: dict[str, list[tuple[int, DedicatedHost]]] = {}
+        self._allocated = 0
 
     def account_hosts(self, account_id: str) -> dict[str, DedicatedHost]:
         """The hosts of ``account_id`` by id, in allocation order (released ones too)."""
         return self._by_account.setdefault(account_id, {})
+
+    def auto_placement_hosts(self, account_id: str) -> Iterator[DedicatedHost]:
+        """The account's hosts that take untargeted launches and have room, oldest first
+        (a live view: do not occupy or vacate hosts while iterating)."""
+        return (host for _, host in self._with_room.get(account_id, ()))
+
+    def occupy(self, host: DedicatedHost, instance: Instance) -> None:
+        """Put ``instance`` on ``host`` (its capacity was checked by the caller)."""
+        host.occupy(instance)
+        if not host.has_room:
+            self._room_changed(host)
+
+    def vacate(self, host: DedicatedHost, instance: Instance) -> None:
+        """Take ``instance`` off ``host``."""
+        had_room = host.has_room
+        host.vacate(instance)
+        if not had_room:
+            self._room_changed(host)
+
+    def _room_changed(self, host: DedicatedHost) -> None:
+        entries = self._with_room.setdefault(host.account_id, [])
+        entry = (host.sequence, host)
+        index = bisect.bisect_left(entries, host.sequence, key=lambda e: e[0])
+        listed = index < len(entries) and entries[index][1] is host
+        if host.has_room and host.auto_placement == "on" and not listed:
+            entries.insert(index, entry)
+        elif listed and not (host.has_room and host.auto_placement == "on"):
+            del entries[index]
 
     def get(self, account_id: str, host_id: str) -> DedicatedHost:
         """A host of ``account_id`` that has not been released.
@@ -233,8 +277,11 @@ class HostService:
                 host_recovery=host_recovery,
                 allocation_time=self.ctx.clock.now(),
                 tags=dict(tags or {}),
+                sequence=self._allocated,
             )
+            self._allocated += 1
             self.account_hosts(account_id)[host.host_id] = host
+            self._room_changed(host)
             hosts.append(host)
         for host in hosts:
             self.ctx.bus.publish(HostAllocated(host))
@@ -267,6 +314,7 @@ class HostService:
             else:
                 host.state = "released"
                 host.release_time = self.ctx.clock.now()
+                self._room_changed(host)
                 released.append(host_id)
                 self.ctx.bus.publish(HostReleased(host))
         return released, failed

@@ -2,8 +2,9 @@
 
 Every call checks everything first and changes nothing when it fails. Before instances
 launch or start, the registered launch authorizers see the fully placed request and may
-refuse it. Each state change is published as an ``InstanceStateChanged`` event at the
-simulated instant it happens; transitions that take time are scheduled on the clock.
+refuse it. Each state change is published, as an ``InstancesStateChanged`` event for the
+instances that change together, at the simulated instant it happens; transitions that take
+time are scheduled on the clock.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from simulator.world.ec2.launch_templates import (
     check_instance_type,
     check_launch_parameters,
 )
-from simulator.world.events import InstancePlacementChanged, InstanceStateChanged
+from simulator.world.events import InstancePlacementChanged, InstancesStateChanged
 from simulator.world.filters import compile_filters
 from simulator.world.launch import LaunchCandidate, LaunchRequest
 
@@ -50,6 +51,8 @@ HOST_BILLING_CODES = frozenset(
 )
 #: Billing codes not permitted on shared tenancy (Windows BYOL).
 NOT_ON_SHARED = frozenset({"RunInstances:0800"})
+
+_USER_SHUTDOWN = ("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown")
 
 _INSTANCE_FILTERS = {
     "affinity": lambda i: i.affinity,
@@ -89,25 +92,37 @@ class StateChange(NamedTuple):
     current: InstanceState
 
 
-def check_billing_tenancy(usage_operation: str, tenancy: str, subject: str) -> None:
+def check_billing_tenancy(usage_operation: str, tenancy: str, subject: object) -> None:
     """Refuse billing codes on tenancies they are not permitted on.
+
+    Args:
+        usage_operation: The billing code.
+        tenancy: default, dedicated or host.
+        subject: What is being placed (an Image or an Instance), named in the error.
 
     Raises:
         ServiceError: Unsupported, naming the billing code and the tenancy.
     """
-    if tenancy == "host" and usage_operation not in HOST_BILLING_CODES:
+    if tenancy == "host":
+        if usage_operation not in HOST_BILLING_CODES:
+            raise ServiceError(
+                "Unsupported",
+                f"{_subject(subject)}: billing code {usage_operation} "
+                f"({USAGE_OPERATIONS[usage_operation]}) is not permitted on Dedicated Hosts; allowed "
+                f"there: {', '.join(sorted(HOST_BILLING_CODES))}",
+            )
+    elif tenancy == "default" and usage_operation in NOT_ON_SHARED:
         raise ServiceError(
             "Unsupported",
-            f"{subject}: billing code {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) "
-            "is not permitted on Dedicated Hosts; allowed there: "
-            f"{', '.join(sorted(HOST_BILLING_CODES))}",
+            f"{_subject(subject)}: billing code {usage_operation} (Windows BYOL) is not permitted "
+            "on shared tenancy; use tenancy dedicated or host",
         )
-    if tenancy == "default" and usage_operation in NOT_ON_SHARED:
-        raise ServiceError(
-            "Unsupported",
-            f"{subject}: billing code {usage_operation} (Windows BYOL) is not permitted on "
-            "shared tenancy; use tenancy dedicated or host",
-        )
+
+
+def _subject(subject: object) -> str:
+    if isinstance(subject, Image):
+        return f"AMI {subject.image_id}"
+    return f"instance {subject.instance_id}"  # type: ignore[attr-defined]
 
 
 def _resolve_cpu(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -> tuple[int, int]:
@@ -194,6 +209,7 @@ class InstanceService:
         self._terminated: deque[tuple[float, Instance]] = deque()
         self._publish = ctx.bus.publish
         self._env = ctx.clock.env
+        self._last_reason: tuple[float, str] = (-1.0, "")
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -228,8 +244,10 @@ class InstanceService:
                 "InvalidInstanceID.NotFound",
                 f"The instance {noun} '{', '.join(missing)}' {verb} not exist",
             )
-        if len(found) > 1 and len(set(instance_ids)) != len(found):
-            found = list({i.instance_id: i for i in found}.values())
+        if len(found) > 1:
+            unique = list(dict.fromkeys(found))  # instances hash by identity
+            if len(unique) != len(found):
+                return unique
         return found  # type: ignore[return-value]
 
     def describe(
@@ -307,11 +325,10 @@ class InstanceService:
         tenancy, affinity = self._tenancy(placement)
         if placement.availability_zone is not None:
             self.ctx.check_availability_zone(placement.availability_zone, "Placement.AvailabilityZone")
-        check_billing_tenancy(image.usage_operation, tenancy, f"AMI {image.image_id}")
-        hosts: list[DedicatedHost | None]
+        check_billing_tenancy(image.usage_operation, tenancy, image)
         if tenancy == "host":
             booking = _HostBooking()
-            hosts = []
+            hosts: list[DedicatedHost] = []
             for _ in range(max_count):
                 host = self._find_host(account_id, spec, placement.availability_zone,
                                        placement.host_id, None, booking)
@@ -325,19 +342,17 @@ class InstanceService:
                     + (f" on host {placement.host_id}" if placement.host_id else
                        " on hosts with auto-placement on"),
                 )
-        else:
-            hosts = [None] * max_count
-        default_zone = placement.availability_zone or self.ctx.availability_zones[0]
         licenses = params.license_configuration_arns
-        candidates = tuple(
-            LaunchCandidate(
-                instance_type=spec, image=image, usage_operation=image.usage_operation,
-                core_count=cores, threads_per_core=threads, tenancy=tenancy,
-                availability_zone=host.availability_zone if host else default_zone,
-                host=host, license_configuration_arns=licenses,
-            )
-            for host in hosts
+        shared = LaunchCandidate(
+            instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=cores,
+            threads_per_core=threads, tenancy=tenancy,
+            availability_zone=placement.availability_zone or self.ctx.availability_zones[0],
+            host=None, license_configuration_arns=licenses,
         )
+        if tenancy == "host":
+            candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
+        else:
+            candidates = (shared,) * max_count  # identical instances share one candidate
         self._authorize("RunInstances", account_id, principal, candidates)
 
         now = self.ctx.clock.now()
@@ -372,11 +387,9 @@ class InstanceService:
             )
             account_instances[instance.instance_id] = instance
             if host is not None:
-                host.occupy(instance)
+                self.hosts.occupy(host, instance)
             launched.append(instance)
-        publish = self.ctx.bus.publish
-        for instance in launched:
-            publish(InstanceStateChanged(instance, None, PENDING))
+        self._publish(InstancesStateChanged(tuple(launched), (None,) * len(launched), PENDING))
         self._schedule(self.ctx.timings.pending, launched, RUNNING)
         return launched
 
@@ -417,15 +430,13 @@ class InstanceService:
                     f"Host {host_id} is in {host.availability_zone}, not in {zone}",
                 )
             return host if booking.fits(host, spec) else None
-        account_hosts = self.hosts.account_hosts(account_id)
         if preferred is not None:
-            host = account_hosts.get(preferred)
+            host = self.hosts.account_hosts(account_id).get(preferred)
             if host is not None and booking.fits(host, spec):
                 return host
-        for host in account_hosts.values():
-            if host.auto_placement == "on" and (zone is None or host.availability_zone == zone):
-                if booking.fits(host, spec):
-                    return host
+        for host in self.hosts.auto_placement_hosts(account_id):
+            if (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
+                return host
         return None
 
     def _authorize(
@@ -459,7 +470,7 @@ class InstanceService:
         candidates = []
         for instance in to_start:
             spec = instance.instance_type
-            check_billing_tenancy(instance.usage_operation, instance.tenancy, f"instance {instance.instance_id}")
+            check_billing_tenancy(instance.usage_operation, instance.tenancy, instance)
             host = None
             if instance.tenancy == "host":
                 pinned = instance.host_id if instance.affinity == "host" else None
@@ -487,14 +498,12 @@ class InstanceService:
             if candidate.host is not None:
                 instance.host_id = candidate.host.host_id
                 instance.availability_zone = candidate.host.availability_zone
-                candidate.host.occupy(instance)
+                self.hosts.occupy(candidate.host, instance)
             instance.launch_time = now
             instance.state_reason = None
             instance.state_transition_reason = ""
             instance.principal = principal
-        changes = [self._change(i, PENDING if i.state is STOPPED else i.state) for i in instances]
-        self._schedule(self.ctx.timings.pending, to_start, RUNNING)
-        return changes
+        return self._move(instances, to_start, PENDING, self.ctx.timings.pending, RUNNING)
 
     def stop(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
         """StopInstances: running instances go to ``stopping``, then ``stopped``.
@@ -505,16 +514,11 @@ class InstanceService:
         """
         instances = self.get_many(account_id, instance_ids)
         for instance in instances:
-            if instance.state not in (RUNNING, STOPPING, STOPPED):
+            if instance.state is not RUNNING and instance.state is not STOPPING and instance.state is not STOPPED:
                 raise _incorrect_state(instance, "stopped")
         to_stop = [i for i in instances if i.state is RUNNING]
-        reason = f"User initiated ({self.ctx.clock.now():%Y-%m-%d %H:%M:%S} GMT)"
-        for instance in to_stop:
-            instance.state_transition_reason = reason
-            instance.state_reason = ("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown")
-        changes = [self._change(i, STOPPING if i.state is RUNNING else i.state) for i in instances]
-        self._schedule(self.ctx.timings.stopping, to_stop, STOPPED)
-        return changes
+        self._user_initiated(to_stop)
+        return self._move(instances, to_stop, STOPPING, self.ctx.timings.stopping, STOPPED)
 
     def terminate(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
         """TerminateInstances: instances go to ``shutting-down``, then ``terminated``, and
@@ -524,37 +528,52 @@ class InstanceService:
             ServiceError: InvalidInstanceID.*. Nothing is terminated then.
         """
         instances = self.get_many(account_id, instance_ids)
-        to_terminate = [i for i in instances if i.state not in (SHUTTING_DOWN, TERMINATED)]
-        reason = f"User initiated ({self.ctx.clock.now():%Y-%m-%d %H:%M:%S} GMT)"
-        for instance in to_terminate:
-            instance.state_transition_reason = reason
-            instance.state_reason = ("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown")
-        changes = [
-            self._change(i, SHUTTING_DOWN if i in to_terminate else i.state) for i in instances
-        ]
-        self._schedule(self.ctx.timings.shutting_down, to_terminate, TERMINATED)
+        to_terminate = [i for i in instances if i.state is not SHUTTING_DOWN and i.state is not TERMINATED]
+        self._user_initiated(to_terminate)
+        return self._move(instances, to_terminate, SHUTTING_DOWN, self.ctx.timings.shutting_down, TERMINATED)
+
+    def _user_initiated(self, instances: list[Instance]) -> None:
+        if instances:
+            when, reason = self._last_reason
+            if when != self._env.now:
+                reason = f"User initiated ({self.ctx.clock.now():%Y-%m-%d %H:%M:%S} GMT)"
+                self._last_reason = (self._env.now, reason)
+            for instance in instances:
+                instance.state_transition_reason = reason
+                instance.state_reason = _USER_SHUTDOWN
+
+    def _move(
+        self, asked: list[Instance], moving: list[Instance], state: InstanceState, delay: float,
+        then: InstanceState,
+    ) -> list[StateChange]:
+        """Put ``moving`` into ``state`` now and into ``then`` after ``delay``; report the
+        change of every instance ``asked`` about (unchanged ones included)."""
+        if len(moving) == len(asked):
+            changes = [StateChange(i, i.state, state) for i in asked]
+        else:
+            moved = {id(i) for i in moving}
+            changes = [StateChange(i, i.state, state if id(i) in moved else i.state) for i in asked]
+        self._enter(moving, state)
+        self._schedule(delay, moving, then)
         return changes
 
-    def _change(self, instance: Instance, state: InstanceState) -> StateChange:
-        previous = instance.state
-        if state is not previous:
-            self._enter(instance, state)
-        return StateChange(instance, previous, state)
-
-    def _enter(self, instance: Instance, state: InstanceState) -> None:
-        previous = instance.state
-        instance.state = state
-        instance.generation += 1
+    def _enter(self, instances: list[Instance], state: InstanceState) -> None:
+        if not instances:
+            return
+        previous = tuple(i.state for i in instances)
+        for instance in instances:
+            instance.state = state
+            instance.generation += 1
         if state is STOPPED or state is TERMINATED:
-            host_id = instance.host_id
-            if host_id is not None:
-                host = self.hosts.account_hosts(instance.account_id).get(host_id)
-                if host is not None:
-                    host.vacate(instance)
-            if state is TERMINATED:
-                expiry = self._env.now + self.ctx.timings.terminated_visible
-                self._terminated.append((expiry, instance))
-        self._publish(InstanceStateChanged(instance, previous, state))
+            expiry = self._env.now + self.ctx.timings.terminated_visible
+            for instance in instances:
+                if instance.host_id is not None:
+                    host = self.hosts.account_hosts(instance.account_id).get(instance.host_id)
+                    if host is not None:
+                        self.hosts.vacate(host, instance)
+                if state is TERMINATED:
+                    self._terminated.append((expiry, instance))
+        self._publish(InstancesStateChanged(tuple(instances), previous, state))
 
     def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:
         if instances:
@@ -562,9 +581,7 @@ class InstanceService:
             self.ctx.clock.call_later(delay, self._complete, tokens, state)
 
     def _complete(self, tokens: list[tuple[Instance, int]], state: InstanceState) -> None:
-        for instance, generation in tokens:
-            if instance.generation == generation:
-                self._enter(instance, state)
+        self._enter([i for i, generation in tokens if i.generation == generation], state)
 
     # -- placement ------------------------------------------------------------------------
 
@@ -628,7 +645,7 @@ class InstanceService:
                     )
         else:
             host_id, group, affinity = None, None, None
-        check_billing_tenancy(instance.usage_operation, tenancy, f"instance {instance_id}")
+        check_billing_tenancy(instance.usage_operation, tenancy, instance)
         instance.tenancy = tenancy
         instance.host_id = host_id
         instance.host_resource_group_arn = group

@@ -139,12 +139,8 @@ def instance_out(instance: Instance) -> dict[str, Any]:
 
 def _state_changes(changes: list[StateChange]) -> list[dict[str, Any]]:
     return [
-        {
-            "InstanceId": c.instance.instance_id,
-            "CurrentState": _state(c.current),
-            "PreviousState": _state(c.previous),
-        }
-        for c in changes
+        {"InstanceId": instance.instance_id, "CurrentState": _state(current), "PreviousState": _state(previous)}
+        for instance, previous, current in changes
     ]
 
 

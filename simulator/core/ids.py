@@ -23,7 +23,7 @@ class _Sequence:
     random and depend on the seed.
     """
 
-    __slots__ = ("alphabet", "width", "modulus", "multiplier", "offset", "count", "hex")
+    __slots__ = ("alphabet", "width", "modulus", "multiplier", "offset", "count", "hex", "spec", "prefix")
 
     def __init__(self, seed: int, name: str, alphabet: str, width: int) -> None:
         self.alphabet = alphabet
@@ -36,12 +36,14 @@ class _Sequence:
         self.offset = _wide_key(seed, name, "offset") % self.modulus
         self.count = 0
         self.hex = alphabet == HEX
+        self.spec = f"0{width}x"
+        self.prefix = ""
 
     def next(self) -> str:
         value = (self.count * self.multiplier + self.offset) % self.modulus
         self.count += 1
         if self.hex:
-            return format(value, f"0{self.width}x")
+            return self.prefix + format(value, self.spec)
         base = len(self.alphabet)
         chars = []
         for _ in range(self.width):
@@ -63,6 +65,7 @@ class IdFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._sequences: dict[tuple[str, str, int], _Sequence] = {}
+        self._resources: dict[str, _Sequence] = {}
 
     def _sequence(self, name: str, alphabet: str, width: int) -> _Sequence:
         key = (name, alphabet, width)
@@ -78,7 +81,11 @@ class IdFactory:
     def resource_id(self, prefix: str) -> str:
         """The next ``<prefix>-<17 hex digits>`` id, e.g. ``resource_id("i")`` ->
         ``"i-0f3a..."``; like EC2's long ids, the first digit is 0."""
-        return f"{prefix}-0{self.token(prefix, 16)}"
+        sequence = self._resources.get(prefix)
+        if sequence is None:
+            sequence = self._resources[prefix] = _Sequence(self.seed, prefix, HEX, 16)
+            sequence.prefix = f"{prefix}-0"
+        return sequence.next()
 
     def uuid(self, name: str = "uuid") -> str:
         """The next UUID-formatted token of the sequence ``name`` (request ids, task ids)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from simulator.core.clock import Clock
-from simulator.core.records import EventRecord, Records
+from simulator.core.records import EventGroupRecord, EventRecord, Records
 from simulator.timelines.levels import resample_levels, time_weighted
 from simulator.timelines.plots import plot_compliance
 
@@ -38,6 +41,7 @@ class Timelines:
         self._records = records
         self._clock = clock
         records.register("events", EventRecord)
+        records.register("event_groups", EventGroupRecord)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -49,7 +53,28 @@ class Timelines:
         (API calls), ``source`` (api or world), ``detail`` (the request parameters as
         JSON, or what changed).
         """
-        return records_frame(self._records, "events", self._clock)
+        api = pd.DataFrame.from_records(self._records.rows("events"), columns=list(EventRecord._fields))
+        groups = self._records.rows("event_groups")
+        sizes = np.fromiter((len(g[6]) for g in groups), dtype=np.int64, count=len(groups))
+        world = pd.DataFrame({
+            "time": np.repeat(np.fromiter((g[1] for g in groups), dtype=np.float64, count=len(groups)), sizes),
+            "account_id": np.repeat([g[2] for g in groups], sizes).astype(object),
+            "region": np.repeat([g[3] for g in groups], sizes).astype(object),
+            "service": np.repeat([g[4] for g in groups], sizes).astype(object),
+            "event_name": np.repeat([g[5] for g in groups], sizes).astype(object),
+            "resource_id": list(chain.from_iterable(g[6] for g in groups)),
+            "outcome": "success", "error_code": "", "principal": "", "source": "world",
+            "detail": list(chain.from_iterable(g[7] for g in groups)),
+        }, columns=list(EventRecord._fields))
+        # API row i sorts at (i, 1); a world group recorded when there were p API rows sorts at
+        # (p, 0): after the API call that caused it, before the next one.
+        positions = np.repeat(np.fromiter((g[0] for g in groups), dtype=np.int64, count=len(groups)), sizes)
+        keys = np.concatenate([np.arange(len(api)), positions])
+        ranks = np.concatenate([np.ones(len(api), dtype=np.int8), np.zeros(len(world), dtype=np.int8)])
+        frame = pd.concat([api, world], ignore_index=True).iloc[np.lexsort((ranks, keys))]
+        frame = frame.reset_index(drop=True)
+        frame["time"] = pd.Timestamp(self._clock.start) + pd.to_timedelta(frame["time"].astype("float64"), unit="s")
+        return frame
 
     @property
     def compliance(self) -> pd.DataFrame:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from simulator.core.records import world_row
-
 if TYPE_CHECKING:
     from simulator.world.ec2.hosts import DedicatedHost
     from simulator.world.ec2.images import Image
@@ -33,13 +31,11 @@ class InstancesStateChanged(NamedTuple):
     previous: tuple[InstanceState | None, ...]
     current: InstanceState
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         details = _DETAILS.get(self.current) or _DETAILS.setdefault(self.current, _transitions()[self.current])
-        return [
-            (time, i.account_id, i.region, "ec2", "InstanceStateChange", i.instance_id, "success", "", "",
-             "world", details[p])
-            for i, p in zip(self.instances, self.previous)
-        ]
+        first = self.instances[0]  # one call's instances share account and region
+        return (first.account_id, first.region, "ec2", "InstanceStateChange",
+                tuple([i.instance_id for i in self.instances]), tuple([details[p] for p in self.previous]))
 
 
 class InstancePlacementChanged(NamedTuple):
@@ -47,10 +43,10 @@ class InstancePlacementChanged(NamedTuple):
 
     instance: Instance
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         i = self.instance
         detail = f"tenancy={i.tenancy} host={i.host_id or ''} affinity={i.affinity or ''}"
-        return [world_row(time, i.account_id, i.region, "ec2", "InstancePlacementChange", i.instance_id, detail)]
+        return (i.account_id, i.region, "ec2", "InstancePlacementChange", (i.instance_id,), (detail,))
 
 
 class HostAllocated(NamedTuple):
@@ -58,11 +54,10 @@ class HostAllocated(NamedTuple):
 
     host: DedicatedHost
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         h = self.host
         kind = h.instance_type.name if h.instance_type else h.family
-        return [world_row(time, h.account_id, h.region, "ec2", "HostAllocated", h.host_id,
-                          f"{kind} in {h.availability_zone}")]
+        return (h.account_id, h.region, "ec2", "HostAllocated", (h.host_id,), (f"{kind} in {h.availability_zone}",))
 
 
 class HostReleased(NamedTuple):
@@ -70,9 +65,9 @@ class HostReleased(NamedTuple):
 
     host: DedicatedHost
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         h = self.host
-        return [world_row(time, h.account_id, h.region, "ec2", "HostReleased", h.host_id, "")]
+        return (h.account_id, h.region, "ec2", "HostReleased", (h.host_id,), ("",))
 
 
 class ImageRegistered(NamedTuple):
@@ -80,10 +75,10 @@ class ImageRegistered(NamedTuple):
 
     image: Image
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         im = self.image
-        return [world_row(time, im.owner_id, im.region, "ec2", "ImageRegistered", im.image_id,
-                          f"{im.source.value} {im.usage_operation}")]
+        detail = f"{im.source.value} {im.usage_operation}"
+        return (im.owner_id, im.region, "ec2", "ImageRegistered", (im.image_id,), (detail,))
 
 
 class ImageAvailable(NamedTuple):
@@ -91,9 +86,9 @@ class ImageAvailable(NamedTuple):
 
     image: Image
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         im = self.image
-        return [world_row(time, im.owner_id, im.region, "ec2", "ImageAvailable", im.image_id, "")]
+        return (im.owner_id, im.region, "ec2", "ImageAvailable", (im.image_id,), ("",))
 
 
 class ImageDeregistered(NamedTuple):
@@ -101,6 +96,6 @@ class ImageDeregistered(NamedTuple):
 
     image: Image
 
-    def record_rows(self, time: float) -> list[tuple]:
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         im = self.image
-        return [world_row(time, im.owner_id, im.region, "ec2", "ImageDeregistered", im.image_id, "")]
+        return (im.owner_id, im.region, "ec2", "ImageDeregistered", (im.image_id,), ("",))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
@@ -84,12 +83,9 @@ class LaunchTemplateRef:
     version: str | None = None
 
 
-class StateChange(NamedTuple):
-    """One instance's state before and after a start, stop or terminate call."""
-
-    instance: Instance
-    previous: InstanceState
-    current: InstanceState
+#: One instance's state before and after a start, stop or terminate call:
+#: ``(instance, previous, current)`` (plain tuples: every call makes one per instance).
+StateChange = tuple[Instance, InstanceState, InstanceState]
 
 
 def check_billing_tenancy(usage_operation: str, tenancy: str, subject: object) -> None:
@@ -360,31 +356,21 @@ class InstanceService:
         tags = dict(params.instance_tags)
         account_instances = self.account_instances(account_id)
         launched = []
+        new_id = self.ctx.ids.resource_id
+        region = self.ctx.region
         for index, candidate in enumerate(candidates):
             host = candidate.host
+            # Positional: three times cheaper than keywords on the launch path. The order is
+            # Instance's field order, named on the right.
             instance = Instance(
-                instance_id=self.ctx.ids.resource_id("i"),
-                account_id=account_id,
-                region=self.ctx.region,
-                reservation_id=reservation_id,
-                ami_launch_index=index,
-                instance_type=spec,
-                image=image,
-                usage_operation=image.usage_operation,
-                usage_operation_update_time=now,
-                core_count=cores,
-                threads_per_core=threads,
-                tenancy=tenancy,
-                availability_zone=candidate.availability_zone,
-                launch_time=now,
-                affinity=affinity,
-                host_id=host.host_id if host else None,
-                host_resource_group_arn=placement.host_resource_group_arn,
-                license_configuration_arns=licenses,
-                tags=dict(tags),
-                launch_template_id=template_id,
-                principal=principal,
+                new_id("i"), account_id, region, reservation_id, index,  # ids, ami_launch_index
+                spec, image, image.usage_operation, now,  # type, AMI, billing code and its time
+                cores, threads, tenancy, candidate.availability_zone, now,  # CPU, placement, launch
+                affinity, host.host_id if host else None, placement.host_resource_group_arn,
+                licenses, dict(tags),  # license_configuration_arns, tags
             )
+            instance.launch_template_id = template_id
+            instance.principal = principal
             account_instances[instance.instance_id] = instance
             if host is not None:
                 self.hosts.occupy(host, instance)
@@ -548,11 +534,13 @@ class InstanceService:
     ) -> list[StateChange]:
         """Put ``moving`` into ``state`` now and into ``then`` after ``delay``; report the
         change of every instance ``asked`` about (unchanged ones included)."""
+        before = [i.state for i in asked]
         if len(moving) == len(asked):
-            changes = [StateChange(i, i.state, state) for i in asked]
+            after = [state] * len(asked)
         else:
             moved = {id(i) for i in moving}
-            changes = [StateChange(i, i.state, state if id(i) in moved else i.state) for i in asked]
+            after = [state if id(i) in moved else i.state for i in asked]
+        changes = list(zip(asked, before, after))
         self._enter(moving, state)
         self._schedule(delay, moving, then)
         return changes
@@ -560,7 +548,7 @@ class InstanceService:
     def _enter(self, instances: list[Instance], state: InstanceState) -> None:
         if not instances:
             return
-        previous = tuple(i.state for i in instances)
+        previous = tuple([i.state for i in instances])
         for instance in instances:
             instance.state = state
             instance.generation += 1

@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--batch", type=int, default=10,
                        help="mean instances per launch, stop, start or terminate call (default 10)")
     bench.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
-    bench.add_argument("--repeats", type=int, default=3,
-                       help="runs of each side, the best time kept (default 3)")
+    bench.add_argument("--repeats", type=int, default=5,
+                       help="runs of each side, the best time kept (default 5)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.set_defaults(handler=_bench)
     args = parser.parse_args(argv)

@@ -253,14 +253,7 @@ class Organizations:
             ServiceError: InvalidInputException for a malformed id, AccountNotFoundException
                 if it is not in the organization, AccessDeniedException for a member caller.
         """
-        self._check_account_id_input(account_id)
-        org = self._management_organization(caller)
-        if account_id not in org.member_account_ids:
-            raise ServiceError(
-                "AccountNotFoundException",
-                f"Account {account_id} is not a member of organization {org.organization_id}.",
-            )
-        return self.accounts[account_id]
+        return self._member(caller, account_id)[1]
 
     def remove_account(self, caller: str, account_id: str) -> Account:
         """Remove a member account; it becomes a standalone account.
@@ -270,20 +263,13 @@ class Organizations:
                 MasterCannotLeaveOrganizationException for the management account,
                 AccessDeniedException for a member caller.
         """
-        self._check_account_id_input(account_id)
-        org = self._management_organization(caller)
-        if account_id not in org.member_account_ids:
-            raise ServiceError(
-                "AccountNotFoundException",
-                f"Account {account_id} is not a member of organization {org.organization_id}.",
-            )
+        org, account = self._member(caller, account_id)
         if account_id == org.management_account_id:
             raise ServiceError(
                 "MasterCannotLeaveOrganizationException",
                 "You can't remove the management account from an organization.",
             )
         org.member_account_ids.remove(account_id)
-        account = self.accounts[account_id]
         account.organization_id = None
         account.joined_method = None
         account.joined_at = None
@@ -319,6 +305,17 @@ class Organizations:
             ServiceError: AWSOrganizationsNotInUseException, AccessDeniedException.
         """
         return dict(self._management_organization(caller).enabled_services)
+
+    def _member(self, caller: str, account_id: str) -> tuple[Organization, Account]:
+        """The caller's organization and its member ``account_id`` (management callers only)."""
+        self._check_account_id_input(account_id)
+        org = self._management_organization(caller)
+        if account_id not in org.member_account_ids:
+            raise ServiceError(
+                "AccountNotFoundException",
+                f"Account {account_id} is not a member of organization {org.organization_id}.",
+            )
+        return org, self.accounts[account_id]
 
     @staticmethod
     def _check_account_id_input(account_id: str) -> None:

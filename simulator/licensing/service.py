@@ -40,7 +40,6 @@ from simulator.licensing.products import ProductInformation, check_products, val
 from simulator.licensing.records import ComplianceRecord, NotificationRecord, ViolationRecord
 from simulator.licensing.rules import (
     COUNTING_TYPES,
-    EC2_TENANCY_NAMES,
     Measures,
     RuleSet,
     instance_sockets,
@@ -373,7 +372,7 @@ class LicenseManager:
         kind, resource = self._resource(account_id, region, resource_arn)
         adds = [(self._usable(account_id, region, arn, code), scope) for arn, scope in add]
         removes = [(self._usable(account_id, region, arn, code), scope) for arn, scope in remove]
-        for cfg, scope in adds + removes:
+        for _, scope in adds + removes:
             if kind != "image" and scope is not None:
                 raise _invalid("AmiAssociationScope applies to AMIs only")
             if kind == "image" and scope not in (None, CROSS_ACCOUNT):

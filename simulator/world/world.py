@@ -66,7 +66,7 @@ class World:
                 )
             ctx = RegionContext(
                 region=region, clock=self.clock, ids=self.ids, bus=self.bus,
-                catalog=self.catalog, organizations=self.organizations,
+                catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings,
             )
             service = self._regions[region] = Ec2Region(ctx, self.ec2)

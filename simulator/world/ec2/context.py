@@ -11,7 +11,6 @@ from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
-from simulator.world.accounts import Organizations
 from simulator.world.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -39,7 +38,6 @@ class RegionContext:
     ids: IdFactory
     bus: EventBus
     catalog: Catalog
-    organizations: Organizations
     authorizers: list[LaunchAuthorizer]
     timings: Ec2Timings
     availability_zones: tuple[str, ...] = field(init=False)

@@ -18,16 +18,6 @@ from simulator.world.filters import compile_filters
 if TYPE_CHECKING:
     from simulator.world.ec2.instances import Instance
 
-HOST_STATES = (
-    "available",
-    "under-assessment",
-    "permanent-failure",
-    "released",
-    "released-permanent-failure",
-    "pending",
-)
-
-
 @dataclass(slots=True, eq=False)
 class DedicatedHost:
     """A Dedicated Host allocated to one account.

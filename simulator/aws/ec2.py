@@ -6,6 +6,7 @@ from typing import Any
 
 from simulator.aws.registry import Call, operation
 from simulator.aws.shapes import filters_in, iso, listing_scope, paginate, tags_in, tags_out
+from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.world.ec2 import (
     CpuOptionsRequest,
@@ -89,7 +90,7 @@ def _state(state: Any) -> dict[str, Any]:
     return {"Code": state.code, "Name": state.value}
 
 
-def instance_out(instance: Instance) -> dict[str, Any]:
+def instance_out(instance: Instance, clock: Clock) -> dict[str, Any]:
     """The Instance shape."""
     placement: dict[str, Any] = {
         "AvailabilityZone": instance.availability_zone,
@@ -108,7 +109,7 @@ def instance_out(instance: Instance) -> dict[str, Any]:
         "State": _state(instance.state),
         "PrivateDnsName": "",
         "PublicDnsName": "",
-        "StateTransitionReason": instance.state_transition_reason,
+        "StateTransitionReason": "",
         "AmiLaunchIndex": instance.ami_launch_index,
         "ProductCodes": [],
         "InstanceType": instance.instance_type.name,
@@ -130,8 +131,11 @@ def instance_out(instance: Instance) -> dict[str, Any]:
     }
     if instance.platform:
         out["Platform"] = instance.platform
-    if instance.state_reason:
-        out["StateReason"] = {"Code": instance.state_reason[0], "Message": instance.state_reason[1]}
+    if instance.user_shutdown_at is not None:
+        when = clock.to_datetime(instance.user_shutdown_at)
+        out["StateTransitionReason"] = f"User initiated ({when:%Y-%m-%d %H:%M:%S} GMT)"
+        out["StateReason"] = {"Code": "Client.UserInitiatedShutdown",
+                              "Message": "Client.UserInitiatedShutdown: User initiated shutdown"}
     if instance.tags:
         out["Tags"] = tags_out(instance.tags)
     return out
@@ -334,7 +338,7 @@ def run_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         "ReservationId": instances[0].reservation_id,
         "OwnerId": call.account_id,
         "Groups": [],
-        "Instances": [instance_out(i) for i in instances],
+        "Instances": [instance_out(i, call.clock) for i in instances],
     }
 
 
@@ -377,7 +381,7 @@ def describe_instances(call: Call, params: dict[str, Any]) -> dict[str, Any]:
                 "Groups": [],
                 "Instances": [],
             }
-        reservation["Instances"].append(instance_out(instance))
+        reservation["Instances"].append(instance_out(instance, call.clock))
     return _with_token({"Reservations": list(reservations.values())}, token)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby, repeat
+from itertools import repeat
 
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
@@ -595,8 +595,13 @@ class LicenseManager:
         first: dict[str, LaunchCandidate] = {}
         new_hosts: dict[str, set[str]] = {}
         # Identical instances of one launch share their candidate and plan: judge them once.
-        for (candidate, configs), run in groupby(zip(candidates, plans), key=lambda cp: (cp[0], cp[1])):
-            times = sum(1 for _ in run)
+        runs: list[list] = []
+        for candidate, configs in zip(candidates, plans):
+            if runs and runs[-1][0] is candidate and runs[-1][1] is configs:
+                runs[-1][2] += 1
+            else:
+                runs.append([candidate, configs, 1])
+        for candidate, configs, times in runs:
             for cfg in configs:
                 if cfg.status != "AVAILABLE":
                     # "Deactivate a license configuration": launches cannot be performed with it,

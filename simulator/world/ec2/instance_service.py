@@ -51,8 +51,6 @@ HOST_BILLING_CODES = frozenset(
 #: Billing codes not permitted on shared tenancy (Windows BYOL).
 NOT_ON_SHARED = frozenset({"RunInstances:0800"})
 
-_USER_SHUTDOWN = ("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown")
-
 _INSTANCE_FILTERS = {
     "affinity": lambda i: i.affinity,
     "architecture": lambda i: i.image.architecture,
@@ -205,7 +203,6 @@ class InstanceService:
         self._terminated: deque[tuple[float, Instance]] = deque()
         self._publish = ctx.bus.publish
         self._env = ctx.clock.env
-        self._last_reason: tuple[float, str] = (-1.0, "")
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -486,8 +483,7 @@ class InstanceService:
                 instance.availability_zone = candidate.host.availability_zone
                 self.hosts.occupy(candidate.host, instance)
             instance.launch_time = now
-            instance.state_reason = None
-            instance.state_transition_reason = ""
+            instance.user_shutdown_at = None
             instance.principal = principal
         return self._move(instances, to_start, PENDING, self.ctx.timings.pending, RUNNING)
 
@@ -519,14 +515,9 @@ class InstanceService:
         return self._move(instances, to_terminate, SHUTTING_DOWN, self.ctx.timings.shutting_down, TERMINATED)
 
     def _user_initiated(self, instances: list[Instance]) -> None:
-        if instances:
-            when, reason = self._last_reason
-            if when != self._env.now:
-                reason = f"User initiated ({self.ctx.clock.now():%Y-%m-%d %H:%M:%S} GMT)"
-                self._last_reason = (self._env.now, reason)
-            for instance in instances:
-                instance.state_transition_reason = reason
-                instance.state_reason = _USER_SHUTDOWN
+        now = self._env.now
+        for instance in instances:
+            instance.user_shutdown_at = now
 
     def _move(
         self, asked: list[Instance], moving: list[Instance], state: InstanceState, delay: float,

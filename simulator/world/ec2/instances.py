@@ -97,7 +97,8 @@ class Instance(Billed):
     """An EC2 instance.
 
     ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
-    reports it. ``license_configuration_arns`` are the license configurations attached to
+    reports it. ``user_shutdown_at`` is the simulated second of the user's stop or
+    termination that put it where it is (None after a launch or start). ``license_configuration_arns`` are the license configurations attached to
     it. ``generation`` changes with every state change, so a transition scheduled for an
     earlier state can tell it is stale.
     """
@@ -122,8 +123,7 @@ class Instance(Billed):
     license_configuration_arns: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
     state: InstanceState = InstanceState.PENDING
-    state_transition_reason: str = ""
-    state_reason: tuple[str, str] | None = None
+    user_shutdown_at: float | None = None
     launch_template_id: str | None = None
     principal: str = ""
     generation: int = 0

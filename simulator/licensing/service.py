@@ -432,7 +432,7 @@ class LicenseManager:
         Raises:
             ServiceError: InvalidParameterValueException for an unknown resource.
         """
-        kind, resource = self._resource(account_id, region, resource_arn, allow_deregistered=True)
+        kind, resource = self._resource(account_id, region, resource_arn)
         if kind == "instance":
             return [(c.arn, None) for c in self._instance_configs.get(resource.instance_id, ())]
         if kind == "host":
@@ -910,7 +910,8 @@ class LicenseManager:
                                f"License configuration {arn} belongs to account {cfg.owner_id}, not to {account_id}")
         return cfg
 
-    def _resource(self, account_id: str, region: str, arn: str, allow_deregistered: bool = False):
+    def _resource(self, account_id: str, region: str, arn: str) -> tuple[str, object]:
+        """``(kind, resource)`` of an instance, AMI (deregistered too) or Dedicated Host ARN."""
         match = _EC2_ARN.match(arn)
         if match is None:
             raise _invalid(f"ResourceArn {arn!r} is not the ARN of an AMI, an instance or a Dedicated Host")

@@ -38,6 +38,21 @@ def error_code(excinfo: pytest.ExceptionInfo) -> str:
     return excinfo.value.response["Error"]["Code"]
 
 
+def assert_refused(sim: Simulation, code: str, call, *views) -> None:
+    """``call()`` fails with the AWS error code ``code``, records no world event, and leaves
+    what each of ``views()`` shows unchanged."""
+    before = [world_events(sim)] + [view() for view in views]
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    assert error_code(excinfo) == code
+    assert [world_events(sim)] + [view() for view in views] == before
+
+
+def world_events(sim: Simulation) -> int:
+    """How many world events (state changes, allocations, ...) the simulation has recorded."""
+    return int((sim.timelines.events.source == "world").sum())
+
+
 def public_ami(client, pattern: str) -> str:
     """The id of the first Amazon-owned public AMI whose name matches ``pattern``."""
     images = client.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": [pattern]}])["Images"]

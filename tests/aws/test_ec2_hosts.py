@@ -11,7 +11,7 @@ from importlib import resources
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import LINUX, SQL_STANDARD, WINDOWS, error_code, public_ami, states
+from tests.conftest import LINUX, SQL_STANDARD, WINDOWS, assert_refused, error_code, public_ami, states
 
 AZ = "us-east-1a"
 HOST = {"Tenancy": "host"}
@@ -24,20 +24,9 @@ def catalog_row(family: str) -> dict[str, str]:
     return next(row for row in csv.DictReader(lines) if row["family"] == family)
 
 
-def snapshot(sim, ec2) -> tuple:
-    """The account's hosts and instances, and the number of world events so far."""
-    source = sim.records.fields("events").index("source")
-    world = sum(1 for row in sim.records.rows("events") if row[source] == "world")
-    return world, ec2.describe_hosts()["Hosts"], ec2.describe_instances()["Reservations"]
-
-
 def refused(sim, ec2, code: str, call) -> None:
-    """``call()`` fails with the error code ``code`` and changes nothing in the world."""
-    before = snapshot(sim, ec2)
-    with pytest.raises(ClientError) as excinfo:
-        call()
-    assert error_code(excinfo) == code
-    assert snapshot(sim, ec2) == before
+    """``call()`` fails with ``code`` and changes nothing: no world event, same hosts and instances."""
+    assert_refused(sim, code, call, lambda: ec2.describe_hosts()["Hosts"], lambda: ec2.describe_instances()["Reservations"])
 
 
 def allocate(ec2, auto: str = "off", quantity: int = 1, **kind) -> list[str]:

@@ -5,29 +5,18 @@ template's)."""
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT_A, LINUX, WINDOWS, error_code, public_ami
+from tests.conftest import ACCOUNT_A, LINUX, WINDOWS, assert_refused, public_ami
 
 UNKNOWN_ID = "lt-0123456789abcdef0"
 NO_SUCH_LICENSE = ("arn:aws:license-manager:us-east-1:111111111111:license-configuration:"
                    "lic-0123456789abcdef0123456789abcdef")
 
 
-def snapshot(sim, ec2) -> tuple:
-    """The account's templates and instances, and the number of world events so far."""
-    source = sim.records.fields("events").index("source")
-    world = sum(1 for row in sim.records.rows("events") if row[source] == "world")
-    return world, ec2.describe_launch_templates()["LaunchTemplates"], ec2.describe_instances()["Reservations"]
-
-
 def refused(sim, ec2, code: str, call) -> None:
-    """``call()`` fails with the error code ``code`` and changes nothing in the world."""
-    before = snapshot(sim, ec2)
-    with pytest.raises(ClientError) as excinfo:
-        call()
-    assert error_code(excinfo) == code
-    assert snapshot(sim, ec2) == before
+    """``call()`` fails with ``code`` and changes nothing: no world event, same templates and instances."""
+    assert_refused(sim, code, call, lambda: ec2.describe_launch_templates()["LaunchTemplates"],
+                   lambda: ec2.describe_instances()["Reservations"])
 
 
 def tags(*pairs: tuple[str, str], resource: str = "instance") -> list[dict]:

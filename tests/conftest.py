@@ -32,6 +32,18 @@ def ec2_b(sim: Simulation):
     return sim.client("ec2", ACCOUNT_B)
 
 
+@pytest.fixture
+def lm(sim: Simulation):
+    """A License Manager client of account A."""
+    return sim.client("license-manager", ACCOUNT_A)
+
+
+@pytest.fixture
+def lm_b(sim: Simulation):
+    """A License Manager client of account B."""
+    return sim.client("license-manager", ACCOUNT_B)
+
+
 def error_code(excinfo: pytest.ExceptionInfo) -> str:
     """The AWS error code of a raised ClientError."""
     assert isinstance(excinfo.value, ClientError), excinfo.value

@@ -30,6 +30,7 @@ from datetime import datetime
 from simulator.licensing.products import ProductInformation
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
+from simulator.world.ec2.instances import ACTIVE_STATES
 
 EC2_INSTANCE = "EC2_INSTANCE"
 EC2_HOST = "EC2_HOST"
@@ -253,7 +254,7 @@ class LicenseConfiguration:
         """
         if not self.tracking:
             return 0
-        active = [instances[i] for i in self.instances if instances[i].state.value in ("pending", "running")]
+        active = [instances[i] for i in self.instances if instances[i].state in ACTIVE_STATES]
         if not self.counts_hosts:
             total = sum(self.instance_amount(i.instance_type.default_vcpus, i.vcpus) for i in active)
             counted_hosts = set(self.hosts)

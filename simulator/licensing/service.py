@@ -48,6 +48,7 @@ from simulator.licensing.rules import (
 )
 from simulator.world import World
 from simulator.world.ec2 import DedicatedHost, Image, Instance, InstanceState
+from simulator.world.ec2.instances import ACTIVE_STATES
 from simulator.world.events import HostReleased, InstancesStateChanged
 from simulator.world.launch import LaunchCandidate, LaunchRequest
 
@@ -69,7 +70,6 @@ _PENDING, _RUNNING, _STOPPED = InstanceState.PENDING, InstanceState.RUNNING, Ins
 _STOPPING, _SHUTTING_DOWN, _TERMINATED = (
     InstanceState.STOPPING, InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED,
 )
-_ACTIVE = (InstanceState.PENDING, InstanceState.RUNNING)
 _NAN = float("nan")
 
 
@@ -530,7 +530,7 @@ class LicenseManager:
         for cfg in self._owned.get((account_id, region), {}).values():
             by_tenancy = {"default": 0, "dedicated": 0, "host": 0}
             for instance, _ in cfg.instances.values():
-                if instance.state in _ACTIVE:
+                if instance.state in ACTIVE_STATES:
                     by_tenancy[instance.tenancy] += 1
             rows.append(DashboardRow(
                 license_configuration_arn=cfg.arn, name=cfg.name, counting_type=cfg.counting_type,
@@ -679,7 +679,7 @@ class LicenseManager:
                                         v.message()))
 
     def _check_new_instance_configs(self, instance: Instance, configs: list[LicenseConfiguration], principal: str) -> None:
-        if instance.state not in _ACTIVE:
+        if instance.state not in ACTIVE_STATES:
             return
         configs = [c for c in configs if c.tracking]
         if not configs:
@@ -783,7 +783,7 @@ class LicenseManager:
         if kind == "instance":
             cfg.instances[resource.instance_id] = (resource, now)
             self._instance_configs[resource.instance_id] = (*self._instance_configs.get(resource.instance_id, ()), cfg)
-            if resource.state in _ACTIVE:
+            if resource.state in ACTIVE_STATES:
                 cfg.activate(resource, self._host_of(resource), now)
         elif kind == "host":
             cfg.hosts[resource.host_id] = Association(
@@ -807,7 +807,7 @@ class LicenseManager:
                 self._instance_configs[resource.instance_id] = remaining
             else:
                 del self._instance_configs[resource.instance_id]
-            if resource.state in _ACTIVE:
+            if resource.state in ACTIVE_STATES:
                 cfg.deactivate(resource, resource.host_id, now)
         elif kind == "host":
             cfg.hosts.pop(resource.host_id)
@@ -829,7 +829,7 @@ class LicenseManager:
 
     def _start_tracking(self, cfg: LicenseConfiguration, now: float) -> None:
         for instance, _ in cfg.instances.values():
-            if instance.state in _ACTIVE:
+            if instance.state in ACTIVE_STATES:
                 cfg.activate(instance, self._host_of(instance), now)
         for association in cfg.hosts.values():
             cfg.attach_host(association.resource, now)

@@ -69,7 +69,6 @@ class Organization:
     """An AWS organization: one management account and its members (in joining order)."""
 
     organization_id: str
-    root_id: str
     feature_set: str
     management_account_id: str
     member_account_ids: list[str]
@@ -175,7 +174,6 @@ class Organizations:
         account = self._standalone(account_id)
         org = Organization(
             organization_id="o-" + self._ids.token("organization", 10, LOWER_ALNUM),
-            root_id="r-" + self._ids.token("organization-root", 4, LOWER_ALNUM),
             feature_set=feature_set,
             management_account_id=account_id,
             member_account_ids=[],

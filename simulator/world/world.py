@@ -71,8 +71,3 @@ class World:
             )
             service = self._regions[region] = Ec2Region(ctx, self.ec2)
         return service
-
-    @property
-    def regions(self) -> list[Ec2Region]:
-        """The regions used so far."""
-        return list(self._regions.values())

@@ -99,18 +99,6 @@ def refused_create(sim: Simulation, lm, *fragments: str, **kwargs) -> None:
             *fragments)
 
 
-@pytest.fixture
-def lm(sim: Simulation):
-    """A License Manager client of account A."""
-    return sim.client("license-manager", ACCOUNT_A)
-
-
-@pytest.fixture
-def lm_b(sim: Simulation):
-    """A License Manager client of account B."""
-    return sim.client("license-manager", ACCOUNT_B)
-
-
 # -- create and get --------------------------------------------------------------------------
 
 

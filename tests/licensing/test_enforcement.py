@@ -18,18 +18,6 @@ HOST = {"Tenancy": "host"}
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
 
 
-@pytest.fixture
-def lm(sim):
-    """A License Manager client of account A."""
-    return sim.client("license-manager", ACCOUNT_A)
-
-
-@pytest.fixture
-def lm_b(sim):
-    """A License Manager client of account B."""
-    return sim.client("license-manager", ACCOUNT_B)
-
-
 def config(lm, counting: str = "Instance", count: int | None = None, hard: bool = True, rules=(),
            name: str | None = None) -> str:
     """Create a license configuration; its ARN."""

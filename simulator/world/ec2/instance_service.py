@@ -289,12 +289,10 @@ class InstanceService:
                 authorizer's refusal. Nothing launches then.
         """
         check_launch_parameters(self.ctx.catalog, params)
-        template_id = None
         if launch_template is not None:
             template = self.templates.get(account_id, launch_template.template_id, launch_template.name)
             version = self.templates.version(template, launch_template.version)
             params = params.over(version.parameters)
-            template_id = template.template_id
         if not isinstance(min_count, int) or not isinstance(max_count, int) or min_count < 1:
             raise ServiceError(
                 "InvalidParameterValue", f"MinCount must be a positive integer, got {min_count}"
@@ -366,7 +364,6 @@ class InstanceService:
                 affinity, host.host_id if host else None, placement.host_resource_group_arn,
                 licenses, dict(tags),  # license_configuration_arns, tags
             )
-            instance.launch_template_id = template_id
             instance.principal = principal
             account_instances[instance.instance_id] = instance
             if host is not None:

@@ -124,7 +124,6 @@ class Instance(Billed):
     tags: dict[str, str] = field(default_factory=dict)
     state: InstanceState = InstanceState.PENDING
     user_shutdown_at: float | None = None
-    launch_template_id: str | None = None
     principal: str = ""
     generation: int = 0
 

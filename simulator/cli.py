@@ -59,7 +59,8 @@ def _run(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
-        result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats)
+        result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
+                           args.min_seconds)
         if args.json:
             print(json.dumps(as_dict(result)))
         else:
@@ -69,7 +70,8 @@ def _bench(args: argparse.Namespace) -> int:
     for size in sizes:  # one process per size, so each peak memory figure is its own
         command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
                    "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
-                   "--seed", str(args.seed), "--repeats", str(args.repeats), "--json"]
+                   "--seed", str(args.seed), "--repeats", str(args.repeats), "--min-seconds",
+                   str(args.min_seconds), "--json"]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.json:
@@ -117,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     bench.add_argument("--repeats", type=int, default=5,
                        help="runs of each side, the best time kept (default 5)")
+    bench.add_argument("--min-seconds", type=float, default=2.0,
+                       help="repeat small fleets until this many seconds were measured (default 2)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.set_defaults(handler=_bench)
     args = parser.parse_args(argv)

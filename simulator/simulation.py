@@ -15,11 +15,20 @@ from botocore.client import BaseClient
 from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
+from simulator.core.validation import check_account_id
 from simulator.licensing import DashboardRow, LicenseManager
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
-from simulator.world.accounts import FEATURE_SETS, Account, Organization, check_account_id
 from simulator.world.ec2 import Ec2Timings
+from simulator.world.organizations import FEATURE_SETS, Account, Organization
+
+#: The furthest a simulation runs: ten simulated years.
+MAX_HORIZON = 10 * 365.25 * 86400.0
+
+
+class ProcessError(Exception):
+    """Carries an exception raised inside a simulation process out of SimPy, which rebuilds
+    exceptions from their arguments (this one's only argument is the original)."""
 
 _PRINCIPAL = re.compile(
     r"^arn:aws:(?:iam::(?P<iam>\d{12}):(?:root|user/.+|role/.+)"
@@ -71,29 +80,53 @@ class Simulation:
         return self.clock.now()
 
     def process(self, generator: Generator[simpy.Event, Any, Any]) -> simpy.Process:
-        """Start ``generator`` as a SimPy process of this simulation."""
-        return self.env.process(generator)
+        """Start ``generator`` as a SimPy process of this simulation. An exception it raises
+        stops ``run``/``advance`` and reaches their caller as it was raised (an AWS
+        ClientError keeps its code and message)."""
+        return self.env.process(_carried(generator))
 
     def run(self, until: datetime | str) -> None:
-        """Run the simulation up to the instant ``until`` (datetime or ISO-8601). Services run
-        periodic work for ever, so a run always has an end.
+        """Run the simulation up to the instant ``until`` (datetime or ISO-8601); ``until``
+        equal to now does nothing. Services run periodic work for ever, so a run always
+        has an end.
 
         Raises:
-            ValueError: if ``until`` lies before the current simulated time.
+            ValueError: if ``until`` lies before the current simulated time or more than
+                ten simulated years after the start.
+            Exception: whatever a simulation process raised, as it raised it.
         """
-        target = self.clock.to_seconds(until)
-        if target < self.env.now:
-            raise ValueError(f"until {until} lies before the current time {self.now.isoformat()}")
-        self.env.run(until=target)
+        self._run_to(self.clock.to_seconds(until), f"until {until}")
 
     def advance(self, duration: timedelta | str | float) -> None:
-        """Run the simulation for ``duration`` (timedelta, seconds, or "90m", "36h", "7d").
+        """Run the simulation for ``duration`` (timedelta, seconds, or "90m", "36h", "7d");
+        zero does nothing.
 
         Raises:
-            ValueError: for a malformed or negative duration.
+            ValueError: for a malformed, negative or non-finite duration, or one that ends
+                more than ten simulated years after the start.
+            Exception: whatever a simulation process raised, as it raised it.
         """
         seconds = parse_duration(duration).total_seconds()
-        self.env.run(until=self.env.now + seconds)
+        self._run_to(self.env.now + seconds, f"duration {duration!r}")
+
+    def _run_to(self, target: float, what: str) -> None:
+        env = self.env
+        if target < env.now:
+            raise ValueError(f"{what} lies before the current time {self.now.isoformat()}")
+        if target > MAX_HORIZON:
+            raise ValueError(f"{what} ends more than ten simulated years after the start "
+                             f"({self.clock.start.isoformat()}); the simulation runs up to "
+                             f"{self.clock.to_datetime(MAX_HORIZON).isoformat()}")
+        if target == env.now:
+            return
+        # Step, rather than env.run(until=...): a process that fails then leaves no stale
+        # stop event behind to end a later run early.
+        try:
+            while env.peek() < target:
+                env.step()
+        except ProcessError as error:
+            raise error.args[0] from None
+        env.run(until=target)  # nothing is due before target: this only moves the clock
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -173,5 +206,12 @@ class Simulation:
         """The License Manager dashboard of ``account_id`` now: one row per license
         configuration with its counting type, licenses consumed and remaining, whether the
         limit is enforced, its rules, and the instances it tracks by tenancy."""
-        rows = self.license_manager.dashboard(account_id, region or self.region)
+        rows = self.license_manager.views.dashboard(account_id, region or self.region)
         return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
+
+
+def _carried(generator: Generator[simpy.Event, Any, Any]) -> Generator[simpy.Event, Any, Any]:
+    try:
+        return (yield from generator)
+    except Exception as error:
+        raise ProcessError(error) from error

@@ -62,7 +62,8 @@ def test_lmsim_run_quickstart_writes_timelines_and_plot(tmp_path):
 
 def test_lmsim_bench_prints_its_figures(capsys):
     """lmsim bench prints lifecycle events, wall time, events per second, the bare SimPy rate and the ratio."""
-    assert main(["bench", "--instances", "200", "--accounts", "2", "--days", "1", "--json"]) == 0
+    assert main(["bench", "--instances", "200", "--accounts", "2", "--days", "1", "--repeats", "1",
+                 "--min-seconds", "0", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["instances"] == 200 and figures["lifecycle_events"] > 400
     assert figures["events_per_second"] > 0 and figures["bare_simpy_events_per_second"] > 0

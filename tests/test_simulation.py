@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from simulator import Simulation
-from tests.conftest import LINUX, public_ami
+from tests.helpers import LINUX, public_ami
 
 
 def test_now_and_env():

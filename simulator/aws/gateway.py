@@ -1,22 +1,31 @@
 """The in-process boto3 endpoint: genuine boto3 clients whose calls the simulation serves.
 
-botocore builds and validates every request against its model as usual; a
-``before-call`` hook then answers it from the simulation instead of sending it, so no
-request leaves the process and botocore raises errors through its own exception classes.
+botocore builds and validates every request against its model as usual; a ``before-call``
+hook then answers it from the simulation instead of sending it, so no request leaves the
+process and botocore raises errors through its own exception classes. Every response is
+serialized through the operation's output shape, and every call is recorded, whatever its
+outcome.
+
+Strict mode (on when the environment variable ``LMSIM_STRICT`` is ``1``, as in the test
+suite) turns what would be a silent fidelity bug into a failure: a response that does not
+fit its output shape, an error code the operation cannot answer with, or an unexpected
+exception inside a handler.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
-import boto3
-import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.model import OperationModel
 
-from simulator.aws.registry import OPERATIONS, Backends, Call
+from simulator.aws.dispatch import OPERATIONS, Backends, Call
+from simulator.aws.errors import allowed_codes, internal_code
+from simulator.aws.models import boto3_session, operation_model
+from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
 from simulator.core.records import EventRecord, Records
 
@@ -26,6 +35,16 @@ _ID_KEYS = (
     "LaunchTemplateName", "ImportTaskIds", "LicenseConfigurationArn", "ResourceArn",
     "AccountId", "ServicePrincipal",
 )
+_SERIALIZERS = {strict: ResponseSerializer(strict) for strict in (False, True)}
+
+
+class StrictModeViolation(AssertionError):
+    """Raised in strict mode where the simulator would answer in a way AWS cannot."""
+
+
+def strict_mode() -> bool:
+    """Whether strict mode is on (``LMSIM_STRICT=1``)."""
+    return os.environ.get("LMSIM_STRICT") == "1"
 
 
 def _guess_resource(params: dict[str, Any]) -> str:
@@ -40,9 +59,7 @@ def _guess_resource(params: dict[str, Any]) -> str:
 
 def _unknown_operation(protocol: str, service: str, operation: str) -> ServiceError:
     code = "InvalidAction" if protocol in ("ec2", "query") else "UnknownOperationException"
-    return ServiceError(
-        code, f"The operation {service}:{operation} is not implemented by the simulator"
-    )
+    return ServiceError(code, f"The operation {service}:{operation} is not implemented by the simulator")
 
 
 class Gateway:
@@ -51,17 +68,19 @@ class Gateway:
     Args:
         backends: What the operation handlers call into.
         records: Where every call is recorded (the ``events`` buffer).
+        strict: Strict mode (default: ``strict_mode()``).
     """
 
-    def __init__(self, backends: Backends, records: Records) -> None:
+    def __init__(self, backends: Backends, records: Records, strict: bool | None = None) -> None:
         self.backends = backends
+        self.strict = strict_mode() if strict is None else strict
         self._rows = records.register("events", EventRecord)
-        self._session = boto3.session.Session(botocore_session=botocore.session.Session())
+        self._serializer = _SERIALIZERS[self.strict]
 
     def client(self, service_name: str, account_id: str, region: str, principal: str) -> BaseClient:
         """A boto3 client whose calls run in the simulation as ``principal`` of
         ``account_id`` in ``region``."""
-        client = self._session.client(
+        client = boto3_session().client(
             service_name,
             region_name=region,
             aws_access_key_id=f"ASIA{account_id}SIM",
@@ -90,30 +109,41 @@ class Gateway:
         slot = len(rows)
         rows.append(None)  # keeps the call's row ahead of the world events it causes
         request_id = self.backends.ids.uuid("request")
+        failure: Exception | None = None
         try:
-            if protocol == "ec2" and params.get("DryRun"):
-                raise ServiceError(
-                    "DryRunOperation", "Request would have succeeded, but DryRun flag is set.",
-                    status=412,
-                )
-            handler = OPERATIONS.get((call.service, call.operation))
-            if handler is None:
-                raise _unknown_operation(protocol, call.service, call.operation)
-            body = handler(call, params)
+            body = self._answer(call, protocol, params)
             status, outcome, code = 200, "success", ""
         except ServiceError as error:
             body = {"Error": {"Code": error.code, "Message": error.message}, **error.fields}
             status, outcome, code = error.status, "error", error.code
+            if self.strict and code not in allowed_codes(call.service, call.operation):
+                failure = StrictModeViolation(
+                    f"{call.service}:{call.operation} answered with {code}, which the operation cannot "
+                    f"return (see simulator/aws/errors.py): {error.message}")
+        except Exception as error:  # noqa: BLE001 - an internal failure is answered, never lost
+            code = internal_code(call.service)
+            body = {"Error": {"Code": code, "Message": f"Internal error: {type(error).__name__}: {error}"}}
+            status, outcome = 500, "error"
+            failure = error
         rows[slot] = (
-            self.backends.clock.seconds, call.account_id, call.region, call.service,
-            call.operation, call.resource_id or _guess_resource(params), outcome, code,
-            call.principal, "api",
+            self.backends.clock.seconds, call.account_id, call.region, call.service, call.operation,
+            call.resource_id or _guess_resource(params), outcome, code, call.principal, "api",
             json.dumps(params, sort_keys=True, default=str, separators=(",", ":")),
         )
+        if failure is not None and self.strict:
+            raise failure
         body["ResponseMetadata"] = {
-            "RequestId": request_id,
-            "HTTPStatusCode": status,
-            "HTTPHeaders": {},
-            "RetryAttempts": 0,
+            "RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0,
         }
         return AWSResponse("https://simulator.invalid/", status, {}, None), body
+
+    def _answer(self, call: Call, protocol: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The operation's response, serialized through its output shape."""
+        if protocol == "ec2" and params.get("DryRun"):
+            raise ServiceError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", status=412)
+        handler = OPERATIONS.get((call.service, call.operation))
+        if handler is None:
+            raise _unknown_operation(protocol, call.service, call.operation)
+        response = handler(call, params)
+        shape = operation_model(call.service, call.operation).output_shape
+        return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

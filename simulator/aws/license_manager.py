@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.aws.registry import Call, operation
-from simulator.aws.shapes import listing_scope, paginate, tags_in, tags_out
+from simulator.aws.dispatch import Call, Params, Response, operation
+from simulator.aws.shapes import tags_in, tags_out
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, EC2_INSTANCE, LicenseConfiguration
 from simulator.licensing.products import ProductFilter, ProductInformation
-
-
-def _lm(call: Call) -> Any:
-    return call.backends.license_manager
 
 
 def products_in(entries: list[dict[str, Any]] | None) -> tuple[ProductInformation, ...]:
@@ -87,19 +83,12 @@ def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dic
     return out
 
 
-def _page(call: Call, params: dict[str, Any], items: list, key: str) -> dict[str, Any]:
-    page, token = paginate(
-        items, params.get("MaxResults"), params.get("NextToken"),
-        scope=listing_scope(call.operation, call.account_id, params),
-        error_code="InvalidParameterValueException", minimum=1, maximum=100,
-    )
-    out: dict[str, Any] = {key: page}
-    if token:
-        out["NextToken"] = token
-    return out
+def _page(call: Call, params: Params, items: list, key: str) -> Response:
+    page, token = call.page(params, items)
+    return {key: page, **token}
 
 
-def _filters(params: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def _filters(params: Params) -> list[tuple[str, list[str]]]:
     return [(f.get("Name", ""), list(f.get("Values", []))) for f in params.get("Filters") or ()]
 
 
@@ -108,8 +97,8 @@ def _specifications(items: list[dict[str, Any]] | None) -> list[tuple[str, str |
 
 
 @operation("license-manager", "CreateLicenseConfiguration")
-def create_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    cfg = _lm(call).create_configuration(
+def create_license_configuration(call: Call, params: Params) -> Response:
+    cfg = call.license_manager.configurations.create(
         call.account_id, call.region,
         name=params["Name"],
         counting_type=params["LicenseCountingType"],
@@ -120,30 +109,30 @@ def create_license_configuration(call: Call, params: dict[str, Any]) -> dict[str
         product_information=products_in(params.get("ProductInformationList")),
         disassociate_when_not_found=params.get("DisassociateWhenNotFound"),
         license_expiry=params.get("LicenseExpiry"),
-        tags=tags_in(params.get("Tags")),
+        tags=tags_in(params.get("Tags"), "InvalidParameterValueException"),
     )
     call.resource_id = cfg.arn
     return {"LicenseConfigurationArn": cfg.arn}
 
 
 @operation("license-manager", "GetLicenseConfiguration")
-def get_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    cfg = _lm(call).configuration(call.account_id, call.region, params["LicenseConfigurationArn"])
+def get_license_configuration(call: Call, params: Params) -> Response:
+    cfg = call.license_manager.configurations.owned(call.account_id, call.region, params["LicenseConfigurationArn"])
     return configuration_out(cfg, with_tags=True)
 
 
 @operation("license-manager", "ListLicenseConfigurations")
-def list_license_configurations(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    configs = _lm(call).configurations(
+def list_license_configurations(call: Call, params: Params) -> Response:
+    configs = call.license_manager.configurations.list(
         call.account_id, call.region, params.get("LicenseConfigurationArns", ()), _filters(params)
     )
     return _page(call, params, [configuration_out(c) for c in configs], "LicenseConfigurations")
 
 
 @operation("license-manager", "UpdateLicenseConfiguration")
-def update_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def update_license_configuration(call: Call, params: Params) -> Response:
     products = params.get("ProductInformationList")
-    _lm(call).update_configuration(
+    call.license_manager.configurations.update(
         call.account_id, call.region, params["LicenseConfigurationArn"],
         status=params.get("LicenseConfigurationStatus"),
         rules=params.get("LicenseRules"),
@@ -159,14 +148,14 @@ def update_license_configuration(call: Call, params: dict[str, Any]) -> dict[str
 
 
 @operation("license-manager", "DeleteLicenseConfiguration")
-def delete_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _lm(call).delete_configuration(call.account_id, call.region, params["LicenseConfigurationArn"])
+def delete_license_configuration(call: Call, params: Params) -> Response:
+    call.license_manager.configurations.delete(call.account_id, call.region, params["LicenseConfigurationArn"])
     return {}
 
 
 @operation("license-manager", "UpdateLicenseSpecificationsForResource")
-def update_license_specifications_for_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _lm(call).update_license_specifications(
+def update_license_specifications_for_resource(call: Call, params: Params) -> Response:
+    call.license_manager.associations.update(
         call.account_id, call.region, params["ResourceArn"],
         add=_specifications(params.get("AddLicenseSpecifications")),
         remove=_specifications(params.get("RemoveLicenseSpecifications")),
@@ -176,8 +165,8 @@ def update_license_specifications_for_resource(call: Call, params: dict[str, Any
 
 
 @operation("license-manager", "ListLicenseSpecificationsForResource")
-def list_license_specifications_for_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    pairs = _lm(call).license_specifications(call.account_id, call.region, params["ResourceArn"])
+def list_license_specifications_for_resource(call: Call, params: Params) -> Response:
+    pairs = call.license_manager.associations.specifications(call.account_id, call.region, params["ResourceArn"])
     items = [
         {"LicenseConfigurationArn": arn, **({"AmiAssociationScope": scope} if scope else {})}
         for arn, scope in pairs
@@ -186,8 +175,8 @@ def list_license_specifications_for_resource(call: Call, params: dict[str, Any])
 
 
 @operation("license-manager", "ListAssociationsForLicenseConfiguration")
-def list_associations_for_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    associations = _lm(call).associations(call.account_id, call.region, params["LicenseConfigurationArn"])
+def list_associations_for_license_configuration(call: Call, params: Params) -> Response:
+    associations = call.license_manager.views.associations(call.account_id, call.region, params["LicenseConfigurationArn"])
     items = []
     for a in associations:
         item = {
@@ -203,8 +192,8 @@ def list_associations_for_license_configuration(call: Call, params: dict[str, An
 
 
 @operation("license-manager", "ListUsageForLicenseConfiguration")
-def list_usage_for_license_configuration(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    entries = _lm(call).usage(call.account_id, call.region, params["LicenseConfigurationArn"], _filters(params))
+def list_usage_for_license_configuration(call: Call, params: Params) -> Response:
+    entries = call.license_manager.views.usage(call.account_id, call.region, params["LicenseConfigurationArn"], _filters(params))
     items = [
         {
             "ResourceArn": e.resource_arn,
@@ -220,8 +209,8 @@ def list_usage_for_license_configuration(call: Call, params: dict[str, Any]) -> 
 
 
 @operation("license-manager", "ListFailuresForLicenseConfigurationOperations")
-def list_failures_for_license_configuration_operations(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    failures = _lm(call).failures(call.account_id, call.region, params["LicenseConfigurationArn"])
+def list_failures_for_license_configuration_operations(call: Call, params: Params) -> Response:
+    failures = call.license_manager.views.failures(call.account_id, call.region, params["LicenseConfigurationArn"])
     items = [
         {
             "ResourceArn": f.resource_arn,
@@ -239,25 +228,27 @@ def list_failures_for_license_configuration_operations(call: Call, params: dict[
 
 
 @operation("license-manager", "TagResource")
-def tag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _lm(call).tag_resource(call.account_id, call.region, params["ResourceArn"], tags_in(params["Tags"]))
+def tag_resource(call: Call, params: Params) -> Response:
+    call.license_manager.configurations.tag(call.account_id, call.region, params["ResourceArn"],
+                                           tags_in(params["Tags"], "InvalidParameterValueException"))
     return {}
 
 
 @operation("license-manager", "UntagResource")
-def untag_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    _lm(call).untag_resource(call.account_id, call.region, params["ResourceArn"], params["TagKeys"])
+def untag_resource(call: Call, params: Params) -> Response:
+    call.license_manager.configurations.untag(call.account_id, call.region, params["ResourceArn"], params["TagKeys"])
     return {}
 
 
 @operation("license-manager", "ListTagsForResource")
-def list_tags_for_resource(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Tags": tags_out(_lm(call).tags(call.account_id, call.region, params["ResourceArn"]))}
+def list_tags_for_resource(call: Call, params: Params) -> Response:
+    cfg = call.license_manager.configurations.owned(call.account_id, call.region, params["ResourceArn"])
+    return {"Tags": tags_out(cfg.tags)}
 
 
 @operation("license-manager", "GetServiceSettings")
-def get_service_settings(call: Call, params: dict[str, Any]) -> dict[str, Any]:
-    settings = _lm(call).service_settings(call.account_id, call.region)
+def get_service_settings(call: Call, params: Params) -> Response:
+    settings = call.license_manager.service_settings(call.account_id, call.region)
     out: dict[str, Any] = {
         "OrganizationConfiguration": {"EnableIntegration": settings.organization_integration},
         "EnableCrossAccountsDiscovery": settings.cross_account_discovery,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.aws.registry import Call, operation
-from simulator.aws.shapes import listing_scope, paginate
-from simulator.world.accounts import Account, Organization
+from simulator.aws.dispatch import Call, Params, Response, operation
+from simulator.world.organizations import Account, Organization, Organizations
 
 
 def organization_out(org: Organization, management_email: str) -> dict[str, Any]:
@@ -36,20 +35,12 @@ def account_out(account: Account, org: Organization) -> dict[str, Any]:
     }
 
 
-def _page(call: Call, params: dict[str, Any], items: list) -> tuple[list, str | None]:
-    return paginate(
-        items, params.get("MaxResults"), params.get("NextToken"),
-        scope=listing_scope(call.operation, call.account_id, params), error_code="InvalidInputException",
-        minimum=1, maximum=20, default=20, error_fields={"Reason": "INVALID_NEXT_TOKEN"},
-    )
-
-
-def _organizations(call: Call) -> Any:
+def _organizations(call: Call) -> Organizations:
     return call.world.organizations
 
 
 @operation("organizations", "CreateOrganization")
-def create_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def create_organization(call: Call, params: Params) -> Response:
     orgs = _organizations(call)
     org = orgs.create_organization(call.account_id, params.get("FeatureSet", "ALL"))
     call.resource_id = org.organization_id
@@ -57,7 +48,7 @@ def create_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("organizations", "DescribeOrganization")
-def describe_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def describe_organization(call: Call, params: Params) -> Response:
     orgs = _organizations(call)
     org = orgs.describe_organization(call.account_id)
     call.resource_id = org.organization_id
@@ -65,42 +56,36 @@ def describe_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("organizations", "ListAccounts")
-def list_accounts(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def list_accounts(call: Call, params: Params) -> Response:
     orgs = _organizations(call)
     accounts = orgs.list_accounts(call.account_id)
     org = orgs.organization_of(call.account_id)
-    page, token = _page(call, params, accounts)
-    out: dict[str, Any] = {"Accounts": [account_out(a, org) for a in page]}
-    if token:
-        out["NextToken"] = token
-    return out
+    page, token = call.page(params, accounts)
+    return {"Accounts": [account_out(a, org) for a in page], **token}
 
 
 @operation("organizations", "DescribeAccount")
-def describe_account(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def describe_account(call: Call, params: Params) -> Response:
     orgs = _organizations(call)
     account = orgs.describe_account(call.account_id, params["AccountId"])
     return {"Account": account_out(account, orgs.organization_of(call.account_id))}
 
 
 @operation("organizations", "RemoveAccountFromOrganization")
-def remove_account_from_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def remove_account_from_organization(call: Call, params: Params) -> Response:
     _organizations(call).remove_account(call.account_id, params["AccountId"])
     return {}
 
 
 @operation("organizations", "EnableAWSServiceAccess")
-def enable_aws_service_access(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def enable_aws_service_access(call: Call, params: Params) -> Response:
     _organizations(call).enable_service_access(call.account_id, params["ServicePrincipal"])
     return {}
 
 
 @operation("organizations", "ListAWSServiceAccessForOrganization")
-def list_aws_service_access_for_organization(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+def list_aws_service_access_for_organization(call: Call, params: Params) -> Response:
     enabled = _organizations(call).list_service_access(call.account_id)
     items = [{"ServicePrincipal": p, "DateEnabled": when} for p, when in enabled.items()]
-    page, token = _page(call, params, items)
-    out: dict[str, Any] = {"EnabledServicePrincipals": page}
-    if token:
-        out["NextToken"] = token
-    return out
+    page, token = call.page(params, items)
+    return {"EnabledServicePrincipals": page, **token}

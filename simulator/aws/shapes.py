@@ -1,32 +1,47 @@
-"""Conversions between request/response shapes and plain Python values, shared by the
-service adapters: tags, filters, pagination, timestamps."""
+"""Responses through the AWS model: every response is serialized through its operation's
+output shape, which drops members left as None and, in strict mode, checks it (required
+members, unknown members, types, enums, ranges, timestamps), so no response can drift from
+what botocore expects. Also the small conversions the service adapters share."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from simulator.core.errors import ServiceError
+from botocore.model import Shape
 
-T = TypeVar("T")
+from simulator.core.validation import tag_pairs
+
+#: Serializes one value of a shape; the second argument is the value's path, for messages.
+Serializer = Callable[[Any, str], Any]
 
 
-def tags_out(tags: dict[str, str]) -> list[dict[str, str]]:
+#: Values AWS really returns although the model's enum does not list them, with the source.
+UNMODELED_VALUES: dict[str, frozenset[str]] = {
+    # EC2 answers Platform "windows" in lower case in DescribeInstances and DescribeImages
+    # (the AWS CLI's own examples, awscli/examples/ec2/describe-images.rst and
+    # describe-instances.rst), though PlatformValues lists only "Windows".
+    "PlatformValues": frozenset({"windows"}),
+}
+
+
+class ShapeMismatch(Exception):
+    """A response does not fit its output shape (raised in strict mode only)."""
+
+
+def tags_out(tags: Mapping[str, str]) -> list[dict[str, str]]:
     """``{"k": "v"}`` -> ``[{"Key": "k", "Value": "v"}]``."""
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
-def tags_in(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    """``[{"Key": "k", "Value": "v"}]`` -> ``{"k": "v"}``."""
-    return {tag["Key"]: tag.get("Value", "") for tag in tags or ()}
+def tags_in(tags: Iterable[Mapping[str, str]] | None, code: str, field: str = "Tags") -> dict[str, str]:
+    """``[{"Key": "k", "Value": "v"}]`` -> ``{"k": "v"}``; a tag without a Key is refused
+    with ``code``."""
+    return tag_pairs(tags, field, code)
 
 
-def filters_in(filters: list[dict[str, Any]] | None) -> list[tuple[str, list[str]]]:
+def filters_in(filters: Iterable[Mapping[str, Any]] | None) -> list[tuple[str, list[str]]]:
     """``[{"Name": n, "Values": [...]}]`` -> ``[(n, [...])]``."""
     return [(f.get("Name", ""), list(f.get("Values", []))) for f in filters or ()]
 
@@ -36,57 +51,103 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def listing_scope(operation: str, account_id: str, params: dict[str, Any]) -> str:
-    """Names one listing: the operation, the caller and every parameter but the paging ones,
-    so a page token is refused by any other listing (another filter, another account)."""
-    rest = {k: v for k, v in params.items() if k not in ("MaxResults", "NextToken")}
-    digest = hashlib.blake2b(json.dumps(rest, sort_keys=True, default=str).encode(), digest_size=6).hexdigest()
-    return f"{operation}:{account_id}:{digest}"
-
-
-def paginate(
-    items: Sequence[T], max_results: int | None, next_token: str | None, *, scope: str,
-    error_code: str, minimum: int = 1, maximum: int = 1000, default: int | None = None,
-    error_fields: dict[str, str] | None = None,
-) -> tuple[list[T], str | None]:
-    """One page of ``items`` and the token of the next page (None on the last page).
+class ResponseSerializer:
+    """Serializes responses through output shapes, compiling one function per shape.
 
     Args:
-        items: All results, in a stable order.
-        max_results: The caller's page size (None: ``default``, or everything).
-        next_token: The token of a previous page of the same listing.
-        scope: Names the listing, so a token of one listing is refused by another.
-        error_code: The service's error code for a bad page size or token.
-        minimum: The smallest page size the operation accepts.
-        maximum: The largest page size the operation accepts.
-        default: The page size when ``max_results`` is None.
-        error_fields: Extra members of the error (an Organizations ``Reason``).
-
-    Raises:
-        ServiceError: ``error_code`` for a page size out of range or a foreign token.
+        strict: Check every value against its shape (raise ShapeMismatch) rather than pass
+            it through.
     """
-    if max_results is not None and not minimum <= max_results <= maximum:
-        raise ServiceError(
-            error_code,
-            f"MaxResults {max_results} is out of range; it must be between {minimum} and {maximum}",
-            fields=error_fields,
-        )
-    size = max_results if max_results is not None else default
-    start = 0
-    if next_token:
-        try:
-            token_scope, _, offset = base64.urlsafe_b64decode(next_token.encode()).decode().rpartition(":")
-            start = int(offset)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            token_scope = ""
-        if token_scope != scope or start < 0:
-            raise ServiceError(
-                error_code, f"NextToken {next_token!r} is not valid for this request", fields=error_fields
-            )
-    if size is None:
-        return list(items[start:]), None
-    end = start + size
-    token = None
-    if end < len(items):
-        token = base64.urlsafe_b64encode(f"{scope}:{end}".encode()).decode()
-    return list(items[start:end]), token
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self._compiled: dict[int, Serializer] = {}
+
+    def serialize(self, shape: Shape | None, response: dict[str, Any], where: str) -> dict[str, Any]:
+        """``response`` as ``shape`` describes it (an operation without output: ``{}``).
+
+        Raises:
+            ShapeMismatch: in strict mode, naming the member at fault.
+        """
+        if shape is None:
+            if self.strict and response:
+                raise ShapeMismatch(f"{where}: the operation has no output, got {sorted(response)}")
+            return {}
+        return self._serializer(shape)(response, where)
+
+    def _serializer(self, shape: Shape) -> Serializer:
+        key = id(shape)
+        serializer = self._compiled.get(key)
+        if serializer is None:
+            # Placeholder first: recursive shapes refer to themselves.
+            self._compiled[key] = lambda value, path: self._compiled[key](value, path)
+            serializer = self._compiled[key] = self._compile(shape)
+        return serializer
+
+    def _compile(self, shape: Shape) -> Serializer:
+        strict = self.strict
+        kind = shape.type_name
+        if kind == "structure":
+            members = {name: self._serializer(member) for name, member in shape.members.items()}
+            required = tuple(shape.required_members)
+
+            def structure(value: Any, path: str) -> dict[str, Any]:
+                if strict:
+                    if not isinstance(value, dict):
+                        raise ShapeMismatch(f"{path}: expected a {shape.name} structure, got {type(value).__name__}")
+                    unknown = [k for k in value if k not in members]
+                    if unknown:
+                        raise ShapeMismatch(f"{path}: {shape.name} has no member {unknown[0]!r}")
+                    missing = [k for k in required if value.get(k) is None]
+                    if missing:
+                        raise ShapeMismatch(f"{path}: required member {missing[0]!r} of {shape.name} is missing")
+                return {k: members[k](v, f"{path}.{k}") for k, v in value.items() if v is not None}
+
+            return structure
+        if kind == "list":
+            item = self._serializer(shape.member)
+
+            def as_list(value: Any, path: str) -> list[Any]:
+                if strict and not isinstance(value, (list, tuple)):
+                    raise ShapeMismatch(f"{path}: expected a list, got {type(value).__name__}")
+                return [item(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+            return as_list
+        if kind == "map":
+            key_of, value_of = self._serializer(shape.key), self._serializer(shape.value)
+
+            def as_map(value: Any, path: str) -> dict[Any, Any]:
+                if strict and not isinstance(value, dict):
+                    raise ShapeMismatch(f"{path}: expected a map, got {type(value).__name__}")
+                return {key_of(k, path): value_of(v, f"{path}[{k!r}]") for k, v in value.items()}
+
+            return as_map
+        if not strict:
+            return lambda value, path: value
+        return _scalar_check(shape)
+
+
+def _scalar_check(shape: Shape) -> Serializer:
+    """A strict check of one scalar shape (string, number, boolean, timestamp, blob)."""
+    kind = shape.type_name
+    enum = frozenset(shape.enum) | UNMODELED_VALUES.get(shape.name, frozenset()) if (
+        kind == "string" and getattr(shape, "enum", None)) else None
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    expected: tuple[type, ...] = {
+        "string": (str,), "integer": (int,), "long": (int,), "boolean": (bool,), "double": (int, float),
+        "float": (int, float), "timestamp": (datetime,), "blob": (bytes, bytearray),
+    }.get(kind, (object,))
+
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, expected) or (kind in ("integer", "long", "double", "float")
+                                               and isinstance(value, bool)):
+            raise ShapeMismatch(f"{path}: expected {kind} ({shape.name}), got {type(value).__name__} {value!r}")
+        if enum is not None and value not in enum:
+            raise ShapeMismatch(f"{path}: {value!r} is not one of {shape.name}'s values {sorted(enum)}")
+        if kind in ("integer", "long") and ((low is not None and value < low) or (high is not None and value > high)):
+            raise ShapeMismatch(f"{path}: {value} is outside {shape.name}'s range [{low}, {high}]")
+        if kind == "timestamp" and value.tzinfo is None:
+            raise ShapeMismatch(f"{path}: timestamps must be timezone-aware")
+        return value
+
+    return check

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -9,8 +10,10 @@ from typing import Any
 
 import simpy
 
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d|w)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: The longest duration accepted (a thousand years), well inside what timedelta holds.
+_LONGEST = 1000 * 366 * 86400.0
 
 
 def parse_instant(value: datetime | str) -> datetime:
@@ -47,12 +50,14 @@ def parse_duration(value: timedelta | str | int | float) -> timedelta:
             parts with units ms, s, m, h, d, w (``"90m"``, ``"36h"``, ``"7d"``, ``"1d12h"``).
 
     Raises:
-        ValueError: if the string is malformed or the duration is negative.
+        ValueError: if the string is malformed, or the duration is negative, not finite or
+            longer than a thousand years.
+        TypeError: for a value of another type.
     """
     if isinstance(value, timedelta):
-        result = value
+        seconds = value.total_seconds()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        result = timedelta(seconds=value)
+        seconds = float(value) if abs(value) < 1e300 else math.inf
     elif isinstance(value, str):
         text = value.strip().lower()
         parts = _DURATION_PART.findall(text)
@@ -60,9 +65,12 @@ def parse_duration(value: timedelta | str | int | float) -> timedelta:
             raise ValueError(
                 f"not a duration: {value!r}; use e.g. '90m', '36h', '7d' (units ms, s, m, h, d, w)"
             )
-        result = timedelta(seconds=sum(float(n) * _UNIT_SECONDS[u] for n, u in parts))
+        seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
     else:
         raise TypeError(f"expected a timedelta, seconds or a duration string, got {value!r}")
+    if not math.isfinite(seconds) or abs(seconds) > _LONGEST:
+        raise ValueError(f"duration {value!r} is not a finite number of seconds up to {_LONGEST:.0f}")
+    result = timedelta(seconds=seconds)
     if result < timedelta(0):
         raise ValueError(f"duration must not be negative: {value!r}")
     return result
@@ -105,3 +113,45 @@ class Clock:
         """
         timeout = simpy.Timeout(self.env, delay)
         timeout.callbacks.append(lambda _event: callback(*args))
+
+    def call_at(self, seconds: float, callback: Callable[..., None], *args: Any) -> None:
+        """Call ``callback(*args)`` at ``seconds`` since the start (now if that has passed)."""
+        self.call_later(max(0.0, seconds - self.env.now), callback, *args)
+
+    def every(self, period: float, callback: Callable[[], None], *, first: float | None = None) -> None:
+        """Call ``callback()`` every ``period`` simulated seconds, for ever: the way a
+        service runs periodic work (sweeps, collection cycles) without owning a process.
+
+        Args:
+            period: Seconds between calls (positive).
+            callback: What to call.
+            first: Seconds from now to the first call (default: ``period``).
+
+        Raises:
+            ValueError: if ``period`` is not positive.
+        """
+        if not period > 0:
+            raise ValueError(f"period must be positive, got {period!r}")
+
+        def tick() -> None:
+            self.call_later(period, tick)
+            callback()
+
+        self.call_later(period if first is None else first, tick)
+
+    def daily_at(self, time_of_day: str, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` every day at ``time_of_day`` (``"HH:MM"``, UTC).
+
+        Raises:
+            ValueError: for a malformed time of day.
+        """
+        match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", time_of_day)
+        if match is None:
+            raise ValueError(f"time_of_day must be HH:MM (UTC), got {time_of_day!r}")
+        offset = int(match[1]) * 3600 + int(match[2]) * 60
+        now = self.now()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        first = (midnight - now).total_seconds() + offset
+        if first <= 0:
+            first += 86400
+        self.every(86400.0, callback, first=first)

@@ -2,6 +2,7 @@
 launch-time enforcement and consumption tracking."""
 
 from simulator.licensing.configuration import LicenseConfiguration
-from simulator.licensing.service import DashboardRow, LicenseManager
+from simulator.licensing.manager import LicenseManager
+from simulator.licensing.views import DashboardRow
 
 __all__ = ["DashboardRow", "LicenseConfiguration", "LicenseManager"]

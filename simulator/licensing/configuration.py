@@ -26,11 +26,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from simulator.licensing.products import ProductInformation
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
 from simulator.world.ec2.instances import ACTIVE_STATES
+
+class ConfigurationStatus(StrEnum):
+    """A license configuration's status (the model's LicenseConfigurationStatus)."""
+
+    AVAILABLE = "AVAILABLE"
+    DISABLED = "DISABLED"
+
+
+#: The status the compliance timeline shows for a deleted configuration.
+DELETED = "DELETED"
 
 EC2_INSTANCE = "EC2_INSTANCE"
 EC2_HOST = "EC2_HOST"
@@ -99,7 +110,7 @@ class LicenseConfiguration:
     hard_limit: bool
     rules: RuleSet
     created_at: datetime
-    status: str = "AVAILABLE"
+    status: str = ConfigurationStatus.AVAILABLE
     product_information: tuple[ProductInformation, ...] = ()
     disassociate_when_not_found: bool | None = None
     license_expiry: int | None = None
@@ -125,7 +136,7 @@ class LicenseConfiguration:
     @property
     def tracking(self) -> bool:
         """Whether consumption is tracked (the configuration is AVAILABLE)."""
-        return self.status == "AVAILABLE"
+        return self.status is ConfigurationStatus.AVAILABLE
 
     @property
     def available(self) -> int | None:
@@ -155,11 +166,12 @@ class LicenseConfiguration:
 
     # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
 
-    def activate(self, instance: Instance, host: DedicatedHost | None, now: float) -> None:
-        """A tracked instance entered pending."""
-        if self.status != "AVAILABLE":
+    def activate(self, instance: Instance, now: float) -> None:
+        """A tracked instance entered pending (on ``instance.host`` if it has one)."""
+        if self.status is not ConfigurationStatus.AVAILABLE:
             return
         if self.counts_hosts:
+            host = instance.host
             if host is not None:
                 usage = self._host(host)
                 usage.active_instances += 1
@@ -174,12 +186,13 @@ class LicenseConfiguration:
         self.instance_usage[instance.instance_id] = amount
         self.consumed += amount
 
-    def deactivate(self, instance: Instance, host_id: str | None, now: float) -> None:
+    def deactivate(self, instance: Instance, now: float) -> None:
         """A tracked instance left pending/running (stopping, shutting down)."""
-        if self.status != "AVAILABLE":
+        if self.status is not ConfigurationStatus.AVAILABLE:
             return
         if self.counts_hosts:
-            usage = self.host_usage.get(host_id) if host_id else None
+            host = instance.host
+            usage = self.host_usage.get(host.host_id) if host is not None else None
             if usage is not None and usage.active_instances > 0:
                 usage.active_instances -= 1
                 self._refresh(usage, now)
@@ -211,10 +224,18 @@ class LicenseConfiguration:
         self.instance_usage.clear()
         self.host_usage.clear()
 
+    def start_tracking(self, now: float) -> None:
+        """The configuration became AVAILABLE: count its resources from their current state."""
+        for instance, _ in self.instances.values():
+            if instance.state in ACTIVE_STATES:
+                self.activate(instance, now)
+        for association in self.hosts.values():
+            self.attach_host(association.resource, now)
+
     def _host(self, host: DedicatedHost) -> HostUsage:
         usage = self.host_usage.get(host.host_id)
         if usage is None:
-            usage = self.host_usage[host.host_id] = HostUsage(host)
+            usage = self.host_usage[host.host_id] = HostUsage(host=host)
         return usage
 
     def _refresh(self, usage: HostUsage, now: float, sweep: bool = False) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.core.errors import ServiceError
+from simulator.core.validation import invalid
 
 RESOURCE_TYPES = ("SSM_MANAGED", "RDS")
 LICENSE_INCLUDED = ("sql-server-enterprise", "sql-server-standard", "sql-server-web", "windows-server-datacenter")
@@ -65,9 +65,6 @@ class ProductInformation:
         return any(f.name.startswith(EXCLUSION_FILTERS) for f in self.filters)
 
 
-def _invalid(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValueException", message)
-
 
 def validate_product_information(products: tuple[ProductInformation, ...]) -> None:
     """Check each entry's resource type, filter names, comparators and values.
@@ -80,10 +77,10 @@ def validate_product_information(products: tuple[ProductInformation, ...]) -> No
         where = f"ProductInformationList[{index}]"
         resource_type = product.resource_type
         if resource_type not in RESOURCE_TYPES:
-            raise _invalid(f"{where}.ResourceType {resource_type!r} is invalid; allowed values: "
+            raise invalid(f"{where}.ResourceType {resource_type!r} is invalid; allowed values: "
                            f"{', '.join(RESOURCE_TYPES)}")
         if not product.filters:
-            raise _invalid(f"{where}.ProductInformationFilterList must not be empty")
+            raise invalid(f"{where}.ProductInformationFilterList must not be empty")
         known = FILTERS[resource_type]
         for f in product.filters:
             if f.name.startswith("Tag:") and resource_type == "SSM_MANAGED" and len(f.name) > 4:
@@ -92,17 +89,17 @@ def validate_product_information(products: tuple[ProductInformation, ...]) -> No
                 comparators, allowed = known[f.name]
             else:
                 names = list(known) + (["Tag:<key>"] if resource_type == "SSM_MANAGED" else [])
-                raise _invalid(f"{where}: filter {f.name!r} is invalid for {resource_type}; allowed "
+                raise invalid(f"{where}: filter {f.name!r} is invalid for {resource_type}; allowed "
                                f"filters: {', '.join(names)}")
             if f.comparator not in comparators:
-                raise _invalid(f"{where}: filter {f.name!r} takes the comparator "
+                raise invalid(f"{where}: filter {f.name!r} takes the comparator "
                                f"{' or '.join(comparators)}, not {f.comparator!r}")
             if not f.values and not f.name.startswith("Tag:"):
-                raise _invalid(f"{where}: filter {f.name!r} needs at least one value")
+                raise invalid(f"{where}: filter {f.name!r} needs at least one value")
             if allowed is not None:
                 bad = [v for v in f.values if v not in allowed]
                 if bad:
-                    raise _invalid(f"{where}: value {bad[0]!r} of filter {f.name!r} is invalid; "
+                    raise invalid(f"{where}: value {bad[0]!r} of filter {f.name!r} is invalid; "
                                    f"allowed values: {', '.join(allowed)}")
 
 
@@ -126,18 +123,18 @@ def check_products(
     oracle = [p for p in products if p.is_oracle]
     if oracle:
         if len(oracle) != len(products):
-            raise _invalid("Oracle Database products cannot be tracked with other products in the "
+            raise invalid("Oracle Database products cannot be tracked with other products in the "
                            "same license configuration")
         if counting_type != "vCPU":
-            raise _invalid(f"Oracle Database products need the vCPU counting type, not {counting_type}")
+            raise invalid(f"Oracle Database products need the vCPU counting type, not {counting_type}")
         if has_rules:
-            raise _invalid("License rules are not supported with Oracle Database products")
+            raise invalid("License rules are not supported with Oracle Database products")
         if hard_limit:
-            raise _invalid("Hard license limits are not supported with Oracle Database products")
+            raise invalid("Hard license limits are not supported with Oracle Database products")
         editions = {v for p in oracle for f in p.filters if f.name == "Engine Edition" for v in f.values}
         if len(editions) != 1:
-            raise _invalid("A license configuration tracks exactly one Oracle Database product "
+            raise invalid("A license configuration tracks exactly one Oracle Database product "
                            f"version (Engine Edition); got {sorted(editions) or 'none'}")
     if not may_exclude and any(p.has_exclusions for p in products):
-        raise _invalid("Exclusion rules (AccountId, Tag:<key>) need an organization's management "
+        raise invalid("Exclusion rules (AccountId, Tag:<key>) need an organization's management "
                        "account; single accounts can set up automated discovery without them")

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from simulator.core.errors import ServiceError
+from simulator.core.validation import invalid
 
 COUNTING_TYPES = ("vCPU", "Instance", "Core", "Socket")
 
@@ -46,9 +46,6 @@ AFFINITY_DAYS = (1, 180)
 _RULE = re.compile(r"^#(?P<name>[A-Za-z]+)=(?P<value>.+)$")
 _WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
-
-def _invalid(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValueException", message)
 
 
 @dataclass(frozen=True)
@@ -104,53 +101,53 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
     for text in texts:
         match = _RULE.match(text.strip())
         if match is None:
-            raise _invalid(f"License rule {text!r} is malformed; the syntax is #name=value, "
+            raise invalid(f"License rule {text!r} is malformed; the syntax is #name=value, "
                            "for example #allowedTenancy=EC2-DedicatedHost")
         name, value = match["name"], match["value"].strip()
         if name not in ALL_RULES:
-            raise _invalid(f"License rule {name} does not exist; rules: {', '.join(sorted(ALL_RULES))}")
+            raise invalid(f"License rule {name} does not exist; rules: {', '.join(sorted(ALL_RULES))}")
         if name not in allowed:
-            raise _invalid(
+            raise invalid(
                 f"License rule {name} is not allowed for counting type {counting_type}; "
                 f"allowed: {', '.join(sorted(allowed))}"
             )
         if name == "allowedTenancy":
             if value not in TENANCY_NAMES:
-                raise _invalid(f"License rule allowedTenancy={value} is invalid; allowed values: "
+                raise invalid(f"License rule allowedTenancy={value} is invalid; allowed values: "
                                f"{', '.join(TENANCY_NAMES)}")
             if counting_type in ("Core", "Socket") and value != "EC2-DedicatedHost":
-                raise _invalid(
+                raise invalid(
                     f"License rule allowedTenancy={value} is invalid for counting type "
                     f"{counting_type}: {counting_type} counting requires Dedicated Hosts "
                     "(EC2-DedicatedHost)"
                 )
             if value in tenancies:
-                raise _invalid(f"License rule allowedTenancy={value} is given twice")
+                raise invalid(f"License rule allowedTenancy={value} is given twice")
             tenancies.add(value)
             continue
         if name in values:
-            raise _invalid(f"License rule {name} is given twice")
+            raise invalid(f"License rule {name} is given twice")
         if name == "honorVcpuOptimization":
             if value not in ("True", "False"):
-                raise _invalid(f"License rule honorVcpuOptimization={value} is invalid; allowed "
+                raise invalid(f"License rule honorVcpuOptimization={value} is invalid; allowed "
                                "values: True, False")
             values[name] = value == "True"
             continue
         if not _WHOLE_NUMBER.match(value):
-            raise _invalid(f"License rule {name}={value} is invalid; the value must be a whole number")
+            raise invalid(f"License rule {name}={value} is invalid; the value must be a whole number")
         number = int(value)
         if name == "licenseAffinityToHost":
             low, high = AFFINITY_DAYS
             if not low <= number <= high:
-                raise _invalid(f"License rule licenseAffinityToHost={number} is out of range; "
+                raise invalid(f"License rule licenseAffinityToHost={number} is out of range; "
                                f"the unit is days and the range is {low} to {high}")
         elif number < 1:
-            raise _invalid(f"License rule {name}={number} is out of range; it must be at least 1")
+            raise invalid(f"License rule {name}={number} is out of range; it must be at least 1")
         values[name] = number
     for kind in ("Vcpus", "Cores", "Sockets"):
         low, high = values.get(f"minimum{kind}"), values.get(f"maximum{kind}")
         if low is not None and high is not None and low > high:  # type: ignore[operator]
-            raise _invalid(f"License rule minimum{kind}={low} exceeds maximum{kind}={high}")
+            raise invalid(f"License rule minimum{kind}={low} exceeds maximum{kind}={high}")
     return RuleSet(
         allowed_tenancies=frozenset(TENANCY_NAMES[t] for t in tenancies),
         honor_vcpu_optimization=bool(values.get("honorVcpuOptimization", False)),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
 from simulator.core.clock import Clock
 from simulator.core.records import EventGroupRecord, EventRecord, Records
 from simulator.timelines.levels import resample_levels, time_weighted
-from simulator.timelines.plots import plot_compliance
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def records_frame(records: Records, kind: str, clock: Clock) -> pd.DataFrame:
@@ -143,6 +145,8 @@ class Timelines:
     def plot_compliance(self, arn: str | None = None, ax: Axes | None = None) -> Axes:
         """Plot one configuration's compliance (default: the first one created); see
         ``simulator.timelines.plot_compliance``."""
+        from simulator.timelines.plots import plot_compliance  # matplotlib loads only to plot
+
         compliance = self.compliance
         if arn is None:
             if compliance.empty:

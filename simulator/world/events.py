@@ -10,25 +10,36 @@ if TYPE_CHECKING:
     from simulator.world.ec2.instances import Instance, InstanceState
 
 
-def _transitions() -> dict[InstanceState, dict[InstanceState | None, str]]:
+def _transitions() -> dict[InstanceState, dict[InstanceState, str]]:
     from simulator.world.ec2.instances import InstanceState
 
     states = list(InstanceState)
-    return {to: {old: f"{old or 'none'}->{to}" for old in [None, *states]} for to in states}
+    return {to: {old: f"{old}->{to}" for old in states} for to in states}
 
 
 #: current state -> previous state -> the events row's detail, e.g. "running->stopping".
 _DETAILS: dict = {}
 
 
-class InstancesStateChanged(NamedTuple):
-    """Instances entered ``current`` together: the instances of one launch, start, stop or
-    terminate call, or of the end of its transition. ``previous[n]`` is the state
-    ``instances[n]`` left (None for a new launch). One event per group keeps the cost of a
-    state change low for every subscriber."""
+class InstancesLaunched(NamedTuple):
+    """The instances of one RunInstances call came to exist, in ``pending`` state."""
 
     instances: tuple[Instance, ...]
-    previous: tuple[InstanceState | None, ...]
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        first = self.instances[0]  # one call's instances share account and region
+        return (first.account_id, first.region, "ec2", "InstanceStateChange",
+                tuple([i.instance_id for i in self.instances]), ("none->pending",) * len(self.instances))
+
+
+class InstancesStateChanged(NamedTuple):
+    """Existing instances entered ``current`` together: the instances of one start, stop or
+    terminate call, or of the end of its transition. ``previous[n]`` is the state
+    ``instances[n]`` left. One event per group keeps the cost of a state change low for
+    every subscriber."""
+
+    instances: tuple[Instance, ...]
+    previous: tuple[InstanceState, ...]
     current: InstanceState
 
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:

@@ -33,7 +33,8 @@ def _as_strings(value: Any) -> list[str]:
 
 
 def compile_filters(
-    filters: Iterable[tuple[str, list[str]]], getters: Mapping[str, Getter], operation: str
+    filters: Iterable[tuple[str, list[str]]], getters: Mapping[str, Getter], operation: str,
+    *, taggable: bool = True,
 ) -> Callable[[Any], bool]:
     """A predicate that keeps the resources matching every filter (values within a filter
     are ORed, filters are ANDed).
@@ -43,6 +44,7 @@ def compile_filters(
         getters: Filter name -> function of a resource giving its value(s). The names
             ``tag:<key>``, ``tag-key`` and ``tag-value`` work on any resource with ``tags``.
         operation: Named in the error message.
+        taggable: Whether the resources have tags (tag filters are refused otherwise).
 
     Raises:
         ServiceError: InvalidParameterValue for an unknown filter name.
@@ -50,9 +52,12 @@ def compile_filters(
     tests: list[Callable[[Any], bool]] = []
     for name, values in filters:
         patterns = [_pattern(v) for v in values]
-        if name.startswith("tag:"):
+        getter: Getter | None
+        if not taggable and (name.startswith("tag:") or name in ("tag-key", "tag-value")):
+            getter = None
+        elif name.startswith("tag:"):
             key = name[4:]
-            getter: Getter = lambda r, key=key: r.tags.get(key)  # noqa: E731
+            getter = lambda r, key=key: r.tags.get(key)  # noqa: E731
         elif name == "tag-key":
             getter = lambda r: list(r.tags)  # noqa: E731
         elif name == "tag-value":
@@ -60,10 +65,13 @@ def compile_filters(
         elif name in getters:
             getter = getters[name]
         else:
+            getter = None
+        if getter is None:
+            tag_filters = ", tag:<key>, tag-key, tag-value" if taggable else ""
             raise ServiceError(
                 "InvalidParameterValue",
                 f"The filter '{name}' is invalid for {operation}; supported filters: "
-                f"{', '.join(sorted(getters))}, tag:<key>, tag-key, tag-value",
+                f"{', '.join(sorted(getters))}{tag_filters}",
             )
         tests.append(
             lambda r, getter=getter, patterns=patterns: any(

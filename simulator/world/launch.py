@@ -1,4 +1,4 @@
-"""What the world asks launch authorizers before an instance launches or starts."""
+"""What the world asks launch authorizers before instances launch or start."""
 
 from __future__ import annotations
 
@@ -33,23 +33,26 @@ class LaunchCandidate(NamedTuple):
 
 
 class LaunchRequest(NamedTuple):
-    """A RunInstances or StartInstances call about to take effect."""
+    """A RunInstances or StartInstances call about to take effect: the first ``min_count``
+    candidates must all go ahead, the rest may be cut (RunInstances' MinCount)."""
 
     operation: str
     account_id: str
     region: str
     principal: str
     candidates: tuple[LaunchCandidate, ...]
+    min_count: int
 
 
 class LaunchAuthorizer(Protocol):
-    """Decides whether a launch or start may go ahead."""
+    """Decides how much of a launch or start may go ahead."""
 
-    def authorize_launch(self, request: LaunchRequest) -> None:
-        """Return to allow the whole request.
+    def authorize_launch(self, request: LaunchRequest) -> int:
+        """Return how many of the request's leading candidates may go ahead (at least
+        ``request.min_count``; ``len(request.candidates)`` to allow them all).
 
         Raises:
-            ServiceError: to refuse it; the call then fails with this error and nothing
-                launches or starts.
+            ServiceError: to refuse the request; the call then fails with this error and
+                nothing launches or starts.
         """
         ...

@@ -1,15 +1,17 @@
-"""The simulated AWS estate: accounts and organizations, and EC2 in every region."""
+"""The simulated AWS estate: accounts and organizations, and the services of every region."""
 
 from __future__ import annotations
 
+from simulator.core.arn import parse_arn
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
-from simulator.world.accounts import Organizations
 from simulator.world.catalog import Catalog
-from simulator.world.ec2 import Ec2Region, Ec2Timings, RegionContext
+from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
 from simulator.world.launch import LaunchAuthorizer
+from simulator.world.organizations import Organizations
+from simulator.world.region import Region
 
 #: The commercial AWS Regions.
 AWS_REGIONS = (
@@ -21,9 +23,12 @@ AWS_REGIONS = (
     "sa-east-1",
 )
 
+#: What ``World.resolve`` finds.
+Resource = Instance | DedicatedHost | Image
+
 
 class World:
-    """Accounts, organizations and per-region EC2, publishing domain events on ``bus``.
+    """Accounts, organizations and per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
     every registered launch authorizer before instances launch or start.
@@ -35,39 +40,54 @@ class World:
         timings: How long EC2 transitions take.
     """
 
-    def __init__(
-        self, clock: Clock, ids: IdFactory, bus: EventBus, timings: Ec2Timings | None = None
-    ) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, bus: EventBus, timings: Ec2Timings | None = None) -> None:
         self.clock = clock
         self.ids = ids
         self.bus = bus
         self.timings = timings or Ec2Timings()
-        self.catalog = Catalog.load()
         self.organizations = Organizations(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
-        self._regions: dict[str, Ec2Region] = {}
+        self._regions: dict[str, Region] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        """The instance type and Dedicated Host catalog (loaded on first use)."""
+        return Catalog.load()
 
     def add_launch_authorizer(self, authorizer: LaunchAuthorizer) -> None:
         """Ask ``authorizer`` before every launch and start, in every region."""
         self.launch_authorizers.append(authorizer)
 
-    def ec2(self, region: str) -> Ec2Region:
-        """The EC2 service of ``region`` (created on first use).
+    def region(self, name: str) -> Region:
+        """The region ``name`` (created on first use).
 
         Raises:
             ServiceError: InvalidParameterValue for a name that is not an AWS Region.
         """
-        service = self._regions.get(region)
-        if service is None:
-            if region not in AWS_REGIONS:
+        region = self._regions.get(name)
+        if region is None:
+            if name not in AWS_REGIONS:
                 raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Invalid region: {region!r}; AWS Regions: {', '.join(AWS_REGIONS)}",
+                    "InvalidParameterValue", f"Invalid region: {name!r}; AWS Regions: {', '.join(AWS_REGIONS)}"
                 )
             ctx = RegionContext(
-                region=region, clock=self.clock, ids=self.ids, bus=self.bus,
-                catalog=self.catalog,
+                region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings,
             )
-            service = self._regions[region] = Ec2Region(ctx, self.ec2)
-        return service
+            region = self._regions[name] = Region(ctx, self.region)
+        return region
+
+    def resolve(self, arn: str) -> Resource | None:
+        """The instance, Dedicated Host or AMI an ARN names (deregistered AMIs, released
+        hosts and recently terminated instances too), or None if there is none."""
+        parts = parse_arn(arn)
+        if parts is None or parts.service != "ec2" or parts.region not in AWS_REGIONS:
+            return None
+        ec2 = self.region(parts.region).ec2
+        if parts.resource_type == "instance" and parts.account:
+            return ec2.instances.find(parts.account, parts.resource_id)
+        if parts.resource_type == "dedicated-host" and parts.account:
+            return ec2.hosts.account_hosts(parts.account).get(parts.resource_id)
+        if parts.resource_type == "image" and not parts.account:
+            return ec2.images.images.get(parts.resource_id)
+        return None

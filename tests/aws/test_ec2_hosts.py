@@ -11,9 +11,19 @@ from importlib import resources
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import LINUX, SQL_STANDARD, WINDOWS, assert_refused, error_code, public_ami, states
+from tests.helpers import (
+    AZ,
+    LINUX,
+    SQL_STANDARD,
+    WINDOWS,
+    allocate,
+    assert_refused,
+    error_code,
+    launch,
+    public_ami,
+    states,
+)
 
-AZ = "us-east-1a"
 HOST = {"Tenancy": "host"}
 
 
@@ -27,12 +37,6 @@ def catalog_row(family: str) -> dict[str, str]:
 def refused(sim, ec2, code: str, call) -> None:
     """``call()`` fails with ``code`` and changes nothing: no world event, same hosts and instances."""
     assert_refused(sim, code, call, lambda: ec2.describe_hosts()["Hosts"], lambda: ec2.describe_instances()["Reservations"])
-
-
-def allocate(ec2, auto: str = "off", quantity: int = 1, **kind) -> list[str]:
-    """Allocate hosts in us-east-1a (kind: InstanceType=... or InstanceFamily=...)."""
-    kind = kind or {"InstanceType": "m5.large"}
-    return ec2.allocate_hosts(AvailabilityZone=AZ, AutoPlacement=auto, Quantity=quantity, **kind)["HostIds"]
 
 
 def host(ec2, host_id: str) -> dict:
@@ -49,11 +53,7 @@ def available(ec2, host_id: str) -> dict[str, tuple[int, int]]:
 def run(ec2, instance_type: str = "m5.large", count: int = 1, pattern: str = LINUX, minimum: int | None = None,
         **placement) -> list[str]:
     """Launch ``count`` instances (at least ``minimum``) with Tenancy host unless ``placement`` says otherwise."""
-    reservation = ec2.run_instances(
-        ImageId=public_ami(ec2, pattern), InstanceType=instance_type, MinCount=minimum or count, MaxCount=count,
-        Placement={**HOST, **placement},
-    )
-    return [i["InstanceId"] for i in reservation["Instances"]]
+    return launch(ec2, instance_type, count, pattern=pattern, minimum=minimum, Placement={**HOST, **placement})
 
 
 def placement(ec2, instance_id: str) -> dict:

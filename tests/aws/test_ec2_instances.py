@@ -6,14 +6,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator.core.errors import ServiceError
-from simulator.world.events import InstancesStateChanged
-from tests.conftest import ACCOUNT_A, LINUX, LINUX_ARM, WINDOWS, error_code, public_ami, states
+from simulator.world.events import InstancesLaunched, InstancesStateChanged
+from tests.helpers import ACCOUNT_A, LINUX, LINUX_ARM, WINDOWS, error_code, launch, public_ami, states
 
 
 def _run(ec2, pattern=LINUX, count=1, **kwargs):
-    kwargs.setdefault("InstanceType", "m5.large")
-    reservation = ec2.run_instances(ImageId=public_ami(ec2, pattern), MinCount=count, MaxCount=count, **kwargs)
-    return [i["InstanceId"] for i in reservation["Instances"]]
+    return launch(ec2, kwargs.pop("InstanceType", "m5.large"), count, pattern=pattern, **kwargs)
 
 
 def _count(ec2) -> int:
@@ -269,6 +267,7 @@ class _Refuse:
         self.requests.append(request)
         if request.operation == "StartInstances" or len(request.candidates) > 2:
             raise ServiceError("LicenseUsageException", "refused by the test authorizer")
+        return len(request.candidates)
 
 
 def test_launch_authorizers_see_placed_requests_and_can_refuse(sim, ec2):
@@ -296,6 +295,7 @@ def test_launch_authorizers_see_placed_requests_and_can_refuse(sim, ec2):
 def test_state_changes_are_published_and_recorded(sim, ec2):
     """Each state change is a domain event at its instant and a row of the events timeline."""
     seen = []
+    sim.bus.subscribe(InstancesLaunched, lambda e: seen.extend((sim.env.now, None, "pending") for _ in e.instances))
     sim.bus.subscribe(InstancesStateChanged,
                       lambda e: seen.extend((sim.env.now, p, e.current) for p in e.previous))
     (instance_id,) = _run(ec2)

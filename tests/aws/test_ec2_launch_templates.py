@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ACCOUNT_A, LINUX, WINDOWS, assert_refused, public_ami
+from tests.helpers import ACCOUNT_A, LINUX, WINDOWS, assert_refused, public_ami
 
 UNKNOWN_ID = "lt-0123456789abcdef0"
 NO_SUCH_LICENSE = ("arn:aws:license-manager:us-east-1:111111111111:license-configuration:"

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import ACCOUNT_A, ACCOUNT_B
+from tests.helpers import ACCOUNT_A, ACCOUNT_B
 
 MGMT, M1, M2, M3 = "333333333333", "444444444444", "555555555555", "666666666666"
 LICENSE_MANAGER = "license-manager.amazonaws.com"

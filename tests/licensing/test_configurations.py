@@ -12,7 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator import Simulation
-from tests.conftest import ACCOUNT_A, ACCOUNT_B, LINUX, error_code, public_ami
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, error_code, public_ami
+from tests.helpers import configuration as get
 
 ARN = re.compile(r"^arn:aws:license-manager:us-east-1:(\d{12}):license-configuration:(lic-[0-9a-f]{32})$")
 COUNTING_TYPES = ("vCPU", "Instance", "Core", "Socket")
@@ -57,13 +58,6 @@ def ssm(name: str, values: list[str], comparator: str = "EQUALS", resource_type:
 def create(lm, counting: str = "vCPU", name: str = "cfg", **kwargs) -> str:
     """Create a configuration and return its ARN."""
     return lm.create_license_configuration(Name=name, LicenseCountingType=counting, **kwargs)["LicenseConfigurationArn"]
-
-
-def get(lm, arn: str) -> dict:
-    """GetLicenseConfiguration without the response metadata."""
-    out = lm.get_license_configuration(LicenseConfigurationArn=arn)
-    out.pop("ResponseMetadata")
-    return out
 
 
 def listing(lm, **kwargs) -> list[dict]:

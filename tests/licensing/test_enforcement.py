@@ -10,49 +10,32 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import ACCOUNT_A, ACCOUNT_B, LINUX, error_code, public_ami, states
+from tests.helpers import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    AZ,
+    LINUX,
+    REGION,
+    error_code,
+    host_arn,
+    image_arn,
+    instance_arn,
+    public_ami,
+    states,
+)
+from tests.helpers import allocate as allocate_hosts
+from tests.helpers import configuration as get
+from tests.helpers import create_configuration as config
+from tests.helpers import launch as run
+from tests.helpers import license_specs as specs
 
-REGION = "us-east-1"
-AZ = "us-east-1a"
 HOST = {"Tenancy": "host"}
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
-
-
-def config(lm, counting: str = "Instance", count: int | None = None, hard: bool = True, rules=(),
-           name: str | None = None) -> str:
-    """Create a license configuration; its ARN."""
-    params = {"Name": name or f"{counting}-licenses", "LicenseCountingType": counting,
-              "LicenseCountHardLimit": hard, "LicenseRules": list(rules)}
-    if count is not None:
-        params["LicenseCount"] = count
-    return lm.create_license_configuration(**params)["LicenseConfigurationArn"]
-
-
-def get(lm, arn: str) -> dict:
-    """GetLicenseConfiguration (without ResponseMetadata)."""
-    out = lm.get_license_configuration(LicenseConfigurationArn=arn)
-    out.pop("ResponseMetadata", None)
-    return out
 
 
 def consumed(lm, arn: str) -> int:
     """The configuration's ConsumedLicenses."""
     return get(lm, arn)["ConsumedLicenses"]
-
-
-def specs(*arns: str, scope: str | None = None) -> list[dict]:
-    """License specifications for ``arns``."""
-    return [{"LicenseConfigurationArn": a, **({"AmiAssociationScope": scope} if scope else {})} for a in arns]
-
-
-def run(ec2, instance_type: str = "m5.large", count: int = 1, image: str | None = None, licenses=(),
-        **kwargs) -> list[str]:
-    """Launch ``count`` instances (LicenseSpecifications from ``licenses``); their ids."""
-    if licenses:
-        kwargs["LicenseSpecifications"] = specs(*licenses)
-    reservation = ec2.run_instances(ImageId=image or public_ami(ec2, LINUX), InstanceType=instance_type,
-                                    MinCount=count, MaxCount=count, **kwargs)
-    return [i["InstanceId"] for i in reservation["Instances"]]
 
 
 def on(host_id: str) -> dict:
@@ -62,20 +45,7 @@ def on(host_id: str) -> dict:
 
 def allocate(ec2, quantity: int = 1) -> list[str]:
     """Allocate m5 family hosts with auto-placement on."""
-    return ec2.allocate_hosts(AvailabilityZone=AZ, AutoPlacement="on", InstanceFamily="m5",
-                              Quantity=quantity)["HostIds"]
-
-
-def instance_arn(account: str, instance_id: str) -> str:
-    return f"arn:aws:ec2:{REGION}:{account}:instance/{instance_id}"
-
-
-def image_arn(image_id: str) -> str:
-    return f"arn:aws:ec2:{REGION}::image/{image_id}"
-
-
-def host_arn(account: str, host_id: str) -> str:
-    return f"arn:aws:ec2:{REGION}:{account}:dedicated-host/{host_id}"
+    return allocate_hosts(ec2, "on", quantity, InstanceFamily="m5")
 
 
 def associate(lm, resource_arn: str, *arns: str, scope: str | None = None) -> None:
@@ -420,7 +390,7 @@ def test_eleventh_configuration_on_an_instance_is_refused(sim, ec2, lm):
     arns = [config(lm, name=f"product-{n}") for n in range(11)]
     (instance_id,) = run(ec2, licenses=arns[:10])
     assert len(licenses(ec2, instance_id)) == 10
-    message = refused("ResourceLimitExceededException",
+    message = refused("InvalidParameterValueException",
                       lambda: associate(lm, instance_arn(ACCOUNT_A, instance_id), arns[10]), [ec2], lm, arns)
     assert "10" in message
     assert licenses(ec2, instance_id) == arns[:10] and consumed(lm, arns[10]) == 0
@@ -563,7 +533,7 @@ def test_dashboard_shows_consumption_remaining_enforcement_and_tenancy(sim, ec2,
     run(ec2, licenses=[hard], Placement={"Tenancy": "dedicated"})
     run(ec2, licenses=[hard], Placement=HOST)
     run(ec2, "m5.xlarge", count=2, licenses=[soft])
-    rows = {row.name: row for row in sim.license_manager.dashboard(ACCOUNT_A, REGION)}
+    rows = {row.name: row for row in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}
     row = rows["dash-hard"]
     assert (row.counting_type, row.license_count, row.consumed, row.remaining, row.enforced) == (
         "Instance", 10, 4, 6, True)
@@ -574,7 +544,7 @@ def test_dashboard_shows_consumption_remaining_enforcement_and_tenancy(sim, ec2,
     sim.advance("1m")
     ec2.stop_instances(InstanceIds=shared[:1])
     sim.advance("2m")
-    row = {r.name: r for r in sim.license_manager.dashboard(ACCOUNT_A, REGION)}["dash-hard"]
+    row = {r.name: r for r in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}["dash-hard"]
     assert (row.consumed, row.remaining, row.shared_instances) == (3, 7, 1)
 
 

@@ -30,23 +30,23 @@ def _world():
     sim = Simulation(seed=1)
     sim.create_organization(ACCOUNTS[0], ACCOUNTS[1:])
     lm = sim.license_manager
-    ec2 = sim.world.ec2(REGION)
+    ec2 = sim.world.region(REGION).ec2
     image = ec2.images.register(ACCOUNTS[0], "golden")
     ec2.images.modify_launch_permission(ACCOUNTS[0], image.image_id, add_users=[ACCOUNTS[1]])
     configs = {}
     for account in ACCOUNTS:
         configs[account] = [
-            lm.create_configuration(account, REGION, name="vcpu", counting_type="vCPU", license_count=24,
+            lm.configurations.create(account, REGION, name="vcpu", counting_type="vCPU", license_count=24,
                                     hard_limit=True, rules=["#honorVcpuOptimization=True"]),
-            lm.create_configuration(account, REGION, name="inst", counting_type="Instance", license_count=3),
-            lm.create_configuration(account, REGION, name="core", counting_type="Core", license_count=96,
+            lm.configurations.create(account, REGION, name="inst", counting_type="Instance", license_count=3),
+            lm.configurations.create(account, REGION, name="core", counting_type="Core", license_count=96,
                                     hard_limit=True, rules=["#licenseAffinityToHost=1"]),
-            lm.create_configuration(account, REGION, name="sock", counting_type="Socket", license_count=4,
+            lm.configurations.create(account, REGION, name="sock", counting_type="Socket", license_count=4,
                                     hard_limit=True),
         ]
         ec2.hosts.allocate(account, availability_zone="us-east-1a", instance_family="m5", auto_placement="on",
                            quantity=3)
-    lm.update_license_specifications(ACCOUNTS[0], REGION, image.arn, add=[(configs[ACCOUNTS[0]][1].arn, "cross-account")])
+    lm.associations.update(ACCOUNTS[0], REGION, image.arn, add=[(configs[ACCOUNTS[0]][1].arn, "cross-account")])
     return sim, lm, ec2, image, configs
 
 
@@ -83,21 +83,21 @@ def test_consumption_always_equals_a_recount_and_hard_limits_hold(ops):
                 instance = instances[op[1] % len(instances)]
                 cfg = configs[instance.account_id][op[2]]
                 change = {"add" if op[0] == "associate" else "remove": [(cfg.arn, None)]}
-                lm.update_license_specifications(instance.account_id, REGION, instance.arn, **change)
+                lm.associations.update(instance.account_id, REGION, instance.arn, **change)
             elif op[0] == "count":
                 cfg = configs[ACCOUNTS[0]][op[1]]
-                lm.update_configuration(ACCOUNTS[0], REGION, cfg.arn, license_count=op[2])
+                lm.configurations.update(ACCOUNTS[0], REGION, cfg.arn, license_count=op[2])
             elif op[0] == "hard":
                 cfg = configs[ACCOUNTS[0]][op[1]]
-                lm.update_configuration(ACCOUNTS[0], REGION, cfg.arn, hard_limit=op[2])
+                lm.configurations.update(ACCOUNTS[0], REGION, cfg.arn, hard_limit=op[2])
             elif op[0] == "status":
                 cfg = configs[ACCOUNTS[0]][op[1]]
-                lm.update_configuration(ACCOUNTS[0], REGION, cfg.arn, status=op[2])
+                lm.configurations.update(ACCOUNTS[0], REGION, cfg.arn, status=op[2])
         except ServiceError:
             assert _levels(lm, configs) == before, f"a refused {op[0]} changed consumption"
             continue
         for cfg in (c for cs in configs.values() for c in cs):
-            assert cfg.consumed == lm.recount(cfg.arn), (op, cfg.name)
+            assert cfg.consumed == lm.views.recount(cfg.arn), (op, cfg.name)
             old_consumed, count, hard, _ = before[cfg.arn]
             if grows and hard and count is not None and cfg.consumed > old_consumed:
                 assert cfg.consumed <= count, (op, cfg.name, cfg.consumed, count)

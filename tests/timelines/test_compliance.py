@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 from simulator.timelines import resample_levels, time_weighted  # noqa: E402
-from tests.conftest import ACCOUNT_A, LINUX, public_ami  # noqa: E402
+from tests.helpers import ACCOUNT_A, LINUX, public_ami  # noqa: E402
 
 
 @pytest.fixture

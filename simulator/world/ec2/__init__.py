@@ -1,25 +1,30 @@
-"""Simulated Amazon EC2: AMIs, Dedicated Hosts, launch templates and instances."""
+"""Simulated Amazon EC2: AMIs, image imports, Dedicated Hosts, launch templates, instances."""
 
 from simulator.world.ec2.context import Ec2Timings, RegionContext
-from simulator.world.ec2.hosts import DedicatedHost
-from simulator.world.ec2.images import Image, ImageSource, ImportImageTask
-from simulator.world.ec2.instance_service import LaunchTemplateRef, StateChange
+from simulator.world.ec2.hosts import DedicatedHost, HostState
+from simulator.world.ec2.images import Image, ImageSource, ImageState
+from simulator.world.ec2.imports import ImportImageTask
+from simulator.world.ec2.instance_service import StateChange
 from simulator.world.ec2.instances import (
+    ACTIVE_STATES,
     CpuOptionsRequest,
     Instance,
     InstanceState,
     PlacementRequest,
 )
-from simulator.world.ec2.launch_templates import LaunchParameters, LaunchTemplate
-from simulator.world.ec2.region import Ec2Region
+from simulator.world.ec2.launch_templates import LaunchParameters, LaunchTemplate, LaunchTemplateRef
+from simulator.world.ec2.service import Ec2Service
 
 __all__ = [
+    "ACTIVE_STATES",
     "CpuOptionsRequest",
     "DedicatedHost",
-    "Ec2Region",
+    "Ec2Service",
     "Ec2Timings",
+    "HostState",
     "Image",
     "ImageSource",
+    "ImageState",
     "ImportImageTask",
     "Instance",
     "InstanceState",

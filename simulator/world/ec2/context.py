@@ -1,9 +1,8 @@
-"""What every EC2 service of a region shares: clock, ids, events, catalog, timings, checks."""
+"""What every EC2 service of a region shares: clock, ids, events, catalog, timings."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
+from simulator.core.validation import check_tags
 from simulator.world.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -60,62 +60,6 @@ class RegionContext:
         return zone
 
 
-_ID_PATTERNS = {
-    "i": re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-    "h": re.compile(r"^h-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-    "ami": re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$"),
-    "lt": re.compile(r"^lt-[0-9a-f]{17}$"),
-    "import-ami": re.compile(r"^import-ami-[0-9a-f]{17}$"),
-}
-
-
-def check_id(value: str, prefix: str, code: str) -> str:
-    """Return ``value`` if it is a well-formed ``<prefix>-...`` id.
-
-    Raises:
-        ServiceError: ``<code>.Malformed`` otherwise.
-    """
-    if not _ID_PATTERNS[prefix].match(value):
-        raise ServiceError(f"{code}.Malformed", f'Invalid id: "{value}" (expecting "{prefix}-...")')
-    return value
-
-
-def check_enum(field_name: str, value: str, allowed: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``.
-
-    Raises:
-        ServiceError: InvalidParameterValue naming the field and the allowed values.
-    """
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ServiceError(
-            "InvalidParameterValue",
-            f"Value ({value}) for parameter {field_name} is invalid. "
-            f"Allowed values: {', '.join(allowed)}",
-        )
-    return value
-
-
-def check_tags(tags: dict[str, str], field_name: str = "Tags") -> dict[str, str]:
-    """Return ``tags`` if EC2 accepts them (at most 50; key 1-128, value 0-256 characters,
-    no ``aws:`` prefix).
-
-    Raises:
-        ServiceError: InvalidParameterValue naming the offending tag.
-    """
-    if len(tags) > 50:
-        raise ServiceError("TagLimitExceeded", f"{field_name}: a resource can have at most 50 tags")
-    for key, value in tags.items():
-        if not 1 <= len(key) <= 128:
-            raise ServiceError(
-                "InvalidParameterValue", f"{field_name}: tag key {key!r} must be 1 to 128 characters"
-            )
-        if key.lower().startswith("aws:"):
-            raise ServiceError(
-                "InvalidParameterValue", f"{field_name}: tag keys starting with 'aws:' are reserved"
-            )
-        if len(value) > 256:
-            raise ServiceError(
-                "InvalidParameterValue", f"{field_name}: the value of tag {key!r} exceeds 256 characters"
-            )
-    return tags
+def check_ec2_tags(tags: Mapping[str, str], field_name: str = "TagSpecifications") -> dict[str, str]:
+    """``check_tags`` with EC2's error codes (InvalidParameterValue, TagLimitExceeded)."""
+    return check_tags(tags, field_name, code="InvalidParameterValue", limit_code="TagLimitExceeded")

@@ -6,17 +6,35 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from simulator.core.arn import format_arn
 from simulator.core.errors import ServiceError
+from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import HostTypeSpec, InstanceTypeSpec
-from simulator.world.ec2.context import RegionContext, check_enum, check_id, check_tags
+from simulator.world.ec2.context import RegionContext, check_ec2_tags
 from simulator.world.events import HostAllocated, HostReleased
 from simulator.world.filters import compile_filters
 
 if TYPE_CHECKING:
     from simulator.world.ec2.instances import Instance
+
+
+class HostState(StrEnum):
+    """Dedicated Host states (EC2's AllocationState)."""
+
+    AVAILABLE = "available"
+    UNDER_ASSESSMENT = "under-assessment"
+    PERMANENT_FAILURE = "permanent-failure"
+    RELEASED = "released"
+    RELEASED_PERMANENT_FAILURE = "released-permanent-failure"
+    PENDING = "pending"
+
+
+#: States of a host that no longer exists for its account.
+GONE = frozenset({HostState.RELEASED, HostState.RELEASED_PERMANENT_FAILURE})
+
 
 @dataclass(slots=True, eq=False)
 class DedicatedHost:
@@ -37,7 +55,7 @@ class DedicatedHost:
     auto_placement: str
     host_recovery: str
     allocation_time: datetime
-    state: str = "available"
+    state: HostState = HostState.AVAILABLE
     release_time: datetime | None = None
     tags: dict[str, str] = field(default_factory=dict)
     instances: dict[str, Instance] = field(default_factory=dict)
@@ -68,7 +86,7 @@ class DedicatedHost:
     @property
     def arn(self) -> str:
         """The host's ARN."""
-        return f"arn:aws:ec2:{self.region}:{self.account_id}:dedicated-host/{self.host_id}"
+        return format_arn("ec2", self.region, self.account_id, "dedicated-host", self.host_id)
 
     def supports(self, spec: InstanceTypeSpec) -> bool:
         """Whether instances of ``spec`` can ever run on this host."""
@@ -79,7 +97,7 @@ class DedicatedHost:
     def free_slots(self, spec: InstanceTypeSpec, booked_of_size: int = 0, booked_vcpus: int = 0) -> int:
         """How many more instances of ``spec`` fit on the host now, with ``booked_of_size``
         instances of its size and ``booked_vcpus`` vCPUs already promised to a call."""
-        if self.state != "available" or not self.supports(spec):
+        if self.state is not HostState.AVAILABLE or not self.supports(spec):
             return 0
         by_size = self.host_type.capacity[spec.size] - self.size_counts.get(spec.size, 0) - booked_of_size
         if self.instance_type is not None:
@@ -90,7 +108,7 @@ class DedicatedHost:
     @property
     def has_room(self) -> bool:
         """Whether some instance could still be placed on the host."""
-        if self.state != "available":
+        if self.state is not HostState.AVAILABLE:
             return False
         if self.instance_type is not None:
             return len(self.instances) < self.host_type.capacity[self.instance_type.size]
@@ -193,7 +211,7 @@ class HostService:
         """
         check_id(host_id, "h", "InvalidHostID")
         host = self.account_hosts(account_id).get(host_id)
-        if host is None or host.state in ("released", "released-permanent-failure"):
+        if host is None or host.state in GONE:
             raise ServiceError("InvalidHostID.NotFound", f"The host ID '{host_id}' was not found")
         return host
 
@@ -227,7 +245,7 @@ class HostService:
             raise ServiceError(
                 "InvalidParameterValue", f"Quantity must be a positive integer, got {quantity}"
             )
-        check_tags(tags or {}, "TagSpecifications")
+        check_ec2_tags(tags or {})
         supported = sorted(catalog.host_types)
         type_spec = None
         if instance_type:
@@ -294,7 +312,7 @@ class HostService:
         released, failed = [], []
         for host_id in dict.fromkeys(host_ids):
             host = self.account_hosts(account_id).get(host_id)
-            if host is None or host.state in ("released", "released-permanent-failure"):
+            if host is None or host.state in GONE:
                 failed.append((host_id, "Client.InvalidHostID.NotFound",
                                f"The host ID '{host_id}' was not found"))
             elif host.instances:
@@ -302,7 +320,7 @@ class HostService:
                                f"Dedicated host {host_id} cannot be released while instances "
                                f"run on it: {', '.join(host.instances)}"))
             else:
-                host.state = "released"
+                host.state = HostState.RELEASED
                 host.release_time = self.ctx.clock.now()
                 self._room_changed(host)
                 released.append(host_id)

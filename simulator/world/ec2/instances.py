@@ -7,8 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from simulator.core.arn import format_arn
 from simulator.world.catalog import InstanceTypeSpec
-from simulator.world.ec2.images import Billed, Image
+from simulator.world.ec2.billing import Billed
+from simulator.world.ec2.hosts import DedicatedHost
+from simulator.world.ec2.images import Image
 
 
 class InstanceState(StrEnum):
@@ -98,8 +101,9 @@ class Instance(Billed):
 
     ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
     reports it. ``user_shutdown_at`` is the simulated second of the user's stop or
-    termination that put it where it is (None after a launch or start). ``license_configuration_arns`` are the license configurations attached to
-    it. ``generation`` changes with every state change, so a transition scheduled for an
+    termination that put it where it is (None after a launch or start).
+    ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
+    the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
     earlier state can tell it is stale.
     """
 
@@ -118,7 +122,7 @@ class Instance(Billed):
     availability_zone: str
     launch_time: datetime
     affinity: str | None = None
-    host_id: str | None = None
+    host: DedicatedHost | None = None
     host_resource_group_arn: str | None = None
     license_configuration_arns: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
@@ -133,6 +137,12 @@ class Instance(Billed):
         return self.core_count * self.threads_per_core
 
     @property
+    def host_id(self) -> str | None:
+        """The Dedicated Host it runs on (or last ran on, while stopped), if any."""
+        host = self.host
+        return None if host is None else host.host_id
+
+    @property
     def image_id(self) -> str:
         """The AMI it was launched from."""
         return self.image.image_id
@@ -140,4 +150,4 @@ class Instance(Billed):
     @property
     def arn(self) -> str:
         """The instance's ARN."""
-        return f"arn:aws:ec2:{self.region}:{self.account_id}:instance/{self.instance_id}"
+        return format_arn("ec2", self.region, self.account_id, "instance", self.instance_id)

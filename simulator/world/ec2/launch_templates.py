@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from simulator.core.errors import ServiceError
+from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import Catalog, InstanceTypeSpec
-from simulator.world.ec2.context import RegionContext, check_enum, check_id, check_tags
+from simulator.world.ec2.context import RegionContext, check_ec2_tags
 from simulator.world.ec2.instances import (
     AFFINITIES,
     TENANCIES,
@@ -49,6 +50,15 @@ class LaunchParameters:
 
 
 @dataclass(frozen=True, slots=True)
+class LaunchTemplateRef:
+    """The LaunchTemplate of a RunInstances call."""
+
+    template_id: str | None = None
+    name: str | None = None
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LaunchTemplateVersion:
     """One version of a launch template."""
 
@@ -84,7 +94,7 @@ class LaunchTemplate:
         return f"arn:aws:ec2:{self.region}:{self.account_id}:launch-template/{self.template_id}"
 
 
-_TEMPLATE_NAME = re.compile(r"^[a-zA-Z0-9().\-/_]{3,128}$")
+_TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]{3,128}")
 _TEMPLATE_FILTERS = {
     "launch-template-name": lambda t: t.name,
     "create-time": lambda t: t.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
@@ -139,7 +149,34 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
                     "InvalidParameterValue",
                     f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
                 )
-    check_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+    check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+
+
+def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -> tuple[int, int]:
+    """The (cores, threads per core) an instance of ``spec`` runs with under ``cpu``.
+
+    Raises:
+        ServiceError: InvalidParameterValue for CPU options of a bare metal type or values
+            the type does not accept.
+    """
+    if cpu is None or (cpu.core_count is None and cpu.threads_per_core is None):
+        return spec.default_cores, spec.default_threads_per_core
+    if spec.bare_metal:
+        raise ServiceError(
+            "InvalidParameterValue", f"CpuOptions are not supported for the bare metal instance type {spec.name}"
+        )
+    cores = spec.default_cores if cpu.core_count is None else cpu.core_count
+    threads = spec.default_threads_per_core if cpu.threads_per_core is None else cpu.threads_per_core
+    for field_name, value, valid in (("CoreCount", cores, spec.valid_cores),
+                                     ("ThreadsPerCore", threads, spec.valid_threads_per_core)):
+        if value not in valid:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
+                f"{', '.join(map(str, valid))}",
+            )
+    return cores, threads
+
 
 
 class LaunchTemplateService:
@@ -167,7 +204,7 @@ class LaunchTemplateService:
             ServiceError: InvalidLaunchTemplateName.MalformedException,
                 InvalidLaunchTemplateName.AlreadyExistsException, or a parameter error.
         """
-        if not _TEMPLATE_NAME.match(name):
+        if not _TEMPLATE_NAME.fullmatch(name):
             raise ServiceError(
                 "InvalidLaunchTemplateName.MalformedException",
                 f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
@@ -180,7 +217,7 @@ class LaunchTemplateService:
                 f"Launch template name already in use: {name}",
             )
         check_launch_parameters(self.ctx.catalog, parameters, "LaunchTemplateData.")
-        check_tags(tags or {}, "TagSpecifications")
+        check_ec2_tags(tags or {})
         now = self.ctx.clock.now()
         template = LaunchTemplate(
             template_id=self.ctx.ids.resource_id("lt"),
@@ -189,7 +226,8 @@ class LaunchTemplateService:
             region=self.ctx.region,
             created_at=now,
             created_by=principal,
-            versions=[LaunchTemplateVersion(1, version_description, parameters, now, principal)],
+            versions=[LaunchTemplateVersion(number=1, description=version_description, parameters=parameters,
+                                            created_at=now, created_by=principal)],
             tags=dict(tags or {}),
         )
         templates[template.template_id] = template
@@ -241,7 +279,7 @@ class LaunchTemplateService:
             number = template.default_version
         elif version == "$Latest":
             number = template.latest_version
-        elif version.isdigit():
+        elif version.isascii() and version.isdigit() and len(version) <= 19:
             number = int(version)
         else:
             number = -1

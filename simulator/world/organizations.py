@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from simulator.core.arn import format_arn
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM, IdFactory
+from simulator.core.validation import check_account_id, invalid, is_account_id
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
 FEATURE_SETS = ("ALL", "CONSOLIDATED_BILLING")
 
 #: Service principals that can be given trusted access to an organization.
@@ -37,17 +37,6 @@ SERVICE_PRINCIPALS = frozenset(
         "tagpolicies.tag.amazonaws.com",
     }
 )
-
-
-def check_account_id(value: object, argument: str = "account_id") -> str:
-    """Return ``value`` if it is a 12-digit account id.
-
-    Raises:
-        ValueError: naming ``argument`` otherwise.
-    """
-    if not isinstance(value, str) or not ACCOUNT_ID.match(value):
-        raise ValueError(f"{argument} must be a 12-digit AWS account id, got {value!r}")
-    return value
 
 
 @dataclass(slots=True, eq=False)
@@ -77,21 +66,13 @@ class Organization:
     @property
     def arn(self) -> str:
         """The organization's ARN."""
-        return (
-            f"arn:aws:organizations::{self.management_account_id}:"
-            f"organization/{self.organization_id}"
-        )
+        return format_arn("organizations", "", self.management_account_id, "organization", self.organization_id)
 
     def account_arn(self, account_id: str) -> str:
         """The ARN of a member account inside this organization."""
-        return (
-            f"arn:aws:organizations::{self.management_account_id}:"
-            f"account/{self.organization_id}/{account_id}"
+        return format_arn(
+            "organizations", "", self.management_account_id, "account", f"{self.organization_id}/{account_id}"
         )
-
-
-def _invalid_input(reason: str, message: str) -> ServiceError:
-    return ServiceError("InvalidInputException", message, fields={"Reason": reason})
 
 
 class Organizations:
@@ -167,9 +148,9 @@ class Organizations:
                 AlreadyInOrganizationException if the account already belongs to one.
         """
         if feature_set not in FEATURE_SETS:
-            raise _invalid_input(
-                "INVALID_ENUM",
+            raise invalid(
                 f"FeatureSet {feature_set!r} is not valid; allowed values: {', '.join(FEATURE_SETS)}",
+                "InvalidInputException", Reason="INVALID_ENUM",
             )
         account = self._standalone(account_id)
         org = Organization(
@@ -283,9 +264,9 @@ class Organizations:
         """
         org = self._management_organization(caller)
         if service_principal not in SERVICE_PRINCIPALS:
-            raise _invalid_input(
-                "UNRECOGNIZED_SERVICE_PRINCIPAL",
+            raise invalid(
                 f"ServicePrincipal {service_principal!r} is not a recognized service principal.",
+                "InvalidInputException", Reason="UNRECOGNIZED_SERVICE_PRINCIPAL",
             )
         if org.feature_set != "ALL":
             raise ServiceError(
@@ -317,8 +298,8 @@ class Organizations:
 
     @staticmethod
     def _check_account_id_input(account_id: str) -> None:
-        if not ACCOUNT_ID.match(account_id):
-            raise _invalid_input(
-                "INVALID_PATTERN",
+        if not is_account_id(account_id):
+            raise invalid(
                 f"AccountId {account_id!r} is not valid; it must be a string of 12 digits.",
+                "InvalidInputException", Reason="INVALID_PATTERN",
             )

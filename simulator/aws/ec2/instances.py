@@ -1,0 +1,141 @@
+"""EC2 instance operations: RunInstances, Start/Stop/TerminateInstances, DescribeInstances,
+ModifyInstancePlacement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.aws.dispatch import Call, Params, Response, operation
+from simulator.aws.ec2.common import RUN_TAG_TYPES, launch_parameters
+from simulator.aws.shapes import filters_in, tags_out
+from simulator.core.clock import Clock
+from simulator.core.errors import ServiceError
+from simulator.world.ec2 import Instance, InstanceState, LaunchTemplateRef, PlacementRequest, StateChange
+
+
+def state_out(state: InstanceState) -> dict[str, Any]:
+    """The InstanceState shape."""
+    return {"Code": state.code, "Name": state.value}
+
+
+def instance_out(instance: Instance, clock: Clock) -> dict[str, Any]:
+    """The Instance shape."""
+    out: dict[str, Any] = {
+        "InstanceId": instance.instance_id,
+        "ImageId": instance.image.image_id,
+        "State": state_out(instance.state),
+        "PrivateDnsName": "",
+        "PublicDnsName": "",
+        "StateTransitionReason": "",
+        "AmiLaunchIndex": instance.ami_launch_index,
+        "ProductCodes": [],
+        "InstanceType": instance.instance_type.name,
+        "LaunchTime": instance.launch_time,
+        "Placement": {
+            "AvailabilityZone": instance.availability_zone,
+            "GroupName": "",
+            "Tenancy": instance.tenancy,
+            "HostId": instance.host_id,
+            "Affinity": instance.affinity,
+            "HostResourceGroupArn": instance.host_resource_group_arn,
+        },
+        "Monitoring": {"State": "disabled"},
+        "Architecture": instance.image.architecture,
+        "RootDeviceType": "ebs",
+        "RootDeviceName": "/dev/xvda",
+        "VirtualizationType": "hvm",
+        "Hypervisor": "xen",
+        "EbsOptimized": False,
+        "EnaSupport": True,
+        "CpuOptions": {"CoreCount": instance.core_count, "ThreadsPerCore": instance.threads_per_core},
+        "Licenses": [{"LicenseConfigurationArn": arn} for arn in instance.license_configuration_arns],
+        "PlatformDetails": instance.platform_details,
+        "UsageOperation": instance.usage_operation,
+        "UsageOperationUpdateTime": instance.usage_operation_update_time,
+        "Platform": instance.platform,
+        "Tags": tags_out(instance.tags) if instance.tags else None,
+    }
+    if instance.user_shutdown_at is not None:
+        when = clock.to_datetime(instance.user_shutdown_at)
+        out["StateTransitionReason"] = f"User initiated ({when:%Y-%m-%d %H:%M:%S} GMT)"
+        out["StateReason"] = {"Code": "Client.UserInitiatedShutdown",
+                              "Message": "Client.UserInitiatedShutdown: User initiated shutdown"}
+    return out
+
+
+def _state_changes(changes: list[StateChange]) -> list[dict[str, Any]]:
+    return [
+        {"InstanceId": instance.instance_id, "CurrentState": state_out(current), "PreviousState": state_out(previous)}
+        for instance, previous, current in changes
+    ]
+
+
+@operation("ec2", "RunInstances")
+def run_instances(call: Call, params: Params) -> Response:
+    template = params.get("LaunchTemplate")
+    ref = None
+    if template:
+        ref = LaunchTemplateRef(template.get("LaunchTemplateId"), template.get("LaunchTemplateName"),
+                                template.get("Version"))
+    instances = call.ec2.instances.run(
+        call.account_id, launch_parameters(params, RUN_TAG_TYPES), min_count=params["MinCount"],
+        max_count=params["MaxCount"], launch_template=ref, principal=call.principal,
+    )
+    call.resource_id = " ".join(i.instance_id for i in instances)
+    return {
+        "ReservationId": instances[0].reservation_id,
+        "OwnerId": call.account_id,
+        "Groups": [],
+        "Instances": [instance_out(i, call.clock) for i in instances],
+    }
+
+
+@operation("ec2", "StartInstances")
+def start_instances(call: Call, params: Params) -> Response:
+    changes = call.ec2.instances.start(call.account_id, params["InstanceIds"], call.principal)
+    return {"StartingInstances": _state_changes(changes)}
+
+
+@operation("ec2", "StopInstances")
+def stop_instances(call: Call, params: Params) -> Response:
+    changes = call.ec2.instances.stop(call.account_id, params["InstanceIds"], call.principal)
+    return {"StoppingInstances": _state_changes(changes)}
+
+
+@operation("ec2", "TerminateInstances")
+def terminate_instances(call: Call, params: Params) -> Response:
+    changes = call.ec2.instances.terminate(call.account_id, params["InstanceIds"], call.principal)
+    return {"TerminatingInstances": _state_changes(changes)}
+
+
+@operation("ec2", "DescribeInstances")
+def describe_instances(call: Call, params: Params) -> Response:
+    if params.get("InstanceIds") and params.get("MaxResults") is not None:
+        raise ServiceError("InvalidParameterCombination",
+                           "The parameter instancesSet cannot be used with the parameter maxResults")
+    instances = call.ec2.instances.describe(call.account_id, params.get("InstanceIds"),
+                                            filters_in(params.get("Filters")))
+    page, token = call.page(params, instances)
+    reservations: dict[str, dict[str, Any]] = {}
+    for instance in page:
+        reservation = reservations.get(instance.reservation_id)
+        if reservation is None:
+            reservation = reservations[instance.reservation_id] = {
+                "ReservationId": instance.reservation_id, "OwnerId": instance.account_id, "Groups": [],
+                "Instances": [],
+            }
+        reservation["Instances"].append(instance_out(instance, call.clock))
+    return {"Reservations": list(reservations.values()), **token}
+
+
+@operation("ec2", "ModifyInstancePlacement")
+def modify_instance_placement(call: Call, params: Params) -> Response:
+    placement = PlacementRequest(
+        tenancy=params.get("Tenancy"),
+        host_id=params.get("HostId"),
+        affinity=params.get("Affinity"),
+        host_resource_group_arn=params.get("HostResourceGroupArn"),
+    )
+    call.ec2.instances.modify_placement(call.account_id, params["InstanceId"], placement,
+                                        params.get("GroupName") or params.get("GroupId"))
+    return {"Return": True}

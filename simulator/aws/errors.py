@@ -1,0 +1,67 @@
+"""Which error codes each operation may answer with: the codes its model declares, the
+errors common to every AWS API, and, for EC2 (whose model declares none), the codes of
+the EC2 API reference. Strict mode refuses any other code, so every refusal stays an error
+AWS itself could send."""
+
+from __future__ import annotations
+
+from simulator.aws.models import operation_model
+
+#: Errors every AWS API may return ("Common Errors" of the AWS API references), and the
+#: simulator's answer to an operation it does not implement.
+COMMON = frozenset({
+    "AccessDeniedException", "IncompleteSignature", "InternalFailure", "InvalidAction", "InvalidClientTokenId",
+    "NotAuthorized", "OptInRequired", "RequestExpired", "ServiceUnavailable", "ThrottlingException",
+    "ValidationError", "ValidationException", "UnknownOperationException",
+})
+
+#: Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" (common client errors and
+#: client errors for specific actions) and "Server error codes"; the ones the simulator raises.
+EC2 = frozenset({
+    "AuthFailure", "DryRunOperation", "IncorrectInstanceState", "InsufficientHostCapacity", "InternalError",
+    "InvalidAMIAttributeItemValue", "InvalidAMIID.Malformed", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable",
+    "InvalidAMIName.Duplicate", "InvalidAMIName.Malformed", "InvalidAction", "InvalidConversionTaskId",
+    "InvalidConversionTaskId.Malformed", "InvalidHostID.Malformed", "InvalidHostID.NotFound", "InvalidInstanceID.Malformed",
+    "InvalidInstanceID.NotFound", "InvalidInstanceType", "InvalidLaunchTemplateId.Malformed",
+    "InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.VersionNotFound",
+    "InvalidLaunchTemplateName.AlreadyExistsException", "InvalidLaunchTemplateName.MalformedException",
+    "InvalidLaunchTemplateName.NotFoundException", "InvalidParameter", "InvalidParameterCombination",
+    "InvalidParameterValue", "InvalidPlacementGroup.Unknown", "InvalidUserID.Malformed", "InstanceLimitExceeded",
+    "HostLimitExceeded", "MissingParameter", "TagLimitExceeded", "Unsupported", "UnsupportedOperation",
+    "VcpuLimitExceeded",
+})
+
+#: Codes AWS answers an operation with although its model does not declare them, with the
+#: reason they are allowed.
+UNDECLARED: dict[tuple[str, str], frozenset[str]] = {
+    # EC2 refuses a launch or start that breaks a License Manager hard limit or rule with
+    # License Manager's error: the License Manager User Guide, "License rules in License
+    # Manager" ("you can't launch the instance"), and License Manager's LicenseUsageException.
+    ("ec2", "RunInstances"): frozenset({"LicenseUsageException"}),
+    ("ec2", "StartInstances"): frozenset({"LicenseUsageException"}),
+}
+
+
+def allowed_codes(service: str, operation: str) -> frozenset[str]:
+    """The error codes ``service``'s ``operation`` may answer with."""
+    declared = frozenset(
+        code for shape in operation_model(service, operation).error_shapes
+        for code in (shape.name, shape.metadata.get("error", {}).get("code", shape.name))
+    )
+    if service == "ec2":
+        declared |= EC2
+    return declared | COMMON | UNDECLARED.get((service, operation), frozenset())
+
+
+#: The code each service answers an internal failure with (the server error its model
+#: declares), InternalFailure for services that declare none.
+INTERNAL: dict[str, str] = {
+    "ec2": "InternalError",
+    "license-manager": "ServerInternalException",
+    "organizations": "ServiceException",
+}
+
+
+def internal_code(service: str) -> str:
+    """The error code of an internal failure of ``service``."""
+    return INTERNAL.get(service, "InternalFailure")

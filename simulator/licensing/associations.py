@@ -1,0 +1,233 @@
+"""Associations of license configurations with AMIs, instances and Dedicated Hosts
+(UpdateLicenseSpecificationsForResource and ListLicenseSpecificationsForResource), and the
+sweep that disassociates deregistered AMIs every 8 hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from simulator.core.arn import parse_arn
+from simulator.core.errors import ServiceError
+from simulator.core.validation import invalid
+from simulator.licensing.configuration import EC2_AMI, EC2_HOST, Association, LicenseConfiguration
+from simulator.licensing.configurations import CROSS_ACCOUNT, MAX_CONFIGURATIONS_PER_RESOURCE, Configurations
+from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.state import LicenseState
+from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageState, Instance, InstanceState
+from simulator.world.ec2.hosts import GONE
+
+DEREGISTERED_AMI_SWEEP = 8 * 3600.0
+#: A resource License Manager associates configurations with.
+Resource = Image | Instance | DedicatedHost
+
+
+class Associations:
+    """Associates configurations with resources and lists them.
+
+    Args:
+        state: The engine's shared state.
+        configurations: Configuration lookups.
+        enforcement: Checks new associations of running instances and hosts.
+    """
+
+    def __init__(self, state: LicenseState, configurations: Configurations, enforcement: Enforcement) -> None:
+        self.state = state
+        self.configurations = configurations
+        self.enforcement = enforcement
+        state.clock.every(DEREGISTERED_AMI_SWEEP, self.disassociate_deregistered_amis)
+
+    def resource(self, account_id: str, region: str, arn: str) -> Resource:
+        """The AMI (deregistered too), instance or Dedicated Host an ARN names, as the
+        caller may associate it.
+
+        Raises:
+            ServiceError: InvalidParameterValueException naming what is wrong.
+        """
+        parts = parse_arn(arn)
+        if parts is None or parts.service != "ec2" or parts.resource_type not in (
+                "instance", "image", "dedicated-host", "launch-template"):
+            raise invalid(f"ResourceArn {arn!r} is not the ARN of an AMI, an instance or a Dedicated Host")
+        if parts.region != region:
+            raise invalid(f"ResourceArn {arn} is in {parts.region}, not in {region}")
+        if parts.resource_type == "launch-template":
+            raise invalid("License specifications of launch templates cannot be updated: a launch template "
+                          "passes its license configurations to the instances it launches")
+        if parts.resource_type != "image" and parts.account != account_id:
+            raise invalid(f"ResourceArn {arn} belongs to account {parts.account}, not to {account_id}")
+        resource = self.state.world.resolve(arn)
+        match resource:
+            case Image() if resource.launchable_by(account_id):
+                return resource
+            case Instance():
+                return resource
+            case DedicatedHost() if resource.state not in GONE:
+                return resource
+        raise invalid(f"Resource {arn} does not exist")
+
+    def update(
+        self, account_id: str, region: str, resource_arn: str, add: Iterable[tuple[str, str | None]] = (),
+        remove: Iterable[tuple[str, str | None]] = (), principal: str = "",
+    ) -> None:
+        """UpdateLicenseSpecificationsForResource of an AMI, an instance or a Dedicated Host.
+
+        Everything is checked first: the resource, the configurations, the AMI scopes, the
+        limit of 10 configurations per resource and, for an instance that runs or a host,
+        the configurations' rules and limits. Then removals and additions take effect.
+
+        Raises:
+            ServiceError: InvalidParameterValueException (also past 10 configurations per
+                resource), InvalidResourceStateException, LicenseUsageException.
+        """
+        resource = self.resource(account_id, region, resource_arn)
+        owned = self.configurations.owned
+        adds = [(owned(account_id, region, arn), scope) for arn, scope in add]
+        removes = [(owned(account_id, region, arn), scope) for arn, scope in remove]
+        is_image = isinstance(resource, Image)
+        for _, scope in adds + removes:
+            if not is_image and scope is not None:
+                raise invalid("AmiAssociationScope applies to AMIs only")
+            if is_image and scope not in (None, CROSS_ACCOUNT):
+                raise invalid(f"AmiAssociationScope {scope!r} is invalid; the possible value is {CROSS_ACCOUNT}")
+        current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
+        match resource:
+            case Image():
+                if resource.state is ImageState.DEREGISTERED:
+                    raise invalid(f"AMI {resource.image_id} is deregistered: it cannot be associated or "
+                                  "disassociated; License Manager disassociates it within 8 hours")
+                if any(scope == CROSS_ACCOUNT for _, scope in adds) and resource.owner_id != account_id:
+                    raise invalid(f"AMI {resource.image_id} was shared with account {account_id}: it can be "
+                                  "associated for this account only, not with AmiAssociationScope cross-account")
+            case Instance():
+                if resource.state in (InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED):
+                    raise ServiceError(
+                        "InvalidResourceStateException",
+                        f"Instance {resource.instance_id} is {resource.state}; license configurations cannot "
+                        "change on it",
+                    )
+        adding = {cfg.arn for cfg, _ in adds}
+        to_remove = list({cfg.arn: cfg for cfg, _ in removes if cfg.arn in current and cfg.arn not in adding}.values())
+        to_add = {cfg.arn: (cfg, scope) for cfg, scope in adds if cfg.arn not in current}
+        after = (current - {cfg.arn for cfg in to_remove}) | set(to_add)
+        if len(after) > MAX_CONFIGURATIONS_PER_RESOURCE:
+            raise invalid(
+                f"{resource_arn} would have {len(after)} license configurations; a resource can have at most "
+                f"{MAX_CONFIGURATIONS_PER_RESOURCE}",
+            )
+        new_configs = [cfg for cfg, _ in to_add.values()]
+        match resource:
+            case Instance():
+                self.enforcement.check_instance_association(resource, new_configs, principal)
+            case DedicatedHost():
+                self.enforcement.check_host_association(resource, new_configs, principal)
+
+        now = self.state.clock.seconds
+        for cfg in to_remove:
+            self._disassociate(resource, cfg, account_id, now)
+        for cfg, scope in to_add.values():
+            self._associate(resource, cfg, account_id, scope, now)
+        if is_image:
+            for cfg, scope in adds:
+                if cfg.arn in current:
+                    cfg.amis[(resource.image_id, account_id)].ami_scope = scope
+        if isinstance(resource, Instance):
+            self.publish_licenses(resource)
+
+    def specifications(self, account_id: str, region: str, resource_arn: str) -> list[tuple[str, str | None]]:
+        """ListLicenseSpecificationsForResource: ``(configuration ARN, AMI scope)`` pairs.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for an unknown resource.
+        """
+        resource = self.resource(account_id, region, resource_arn)
+        if isinstance(resource, Image):
+            return [
+                (c.arn, a.ami_scope) for c, a in self.state.ami_index.get((region, resource.image_id), ())
+                if a.associating_account == account_id or a.ami_scope == CROSS_ACCOUNT
+            ]
+        return [(c.arn, None) for c in self._configs_of(resource, account_id)]
+
+    def _configs_of(self, resource: Resource, account_id: str) -> list[LicenseConfiguration]:
+        """The configurations ``resource`` is associated with (for ``account_id``, for AMIs)."""
+        state = self.state
+        match resource:
+            case Image():
+                return [c for c, a in state.ami_index.get((resource.region, resource.image_id), ())
+                        if a.associating_account == account_id]
+            case Instance():
+                return list(state.instance_configs.get(resource.instance_id, ()))
+            case DedicatedHost():
+                return list(state.host_configs.get(resource.host_id, ()))
+
+    def _associate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
+                   now: float) -> None:
+        state = self.state
+        before = cfg.consumed
+        match resource:
+            case Instance():
+                cfg.instances[resource.instance_id] = (resource, now)
+                state.instance_configs[resource.instance_id] = (*state.instance_configs.get(resource.instance_id, ()),
+                                                                cfg)
+                if resource.state in ACTIVE_STATES:
+                    cfg.activate(resource, now)
+            case DedicatedHost():
+                cfg.hosts[resource.host_id] = Association(
+                    resource_arn=resource.arn, resource_type=EC2_HOST, resource_id=resource.host_id,
+                    owner_id=resource.account_id, associated_at=state.clock.now(), resource=resource)
+                state.host_configs.setdefault(resource.host_id, []).append(cfg)
+                cfg.attach_host(resource, now)
+            case Image():
+                association = Association(
+                    resource_arn=resource.arn, resource_type=EC2_AMI, resource_id=resource.image_id,
+                    owner_id=resource.owner_id, associated_at=state.clock.now(), ami_scope=scope,
+                    associating_account=account_id, resource=resource)
+                cfg.amis[(resource.image_id, account_id)] = association
+                state.ami_index.setdefault((resource.region, resource.image_id), []).append((cfg, association))
+        if cfg.consumed != before:
+            state.record(cfg)
+
+    def _disassociate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, now: float) -> None:
+        state = self.state
+        before = cfg.consumed
+        match resource:
+            case Instance():
+                cfg.instances.pop(resource.instance_id)
+                remaining = tuple(c for c in state.instance_configs[resource.instance_id] if c is not cfg)
+                if remaining:
+                    state.instance_configs[resource.instance_id] = remaining
+                else:
+                    del state.instance_configs[resource.instance_id]
+                if resource.state in ACTIVE_STATES:
+                    cfg.deactivate(resource, now)
+            case DedicatedHost():
+                cfg.hosts.pop(resource.host_id)
+                state.host_configs[resource.host_id].remove(cfg)
+                cfg.detach_host(resource.host_id, now)
+            case Image():
+                self._drop_ami_association(cfg, resource.region, resource.image_id, account_id)
+        if cfg.consumed != before:
+            state.record(cfg)
+
+    def _drop_ami_association(self, cfg: LicenseConfiguration, region: str, image_id: str, account_id: str) -> None:
+        cfg.amis.pop((image_id, account_id), None)
+        key = (region, image_id)
+        entries = [(c, a) for c, a in self.state.ami_index.get(key, ())
+                   if not (c is cfg and a.associating_account == account_id)]
+        if entries:
+            self.state.ami_index[key] = entries
+        else:
+            self.state.ami_index.pop(key, None)
+
+    def publish_licenses(self, instance: Instance) -> None:
+        """Show the instance's configurations in its EC2 Licenses."""
+        arns = tuple(c.arn for c in self.state.instance_configs.get(instance.instance_id, ()))
+        if arns != instance.license_configuration_arns:
+            self.state.world.region(instance.region).ec2.instances.set_license_configurations(instance, arns)
+
+    def disassociate_deregistered_amis(self) -> None:
+        """License Manager checks for deregistered AMIs every 8 hours and disassociates them."""
+        index = self.state.ami_index
+        for (region, image_id), entries in list(index.items()):
+            if entries[0][1].resource.state is ImageState.DEREGISTERED:
+                for cfg, association in entries:
+                    cfg.amis.pop((image_id, association.associating_account), None)
+                del index[(region, image_id)]

@@ -1,0 +1,313 @@
+"""License configurations: create, read, list, update, delete, and the lookups every other
+part of the engine uses (the owner's view for the License Manager API, the launch's view
+for EC2)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from simulator.core.arn import format_arn, parse_arn
+from simulator.core.errors import ServiceError
+from simulator.core.validation import check_tags, invalid
+from simulator.licensing.configuration import (
+    DELETED,
+    EC2_AMI,
+    EC2_HOST,
+    EC2_INSTANCE,
+    ConfigurationStatus,
+    LicenseConfiguration,
+)
+from simulator.licensing.products import ProductInformation, check_products, validate_product_information
+from simulator.licensing.rules import COUNTING_TYPES, RuleSet, parse_rules
+from simulator.licensing.state import LicenseState
+from simulator.world.ec2 import Image
+
+MAX_CONFIGURATIONS = 25
+MAX_CONFIGURATIONS_PER_RESOURCE = 10
+CROSS_ACCOUNT = "cross-account"
+_CONFIGURATION_ID = re.compile(r"lic-[0-9a-f]{32}")
+
+
+def check_license_tags(tags: dict[str, str]) -> dict[str, str]:
+    """``check_tags`` with License Manager's error code."""
+    return check_tags(tags, "Tags", code="ValidationException")
+
+
+class Configurations:
+    """The license configurations of every account and region.
+
+    Args:
+        state: The engine's shared state.
+    """
+
+    def __init__(self, state: LicenseState) -> None:
+        self.state = state
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def find(self, region: str, arn: str) -> LicenseConfiguration | None:
+        """The configuration ``arn`` names in ``region``, or None (malformed, unknown, or
+        of another region)."""
+        parts = parse_arn(arn)
+        if (parts is None or parts.service != "license-manager" or parts.resource_type != "license-configuration"
+                or _CONFIGURATION_ID.fullmatch(parts.resource_id) is None):
+            return None
+        cfg = self.state.configurations.get(arn)
+        return cfg if cfg is not None and cfg.region == region else None
+
+    def owned(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
+        """A configuration the caller owns, for the License Manager API.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for a malformed or unknown ARN,
+                AccessDeniedException for another account's configuration.
+        """
+        cfg = self.find(region, arn)
+        if cfg is None:
+            raise invalid(_unknown(arn, account_id, region))
+        if cfg.owner_id != account_id:
+            raise ServiceError("AccessDeniedException", _foreign(cfg, account_id))
+        return cfg
+
+    def for_launch(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
+        """A configuration a launch (EC2 LicenseSpecifications) names.
+
+        Raises:
+            ServiceError: EC2's InvalidParameterValue for a malformed or unknown ARN, or
+                another account's configuration.
+        """
+        cfg = self.find(region, arn)
+        if cfg is None:
+            raise ServiceError("InvalidParameterValue", _unknown(arn, account_id, region))
+        if cfg.owner_id != account_id:
+            raise ServiceError("InvalidParameterValue", _foreign(cfg, account_id))
+        return cfg
+
+    def governing_launch(
+        self, account_id: str, region: str, image: Image, explicit: tuple[str, ...],
+    ) -> list[LicenseConfiguration]:
+        """The configurations a launch from ``image`` is tracked by: those the call and its
+        launch template name, then those the AMI is associated with for this account.
+
+        Raises:
+            ServiceError: EC2's InvalidParameterValue for a named configuration that does
+                not exist or is another account's, or past 10 configurations per resource.
+        """
+        found = {arn: self.for_launch(account_id, region, arn) for arn in explicit}
+        for cfg, association in self.state.ami_index.get((region, image.image_id), ()):
+            if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
+                found.setdefault(cfg.arn, cfg)
+        if len(found) > MAX_CONFIGURATIONS_PER_RESOURCE:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"The launch would associate {len(found)} license configurations with each instance; a resource "
+                f"can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}",
+            )
+        return list(found.values())
+
+    # -- the operations -------------------------------------------------------------------
+
+    def create(
+        self, account_id: str, region: str, *, name: str, counting_type: str, description: str = "",
+        license_count: int | None = None, hard_limit: bool = False, rules: Iterable[str] = (),
+        product_information: tuple[ProductInformation, ...] = (),
+        disassociate_when_not_found: bool | None = None, license_expiry: int | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> LicenseConfiguration:
+        """CreateLicenseConfiguration.
+
+        Raises:
+            ServiceError: InvalidParameterValueException naming the field (counting type,
+                count, rule, product information), ValidationException for a bad tag,
+                ResourceLimitExceededException past 25 configurations in the account and region.
+        """
+        state = self.state
+        if counting_type not in COUNTING_TYPES:
+            raise invalid(f"LicenseCountingType {counting_type!r} is invalid; allowed values: "
+                          f"{', '.join(COUNTING_TYPES)}")
+        if not name or not name.strip():
+            raise invalid("Name must not be empty")
+        _check_count(license_count)
+        rule_set = parse_rules(tuple(rules), counting_type)
+        validate_product_information(product_information)
+        check_products(product_information, counting_type=counting_type, has_rules=bool(rule_set.texts),
+                       hard_limit=bool(hard_limit), may_exclude=state.may_exclude(account_id))
+        check_license_tags(tags or {})
+        owned = state.owned.setdefault((account_id, region), {})
+        if len(owned) >= MAX_CONFIGURATIONS:
+            raise ServiceError(
+                "ResourceLimitExceededException",
+                f"Account {account_id} already has {MAX_CONFIGURATIONS} license configurations in {region}, the "
+                "most it may have",
+            )
+        configuration_id = "lic-" + state.ids.token("lic", 32)
+        cfg = LicenseConfiguration(
+            configuration_id=configuration_id,
+            arn=format_arn("license-manager", region, account_id, "license-configuration", configuration_id, ":"),
+            region=region,
+            owner_id=account_id,
+            name=name,
+            description=description,
+            counting_type=counting_type,
+            license_count=license_count,
+            hard_limit=bool(hard_limit),
+            rules=rule_set,
+            created_at=state.clock.now(),
+            product_information=tuple(product_information),
+            disassociate_when_not_found=disassociate_when_not_found,
+            license_expiry=license_expiry,
+            tags=dict(tags or {}),
+        )
+        state.configurations[cfg.arn] = cfg
+        owned[cfg.arn] = cfg
+        state.record(cfg)
+        return cfg
+
+    def list(
+        self, account_id: str, region: str, arns: Iterable[str] = (), filters: Iterable[tuple[str, list[str]]] = (),
+    ) -> list[LicenseConfiguration]:
+        """ListLicenseConfigurations: the caller's configurations, by ARN and filters
+        (licenseCountingType, enforceLicenseCount, usagelimitExceeded), each once.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for an unknown ARN or filter.
+        """
+        arns = list(dict.fromkeys(arns))
+        selected = (
+            [self.owned(account_id, region, arn) for arn in arns]
+            if arns else list(self.state.owned.get((account_id, region), {}).values())
+        )
+        tests = []
+        for name, values in filters:
+            wanted = {v.lower() for v in values}
+            if name == "licenseCountingType":
+                tests.append(lambda c, w=set(values): c.counting_type in w)
+            elif name == "enforceLicenseCount":
+                tests.append(lambda c, w=wanted: str(c.hard_limit).lower() in w)
+            elif name == "usagelimitExceeded":
+                tests.append(lambda c, w=wanted: str(c.available is not None and c.available < 0).lower() in w)
+            else:
+                raise invalid(f"Filter {name!r} is invalid; allowed filters: licenseCountingType, "
+                              "enforceLicenseCount, usagelimitExceeded")
+        return [c for c in selected if all(test(c) for test in tests)]
+
+    def update(
+        self, account_id: str, region: str, arn: str, *, status: str | None = None,
+        rules: list[str] | None = None, license_count: int | None = None, hard_limit: bool | None = None,
+        name: str | None = None, description: str | None = None,
+        product_information: tuple[ProductInformation, ...] | None = None,
+        disassociate_when_not_found: bool | None = None, license_expiry: int | None = None,
+    ) -> LicenseConfiguration:
+        """UpdateLicenseConfiguration: name, description, license count, hard limit, status
+        (AVAILABLE or DISABLED), product information, and adding licenseAffinityToHost, the
+        only rule that can change after creation. None leaves a field as it is.
+
+        Disabling stops tracking; enabling again counts from the resources' current state.
+
+        Raises:
+            ServiceError: InvalidParameterValueException naming the field, before anything
+                changes.
+        """
+        cfg = self.owned(account_id, region, arn)
+        if status is not None and status not in tuple(ConfigurationStatus):
+            raise invalid(f"LicenseConfigurationStatus {status!r} is invalid; allowed values: "
+                          f"{', '.join(ConfigurationStatus)}")
+        if name is not None and not name.strip():
+            raise invalid("Name must not be empty")
+        _check_count(license_count)
+        new_rules = cfg.rules
+        if rules is not None:
+            new_rules = parse_rules(tuple(rules), cfg.counting_type)
+            if _fixed_rules(new_rules) != _fixed_rules(cfg.rules):
+                raise invalid("After a license configuration is created, the only rule that can be added or "
+                              f"changed is licenseAffinityToHost; current rules: {list(cfg.rules.texts) or 'none'}")
+        products = cfg.product_information if product_information is None else product_information
+        validate_product_information(products)
+        check_products(products, counting_type=cfg.counting_type, has_rules=bool(new_rules.texts),
+                       hard_limit=cfg.hard_limit if hard_limit is None else bool(hard_limit),
+                       may_exclude=self.state.may_exclude(account_id))
+
+        now = self.state.clock.seconds
+        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed)
+        if name is not None:
+            cfg.name = name
+        if description is not None:
+            cfg.description = description
+        if license_count is not None:
+            cfg.license_count = license_count
+        if hard_limit is not None:
+            cfg.hard_limit = bool(hard_limit)
+        cfg.product_information = tuple(products)
+        if disassociate_when_not_found is not None:
+            cfg.disassociate_when_not_found = disassociate_when_not_found
+        if license_expiry is not None:
+            cfg.license_expiry = license_expiry
+        if new_rules is not cfg.rules:
+            cfg.rules = new_rules
+            cfg.set_affinity(now)
+        if status is not None and status != cfg.status:
+            cfg.status = ConfigurationStatus(status)
+            if cfg.status is ConfigurationStatus.DISABLED:
+                cfg.stop_tracking()
+            else:
+                cfg.start_tracking(now)
+        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed) != level:
+            self.state.record(cfg)
+        return cfg
+
+    def delete(self, account_id: str, region: str, arn: str) -> None:
+        """DeleteLicenseConfiguration of a configuration with no associated resources.
+
+        Raises:
+            ServiceError: InvalidParameterValueException while resources are associated.
+        """
+        cfg = self.owned(account_id, region, arn)
+        counts = {EC2_INSTANCE: len(cfg.instances), EC2_HOST: len(cfg.hosts), EC2_AMI: len(cfg.amis)}
+        if any(counts.values()):
+            in_use = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
+            raise invalid(f"License configuration {cfg.arn} is in use ({in_use}); disassociate its resources "
+                          "before deleting it")
+        del self.state.configurations[arn]
+        del self.state.owned[(account_id, region)][arn]
+        cfg.status = DELETED
+        self.state.record(cfg)
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def tag(self, account_id: str, region: str, arn: str, tags: dict[str, str]) -> None:
+        """TagResource on a license configuration.
+
+        Raises:
+            ServiceError: InvalidParameterValueException, ValidationException for bad tags.
+        """
+        cfg = self.owned(account_id, region, arn)
+        check_license_tags({**cfg.tags, **tags})
+        cfg.tags.update(tags)
+
+    def untag(self, account_id: str, region: str, arn: str, keys: Iterable[str]) -> None:
+        """UntagResource on a license configuration."""
+        cfg = self.owned(account_id, region, arn)
+        for key in keys:
+            cfg.tags.pop(key, None)
+
+
+def _unknown(arn: str, account_id: str, region: str) -> str:
+    if parse_arn(arn) is None or "license-configuration:lic-" not in arn:
+        return (f"License configuration ARN {arn!r} is malformed; expected "
+                f"arn:aws:license-manager:{region}:{account_id}:license-configuration:lic-<32 hex>")
+    return f"License configuration {arn} does not exist in {region}"
+
+
+def _foreign(cfg: LicenseConfiguration, account_id: str) -> str:
+    return f"License configuration {cfg.arn} belongs to account {cfg.owner_id}, not to {account_id}"
+
+
+def _check_count(license_count: int | None) -> None:
+    if license_count is not None and license_count < 0:
+        raise invalid(f"LicenseCount must be 0 or more, got {license_count}")
+
+
+def _fixed_rules(rules: RuleSet) -> frozenset[str]:
+    """The rules other than licenseAffinityToHost (they cannot change after creation)."""
+    return frozenset(t for t in rules.texts if not t.startswith("#licenseAffinityToHost="))

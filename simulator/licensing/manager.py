@@ -1,0 +1,53 @@
+"""The License Manager engine's facade: one object per simulation, wiring the engine's
+parts (configurations, associations, enforcement, tracking, views) over one shared state.
+
+It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
+launch and start) and it subscribes to the world's events to keep each configuration's
+consumption.
+"""
+
+from __future__ import annotations
+
+from simulator.core.bus import EventBus
+from simulator.core.clock import Clock
+from simulator.core.ids import IdFactory
+from simulator.core.records import Records
+from simulator.licensing.associations import Associations
+from simulator.licensing.configurations import Configurations
+from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.state import LicenseState, ServiceSettings
+from simulator.licensing.tracking import Tracking
+from simulator.licensing.views import Views
+from simulator.world import World
+from simulator.world.launch import LaunchRequest
+
+
+class LicenseManager:
+    """License Manager for every account and region of ``world``.
+
+    The API adapters call its parts: ``configurations``, ``associations``, ``views``.
+
+    Args:
+        world: The simulated world; the engine registers itself as a launch authorizer.
+        clock: The simulation clock.
+        ids: The id factory.
+        records: Where compliance, violation and notification records go.
+        bus: The world's event bus.
+    """
+
+    def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus) -> None:
+        self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
+        self.configurations = Configurations(self.state)
+        self.enforcement = Enforcement(self.state, self.configurations)
+        self.associations = Associations(self.state, self.configurations, self.enforcement)
+        self.tracking = Tracking(self.state, self.configurations, bus)
+        self.views = Views(self.state, self.configurations)
+        world.add_launch_authorizer(self)
+
+    def authorize_launch(self, request: LaunchRequest) -> int:
+        """The world's launch authorizer hook; see ``Enforcement.authorize_launch``."""
+        return self.enforcement.authorize_launch(request)
+
+    def service_settings(self, account_id: str, region: str) -> ServiceSettings:
+        """GetServiceSettings: the account's settings in the region."""
+        return self.state.account_settings(account_id, region)

@@ -1,0 +1,81 @@
+"""The engine's shared state: every license configuration and the indexes that keep each
+launch and state change O(1), with the records they write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.core.clock import Clock
+from simulator.core.ids import IdFactory
+from simulator.core.records import Records
+from simulator.licensing.configuration import Association, LicenseConfiguration
+from simulator.licensing.records import ComplianceRecord, NotificationRecord, ViolationRecord
+from simulator.world import World
+
+_NAN = float("nan")
+
+
+@dataclass
+class ServiceSettings:
+    """License Manager settings of one account and region (defaults until configured)."""
+
+    s3_bucket_arn: str | None = None
+    sns_topic_arn: str | None = None
+    organization_integration: bool = False
+    cross_account_discovery: bool = False
+    resource_share_arn: str | None = None
+
+
+@dataclass(eq=False)
+class LicenseState:
+    """What every part of the engine reads and changes.
+
+    Attributes:
+        configurations: Every license configuration by ARN.
+        owned: ``(account, region)`` -> that account's configurations by ARN, in creation order.
+        ami_index: ``(region, image id)`` -> the configurations associated with the AMI, each
+            with its association (one per associating account).
+        instance_configs: Instance id -> the configurations tracking it. The instances of one
+            launch share one tuple; a change for one instance replaces its tuple.
+        host_configs: Host id -> the configurations the host itself is associated with.
+        settings: ``(account, region)`` -> the service settings.
+    """
+
+    world: World
+    clock: Clock
+    ids: IdFactory
+    records: Records
+    configurations: dict[str, LicenseConfiguration] = field(default_factory=dict)
+    owned: dict[tuple[str, str], dict[str, LicenseConfiguration]] = field(default_factory=dict)
+    ami_index: dict[tuple[str, str], list[tuple[LicenseConfiguration, Association]]] = field(default_factory=dict)
+    instance_configs: dict[str, tuple[LicenseConfiguration, ...]] = field(default_factory=dict)
+    host_configs: dict[str, list[LicenseConfiguration]] = field(default_factory=dict)
+    settings: dict[tuple[str, str], ServiceSettings] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.compliance = self.records.register("compliance", ComplianceRecord)
+        self.violations = self.records.register("violations", ViolationRecord)
+        self.notifications = self.records.register("notifications", NotificationRecord)
+        self._env = self.clock.env
+
+    def record(self, cfg: LicenseConfiguration) -> None:
+        """Append the configuration's level now to the compliance timeline."""
+        count = cfg.license_count
+        if count is None:
+            count = available = _NAN
+        else:
+            available = count - cfg.consumed
+        self.compliance.append((self._env.now, cfg.arn, cfg.name, cfg.counting_type, count, cfg.hard_limit,
+                                cfg.consumed, available, cfg.status, cfg.owner_id, cfg.region))
+
+    def notify(self, cfg: LicenseConfiguration, subject: str, message: str) -> None:
+        """Publish an alert about ``cfg`` to its owner (the notifications timeline)."""
+        self.notifications.append((self._env.now, cfg.owner_id, cfg.region, cfg.arn, subject, message))
+
+    def account_settings(self, account_id: str, region: str) -> ServiceSettings:
+        """The service settings of ``account_id`` in ``region``."""
+        return self.settings.setdefault((account_id, region), ServiceSettings())
+
+    def may_exclude(self, account_id: str) -> bool:
+        """Whether the account may use exclusion rules (an organization's management account)."""
+        return self.world.organizations.is_management_account(account_id)

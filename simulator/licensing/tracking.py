@@ -1,0 +1,117 @@
+"""Consumption tracking: how launches, state changes and released hosts change what each
+configuration consumes. Every event costs O(1) in the size of the fleet, and writes one
+compliance row per configuration whose level changed."""
+
+from __future__ import annotations
+
+from simulator.core.bus import EventBus
+from simulator.licensing.configuration import DAY, LicenseConfiguration
+from simulator.licensing.configurations import Configurations
+from simulator.licensing.state import LicenseState
+from simulator.world.ec2 import Instance, InstanceState
+from simulator.world.events import HostReleased, InstancesLaunched, InstancesStateChanged
+
+_PENDING, _RUNNING, _STOPPED, _TERMINATED = (
+    InstanceState.PENDING, InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.TERMINATED,
+)
+
+
+class Tracking:
+    """Keeps every configuration's consumption current from the world's events.
+
+    Args:
+        state: The engine's shared state.
+        configurations: Finds the configurations of a launch.
+        bus: The world's event bus.
+    """
+
+    def __init__(self, state: LicenseState, configurations: Configurations, bus: EventBus) -> None:
+        self.state = state
+        self.configurations = configurations
+        self._env = state.clock.env
+        bus.subscribe(InstancesLaunched, self.on_instances_launched)
+        bus.subscribe(InstancesStateChanged, self.on_instances_state)
+        bus.subscribe(HostReleased, self.on_host_released)
+        state.clock.every(DAY, self.release_expired_bindings)
+
+    def on_instances_launched(self, event: InstancesLaunched) -> None:
+        """Associate the instances of one launch (one AMI, one set of license specifications)
+        with their configurations, the call's, the launch template's and the AMI's, and
+        count them."""
+        if not self.state.configurations:
+            return
+        instances = event.instances
+        first = instances[0]
+        configs = tuple(self.configurations.governing_launch(first.account_id, first.region, first.image,
+                                                             first.license_configuration_arns))
+        if not configs:
+            return
+        now = self._env.now
+        arns = tuple(c.arn for c in configs)
+        set_licenses = self.state.world.region(first.region).ec2.instances.set_license_configurations
+        instance_configs = self.state.instance_configs
+        for instance in instances:
+            link = (instance, now)
+            for cfg in configs:
+                cfg.instances[instance.instance_id] = link
+            instance_configs[instance.instance_id] = configs
+            if arns != instance.license_configuration_arns:  # the AMI added some
+                set_licenses(instance, arns)
+        self._count([(instance, configs) for instance in instances], activate=True)
+
+    def on_instances_state(self, event: InstancesStateChanged) -> None:
+        """Count instances that start, stop counting those that stop or terminate, and forget
+        terminated ones."""
+        current = event.current
+        if current is _RUNNING or current is _STOPPED:
+            return  # the end of a transition: consumption changed when it began
+        tracked = self.state.instance_configs
+        if current is _TERMINATED:
+            for instance in event.instances:
+                for cfg in tracked.pop(instance.instance_id, ()):
+                    cfg.instances.pop(instance.instance_id, None)
+            return
+        if current is _PENDING:
+            pairs = [(i, tracked[i.instance_id]) for i in event.instances if i.instance_id in tracked]
+        else:  # stopping or shutting-down
+            pairs = [(i, tracked[i.instance_id]) for i, previous in zip(event.instances, event.previous)
+                     if (previous is _PENDING or previous is _RUNNING) and i.instance_id in tracked]
+        self._count(pairs, activate=current is _PENDING)
+
+    def _count(self, pairs: list[tuple[Instance, tuple[LicenseConfiguration, ...]]], activate: bool) -> None:
+        """Start (or stop) counting each instance under its configurations, with one
+        compliance row per configuration whose level changed."""
+        changed: dict[LicenseConfiguration, None] = {}
+        now = self._env.now
+        for instance, configs in pairs:
+            for cfg in configs:
+                before = cfg.consumed
+                if activate:
+                    cfg.activate(instance, now)
+                else:
+                    cfg.deactivate(instance, now)
+                if cfg.consumed != before:
+                    changed[cfg] = None
+        for cfg in changed:
+            self.state.record(cfg)
+
+    def on_host_released(self, event: HostReleased) -> None:
+        """A released host's own associations end, and so does what it consumed."""
+        host_id = event.host.host_id
+        now = self._env.now
+        for cfg in self.state.host_configs.pop(host_id, ()):
+            cfg.hosts.pop(host_id, None)
+            before = cfg.consumed
+            cfg.detach_host(host_id, now)
+            if cfg.consumed != before:
+                self.state.record(cfg)
+
+    def release_expired_bindings(self) -> None:
+        """The daily run that returns licenses whose host affinity period has elapsed."""
+        now = self._env.now
+        for cfg in self.state.configurations.values():
+            if cfg.rules.affinity_days and cfg.host_usage:
+                before = cfg.consumed
+                cfg.release_expired_bindings(now)
+                if cfg.consumed != before:
+                    self.state.record(cfg)

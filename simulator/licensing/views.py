@@ -1,0 +1,148 @@
+"""What License Manager shows about configurations: their associations, usage, failures,
+the dashboard, and a from-scratch recount for audits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulator.core.validation import invalid
+from simulator.licensing.configuration import EC2_HOST, EC2_INSTANCE, Association, Failure
+from simulator.licensing.configurations import Configurations
+from simulator.licensing.state import LicenseState
+from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Instance
+
+
+@dataclass(frozen=True)
+class UsageEntry:
+    """One resource of ListUsageForLicenseConfiguration."""
+
+    resource_arn: str
+    resource_type: str
+    resource_status: str
+    owner_id: str
+    associated_at: datetime
+    consumed: int
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One license configuration as the dashboard shows it."""
+
+    license_configuration_arn: str
+    name: str
+    counting_type: str
+    status: str
+    license_count: int | None
+    consumed: int
+    remaining: int | None
+    enforced: bool
+    rules: tuple[str, ...]
+    shared_instances: int
+    dedicated_instances: int
+    dedicated_host_instances: int
+    dedicated_hosts: int
+
+
+class Views:
+    """Read-only views of the configurations.
+
+    Args:
+        state: The engine's shared state.
+        configurations: Configuration lookups.
+    """
+
+    def __init__(self, state: LicenseState, configurations: Configurations) -> None:
+        self.state = state
+        self.configurations = configurations
+
+    def associations(self, account_id: str, region: str, arn: str) -> list[Association]:
+        """ListAssociationsForLicenseConfiguration: AMIs, instances and hosts, oldest first."""
+        cfg = self.configurations.owned(account_id, region, arn)
+        to_datetime = self.state.clock.to_datetime
+        instances = [
+            Association(resource_arn=i.arn, resource_type=EC2_INSTANCE, resource_id=i.instance_id,
+                        owner_id=i.account_id, associated_at=to_datetime(since), resource=i)
+            for i, since in cfg.instances.values()
+        ]
+        found = list(cfg.amis.values()) + instances + list(cfg.hosts.values())
+        return sorted(found, key=lambda a: a.associated_at)
+
+    def usage(
+        self, account_id: str, region: str, arn: str, filters: Iterable[tuple[str, list[str]]] = ()
+    ) -> list[UsageEntry]:
+        """ListUsageForLicenseConfiguration: every associated instance and host with the
+        licenses it consumes now (hosts for Core and Socket counting).
+
+        Filters: resourceArn, resourceType, resourceAccount.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for an unknown filter.
+        """
+        cfg = self.configurations.owned(account_id, region, arn)
+        getters = {
+            "resourceArn": lambda e: e.resource_arn,
+            "resourceType": lambda e: e.resource_type,
+            "resourceAccount": lambda e: e.owner_id,
+        }
+        tests = []
+        for name, values in filters:
+            if name not in getters:
+                raise invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(getters)}")
+            tests.append(lambda e, g=getters[name], v=set(values): g(e) in v)
+        to_datetime = self.state.clock.to_datetime
+        entries = [
+            UsageEntry(resource_arn=instance.arn, resource_type=EC2_INSTANCE, resource_status=instance.state.value,
+                       owner_id=instance.account_id, associated_at=to_datetime(since),
+                       consumed=cfg.instance_usage.get(instance.instance_id, 0))
+            for instance, since in cfg.instances.values()
+        ]
+        for host_id, usage in cfg.host_usage.items():
+            direct = cfg.hosts.get(host_id)
+            host = usage.host
+            entries.append(UsageEntry(
+                resource_arn=host.arn, resource_type=EC2_HOST, resource_status=host.state, owner_id=host.account_id,
+                associated_at=direct.associated_at if direct else to_datetime(usage.since),
+                consumed=cfg.host_amount(host) if usage.consuming else 0))
+        for host_id, association in cfg.hosts.items():
+            if host_id not in cfg.host_usage:
+                host = association.resource  # type: ignore[assignment]
+                entries.append(UsageEntry(
+                    resource_arn=association.resource_arn, resource_type=EC2_HOST, resource_status=host.state,
+                    owner_id=association.owner_id, associated_at=association.associated_at, consumed=0))
+        return [e for e in entries if all(test(e) for test in tests)]
+
+    def failures(self, account_id: str, region: str, arn: str) -> list[Failure]:
+        """ListFailuresForLicenseConfigurationOperations, oldest first."""
+        return list(self.configurations.owned(account_id, region, arn).failures)
+
+    def dashboard(self, account_id: str, region: str) -> list[DashboardRow]:
+        """The dashboard: each configuration's consumption, remaining licenses, enforcement,
+        rules, and the resources it tracks by tenancy."""
+        rows = []
+        for cfg in self.state.owned.get((account_id, region), {}).values():
+            by_tenancy = {"default": 0, "dedicated": 0, "host": 0}
+            for instance, _ in cfg.instances.values():
+                if instance.state in ACTIVE_STATES:
+                    by_tenancy[instance.tenancy] += 1
+            rows.append(DashboardRow(
+                license_configuration_arn=cfg.arn, name=cfg.name, counting_type=cfg.counting_type,
+                status=cfg.status, license_count=cfg.license_count, consumed=cfg.consumed,
+                remaining=cfg.available, enforced=cfg.hard_limit, rules=cfg.rules.texts,
+                shared_instances=by_tenancy["default"], dedicated_instances=by_tenancy["dedicated"],
+                dedicated_host_instances=by_tenancy["host"],
+                dedicated_hosts=sum(1 for u in cfg.host_usage.values() if u.consuming),
+            ))
+        return rows
+
+    def recount(self, arn: str) -> int:
+        """A configuration's consumption computed from scratch (for audits)."""
+        cfg = self.state.configurations[arn]
+        instances: dict[str, Instance] = {i: instance for i, (instance, _) in cfg.instances.items()}
+        hosts: dict[str, DedicatedHost] = {h: u.host for h, u in cfg.host_usage.items()}
+        hosts.update({h: a.resource for h, a in cfg.hosts.items()})  # type: ignore[misc]
+        for instance in instances.values():
+            if instance.host is not None:
+                hosts.setdefault(instance.host.host_id, instance.host)
+        return cfg.recount(instances, hosts)

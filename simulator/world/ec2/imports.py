@@ -1,0 +1,187 @@
+"""VM Import/Export: ImportImage tasks that turn your own VM image into an imported AMI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from simulator.core.errors import ServiceError
+from simulator.core.validation import check_enum, check_id
+from simulator.world.ec2.billing import LINUX_UNIX, USAGE_OPERATIONS, is_windows, license_type_of
+from simulator.world.ec2.context import RegionContext, check_ec2_tags
+from simulator.world.ec2.images import ARCHITECTURES, ImageService, ImageSource, ImageState
+from simulator.world.filters import compile_filters
+
+IMPORT_PLATFORMS = ("Windows", "Linux")
+IMPORT_LICENSE_TYPES = ("AWS", "BYOL")
+
+#: The stages an import task reports while active, by the share of its duration elapsed.
+_IMPORT_STAGES = (
+    (0.1, "pending"),
+    (0.2, "validating"),
+    (0.3, "validated"),
+    (0.6, "converting"),
+    (0.7, "updating"),
+    (0.8, "booting"),
+    (0.9, "booted"),
+    (1.0, "preparing ami"),
+)
+
+_IMPORT_TASK_FILTERS = {
+    "task-state": lambda t: t.status,
+}
+
+
+@dataclass(slots=True, eq=False)
+class ImportImageTask:
+    """A VM import (ImportImage) that yields an AMI marked as imported when it completes."""
+
+    task_id: str
+    account_id: str
+    region: str
+    platform: str
+    license_type: str
+    usage_operation: str
+    architecture: str
+    description: str
+    started_at: float
+    completes_at: float
+    license_configuration_arns: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    image_id: str | None = None
+    status: str = "active"
+
+    def progress(self, now: float) -> int | None:
+        """Percent done while active, None once completed (EC2 omits it then)."""
+        if self.status != "active":
+            return None
+        share = (now - self.started_at) / (self.completes_at - self.started_at)
+        return min(99, max(0, int(share * 100)))
+
+    def status_message(self, now: float) -> str:
+        """The stage EC2 would report now."""
+        if self.status != "active":
+            return self.status
+        share = (now - self.started_at) / (self.completes_at - self.started_at)
+        return next(stage for limit, stage in _IMPORT_STAGES if share < limit or limit == 1.0)
+
+
+class ImportService:
+    """The image import tasks of one region.
+
+    Args:
+        ctx: The region's shared plumbing.
+        images: Where the imported AMIs appear.
+    """
+
+    def __init__(self, ctx: RegionContext, images: ImageService) -> None:
+        self.ctx = ctx
+        self.images = images
+        self.tasks: dict[str, ImportImageTask] = {}
+
+    def start(
+        self, account_id: str, *, platform: str | None = None, license_type: str | None = None,
+        usage_operation: str | None = None, architecture: str = "x86_64", description: str = "",
+        license_configuration_arns: tuple[str, ...] = (), tags: dict[str, str] | None = None,
+        disk_containers: int = 1,
+    ) -> ImportImageTask:
+        """ImportImage: a task that yields an imported AMI after the import delay.
+
+        The platform defaults from the usage operation (Linux otherwise); the license type
+        defaults to what the usage operation implies, else AWS for Windows and BYOL for Linux,
+        as VM Import/Export does; the usage operation defaults from both.
+
+        Raises:
+            ServiceError: InvalidParameter when no disk is given, InvalidParameterValue for
+                an unknown platform, license type or usage operation, or a usage operation that
+                does not fit the platform or the license type.
+        """
+        if disk_containers < 1:
+            raise ServiceError(
+                "InvalidParameter", "DiskContainers must name at least one disk (Url or UserBucket)"
+            )
+        if usage_operation is not None:
+            check_enum("UsageOperation", usage_operation, USAGE_OPERATIONS)
+        if platform is None:
+            platform = "Windows" if usage_operation and is_windows(usage_operation) else "Linux"
+        check_enum("Platform", platform, IMPORT_PLATFORMS)
+        if license_type is not None:
+            check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
+        check_enum("Architecture", architecture, ARCHITECTURES)
+        if usage_operation is not None and is_windows(usage_operation) != (platform == "Windows"):
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
+                f"not fit Platform {platform}",
+            )
+        implied = license_type_of(usage_operation) if usage_operation is not None else None
+        if license_type is not None and implied is not None and license_type != implied:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
+                f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}",
+            )
+        if license_type is None:
+            license_type = implied or ("AWS" if platform == "Windows" else "BYOL")
+        if usage_operation is None:
+            if platform == "Windows":
+                usage_operation = "RunInstances:0002" if license_type == "AWS" else "RunInstances:0800"
+            else:
+                usage_operation = LINUX_UNIX
+        check_ec2_tags(tags or {})
+        now = self.ctx.clock.seconds
+        task = ImportImageTask(
+            task_id=self.ctx.ids.resource_id("import-ami"),
+            account_id=account_id,
+            region=self.ctx.region,
+            platform=platform,
+            license_type=license_type,
+            usage_operation=usage_operation,
+            architecture=architecture,
+            description=description,
+            started_at=now,
+            completes_at=now + self.ctx.timings.import_image,
+            license_configuration_arns=tuple(license_configuration_arns),
+            tags=dict(tags or {}),
+        )
+        self.tasks[task.task_id] = task
+        self.ctx.clock.call_later(self.ctx.timings.import_image, self._complete_import, task)
+        return task
+
+    def _complete_import(self, task: ImportImageTask) -> None:
+        image = self.images.new_image(
+            owner_id=task.account_id, name=task.task_id, description=task.description,
+            architecture=task.architecture, usage_operation=task.usage_operation,
+            source=ImageSource.IMPORTED, state=ImageState.AVAILABLE, tags={}, imported=True,
+            import_license_type=task.license_type, ssm_agent=is_windows(task.usage_operation),
+            license_configuration_arns=task.license_configuration_arns,
+        )
+        task.status = "completed"
+        task.image_id = image.image_id
+        self.images.add(image)
+
+    def describe(
+        self, account_id: str, task_ids: Iterable[str] = (),
+        filters: Iterable[tuple[str, list[str]]] = (),
+    ) -> list[ImportImageTask]:
+        """DescribeImportImageTasks for ``account_id``.
+
+        Raises:
+            ServiceError: InvalidConversionTaskId.Malformed, InvalidConversionTaskId for an
+                unknown task, InvalidParameterValue for an unknown filter.
+        """
+        matches = compile_filters(filters, _IMPORT_TASK_FILTERS, "DescribeImportImageTasks")
+        task_ids = list(task_ids)
+        if task_ids:
+            tasks = []
+            for task_id in task_ids:
+                check_id(task_id, "import-ami", "InvalidConversionTaskId")
+                task = self.tasks.get(task_id)
+                if task is None or task.account_id != account_id:
+                    raise ServiceError(
+                        "InvalidConversionTaskId", f"The import task ID '{task_id}' does not exist"
+                    )
+                tasks.append(task)
+        else:
+            tasks = [t for t in self.tasks.values() if t.account_id == account_id]
+        return [t for t in tasks if matches(t)]

@@ -1,0 +1,72 @@
+"""One region's EC2: its image, import, host, launch template, instance and instance type
+services together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from simulator.core.errors import ServiceError
+from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.hosts import HostService
+from simulator.world.ec2.images import Image, ImageService
+from simulator.world.ec2.imports import ImportService
+from simulator.world.ec2.instance_service import InstanceService
+from simulator.world.ec2.instances import InstanceState
+from simulator.world.ec2.instance_types import InstanceTypeService
+from simulator.world.ec2.launch_templates import LaunchTemplateService
+
+
+class Ec2Service:
+    """The EC2 service of one region, for every account.
+
+    Args:
+        ctx: The region's shared plumbing.
+        region_of: Gives another region's Ec2Service (CopyImage reads its source there).
+    """
+
+    def __init__(self, ctx: RegionContext, region_of: Callable[[str], Ec2Service]) -> None:
+        self.ctx = ctx
+        self.region = ctx.region
+        self._region_of = region_of
+        self.images = ImageService(ctx)
+        self.imports = ImportService(ctx, self.images)
+        self.hosts = HostService(ctx)
+        self.templates = LaunchTemplateService(ctx)
+        self.instances = InstanceService(ctx, self.images, self.hosts, self.templates)
+        self.instance_types = InstanceTypeService(ctx.catalog)
+
+    def create_image(
+        self, account_id: str, instance_id: str, name: str, description: str = "",
+        tags: dict[str, str] | None = None,
+    ) -> Image:
+        """CreateImage from an instance of ``account_id``: the AMI inherits the instance's
+        current billing code (after any license type conversion).
+
+        Raises:
+            ServiceError: InvalidInstanceID.*, IncorrectInstanceState unless the instance is
+                running or stopped, InvalidAMIName.*.
+        """
+        instance = self.instances.get(account_id, instance_id)
+        if instance.state not in (InstanceState.RUNNING, InstanceState.STOPPED):
+            raise ServiceError(
+                "IncorrectInstanceState",
+                f"The instance '{instance_id}' is in state '{instance.state}'; an image can be "
+                "created only from a running or stopped instance.",
+            )
+        return self.images.create_from_instance(
+            account_id, instance_id, instance.image, instance.usage_operation,
+            instance.image.architecture, name, description, tags,
+        )
+
+    def copy_image(
+        self, account_id: str, source_region: str, source_image_id: str, name: str,
+        description: str | None = None, tags: dict[str, str] | None = None,
+    ) -> Image:
+        """CopyImage from ``source_region`` into this region, owned by ``account_id``.
+
+        Raises:
+            ServiceError: InvalidParameterValue for an unknown region, InvalidAMIID.*,
+                InvalidAMIName.*.
+        """
+        source = self._region_of(source_region).images.launchable(account_id, source_image_id)
+        return self.images.copy(account_id, source, name, description, tags)

@@ -1,0 +1,21 @@
+"""One AWS Region of the simulated world and the services it holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from simulator.world.ec2 import Ec2Service, RegionContext
+
+
+class Region:
+    """The services of one region, each an attribute (``region.ec2``).
+
+    Args:
+        ctx: The region's shared plumbing.
+        region_of: Gives another region (services that read across regions use it).
+    """
+
+    def __init__(self, ctx: RegionContext, region_of: Callable[[str], Region]) -> None:
+        self.name = ctx.region
+        self.ctx = ctx
+        self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)

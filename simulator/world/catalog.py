@@ -6,10 +6,10 @@ The catalog is parsed once per process, at the first ``Catalog.load()`` (not at 
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from simulator.world.datafiles import as_bool, data_table
 
 #: The ``category`` values of the catalog (the groups of the Amazon EC2 Instance Types Guide).
 CATEGORIES = (
@@ -72,21 +72,8 @@ class HostTypeSpec:
         return self.physical_cores // self.sockets
 
 
-def _data_rows(name: str) -> tuple[dict[str, int], list[list[str]]]:
-    """The column indexes and the rows of a data file (comment lines skipped)."""
-    text = resources.files("simulator.world").joinpath("data", name).read_text()
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    reader = csv.reader(lines)
-    columns = {column: index for index, column in enumerate(next(reader))}
-    return columns, list(reader)
-
-
 def _ints(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split())
-
-
-def _bool(text: str) -> bool:
-    return text.strip().lower() == "true"
 
 
 class Catalog:
@@ -106,7 +93,7 @@ class Catalog:
     @cache
     def load(cls) -> Catalog:
         """The catalog shipped with the package (parsed once per process, at the first call)."""
-        col, rows = _data_rows("instance_types.csv")
+        col, rows = data_table("instance_types.csv")
         name_i, family_i, category_i, arch_i = (
             col["instance_type"], col["family"], col["category"], col["architecture"])
         vcpus_i, cores_i, threads_i = (
@@ -139,7 +126,7 @@ class Catalog:
                 burstable=burstable_i is not None and row[burstable_i] == "true",
                 current_generation=current_i is None or row[current_i] == "true",
             )
-        col, rows = _data_rows("dedicated_hosts.csv")
+        col, rows = data_table("dedicated_hosts.csv")
         host_types = {}
         for row in rows:
             capacity = {}
@@ -152,7 +139,7 @@ class Catalog:
                 sockets=int(row[col["sockets"]]),
                 physical_cores=int(row[col["physical_cores"]]),
                 total_vcpus=int(row[col["total_vcpus"]]),
-                mixed_sizes=_bool(row[col["mixed_sizes"]]),
+                mixed_sizes=as_bool(row[col["mixed_sizes"]]),
                 capacity=capacity,
                 basis=row[col["basis"]] if "basis" in col else "",
             )

@@ -103,7 +103,7 @@ def test_well_formed_names(ec2, name):
 
 @pytest.mark.parametrize("data, code", [
     ({"InstanceType": "m5.huge"}, "InvalidParameterValue"),
-    ({"InstanceType": "t2.micro"}, "InvalidParameterValue"),
+    ({"InstanceType": "t9.micro"}, "InvalidParameterValue"),
     ({"ImageId": "ami-xyz"}, "InvalidAMIID.Malformed"),
     ({"Placement": {"Tenancy": "shared"}}, "InvalidParameterValue"),
     ({"Placement": {"Tenancy": "host", "HostId": "host-1"}}, "InvalidHostID.Malformed"),

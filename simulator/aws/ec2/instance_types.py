@@ -13,7 +13,7 @@ def _instance_type_out(view: InstanceTypeView) -> dict[str, Any]:
     spec = view.spec
     out: dict[str, Any] = {
         "InstanceType": spec.name,
-        "CurrentGeneration": True,
+        "CurrentGeneration": spec.current_generation,
         "BareMetal": spec.bare_metal,
         "ProcessorInfo": {"SupportedArchitectures": [spec.architecture]},
         "VCpuInfo": {

@@ -8,7 +8,7 @@ from simulator.world.filters import compile_filters
 
 _INSTANCE_TYPE_FILTERS = {
     "bare-metal": lambda s: s.bare_metal,
-    "current-generation": lambda s: True,
+    "current-generation": lambda s: s.spec.current_generation,
     "dedicated-hosts-supported": lambda s: s.dedicated_hosts_supported,
     "hypervisor": lambda s: None if s.spec.bare_metal else s.spec.hypervisor,
     "instance-type": lambda s: s.spec.name,

@@ -12,6 +12,7 @@ import pandas as pd
 import simpy
 from botocore.client import BaseClient
 
+from simulator.actions import ActionLog
 from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
@@ -70,6 +71,7 @@ class Simulation:
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )
         self.gateway = Gateway(self.backends, self.records)
+        self.actions = ActionLog(self.records, self.clock)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------

@@ -52,8 +52,9 @@ class Timelines:
         Columns: ``time`` (UTC), ``account_id``, ``region``, ``service``, ``event_name``
         (the operation, or the world event such as ``InstanceStateChange``),
         ``resource_id``, ``outcome`` (success or error), ``error_code``, ``principal``
-        (API calls), ``source`` (api or world), ``detail`` (the request parameters as
-        JSON, or what changed).
+        (API calls), ``source`` (``api``; ``world`` for what the world did; ``action`` for
+        facade actions such as ``install_software``), ``detail`` (the request or action
+        parameters as JSON, or what changed).
         """
         api = pd.DataFrame.from_records(self._records.rows("events"), columns=list(EventRecord._fields))
         groups = self._records.rows("event_groups")

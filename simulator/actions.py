@@ -1,0 +1,100 @@
+"""Facade actions: what a scenario makes happen outside the AWS APIs (software installed
+by hand, an agent going dark, a host failing, a Marketplace purchase). Each call of a
+method decorated with ``@action`` is an ``action`` row of the events timeline, with its
+parameters as JSON, so a run's trace holds every input, API call or not, and a replay can
+make the same call again (``simulation.<path>(**params)``)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from simulator.core.clock import Clock
+from simulator.core.errors import ServiceError
+from simulator.core.records import EventRecord, Records
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class ActionLog:
+    """Writes facade actions as rows of the events timeline.
+
+    Args:
+        records: Where the ``events`` buffer lives.
+        clock: Gives the time of the rows.
+    """
+
+    def __init__(self, records: Records, clock: Clock) -> None:
+        self._rows = records.register("events", EventRecord)
+        self._clock = clock
+
+    def reserve(self) -> int:
+        """Reserve the row of an action about to run (it stands before the events it causes)."""
+        self._rows.append(None)  # type: ignore[arg-type]
+        return len(self._rows) - 1
+
+    def write(self, slot: int, path: str, service: str, params: dict[str, Any], *, account_id: str = "",
+              region: str = "", resource_id: str = "", error_code: str = "") -> None:
+        """Fill the reserved row ``slot`` with the action ``path`` and its outcome."""
+        detail = json.dumps(params, sort_keys=True, default=_json_default, separators=(",", ":"))
+        self._rows[slot] = (self._clock.seconds, account_id, region, service, path, resource_id,
+                            "error" if error_code else "success", error_code, "", "action", detail)
+
+
+class HasActions(Protocol):
+    """What a facade object with actions provides."""
+
+    actions: ActionLog
+
+
+def action(path: str, service: str, *, account: str | None = None, resource: str | None = None) -> Callable[[F], F]:
+    """Record each call of the decorated facade method as an ``action`` events row.
+
+    Args:
+        path: Where the method is on the Simulation (``"install_software"``,
+            ``"faults.fail_host"``), the row's ``event_name``.
+        service: The service the action concerns (the row's ``service``).
+        account: The parameter that holds the account id, if any.
+        resource: The parameter that holds the resource id, if any.
+
+    The owning object must have an ``actions`` attribute (an ActionLog). A call that raises
+    is recorded with its error (the ServiceError code, or the exception's type name).
+    """
+
+    def decorate(method: F) -> F:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def recorded(self: HasActions, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            params = {k: v for k, v in list(bound.arguments.items())[1:]}
+            log = self.actions
+            slot = log.reserve()
+            error_code = ""
+            try:
+                return method(self, *args, **kwargs)
+            except ServiceError as error:
+                error_code = error.code
+                raise
+            except Exception as error:
+                error_code = type(error).__name__
+                raise
+            finally:
+                log.write(slot, path, service, params,
+                          account_id=str(params.get(account, "")) if account else "",
+                          resource_id=str(params.get(resource, "")) if resource else "", error_code=error_code)
+
+        return recorded  # type: ignore[return-value]
+
+    return decorate

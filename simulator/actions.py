@@ -8,22 +8,32 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
+from simulator.core.params import encode_params
 from simulator.core.records import EventRecord, Records
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+class ActionSpan(NamedTuple):
+    """The events rows ``first + 1`` up to ``end`` (excluded) were written while the action
+    of row ``first`` ran: they are its consequences, not inputs of the run."""
+
+    first: int
+    end: int
+
+
+class SetupRecord(NamedTuple):
+    """A change of the estate made outside any API: ``call`` (``add_account`` or
+    ``create_organization``) with its parameters as JSON."""
+
+    time: float
+    call: str
+    params: str
 
 
 class ActionLog:
@@ -36,7 +46,14 @@ class ActionLog:
 
     def __init__(self, records: Records, clock: Clock) -> None:
         self._rows = records.register("events", EventRecord)
+        self._spans = records.register("action_spans", ActionSpan)
+        self._setup = records.register("setup", SetupRecord)
         self._clock = clock
+        self.depth = 0
+
+    def setup(self, call: str, params: dict[str, Any]) -> None:
+        """Record a change of the estate (accounts, organizations) made by the facade."""
+        self._setup.append((self._clock.seconds, call, encode_params(params)))
 
     def reserve(self) -> int:
         """Reserve the row of an action about to run (it stands before the events it causes)."""
@@ -46,9 +63,10 @@ class ActionLog:
     def write(self, slot: int, path: str, service: str, params: dict[str, Any], *, account_id: str = "",
               region: str = "", resource_id: str = "", error_code: str = "") -> None:
         """Fill the reserved row ``slot`` with the action ``path`` and its outcome."""
-        detail = json.dumps(params, sort_keys=True, default=_json_default, separators=(",", ":"))
         self._rows[slot] = (self._clock.seconds, account_id, region, service, path, resource_id,
-                            "error" if error_code else "success", error_code, "", "action", detail)
+                            "error" if error_code else "success", error_code, "", "action", encode_params(params))
+        if self.depth == 0 and len(self._rows) > slot + 1:
+            self._spans.append((slot, len(self._rows)))
 
 
 class HasActions(Protocol):
@@ -82,6 +100,7 @@ def action(path: str, service: str, *, account: str | None = None, resource: str
             log = self.actions
             slot = log.reserve()
             error_code = ""
+            log.depth += 1
             try:
                 return method(self, *args, **kwargs)
             except ServiceError as error:
@@ -91,6 +110,7 @@ def action(path: str, service: str, *, account: str | None = None, resource: str
                 error_code = type(error).__name__
                 raise
             finally:
+                log.depth -= 1
                 log.write(slot, path, service, params,
                           account_id=str(params.get(account, "")) if account else "",
                           resource_id=str(params.get(resource, "")) if resource else "", error_code=error_code)

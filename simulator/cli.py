@@ -1,4 +1,5 @@
-"""``lmsim``: run scenarios and write their timelines and plots."""
+"""``lmsim``: run scenarios, replay traces and CloudTrail histories, compare runs, sweep
+parameters, and write their timelines and plots."""
 
 from __future__ import annotations
 
@@ -6,37 +7,19 @@ import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+matplotlib.use("Agg")  # the command line draws into files
 from tqdm import tqdm  # noqa: E402
 
 from simulator.bench import as_dict, benchmark  # noqa: E402
-from simulator.scenario import load_scenario, run_scenario  # noqa: E402
-from simulator.simulation import Simulation  # noqa: E402
-
-
-def write_outputs(sim: Simulation, out: Path) -> list[Path]:
-    """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``; return the files."""
-    out.mkdir(parents=True, exist_ok=True)
-    timelines = sim.timelines
-    written = []
-    for name, frame in (("events", timelines.events), ("compliance", timelines.compliance),
-                        ("violations", timelines.violations)):
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        written.append(path)
-    if not timelines.compliance.empty:
-        figure = timelines.plot_compliance().figure
-        path = out / "compliance.png"
-        figure.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(figure)
-        written.append(path)
-    return written
+from simulator.bench_sweep import EXECUTORS, benchmark_sweep  # noqa: E402
+from simulator.cloudtrail import replay_cloudtrail  # noqa: E402
+from simulator.diff import compare  # noqa: E402
+from simulator.replay import replay  # noqa: E402
+from simulator.scenario import Scenario, load_scenario, run_scenario  # noqa: E402
+from simulator.sweep import sweep, write_sweep  # noqa: E402
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -49,14 +32,88 @@ def _run(args: argparse.Namespace) -> int:
         bar.n = 100 * done / total if total else 100
         bar.refresh()
 
-    sim = run_scenario(scenario, seed=args.seed, until=args.until, params=params, progress=progress)
+    result = run_scenario(scenario, seed=args.seed, until=args.until, params=params, record=args.record,
+                          progress=progress)
     bar.close()
-    for path in write_outputs(sim, Path(args.out)):
+    for path in result.write(args.out):
+        print(path)
+    if args.record:
+        print(args.record)
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    if args.cloudtrail:
+        if args.trace or args.overrides:
+            raise ValueError("--cloudtrail replays log files: give no trace and no --overrides")
+        if not args.config:
+            raise ValueError("--cloudtrail needs --config what_if.json (the license configurations to replay against)")
+        result = replay_cloudtrail(args.cloudtrail, args.config, until=args.until, seed=args.seed or 0)
+        report = result.report or {}
+        print(f"replayed {sum(report['replayed'].values())} of {report['events']} events; "
+              f"{len(report['blocked'])} blocked by License Manager, {sum(report['skipped'].values())} skipped, "
+              f"{sum(report['not_replayed'].values())} not replayed")
+    else:
+        if not args.trace:
+            raise ValueError("give a trace to replay, or --cloudtrail LOGS --config what_if.json")
+        if args.config or args.until or args.seed is not None:
+            raise ValueError("--config, --until and --seed apply to --cloudtrail; a trace replays as recorded")
+        result = replay(args.trace, args.overrides)
+        report = result.report or {}
+        print(f"replayed {report['replayed']} of {report['entries']} calls and actions; "
+              f"{sum(report['skipped'].values())} skipped")
+    for path in result.write(args.out):
         print(path)
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    comparison = compare(args.a, args.b)
+    print(comparison.render())
+    return 0 if comparison.identical else 1
+
+
+def _grid(scenario: Scenario, specs: list[str]) -> dict[str, list]:
+    grid: dict[str, list] = {}
+    for spec in specs:
+        key, sep, values = spec.partition("=")
+        if not sep or not values:
+            raise ValueError(f"--grid needs name=value,value,..., got {spec!r}")
+        grid[key] = [scenario.convert(key, text) for text in values.split(",")]
+    return grid
+
+
+def _seeds(text: str) -> int | list[int]:
+    try:
+        return [int(s) for s in text.split(",")] if "," in text else int(text)
+    except ValueError:
+        raise ValueError(f"--seeds needs a count or a comma-separated list of seeds, got {text!r}") from None
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    grid = _grid(scenario, args.grid)
+    if not grid:
+        raise ValueError("give at least one --grid name=value,value,...")
+    params = scenario.parse_params(args.param)
+    if args.scheduler:
+        from distributed import Client
+
+        with Client(args.scheduler) as client:
+            frame = sweep(scenario, grid, _seeds(args.seeds), client=client, params=params, until=args.until)
+    else:
+        frame = sweep(scenario, grid, _seeds(args.seeds), workers=args.workers, params=params, until=args.until)
+    for path in write_sweep(frame, args.out, list(grid)):
+        print(path)
+    failed = int((frame.error != "").sum())
+    if failed:
+        print(f"{failed} of {len(frame)} points failed (see the error column)", file=sys.stderr)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
+    if args.mode == "sweep":
+        return _bench_sweep(args)
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -87,10 +144,23 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_results(results: list[dict]) -> None:
-    columns = ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
-               "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
-               "blocked_launches"]
+def _bench_sweep(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    grid = _grid(scenario, args.grid) or {"license_count": [48, 64, 80, 96, 112, 128, 144, 160]}
+    workers = [int(n) for n in args.workers.split(",")]
+    results = benchmark_sweep(scenario.path, grid, int(args.seeds), workers, args.executors.split(","),
+                              scenario.parse_params(args.param))
+    if args.json:
+        print(json.dumps(results))
+    else:
+        _print_results(results, list(results[0]))
+    return 0
+
+
+def _print_results(results: list[dict], columns: list[str] | None = None) -> None:
+    columns = columns or ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds",
+                          "events_per_second", "microseconds_per_event", "bare_simpy_events_per_second", "ratio",
+                          "peak_memory_mib", "blocked_launches"]
     print("  ".join(columns))
     for result in results:
         print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
@@ -107,9 +177,39 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
+    run.add_argument("--record", metavar="TRACE", help="also write the run's trace (JSON lines) to this file")
     run.set_defaults(handler=_run)
+    again = commands.add_parser(
+        "replay", help="replay a trace (optionally with overrides), or CloudTrail logs against what-if configurations")
+    again.add_argument("trace", nargs="?", help="trace file written by lmsim run --record")
+    again.add_argument("--overrides", metavar="FILE",
+                       help='JSON: {"license_configurations": {"<name>": {"LicenseCount": 64, ...}}}')
+    again.add_argument("--cloudtrail", nargs="+", metavar="LOGS", help="CloudTrail log files or directories")
+    again.add_argument("--config", metavar="WHAT_IF", help="what-if JSON file for --cloudtrail")
+    again.add_argument("--until", help="with --cloudtrail: ISO-8601 instant or duration from the trail's first day")
+    again.add_argument("--seed", type=int, help="with --cloudtrail: simulation seed (default 0)")
+    again.add_argument("--out", required=True, help="directory for the outputs")
+    again.set_defaults(handler=_replay)
+    diff = commands.add_parser("diff", help="compare two runs: first divergence and summary deltas (exit 1 if they differ)")
+    diff.add_argument("a", help="run directory, trace (.jsonl) or summary file (.json)")
+    diff.add_argument("b", help="run directory, trace (.jsonl) or summary file (.json)")
+    diff.set_defaults(handler=_diff)
+    grid = commands.add_parser("sweep", help="run a scenario over a grid of parameters and seeds")
+    grid.add_argument("scenario", help="path of the scenario file")
+    grid.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                      help="a swept parameter and its values (repeatable: the product is swept)")
+    grid.add_argument("--seeds", default="1", help="seed count n (seeds 0..n-1) or a comma-separated list (default 1)")
+    grid.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="fixed scenario parameter")
+    grid.add_argument("--until", help="run length of every point (default: the scenario's DURATION)")
+    grid.add_argument("--workers", type=int, help="local worker processes (default: every core)")
+    grid.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (tcp://host:8786)")
+    grid.add_argument("--out", required=True, help="directory for sweep.csv and the plots")
+    grid.set_defaults(handler=_sweep)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop")
+        "bench", help="time N instances' lifecycles against a bare SimPy loop, or a sweep's executors")
+    bench.add_argument("--mode", choices=("lifecycle", "sweep"), default="lifecycle",
+                       help="lifecycle (default): the fleet benchmark; sweep: a sweep in this process, on a "
+                            "process pool and on a Dask LocalCluster")
     bench.add_argument("--instances", default="10000",
                        help="N, or a comma-separated list of N to compare (default 10000)")
     bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")
@@ -122,11 +222,20 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="repeat small fleets until this many seconds were measured (default 2)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument("--scenario", default="scenarios/quickstart.py", help="sweep mode: the scenario")
+    bench.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                       help="sweep mode: swept parameter (default license_count=48,64,...,160: 8 values)")
+    bench.add_argument("--seeds", default="8", help="sweep mode: seeds per grid point (default 8)")
+    bench.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="sweep mode: fixed scenario parameter")
+    bench.add_argument("--workers", default="1,2", help="sweep mode: worker counts to time (default 1,2)")
+    bench.add_argument("--executors", default=",".join(EXECUTORS),
+                       help="sweep mode: serial, pool and/or dask (default all three)")
     bench.set_defaults(handler=_bench)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, ImportError) as error:
         print(f"lmsim: {error}", file=sys.stderr)
         return 2
 

@@ -3,22 +3,25 @@
 A scenario is a Python file with a ``build(sim, **params)`` function whose keyword
 defaults (documented in its docstring) are the scenario's parameters. ``build`` sets up
 accounts and resources and starts SimPy processes; the runner then advances the clock. A
-scenario may set ``DURATION`` (default run length, e.g. ``"30d"``) and ``START`` (its
-start instant).
+scenario may set ``DURATION`` (default run length, e.g. ``"30d"``), ``START`` (its start
+instant), ``PRICES`` (price per license per hour by license configuration name, for the
+summary's cost) and define ``summarize(sim)`` (figures of its own for the summary).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from simulator.core.clock import parse_duration, parse_instant
+from simulator.result import Result
 from simulator.simulation import Simulation
+from simulator.summary import Figure
+from simulator.trace import Trace
 
 DEFAULT_START = "2026-01-01T00:00:00Z"
 DEFAULT_DURATION = "7d"
@@ -30,6 +33,7 @@ class Scenario:
 
     path: Path
     module: ModuleType
+    source: str
 
     @property
     def name(self) -> str:
@@ -50,6 +54,16 @@ class Scenario:
     def duration(self) -> str:
         """How long the scenario runs unless told otherwise."""
         return getattr(self.module, "DURATION", DEFAULT_DURATION)
+
+    @property
+    def prices(self) -> Mapping[str, float]:
+        """The scenario's ``PRICES``: price per license per hour by configuration name."""
+        return getattr(self.module, "PRICES", {})
+
+    @property
+    def summarize(self) -> Callable[[Simulation], Mapping[str, Figure]] | None:
+        """The scenario's own ``summarize(sim)``, if it has one."""
+        return getattr(self.module, "summarize", None)
 
     def defaults(self) -> dict[str, Any]:
         """The parameters ``build`` accepts, with their defaults."""
@@ -72,13 +86,32 @@ class Scenario:
             key, sep, text = pair.partition("=")
             if not sep:
                 raise ValueError(f"--param needs key=value, got {pair!r}")
+            self.check_params({key: text})
+            params[key] = _convert(key, text, defaults[key])
+        return params
+
+    def check_params(self, params: Mapping[str, Any]) -> None:
+        """Check that ``build`` has a parameter of each name in ``params``.
+
+        Raises:
+            ValueError: naming an unknown parameter and the scenario's parameters.
+        """
+        defaults = self.defaults()
+        for key in params:
             if key not in defaults:
                 raise ValueError(
                     f"scenario {self.name} has no parameter {key!r}; its parameters: "
                     f"{', '.join(f'{k}={v!r}' for k, v in defaults.items()) or 'none'}"
                 )
-            params[key] = _convert(key, text, defaults[key])
-        return params
+
+    def convert(self, key: str, text: str) -> Any:
+        """The text ``text`` as a value of parameter ``key``, typed after its default.
+
+        Raises:
+            ValueError: for an unknown parameter or a value of the wrong type.
+        """
+        self.check_params({key: text})
+        return _convert(key, text, self.defaults()[key])
 
 
 def _convert(key: str, text: str, default: Any) -> Any:
@@ -106,41 +139,72 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no scenario file at {path}")
-    spec = importlib.util.spec_from_file_location(f"lmsim_scenario_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return scenario_from_source(path.read_text(), path)
+
+
+def scenario_from_source(source: str, path: str | Path) -> Scenario:
+    """The scenario whose file at ``path`` holds ``source`` (the file need not exist here:
+    a sweep sends the source to its workers).
+
+    Raises:
+        ValueError: if it has no ``build`` function.
+    """
+    path = Path(path)
+    module = ModuleType(f"lmsim_scenario_{path.stem}")
+    module.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102 - running the scenario is the point
     if not callable(getattr(module, "build", None)):
         raise ValueError(f"scenario {path} has no build(sim, **params) function")
-    return Scenario(path, module)
+    return Scenario(path, module, source)
 
 
 def run_scenario(
-    scenario: Scenario, *, seed: int = 0, until: str | None = None,
-    params: dict[str, Any] | None = None, progress: Callable[[float, float], None] | None = None,
-) -> Simulation:
-    """Build and run ``scenario``; return the finished simulation.
+    scenario: str | Path | Scenario, *, seed: int = 0, until: str | None = None,
+    params: Mapping[str, Any] | None = None, record: str | Path | None = None,
+    progress: Callable[[float, float], None] | None = None,
+) -> Result:
+    """Build and run a scenario; return the finished run.
 
     Args:
-        scenario: The loaded scenario.
+        scenario: The scenario file's path, or the loaded scenario.
         seed: The simulation seed.
         until: An ISO-8601 instant or a duration from the start (``"30d"``); default the
             scenario's ``DURATION``.
         params: Keyword arguments for ``build``.
+        record: Write the run's trace to this path (see ``simulator.trace``).
         progress: Called as ``progress(done_seconds, total_seconds)`` while running.
+
+    Raises:
+        FileNotFoundError: if there is no scenario file at the path.
+        ValueError: for an unknown parameter or a malformed ``until``.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    params = dict(params or {})
+    scenario.check_params(params)
     sim = Simulation(start=scenario.start, seed=seed)
-    scenario.build(sim, **(params or {}))
-    end = _end_seconds(sim, until or scenario.duration)
+    end = end_seconds(sim, until or scenario.duration)
+    scenario.build(sim, **params)
     steps = 200
     begin = sim.env.now
     for step in range(1, steps + 1):
         sim.env.run(until=begin + (end - begin) * step / steps)
         if progress is not None:
             progress(sim.env.now - begin, end - begin)
-    return sim
+    result = Result(sim, name=scenario.name, seed=seed, params=params, prices=scenario.prices,
+                    extra_figures=scenario.summarize)
+    if record is not None:
+        Trace.of(result).write(record)
+    return result
 
 
-def _end_seconds(sim: Simulation, until: str) -> float:
+def end_seconds(sim: Simulation, until: str) -> float:
+    """Simulated seconds at which a run told ``until`` (an ISO-8601 instant, or a duration
+    from now such as ``"30d"``) ends.
+
+    Raises:
+        ValueError: for a malformed value, or an instant before now.
+    """
     try:
         return sim.env.now + parse_duration(until).total_seconds()
     except (ValueError, TypeError):

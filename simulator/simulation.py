@@ -138,7 +138,9 @@ class Simulation:
         Raises:
             ValueError: if ``account_id`` is not 12 digits or already exists.
         """
-        return self.world.organizations.add_account(account_id, name)
+        account = self.world.organizations.add_account(account_id, name)
+        self.actions.setup("add_account", {"account_id": account_id, "name": name})
+        return account
 
     def create_organization(
         self, management_account_id: str, member_account_ids: Iterable[str] = (),
@@ -171,6 +173,8 @@ class Simulation:
         org = orgs.create_organization(management_account_id, feature_set)
         for account_id in everyone[1:]:
             orgs.join(org.organization_id, account_id, "CREATED" if account_id in created else "INVITED")
+        self.actions.setup("create_organization", {"management_account_id": management_account_id,
+                                                   "member_account_ids": members, "feature_set": feature_set})
         return org
 
     # -- clients --------------------------------------------------------------------------

@@ -3,6 +3,7 @@ license configurations and ARNs, all through real boto3 clients."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -111,3 +112,10 @@ def image_arn(image_id: str, region: str = REGION) -> str:
 def host_arn(account: str, host_id: str, region: str = REGION) -> str:
     """A Dedicated Host's ARN."""
     return f"arn:aws:ec2:{region}:{account}:dedicated-host/{host_id}"
+
+
+def write_scenario(directory, source: str, name: str = "scenario"):
+    """Write a scenario file (``source`` is its text, dedented) into ``directory``; its path."""
+    path = directory / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    return path

@@ -1,38 +1,43 @@
-"""The lmsim command and scenario files."""
+"""The lmsim command and scenario files: every scenario in scenarios/ against its golden
+summary in tests/golden/, and replayed from its trace.
+
+Regenerate the golden summaries (after a change that legitimately alters them, or for a new
+scenario): ``python -m tests.test_cli``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from simulator import replay, run_scenario
 from simulator.cli import main
-from simulator.scenario import load_scenario, run_scenario
+from simulator.diff import RunView, compare
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.py"))
 GOLDEN = Path(__file__).with_name("golden")
 
 
-def summary(events: pd.DataFrame) -> dict:
-    """What a scenario's golden file pins: row counts by event and outcome, and the ids."""
-    return {
-        "rows": len(events),
-        "by_event": {k: int(v) for k, v in events.groupby("event_name").size().items()},
-        "errors": {k: int(v) for k, v in events[events.outcome == "error"].groupby("error_code").size().items()},
-        "last_time": str(events.time.iloc[-1]),
-        "resources": sorted(set(" ".join(events.resource_id).split()))[:20],
-    }
-
-
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_scenarios_match_their_golden_summary(path):
-    """Each scenario at seed 0 reproduces its stored summary (regenerate: python -m tests.test_cli)."""
-    sim = run_scenario(load_scenario(path), seed=0)
-    expected = json.loads((GOLDEN / f"{path.stem}.json").read_text())
-    assert summary(sim.timelines.events) == expected
+def test_scenarios_match_their_golden_summary_and_replay_byte_for_byte(path, tmp_path):
+    """Each scenario at seed 0 reproduces its golden summary (the events digest and the
+    summary figures; regenerate: python -m tests.test_cli), and the replay of its recorded
+    trace, without the scenario code, gives byte-identical timelines and the same figures."""
+    trace = tmp_path / "trace.jsonl"
+    run = run_scenario(path, seed=0, record=trace)
+    golden = GOLDEN / f"{path.stem}.json"
+    assert golden.is_file(), f"no golden summary for {path.name}: run python -m tests.test_cli"
+    against_golden = compare(RunView(str(golden), {}, json.loads(golden.read_text())), run)
+    assert against_golden.identical, against_golden.render()
+    replayed = replay(trace)
+    against_replay = compare(run, replayed)
+    assert replayed.csv() == run.csv(), against_replay.render()
+    assert replayed.summary == dataclasses.replace(run, extra_figures=None).summary
 
 
 def test_lmsim_run_writes_events_csv(tmp_path, capsys):
@@ -84,6 +89,6 @@ def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
 
 if __name__ == "__main__":
     for path in SCENARIOS:
-        sim = run_scenario(load_scenario(path), seed=0)
-        (GOLDEN / f"{path.stem}.json").write_text(json.dumps(summary(sim.timelines.events), indent=2) + "\n")
+        digest = run_scenario(path, seed=0).digest()
+        (GOLDEN / f"{path.stem}.json").write_text(json.dumps(digest, indent=2) + "\n")
         print("wrote", GOLDEN / f"{path.stem}.json")

@@ -14,7 +14,6 @@ exception inside a handler.
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -27,6 +26,7 @@ from simulator.aws.errors import allowed_codes, internal_code
 from simulator.aws.models import boto3_session, operation_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
+from simulator.core.params import encode_params
 from simulator.core.records import EventRecord, Records
 
 _PARAMS_KEY = "simulator.api_params"
@@ -76,6 +76,13 @@ class Gateway:
         self.strict = strict_mode() if strict is None else strict
         self._rows = records.register("events", EventRecord)
         self._serializer = _SERIALIZERS[self.strict]
+        self._next_failure: ServiceError | None = None
+
+    def fail_next_call(self, error: ServiceError | None) -> None:
+        """Answer the next call with ``error`` instead of serving it (None: serve it): how a
+        replay of a real history repeats a call that failed there. AWS gave that answer, so
+        strict mode does not check its code."""
+        self._next_failure = error
 
     def client(self, service_name: str, account_id: str, region: str, principal: str) -> BaseClient:
         """A boto3 client whose calls run in the simulation as ``principal`` of
@@ -110,13 +117,16 @@ class Gateway:
         rows.append(None)  # keeps the call's row ahead of the world events it causes
         request_id = self.backends.ids.uuid("request")
         failure: Exception | None = None
+        injected, self._next_failure = self._next_failure, None
         try:
+            if injected is not None:
+                raise injected
             body = self._answer(call, protocol, params)
             status, outcome, code = 200, "success", ""
         except ServiceError as error:
             body = {"Error": {"Code": error.code, "Message": error.message}, **error.fields}
             status, outcome, code = error.status, "error", error.code
-            if self.strict and code not in allowed_codes(call.service, call.operation):
+            if self.strict and injected is None and code not in allowed_codes(call.service, call.operation):
                 failure = StrictModeViolation(
                     f"{call.service}:{call.operation} answered with {code}, which the operation cannot "
                     f"return (see simulator/aws/errors.py): {error.message}")
@@ -128,7 +138,7 @@ class Gateway:
         rows[slot] = (
             self.backends.clock.seconds, call.account_id, call.region, call.service, call.operation,
             call.resource_id or _guess_resource(params), outcome, code, call.principal, "api",
-            json.dumps(params, sort_keys=True, default=str, separators=(",", ":")),
+            encode_params(params),
         )
         if failure is not None and self.strict:
             raise failure

@@ -107,6 +107,14 @@ class Timelines:
         ``license_configuration_arn``, ``subject``, ``message``."""
         return records_frame(self._records, "notifications", self._clock)
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every timeline by name: each DataFrame property of the class, in the order the
+        class defines them (a new timeline property is included with nothing else to do)."""
+        names = dict.fromkeys(name for klass in reversed(type(self).__mro__)
+                              for name, member in vars(klass).items() if isinstance(member, property))
+        frames = {name: getattr(self, name) for name in names}
+        return {name: frame for name, frame in frames.items() if isinstance(frame, pd.DataFrame)}
+
     def compliance_grid(self, every: str = "1h", value: str = "consumed") -> pd.DataFrame:
         """Compliance on a regular grid up to now, forward filled: one column per license
         configuration ARN, one row per ``every``."""

@@ -1,0 +1,243 @@
+"""Replaying a real history from CloudTrail against what-if license configurations.
+
+The trail's accounts become the simulated estate (an organization when the logs come from
+an organization trail, or when the what-if names a management account). AMIs the trail
+launches that the simulation does not know become stand-in images owned by the
+configurations' account, shared with every account, with the platform the trail shows
+(Linux when it shows none). The what-if configurations are created at the start, in every
+region of the trail, and associated with their AMIs for all accounts. Then the EC2
+instance and Dedicated Host lifecycle calls and the License Manager calls are made again in
+event-time order through boto3 clients as the recorded account, region and principal; calls
+that failed in the trail fail again with the trail's error, and trail ids map to the
+simulated ones. The run's report says what was replayed, blocked, skipped and not replayed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Generator, Iterable
+from pathlib import Path
+from typing import Any
+
+import simpy
+from botocore import xform_name
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError, ParamValidationError
+
+from simulator.cloudtrail.logs import CloudTrailError, Trail, TrailEvent, read_trail
+from simulator.cloudtrail.translate import HISTORY_IDS, TrailCall, replayable, translate
+from simulator.cloudtrail.whatif import WhatIf
+from simulator.core.errors import ServiceError
+from simulator.core.validation import is_account_id
+from simulator.idmap import Gone, IdMap
+from simulator.replay import delay_to
+from simulator.result import Result
+from simulator.scenario import end_seconds
+from simulator.simulation import Simulation
+from simulator.world.ec2.billing import LINUX_UNIX, USAGE_OPERATIONS
+from simulator.world.ec2.images import Image, ImageSource
+
+#: The billing code of a stand-in AMI whose launches the trail shows as Windows.
+WINDOWS = "RunInstances:0002"
+#: How long the replay runs past the trail's last event by default (transitions settle).
+SETTLE = "1h"
+
+
+def replay_cloudtrail(paths: str | Path | Iterable[str | Path], what_if: WhatIf | dict[str, Any] | str | Path, *,
+                      until: str | None = None, seed: int = 0) -> Result:
+    """Replay CloudTrail log files against what-if license configurations.
+
+    Args:
+        paths: Log files (``.json.gz`` or ``.json``) and directories holding them.
+        what_if: The what-if (see ``simulator.cloudtrail.whatif``), or its JSON file.
+        until: When the replay ends: an ISO-8601 instant, or a duration from the start of
+            the trail's first day; default an hour after the last event.
+        seed: The simulation seed (ids of simulated resources).
+
+    Returns:
+        The replayed run; its ``report`` holds the events replayed by operation, the calls
+        that failed in the trail (replayed as failures), the launches and starts License
+        Manager blocked, other calls that went otherwise than in the trail, calls skipped
+        because they named only resources the replay never had, events not replayed by
+        source and name, and the stand-in AMIs and configurations it created.
+
+    Raises:
+        FileNotFoundError: for a missing log file, directory or what-if file.
+        CloudTrailError: for a file that is not a CloudTrail log, or a trail with no events
+            or no valid account.
+        WhatIfError: for a what-if that cannot be used.
+    """
+    trail = read_trail([paths] if isinstance(paths, (str, Path)) else paths)
+    what_if = WhatIf.parse(what_if)
+    if not trail.events:
+        raise CloudTrailError("the log files hold no events")
+    bad = [a for a in trail.accounts if not is_account_id(a)]
+    if bad or not trail.accounts:
+        raise CloudTrailError(f"the trail's account ids must be 12 digits, got {', '.join(bad) or 'none'}")
+    start = trail.events[0].time.replace(hour=0, minute=0, second=0, microsecond=0)
+    sim = Simulation(start=start, seed=seed, region=trail.regions[0] if trail.regions else "us-east-1")
+    end = end_seconds(sim, until) if until else sim.clock.to_seconds(trail.events[-1].time) + 3600.0
+    replayer = _TrailReplayer(sim, trail, what_if)
+    replayer.set_up()
+    sim.process(replayer.run())
+    sim.run(sim.clock.to_datetime(end))
+    return Result(sim, name="cloudtrail", seed=seed, report=replayer.report())
+
+
+class _TrailReplayer:
+    """Sets up the estate of a trail and makes its calls again."""
+
+    def __init__(self, sim: Simulation, trail: Trail, what_if: WhatIf) -> None:
+        self.sim = sim
+        self.trail = trail
+        self.what_if = what_if
+        self.owner = what_if.management_account_id or trail.accounts[0]
+        self.ids = IdMap(unknown_gone=HISTORY_IDS)
+        self.clients: dict[tuple[str, str, str, str], BaseClient] = {}
+        self.calls: list[tuple[TrailEvent, TrailCall | None]] = []
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in ("replayed", "failed_in_trail", "skipped",
+                                                                          "not_replayed")}
+        self.blocked: list[dict[str, Any]] = []
+        self.diverged: list[dict[str, Any]] = []
+        self.untranslatable: list[dict[str, str]] = []
+        self.stand_ins: dict[str, str] = {}
+        self.configurations: dict[str, dict[str, str]] = {}
+
+    # -- the estate -----------------------------------------------------------------------
+
+    def set_up(self) -> None:
+        """Accounts (an organization where the trail shows one), stand-in AMIs and the
+        what-if configurations."""
+        sim, accounts = self.sim, list(dict.fromkeys([self.owner, *self.trail.accounts]))
+        if self.trail.organization_id or self.what_if.management_account_id:
+            sim.create_organization(self.owner, accounts[1:])
+        else:
+            for account_id in accounts:
+                sim.add_account(account_id)
+        for event in self.trail.events:
+            call = None
+            if replayable(event):
+                try:
+                    call = translate(event)
+                except ValueError as error:
+                    self.untranslatable.append({"event_id": event.event_id, "event_name": event.name,
+                                                "reason": str(error)})
+            self.calls.append((event, call))
+            if call is not None and call.operation == "RunInstances":
+                self._stand_in(event.region, call.params.get("ImageId", ""), call.launched)
+        regions = list(dict.fromkeys(e.region for e, c in self.calls if c is not None)) or [sim.region]
+        for region in regions:
+            lm = sim.client("license-manager", self.owner, region)
+            for configuration in self.what_if.configurations:
+                arn = lm.create_license_configuration(**configuration.fields)["LicenseConfigurationArn"]
+                self.configurations.setdefault(region, {})[configuration.name] = arn
+                for image_id in configuration.associated_amis:
+                    self._stand_in(region, image_id, [])
+                    lm.update_license_specifications_for_resource(
+                        ResourceArn=f"arn:aws:ec2:{region}::image/{image_id}",
+                        AddLicenseSpecifications=[{"LicenseConfigurationArn": arn,
+                                                   "AmiAssociationScope": "cross-account"}])
+
+    def _stand_in(self, region: str, image_id: str, launched: list[dict[str, str]]) -> None:
+        images = self.sim.world.region(region).ec2.images
+        if not image_id or image_id in images.images:
+            return
+        shown = [item for item in launched if item["image_id"] in ("", image_id)]
+        usage = next((i["usage_operation"] for i in shown if i["usage_operation"] in USAGE_OPERATIONS), None)
+        if usage is None:
+            usage = WINDOWS if any(i["platform"].lower() == "windows" for i in shown) else LINUX_UNIX
+        architecture = next((i["architecture"] for i in shown if i["architecture"]), "x86_64")
+        images.add(Image(
+            image_id=image_id, region=region, owner_id=self.owner, name=f"CloudTrail stand-in {image_id}",
+            description="An AMI the replayed trail launches", architecture=architecture, usage_operation=usage,
+            creation_date=self.sim.now, source=ImageSource.REGISTERED,
+            launch_permissions=set(self.trail.accounts)))
+        self.stand_ins[image_id] = USAGE_OPERATIONS[usage]
+
+    # -- the calls ------------------------------------------------------------------------
+
+    def run(self) -> Generator[simpy.Event, Any, None]:
+        env, clock = self.sim.env, self.sim.clock
+        for event, call in self.calls:
+            if call is None:
+                if not replayable(event):
+                    self.counts["not_replayed"][f"{event.source} {event.name}"] += 1
+                continue
+            at = clock.to_seconds(event.time)
+            if at > env.now:
+                yield env.timeout(delay_to(env.now, at))
+            self._replay(event, call)
+
+    def _replay(self, event: TrailEvent, call: TrailCall) -> None:
+        try:
+            params = self.ids.translate(call.params)
+        except Gone:
+            self.counts["skipped"][event.name] += 1
+            return
+        client = self._client(event, call.service)
+        if event.error_code:
+            code = event.error_code.removeprefix("Client.").removeprefix("Server.")
+            status = 500 if event.error_code.startswith("Server.") else 400
+            self.sim.gateway.fail_next_call(ServiceError(code, event.error_message or code, status=status))
+        response: dict[str, Any] = {}
+        code = message = ""
+        try:
+            response = getattr(client, xform_name(call.operation))(**params)
+        except ClientError as error:
+            code, message = error.response["Error"]["Code"], error.response["Error"].get("Message", "")
+        except ParamValidationError as error:
+            self.sim.gateway.fail_next_call(None)
+            self.untranslatable.append({"event_id": event.event_id, "event_name": event.name, "reason": str(error)})
+            return
+        self.counts["replayed"][event.name] += 1
+        made = _created(call.operation, response)
+        for index, trail_id in enumerate(call.created):
+            self.ids.pair(trail_id, made[index] if index < len(made) else None)
+        if event.error_code:
+            self.counts["failed_in_trail"][event.name] += 1
+        elif code:
+            entry = {"event_time": event.time.isoformat(), "event_id": event.event_id, "event_name": event.name,
+                     "account_id": event.account_id, "instance_ids": call.created or call.params.get("InstanceIds", []),
+                     "instance_type": call.params.get("InstanceType", ""), "image_id": call.params.get("ImageId", ""),
+                     "error_code": code, "message": message}
+            (self.blocked if code == "LicenseUsageException" else self.diverged).append(entry)
+
+    def _client(self, event: TrailEvent, service: str) -> BaseClient:
+        key = (service, event.account_id, event.region, event.principal)
+        client = self.clients.get(key)
+        if client is None:
+            try:
+                client = self.sim.client(*key)
+            except ValueError:  # a principal the simulation does not model (a service): the account's root
+                client = self.sim.client(service, event.account_id, event.region)
+            self.clients[key] = client
+        return client
+
+    def report(self) -> dict[str, Any]:
+        """What the replay did (see ``replay_cloudtrail``)."""
+        launched = {a for c in self.what_if.configurations for a in c.associated_amis}
+        used = {c.params.get("ImageId") for _, c in self.calls if c is not None and c.operation == "RunInstances"}
+        return {
+            "events": len(self.trail.events),
+            "files": len(self.trail.files),
+            "accounts": self.trail.accounts,
+            "organization_id": self.trail.organization_id,
+            **{name: dict(sorted(counter.items())) for name, counter in self.counts.items()},
+            "blocked": self.blocked,
+            "diverged": self.diverged,
+            "untranslatable": self.untranslatable,
+            "stand_in_images": self.stand_ins,
+            "license_configurations": self.configurations,
+            "what_if_amis_not_launched": sorted(launched - used),
+        }
+
+
+def _created(operation: str, response: dict[str, Any]) -> list[str]:
+    """Ids of what a successful simulated call created, in response order."""
+    if operation == "RunInstances":
+        return [i["InstanceId"] for i in response.get("Instances", [])]
+    if operation == "AllocateHosts":
+        return list(response.get("HostIds", []))
+    if operation == "CreateLicenseConfiguration" and "LicenseConfigurationArn" in response:
+        return [response["LicenseConfigurationArn"]]
+    return []

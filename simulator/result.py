@@ -1,0 +1,107 @@
+"""A finished run as a value: its timelines, its summary, and the files it writes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.simulation import Simulation
+from simulator.summary import Figure, events_digest, summarize
+from simulator.timelines import Timelines
+
+#: The summary file a run directory holds (the same form as a golden file).
+SUMMARY_FILE = "summary.json"
+#: What a replay did (calls replayed, skipped, blocked ...), when it has something to say.
+REPORT_FILE = "report.json"
+
+
+@dataclass
+class Result:
+    """A finished run of a scenario, a trace or a CloudTrail history.
+
+    Attributes:
+        sim: The simulation, at the end of the run.
+        name: What ran (the scenario's name, or the trace's).
+        seed: The simulation seed.
+        params: The scenario parameters.
+        prices: Price per license per hour by configuration name (the scenario's ``PRICES``).
+        extra_figures: The scenario's own ``summarize(sim)``, whose figures join the summary.
+        report: What a replay did, when the run is one.
+    """
+
+    sim: Simulation
+    name: str = ""
+    seed: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    prices: Mapping[str, float] = field(default_factory=dict)
+    extra_figures: Callable[[Simulation], Mapping[str, Figure]] | None = None
+    report: dict[str, Any] | None = None
+
+    @property
+    def timelines(self) -> Timelines:
+        """The run's timelines."""
+        return self.sim.timelines
+
+    @property
+    def summary(self) -> dict[str, Figure]:
+        """The run's headline figures (see ``simulator.summary.summarize``), then those of
+        the scenario's ``summarize(sim)``.
+
+        Raises:
+            ValueError: if the scenario's figures are not a mapping of names to numbers or
+                strings, or reuse the name of a built-in figure.
+        """
+        figures = summarize(self.sim.timelines, pd.Timestamp(self.sim.now), self.prices)
+        if self.extra_figures is not None:
+            extra = self.extra_figures(self.sim)
+            if not isinstance(extra, Mapping):
+                raise ValueError(f"summarize(sim) of {self.name} must return a mapping, got {type(extra).__name__}")
+            for key, value in extra.items():
+                if not isinstance(key, str) or not isinstance(value, (int, float, str)) or isinstance(value, bool):
+                    raise ValueError(f"summarize(sim) of {self.name} returned {key!r}: {value!r}; figures are "
+                                     "numbers or strings named by strings")
+                if key in figures:
+                    raise ValueError(f"summarize(sim) of {self.name} returned {key!r}, a built-in figure")
+                figures[key] = value
+        return figures
+
+    def digest(self) -> dict[str, Any]:
+        """What a golden file pins: the events digest (rows, rows by event and error code, the
+        last instant, the first resource ids) and the summary."""
+        return {**events_digest(self.sim.timelines.events), "summary": self.summary}
+
+    def csv(self) -> dict[str, str]:
+        """Every timeline as the CSV text ``write`` puts in its file."""
+        return {name: frame.to_csv(index=False) for name, frame in self.sim.timelines.tables().items()}
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write every timeline as ``<name>.csv``, ``summary.json`` (the digest), the replay's
+        ``report.json`` if any, and ``compliance.png`` (the first configuration) when
+        License Manager tracked something; return the files written."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in self.csv().items():
+            path = out / f"{name}.csv"
+            path.write_text(text)
+            written.append(path)
+        files = {SUMMARY_FILE: self.digest(), REPORT_FILE: self.report}
+        for filename, content in files.items():
+            if content is not None:
+                path = out / filename
+                path.write_text(json.dumps(content, indent=2) + "\n")
+                written.append(path)
+        if not self.sim.timelines.compliance.empty:
+            import matplotlib.pyplot as plt  # matplotlib loads only to plot
+
+            figure = self.sim.timelines.plot_compliance().figure
+            path = out / "compliance.png"
+            figure.savefig(path, dpi=120, bbox_inches="tight")
+            plt.close(figure)
+            written.append(path)
+        return written

@@ -1,0 +1,169 @@
+"""Traces: every input of a run as JSON lines (API calls, facade actions, the estate), and
+the clear refusal of files that are not a trace this version replays."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from simulator import Simulation, replay, run_scenario
+from simulator.actions import action
+from simulator.cli import main
+from simulator.trace import FORMAT_VERSION, Trace, TraceError, package_version
+from tests.helpers import write_scenario
+
+SCENARIO = '''
+    """A small estate: an organization at the start, an account added on day 2, calls with
+    a timestamp and a blob, and a facade action that makes an API call of its own."""
+    from datetime import datetime, timezone
+
+    from botocore.exceptions import ClientError
+
+    DURATION = "3d"
+
+
+    def build(sim, *, fleet=2):
+        sim.create_organization("111111111111", ["222222222222"])
+        sim.process(_work(sim, fleet))
+
+
+    def _work(sim, fleet):
+        ec2 = sim.client("ec2", "222222222222")
+        image = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["al2023-ami-*-x86_64"]}])
+        image_id = image["Images"][0]["ImageId"]
+        yield sim.env.timeout(3600.25)
+        ids = [i["InstanceId"] for i in ec2.run_instances(ImageId=image_id, InstanceType="m5.large",
+                                                          MinCount=fleet, MaxCount=fleet)["Instances"]]
+        for call in (lambda: ec2.describe_spot_price_history(StartTime=datetime(2026, 1, 1, tzinfo=timezone.utc)),
+                     lambda: ec2.import_key_pair(KeyName="ops", PublicKeyMaterial=b"ssh-ed25519 AAAA")):
+            try:
+                call()
+            except ClientError:
+                pass
+        yield sim.env.timeout(86400)
+        sim.add_account("333333333333", name="late")
+        sim.lab.outage("222222222222", ids[:1], when=sim.now)
+        sim.lab.relaunch("333333333333", image_id)
+'''
+
+
+class Lab:
+    """Facade actions of the tests: an outage stops instances outside the API; a relaunch
+    makes an API call of its own (its consequence, not an input of the run)."""
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.actions = sim.actions
+
+    @action("lab.outage", "ec2", account="account_id")
+    def outage(self, account_id: str, instance_ids: list[str], *, when: datetime) -> None:
+        self.sim.world.region(self.sim.region).ec2.instances.stop(account_id, instance_ids)
+
+    @action("lab.relaunch", "ec2", account="account_id")
+    def relaunch(self, account_id: str, image_id: str) -> None:
+        self.sim.client("ec2", account_id).run_instances(ImageId=image_id, InstanceType="t3.large", MinCount=1,
+                                                          MaxCount=1)
+
+
+@pytest.fixture
+def lab(monkeypatch):
+    """``sim.lab`` on every Simulation, the replay's included."""
+    monkeypatch.setattr(Simulation, "lab", property(Lab), raising=False)
+
+
+@pytest.fixture
+def recorded(tmp_path, lab):
+    """The small estate's run and its trace file."""
+    path = tmp_path / "trace.jsonl"
+    return run_scenario(write_scenario(tmp_path, SCENARIO), seed=5, params={"fleet": 3}, record=path), path
+
+
+def test_the_trace_holds_the_header_and_every_input_in_order(recorded):
+    """The header rebuilds the estate (seed, start, region, options, the accounts and the
+    organization with the simulated second they were set up); each API call and facade
+    action is a line with its time, account, region, principal and exact parameters; an API
+    call made inside an action is left to the action; the closing line gives the end."""
+    run, path = recorded
+    trace = Trace.read(path)
+    header = trace.header
+    assert (header.seed, header.start, header.region, header.scenario, header.params) == (
+        5, "2026-01-01T00:00:00+00:00", "us-east-1", "scenario", {"fleet": 3})
+    assert header.lmsim == package_version() and header.options["ec2_timings"]["pending"] == 30.0
+    assert header.organizations == [{"at": 0, "management_account_id": "111111111111",
+                                     "member_account_ids": ["222222222222"], "feature_set": "ALL"}]
+    assert header.accounts == [{"at": 90000.25, "account_id": "333333333333", "name": "late"}]
+    events = run.timelines.events
+    calls = events[events.source.isin(["api", "action"])]
+    assert [e.name for e in trace.entries] == [
+        "DescribeImages", "RunInstances", "DescribeSpotPriceHistory", "ImportKeyPair", "lab.outage", "lab.relaunch"]
+    assert len(calls) == len(trace.entries) + 1  # the relaunch's own RunInstances
+    run_instances = trace.entries[1]
+    assert (run_instances.time, run_instances.account_id, run_instances.principal, run_instances.outcome) == (
+        3600.25, "222222222222", "arn:aws:iam::222222222222:root", "success")
+    params = dict(run_instances.params)
+    assert params.pop("ImageId").startswith("ami-0")
+    assert params == {"InstanceType": "m5.large", "MaxCount": 3, "MinCount": 3}
+    assert trace.entries[2].params == {"StartTime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+    assert trace.entries[2].error_code == "InvalidAction"
+    assert trace.entries[3].params["PublicKeyMaterial"] == b"ssh-ed25519 AAAA"
+    outage = trace.entries[4]
+    assert (outage.kind, outage.service, outage.account_id) == ("action", "ec2", "222222222222")
+    assert outage.params["when"] == datetime(2026, 1, 2, 1, 0, 0, 250000, tzinfo=timezone.utc)
+    assert trace.end == 3 * 86400
+    lines = path.read_text().splitlines()
+    assert json.loads(lines[0])["format"] == "lmsim-trace" and json.loads(lines[0])["version"] == FORMAT_VERSION
+    assert json.loads(lines[-1]) == {"end": 259200, "entries": 6}
+
+
+def test_the_replay_gives_byte_identical_timelines(recorded):
+    """Replayed without the scenario code, the trace gives the same ids and timelines byte for
+    byte: the account added on day 2, the timestamp and blob parameters, the action's own
+    API call (made once, by the action) and the instance it stopped outside the API."""
+    run, path = recorded
+    again = replay(path)
+    assert again.csv() == run.csv()
+    assert again.report == {"entries": 6, "replayed": 6, "skipped": {}, "overridden": {}}
+    changes = again.timelines.events
+    assert (changes.detail == "running->stopping").sum() == 1
+
+
+def test_a_trace_records_and_replays_through_the_command_line(recorded, tmp_path, capsys):
+    """lmsim run --record writes the trace; lmsim replay writes the same timelines."""
+    _, path = recorded
+    scenario = tmp_path / "scenario.py"
+    trace = tmp_path / "cli.jsonl"
+    assert main(["run", str(scenario), "--seed", "5", "--out", str(tmp_path / "a"), "--record", str(trace)]) == 0
+    assert main(["replay", str(trace), "--out", str(tmp_path / "b")]) == 0
+    assert "replayed 6 of 6 calls and actions" in capsys.readouterr().out
+    for name in ("events", "compliance", "violations", "notifications"):
+        assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
+
+
+def _rewrite(path, edit) -> None:
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n")
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda lines: [json.dumps({**json.loads(lines[0]), "version": FORMAT_VERSION + 1}), *lines[1:]],
+     f"format version {FORMAT_VERSION + 1}.*reads versions up to {FORMAT_VERSION}"),
+    (lambda lines: lines[:-1], "truncated: it ends after 6 entries without its closing line"),
+    (lambda lines: [*lines[:-2], lines[-2][:40]], r"truncated: its last line \(7\) is cut short"),
+    (lambda lines: [lines[0], *lines[2:]], "closes with entries=6 but holds 5 entries"),
+    (lambda lines: [lines[0], "{not json", *lines[1:]], "line 2 is not JSON"),
+    (lambda lines: [lines[0], json.dumps({"time": 1.0}), *lines[1:]], "line 2 is not a trace entry"),
+    (lambda lines: [json.dumps({"hello": "world"}), *lines[1:]], "is not an lmsim trace"),
+    (lambda lines: [], "is empty"),
+], ids=["newer-version", "missing-closing-line", "cut-mid-line", "line-missing", "not-json", "not-an-entry",
+        "not-a-trace", "empty"])
+def test_bad_traces_are_refused_with_a_clear_error(recorded, edit, message, capsys):
+    """A trace from a newer format version, a truncated or damaged trace, or a file that is not
+    a trace is refused before anything runs, by replay and by lmsim replay (exit status 2)."""
+    _, path = recorded
+    _rewrite(path, edit)
+    with pytest.raises(TraceError, match=message):
+        replay(path)
+    assert main(["replay", str(path), "--out", str(path.parent / "out")]) == 2
+    assert "lmsim:" in capsys.readouterr().err and not (path.parent / "out").exists()

@@ -10,11 +10,11 @@ text, so a Dask cluster needs lmsim installed but not the scenario file.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,10 +119,20 @@ def _in_process(todo: list[Point], done: Callable[[int], Any]) -> list[dict[str,
     return rows
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """How pool workers start: forked from a server process that imported the simulator once
+    (no import per worker, and safe whatever threads the caller runs: a notebook kernel,
+    a progress bar's monitor); spawned where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["simulator.sweep"])
+    return context
+
+
 def _on_pool(todo: list[Point], workers: int, done: Callable[[int], Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any] | None] = [None] * len(todo)
-    # spawn: workers start clean, whatever threads the caller (a notebook kernel) runs
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_pool_context()) as pool:
         futures = {pool.submit(run_point, point): index for index, point in enumerate(todo)}
         for future in as_completed(futures):
             rows[futures[future]] = future.result()
@@ -185,7 +195,7 @@ def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[st
     import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+        _, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
     table = bands(frame, figure, parameter, by)
     series = table.groupby(list(by), sort=True) if by else [((), table)]
     for key, rows in series:
@@ -221,7 +231,7 @@ def write_sweep(frame: pd.DataFrame, out: str | Path, grid: Sequence[str]) -> li
             continue
         ax = plot_sweep(frame, figure, grid[0], by=grid[1:])
         path = out / "plots" / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', figure).strip('_')}.png"
-        ax.figure.savefig(path, dpi=110, bbox_inches="tight")
+        ax.figure.savefig(path, dpi=100)
         plt.close(ax.figure)
         written.append(path)
     return written

@@ -67,17 +67,30 @@ class Lab:
                                                           MaxCount=1)
 
 
-@pytest.fixture
-def lab(monkeypatch):
+@pytest.fixture(scope="module")
+def lab():
     """``sim.lab`` on every Simulation, the replay's included."""
-    monkeypatch.setattr(Simulation, "lab", property(Lab), raising=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Simulation, "lab", property(Lab), raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory, lab):
+    """The small estate's run and its trace file."""
+    directory = tmp_path_factory.mktemp("trace")
+    path = directory / "trace.jsonl"
+    return run_scenario(write_scenario(directory, SCENARIO), seed=5, params={"fleet": 3}, record=path), path
 
 
 @pytest.fixture
-def recorded(tmp_path, lab):
-    """The small estate's run and its trace file."""
-    path = tmp_path / "trace.jsonl"
-    return run_scenario(write_scenario(tmp_path, SCENARIO), seed=5, params={"fleet": 3}, record=path), path
+def recorded(recording, tmp_path):
+    """The run, and a copy of its trace file and scenario a test may change."""
+    run, path = recording
+    (tmp_path / "scenario.py").write_text((path.parent / "scenario.py").read_text())
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    return run, copy
 
 
 def test_the_trace_holds_the_header_and_every_input_in_order(recorded):

@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from simulator.cloudtrail.logs import CloudTrailError, Trail, TrailEvent, read_trail
 from simulator.cloudtrail.translate import HISTORY_IDS, TrailCall, replayable, translate
-from simulator.cloudtrail.whatif import WhatIf
+from simulator.cloudtrail.whatif import WhatIf, WhatIfError
 from simulator.core.errors import ServiceError
 from simulator.core.validation import is_account_id
 from simulator.idmap import Gone, IdMap
@@ -128,15 +128,19 @@ class _TrailReplayer:
         regions = list(dict.fromkeys(e.region for e, c in self.calls if c is not None)) or [sim.region]
         for region in regions:
             lm = sim.client("license-manager", self.owner, region)
-            for configuration in self.what_if.configurations:
-                arn = lm.create_license_configuration(**configuration.fields)["LicenseConfigurationArn"]
-                self.configurations.setdefault(region, {})[configuration.name] = arn
-                for image_id in configuration.associated_amis:
-                    self._stand_in(region, image_id, [])
-                    lm.update_license_specifications_for_resource(
-                        ResourceArn=f"arn:aws:ec2:{region}::image/{image_id}",
-                        AddLicenseSpecifications=[{"LicenseConfigurationArn": arn,
-                                                   "AmiAssociationScope": "cross-account"}])
+            for index, configuration in enumerate(self.what_if.configurations):
+                try:
+                    arn = lm.create_license_configuration(**configuration.fields)["LicenseConfigurationArn"]
+                    self.configurations.setdefault(region, {})[configuration.name] = arn
+                    for image_id in configuration.associated_amis:
+                        self._stand_in(region, image_id, [])
+                        lm.update_license_specifications_for_resource(
+                            ResourceArn=f"arn:aws:ec2:{region}::image/{image_id}",
+                            AddLicenseSpecifications=[{"LicenseConfigurationArn": arn,
+                                                       "AmiAssociationScope": "cross-account"}])
+                except ClientError as error:
+                    raise WhatIfError(f"license_configurations[{index}] ({configuration.name}): "
+                                      f"{error.response['Error']['Message']}") from None
 
     def _stand_in(self, region: str, image_id: str, launched: list[dict[str, str]]) -> None:
         images = self.sim.world.region(region).ec2.images

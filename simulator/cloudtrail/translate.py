@@ -162,6 +162,8 @@ def _structure(shape: Shape, value: Any) -> dict[str, Any] | None:
                 lookup.setdefault(alias.lower(), name)
     params = {}
     for key, item in value.items():
+        if key == "tag" and isinstance(item, int):
+            continue  # the index CloudTrail gives each item of an <Action>Request list
         lowered = key.lower()
         name = lookup.get(lowered) or (lookup.get(lowered[:-3]) if lowered.endswith("set") else None)
         if name is None:

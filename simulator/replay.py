@@ -12,7 +12,6 @@ resources the what-if never created are translated or dropped (``simulator.idmap
 from __future__ import annotations
 
 import inspect
-import json
 import math
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from botocore.exceptions import ClientError
 from simulator.aws.gateway import StrictModeViolation
 from simulator.core.params import unreplayable
 from simulator.idmap import Gone, IdMap
+from simulator.inputs import json_input
 from simulator.result import Result
 from simulator.simulation import Simulation
 from simulator.trace import Trace, TraceEntry
@@ -63,14 +63,7 @@ class Overrides:
             return cls()
         if isinstance(value, Overrides):
             return value
-        if isinstance(value, (str, Path)):
-            path = Path(value)
-            if not path.is_file():
-                raise FileNotFoundError(f"no overrides file at {path}")
-            try:
-                value = json.loads(path.read_text())
-            except ValueError as error:
-                raise ReplayError(f"overrides file {path} is not JSON: {error}") from None
+        value = json_input(value, "overrides", ReplayError)
         if not isinstance(value, Mapping) or set(value) - {"license_configurations"}:
             raise ReplayError('overrides must be {"license_configurations": {"<configuration name>": '
                               '{"LicenseCount": ..., "LicenseCountHardLimit": ..., "LicenseRules": [...]}}}')

@@ -53,14 +53,15 @@ class Result:
         the scenario's ``summarize(sim)``.
 
         Raises:
-            ValueError: if the scenario's figures are not a mapping of names to numbers or
-                strings, or reuse the name of a built-in figure.
+            TypeError: if the scenario's ``summarize`` does not return a mapping.
+            ValueError: if its figures are not numbers or strings named by strings, or reuse
+                the name of a built-in figure.
         """
         figures = summarize(self.sim.timelines, pd.Timestamp(self.sim.now), self.prices)
         if self.extra_figures is not None:
             extra = self.extra_figures(self.sim)
             if not isinstance(extra, Mapping):
-                raise ValueError(f"summarize(sim) of {self.name} must return a mapping, got {type(extra).__name__}")
+                raise TypeError(f"summarize(sim) of {self.name} must return a mapping, got {type(extra).__name__}")
             for key, value in extra.items():
                 if not isinstance(key, str) or not isinstance(value, (int, float, str)) or isinstance(value, bool):
                     raise ValueError(f"summarize(sim) of {self.name} returned {key!r}: {value!r}; figures are "

@@ -82,8 +82,9 @@ def test_the_summary_holds_the_headline_figures(result):
 
 def test_the_scenarios_own_figures_are_checked(tmp_path):
     """summarize(sim) must give figures (numbers or strings) under names of its own."""
-    for body, message in (('return {"api_calls": 1}', "a built-in figure"), ('return {"x": [1]}', "figures are"),
-                          ("return 3", "must return a mapping")):
+    for body, error, message in (('return {"api_calls": 1}', ValueError, "a built-in figure"),
+                                 ('return {"x": [1]}', ValueError, "figures are"),
+                                 ("return 3", TypeError, "must return a mapping")):
         path = write_scenario(tmp_path, f'''
             DURATION = "1h"
 
@@ -93,8 +94,9 @@ def test_the_scenarios_own_figures_are_checked(tmp_path):
             def summarize(sim):
                 {body}
         ''')
-        with pytest.raises(ValueError, match=message):
-            run_scenario(path).summary
+        result = run_scenario(path)
+        with pytest.raises(error, match=message):
+            _ = result.summary
 
 
 def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(result, tmp_path, monkeypatch):

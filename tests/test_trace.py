@@ -144,7 +144,6 @@ def test_the_replay_gives_byte_identical_timelines(recorded):
 
 def test_a_trace_records_and_replays_through_the_command_line(recorded, tmp_path, capsys):
     """lmsim run --record writes the trace; lmsim replay writes the same timelines."""
-    _, path = recorded
     scenario = tmp_path / "scenario.py"
     trace = tmp_path / "cli.jsonl"
     assert main(["run", str(scenario), "--seed", "5", "--out", str(tmp_path / "a"), "--record", str(trace)]) == 0

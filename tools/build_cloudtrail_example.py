@@ -253,11 +253,11 @@ def story() -> list[dict]:
     s.start("2026-03-03T08:15:22", WEB, ib1)
     s.start("2026-03-03T08:20:45", ANALYTICS, ia3)
     s.start("2026-03-03T08:25:09", ANALYTICS, ia1)
-    s.terminate("2026-03-03T09:00:37", ANALYTICS, ia2, error=(
-        "Client.UnauthorizedOperation",
-        "You are not authorized to perform this operation. User: arn:aws:sts::222222222222:assumed-role/Deployer/"
-        "ci-pipeline is not authorized to perform: ec2:TerminateInstances on resource: arn:aws:ec2:us-east-1:"
-        f"222222222222:instance/{ia2} because no identity-based policy allows the ec2:TerminateInstances action"))
+    refusal = ("You are not authorized to perform this operation. User: arn:aws:sts::222222222222:assumed-role/"
+               "Deployer/ci-pipeline is not authorized to perform: ec2:TerminateInstances on resource: arn:aws:ec2:"
+               f"us-east-1:222222222222:instance/{ia2} because no identity-based policy allows the "
+               "ec2:TerminateInstances action")
+    s.terminate("2026-03-03T09:00:37", ANALYTICS, ia2, error=("Client.UnauthorizedOperation", refusal))
     s.modify_placement("2026-03-03T09:10:58", ANALYTICS, ia2, a2)
     s.start("2026-03-03T09:30:03", ANALYTICS, ia2)
     (ib5,) = s.run_instances("2026-03-03T12:00:26", WEB, WINDOWS_AMI, "m5.4xlarge", host=b1, name="iis-2")

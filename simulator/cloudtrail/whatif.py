@@ -16,7 +16,6 @@ organization; by default the trail's first account (lowest id).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from botocore.validate import ParamValidator
 
 from simulator.aws.models import operation_model
 from simulator.core.validation import is_account_id
+from simulator.inputs import json_input
 
 _AMI = re.compile(r"ami-[0-9a-f]{8,17}")
 _KEYS = ("license_configurations", "management_account_id")
@@ -67,14 +67,7 @@ class WhatIf:
         """
         if isinstance(value, WhatIf):
             return value
-        if isinstance(value, (str, Path)):
-            path = Path(value)
-            if not path.is_file():
-                raise FileNotFoundError(f"no what-if file at {path}")
-            try:
-                value = json.loads(path.read_text())
-            except ValueError as error:
-                raise WhatIfError(f"what-if file {path} is not JSON: {error}") from None
+        value = json_input(value, "what-if", WhatIfError)
         if not isinstance(value, Mapping) or set(value) - set(_KEYS):
             raise WhatIfError(f"a what-if is a JSON object with the keys {', '.join(_KEYS)}")
         manager = value.get("management_account_id")

@@ -20,7 +20,7 @@ from simulator.core.validation import check_account_id
 from simulator.licensing import DashboardRow, LicenseManager
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
-from simulator.world.ec2 import Ec2Timings
+from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
 
 #: The furthest a simulation runs: ten simulated years.
@@ -45,6 +45,8 @@ class Simulation:
         seed: Seeds every random stream and every generated id.
         region: The default region of clients and scenarios.
         ec2_timings: How long EC2 state transitions take (defaults: ``Ec2Timings()``).
+        ec2_quotas: The EC2 quotas of every account (defaults: ``Ec2Quotas()``, a large
+            estate's raised quotas).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -53,6 +55,7 @@ class Simulation:
     def __init__(
         self, start: datetime | str = "2026-01-01T00:00:00Z", seed: int = 0,
         region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
+        ec2_quotas: Ec2Quotas | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -64,7 +67,7 @@ class Simulation:
         self.region = region
         self.records = Records()
         self.bus = EventBus()
-        self.world = World(self.clock, self.ids, self.bus, ec2_timings)
+        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
         self.backends = Backends(
@@ -211,7 +214,8 @@ class Simulation:
     def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
         """The License Manager dashboard of ``account_id`` now: one row per license
         configuration with its counting type, licenses consumed and remaining, whether the
-        limit is enforced, its rules, and the instances it tracks by tenancy."""
+        limit is enforced, its rules, the instances it tracks by tenancy and the Dedicated
+        Hosts they run on, and its alerts (count and last message)."""
         rows = self.license_manager.views.dashboard(account_id, region or self.region)
         return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
 

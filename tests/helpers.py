@@ -114,6 +114,72 @@ def host_arn(account: str, host_id: str, region: str = REGION) -> str:
     return f"arn:aws:ec2:{region}:{account}:dedicated-host/{host_id}"
 
 
+def summaries(cfg: dict) -> tuple[dict[str, int], dict[str, int]]:
+    """A configuration's ConsumedLicenseSummaryList and ManagedResourceSummaryList as
+    ``{resource type: number}``."""
+    consumed = {e["ResourceType"]: e["ConsumedLicenses"] for e in cfg["ConsumedLicenseSummaryList"]}
+    managed = {e["ResourceType"]: e["AssociationCount"] for e in cfg["ManagedResourceSummaryList"]}
+    return consumed, managed
+
+
+def consumed(lm, arn: str) -> int:
+    """The configuration's ConsumedLicenses."""
+    return configuration(lm, arn)["ConsumedLicenses"]
+
+
+def associate(lm, resource_arn: str, *arns: str, scope: str | None = None) -> None:
+    """Add license configurations to a resource."""
+    lm.update_license_specifications_for_resource(ResourceArn=resource_arn,
+                                                  AddLicenseSpecifications=license_specs(*arns, scope=scope))
+
+
+def associated(lm, arn: str) -> list[str]:
+    """The ResourceArns ListAssociationsForLicenseConfiguration returns."""
+    found = lm.list_associations_for_license_configuration(LicenseConfigurationArn=arn)
+    return [a["ResourceArn"] for a in found["LicenseConfigurationAssociations"]]
+
+
+def usage(lm, arn: str, **filters: list[str]) -> list[dict]:
+    """ListUsageForLicenseConfiguration, filtered by name=values."""
+    flt = [{"Name": name, "Values": values} for name, values in filters.items()]
+    return lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn, Filters=flt)[
+        "LicenseConfigurationUsageList"]
+
+
+def licenses(ec2, instance_id: str) -> list[str]:
+    """The instance's Licenses as DescribeInstances shows them."""
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    return [entry["LicenseConfigurationArn"] for entry in instance.get("Licenses", [])]
+
+
+def failures(lm, arn: str) -> list[dict]:
+    """ListFailuresForLicenseConfigurationOperations."""
+    return lm.list_failures_for_license_configuration_operations(LicenseConfigurationArn=arn)[
+        "LicenseOperationFailureList"]
+
+
+def kinds(sim, arn: str) -> list[tuple[str, str]]:
+    """(kind, action) of the configuration's violations, oldest first."""
+    frame = sim.timelines.violations
+    rows = frame[frame.license_configuration_arn == arn]
+    return list(zip(rows.kind, rows.action))
+
+
+def lm_refused(code: str, call, ec2s, lm, arns) -> str:
+    """``call()`` fails with ``code`` and changes no instance of ``ec2s`` and no configuration
+    (consumption, associations) of ``arns``; the error message."""
+    def snapshot():
+        return ([c.describe_instances()["Reservations"] for c in ec2s],
+                [(configuration(lm, a), associated(lm, a), usage(lm, a)) for a in arns])
+
+    before = snapshot()
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    assert error_code(excinfo) == code
+    assert snapshot() == before
+    return excinfo.value.response["Error"]["Message"]
+
+
 def write_scenario(directory, source: str, name: str = "scenario"):
     """Write a scenario file (``source`` is its text, dedented) into ``directory``; its path."""
     path = directory / f"{name}.py"

@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
-from simulator.licensing.configuration import EC2_AMI, EC2_HOST, EC2_INSTANCE, LicenseConfiguration
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.products import ProductFilter, ProductInformation
 
 
@@ -48,7 +48,6 @@ def products_out(products: tuple[ProductInformation, ...]) -> list[dict[str, Any
 
 def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dict[str, Any]:
     """The LicenseConfiguration shape (GetLicenseConfiguration's output with tags)."""
-    by_type = cfg.consumed_by_type()
     out: dict[str, Any] = {
         "LicenseConfigurationId": cfg.configuration_id,
         "LicenseConfigurationArn": cfg.arn,
@@ -56,28 +55,25 @@ def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dic
         "Description": cfg.description,
         "LicenseCountingType": cfg.counting_type,
         "LicenseRules": list(cfg.rules.texts),
+        "LicenseCount": cfg.license_count,
         "LicenseCountHardLimit": cfg.hard_limit,
+        "DisassociateWhenNotFound": bool(cfg.disassociate_when_not_found),
         "ConsumedLicenses": cfg.consumed,
         "Status": cfg.status,
         "OwnerAccountId": cfg.owner_id,
         "ConsumedLicenseSummaryList": [
             {"ResourceType": resource_type, "ConsumedLicenses": amount}
-            for resource_type, amount in by_type.items() if amount
+            for resource_type, amount in cfg.consumed_by_type().items()
         ],
         "ManagedResourceSummaryList": [
             {"ResourceType": resource_type, "AssociationCount": count}
-            for resource_type, count in ((EC2_INSTANCE, len(cfg.instances)), (EC2_HOST, len(cfg.hosts)),
-                                         (EC2_AMI, len(cfg.amis)))
-            if count
+            for resource_type, count in cfg.associations_by_type().items()
         ],
         "ProductInformationList": products_out(cfg.product_information),
+        "LicenseExpiry": cfg.license_expiry,
     }
-    if cfg.license_count is not None:
-        out["LicenseCount"] = cfg.license_count
-    if cfg.disassociate_when_not_found is not None:
-        out["DisassociateWhenNotFound"] = cfg.disassociate_when_not_found
-    if cfg.license_expiry is not None:
-        out["LicenseExpiry"] = cfg.license_expiry
+    if cfg.product_information:
+        out["AutomatedDiscoveryInformation"] = {"LastRunTime": cfg.discovery_last_run}
     if with_tags:
         out["Tags"] = tags_out(cfg.tags)
     return out

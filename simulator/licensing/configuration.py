@@ -44,9 +44,18 @@ class ConfigurationStatus(StrEnum):
 DELETED = "DELETED"
 
 EC2_INSTANCE = "EC2_INSTANCE"
+SYSTEMS_MANAGER_MANAGED_INSTANCE = "SYSTEMS_MANAGER_MANAGED_INSTANCE"
+RDS = "RDS"
 EC2_HOST = "EC2_HOST"
 EC2_AMI = "EC2_AMI"
 DAY = 86400.0
+
+
+def _resource_type(resource_id: str) -> str:
+    """The License Manager resource type of a tracked resource id (i-, mi-, db-)."""
+    if resource_id.startswith("mi-"):
+        return SYSTEMS_MANAGER_MANAGED_INSTANCE
+    return RDS if resource_id.startswith("db-") else EC2_INSTANCE
 
 
 @dataclass(slots=True, eq=False)
@@ -114,6 +123,9 @@ class LicenseConfiguration:
     product_information: tuple[ProductInformation, ...] = ()
     disassociate_when_not_found: bool | None = None
     license_expiry: int | None = None
+    discovery_last_run: datetime | None = None
+    alerts: int = 0
+    last_alert: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     #: Tracked instances: id -> (instance, simulated seconds of its association). Plain
     #: tuples, not Association objects: every launch adds one per configuration.
@@ -159,10 +171,31 @@ class LicenseConfiguration:
             return host.host_type.total_vcpus
         return 1
 
+    @property
+    def tracks_rds(self) -> bool:
+        """Whether its product information tracks RDS databases (Oracle)."""
+        return any(p.is_oracle for p in self.product_information)
+
     def consumed_by_type(self) -> dict[str, int]:
-        """Consumption split by the resource type that counts it."""
+        """Consumption split by the resource type that counts it, every type listed (0 when
+        unused), as ListLicenseConfigurations shows it."""
         on_hosts = sum(self.host_amount(u.host) for u in self.host_usage.values() if u.consuming)
-        return {EC2_INSTANCE: self.consumed - on_hosts, EC2_HOST: on_hosts}
+        by_type = {EC2_INSTANCE: 0, EC2_HOST: on_hosts, SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
+        if self.tracks_rds:
+            by_type[RDS] = 0
+        for resource_id, amount in self.instance_usage.items():
+            by_type[_resource_type(resource_id)] += amount
+        return by_type
+
+    def associations_by_type(self) -> dict[str, int]:
+        """Associated resources by type, every type listed (0 when none)."""
+        by_type = {EC2_INSTANCE: 0, EC2_HOST: len(self.hosts), EC2_AMI: len(self.amis),
+                   SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
+        if self.tracks_rds:
+            by_type[RDS] = 0
+        for resource_id in self.instances:
+            by_type[_resource_type(resource_id)] += 1
+        return by_type
 
     # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
 

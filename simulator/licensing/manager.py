@@ -39,7 +39,7 @@ class LicenseManager:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
-        self.associations = Associations(self.state, self.configurations, self.enforcement)
+        self.associations = Associations(self.state, self.configurations, self.enforcement, bus)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
         world.add_launch_authorizer(self)

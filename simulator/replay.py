@@ -11,8 +11,10 @@ resources the what-if never created are translated or dropped (``simulator.idmap
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
+import typing
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,6 @@ from simulator.inputs import json_input
 from simulator.result import Result
 from simulator.simulation import Simulation
 from simulator.trace import Trace, TraceEntry
-from simulator.world.ec2 import Ec2Timings
 
 #: The fields of a license configuration an override may set, and the type of each.
 OVERRIDABLE = {"LicenseCount": int, "LicenseCountHardLimit": bool, "LicenseRules": list}
@@ -123,8 +124,7 @@ def replay(trace: Trace | str | Path, overrides: Overrides | Mapping[str, Any] |
     overrides = Overrides.parse(overrides)
     overrides.check(trace)
     header = trace.header
-    sim = Simulation(start=header.start, seed=header.seed, region=header.region,
-                     ec2_timings=Ec2Timings(**header.options.get("ec2_timings", {})))
+    sim = Simulation(start=header.start, seed=header.seed, region=header.region, **_options(header.options))
     for entry in trace.entries:
         _check_replayable(sim, entry)
     report: dict[str, Any] = {"entries": len(trace.entries), "replayed": 0, "skipped": {}, "overridden": {}}
@@ -132,6 +132,24 @@ def replay(trace: Trace | str | Path, overrides: Overrides | Mapping[str, Any] |
     sim.run(sim.clock.to_datetime(trace.end))
     return Result(sim, name=header.scenario, seed=header.seed, params=dict(header.params),
                   prices=dict(header.prices), report=report)
+
+
+def _options(recorded: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The Simulation's keyword options from their recorded fields (each option is a
+    dataclass; an option the trace does not record keeps its default).
+
+    Raises:
+        ReplayError: for an option this Simulation does not take.
+    """
+    hints = typing.get_type_hints(Simulation.__init__)
+    options = {}
+    for name, fields in recorded.items():
+        kinds = [k for k in typing.get_args(hints.get(name)) if dataclasses.is_dataclass(k)]
+        if not kinds:
+            raise ReplayError(f"the trace was recorded with the Simulation option {name!r}, which this simulator "
+                              "does not take")
+        options[name] = kinds[0](**fields)
+    return options
 
 
 def _check_replayable(sim: Simulation, entry: TraceEntry) -> None:

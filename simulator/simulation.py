@@ -68,6 +68,8 @@ class Simulation:
         self.records = Records()
         self.bus = EventBus()
         self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
+        #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
+        self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas}
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
         self.backends = Backends(

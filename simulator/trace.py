@@ -9,7 +9,7 @@ The file holds, one JSON object a line:
 
 - the header: ``format`` (``"lmsim-trace"``), ``version`` (of the format), ``lmsim`` (the
   package version that recorded it), ``scenario``, ``params``, ``seed``, ``start``,
-  ``region``, ``options`` (how the simulation was built: ``ec2_timings``), ``prices``,
+  ``region``, ``options`` (the Simulation's keyword options, such as ``ec2_timings``), ``prices``,
   ``accounts`` (each ``{"at", "account_id", "name"}``) and ``organizations`` (each
   ``{"at", "management_account_id", "member_account_ids", "feature_set"}``), ``at`` being
   simulated seconds since the start;
@@ -120,8 +120,9 @@ class Trace:
             values = decode_params(params)
             setup[key].append({"at": at, **{name: values[name] for name in names}})
         header = TraceHeader(
-            seed=sim.seed, start=sim.clock.start.isoformat(), region=sim.region, options={
-                "ec2_timings": asdict(sim.world.timings)}, scenario=result.name, params=dict(result.params),
+            seed=sim.seed, start=sim.clock.start.isoformat(), region=sim.region,
+            options={name: asdict(value) for name, value in sim.options.items()}, scenario=result.name,
+            params=dict(result.params),
             prices=dict(result.prices), lmsim=package_version(), **setup)
         return cls(header, entries, sim.env.now)
 

@@ -3,16 +3,18 @@ the clear refusal of files that are not a trace this version replays."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from datetime import datetime, timezone
 
 import pytest
 
-from simulator import Simulation, replay, run_scenario
+from simulator import Result, Simulation, replay, run_scenario
 from simulator.actions import action
 from simulator.cli import main
 from simulator.trace import FORMAT_VERSION, Trace, TraceError, package_version
-from tests.helpers import write_scenario
+from simulator.world.ec2 import Ec2Quotas, Ec2Timings
+from tests.helpers import LINUX, public_ami, write_scenario
 
 SCENARIO = '''
     """A small estate: an organization at the start, an account added on day 2, calls with
@@ -138,6 +140,8 @@ def test_the_replay_gives_byte_identical_timelines(recorded):
     again = replay(path)
     assert again.csv() == run.csv()
     assert again.report == {"entries": 6, "replayed": 6, "skipped": {}, "overridden": {}}
+    retraced, traced = Trace.of(again), Trace.read(path)
+    assert (retraced.entries, retraced.header, retraced.end) == (traced.entries, traced.header, traced.end)
     changes = again.timelines.events
     assert (changes.detail == "running->stopping").sum() == 1
 
@@ -179,3 +183,26 @@ def test_bad_traces_are_refused_with_a_clear_error(recorded, edit, message, caps
         replay(path)
     assert main(["replay", str(path), "--out", str(path.parent / "out")]) == 2
     assert "lmsim:" in capsys.readouterr().err and not (path.parent / "out").exists()
+
+
+def test_the_simulations_options_are_recorded_and_rebuilt(tmp_path):
+    """Every keyword option of Simulation is in sim.options and in the trace's header; a
+    replay builds its simulation with them (slower starts and a tight vCPU quota give the same
+    timelines again)."""
+    keyword = {name for name, p in inspect.signature(Simulation).parameters.items() if p.kind is p.KEYWORD_ONLY}
+    sim = Simulation(seed=2, ec2_timings=Ec2Timings(pending=300.0),
+                     ec2_quotas=Ec2Quotas(on_demand_vcpus={"Standard": 4}))
+    assert set(sim.options) == keyword
+    sim.add_account("111111111111")
+    ec2 = sim.client("ec2", "111111111111")
+    image_id = public_ami(ec2, LINUX)
+    sim.advance("1h")
+    ec2.run_instances(ImageId=image_id, InstanceType="m5.large", MinCount=1, MaxCount=3)  # the quota fits two
+    sim.advance("1h")
+    path = Trace.of(Result(sim)).write(tmp_path / "options.jsonl")
+    header = Trace.read(path).header
+    assert header.options["ec2_timings"]["pending"] == 300.0
+    assert header.options["ec2_quotas"]["on_demand_vcpus"] == {"Standard": 4}
+    again = replay(path)
+    assert again.csv() == Result(sim).csv()
+    assert again.sim.options == sim.options

@@ -2,7 +2,8 @@
 by hand, an agent going dark, a host failing, a Marketplace purchase). Each call of a
 method decorated with ``@action`` is an ``action`` row of the events timeline, with its
 parameters as JSON, so a run's trace holds every input, API call or not, and a replay can
-make the same call again (``simulation.<path>(**params)``)."""
+make the same call again (``simulation.<path>(**params)``). The account and organization
+setup the facade does is recorded too, as ``setup`` records: the estate a trace rebuilds."""
 
 from __future__ import annotations
 
@@ -37,11 +38,15 @@ class SetupRecord(NamedTuple):
 
 
 class ActionLog:
-    """Writes facade actions as rows of the events timeline.
+    """Writes facade actions as rows of the events timeline, the rows each action caused
+(``action_spans``), and the estate's setup (``setup``).
 
     Args:
-        records: Where the ``events`` buffer lives.
+        records: Where the ``events``, ``action_spans`` and ``setup`` buffers live.
         clock: Gives the time of the rows.
+
+    Attributes:
+        depth: How many actions are running (an action called inside another is part of it).
     """
 
     def __init__(self, records: Records, clock: Clock) -> None:

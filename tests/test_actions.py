@@ -36,3 +36,20 @@ def test_actions_are_rows_with_their_parameters(sim):
     assert json.loads(rows.detail.iloc[0]) == {"account_id": "111111111111", "resource_id": "mi-0123456789abcdef0",
                                                "name": "SQL Server", "version": ""}
     assert str(rows.time.iloc[0]) == "2026-01-01 01:00:00+00:00"
+
+
+class _Nested(_Lab):
+    @action("lab.rebuild", "ssm", account="account_id")
+    def rebuild(self, account_id: str) -> None:
+        self.install(account_id, "mi-0123456789abcdef0", name="agent")
+
+
+def test_an_action_inside_an_action_is_part_of_it(sim):
+    """The rows an action causes (another action, API calls) are noted as its span: a trace
+    replays the outer action only, which makes them again."""
+    lab = _Nested(sim)
+    lab.rebuild("111111111111")
+    lab.install("111111111111", "mi-0123456789abcdef0", name="SQL Server")
+    rows = sim.timelines.events
+    assert list(rows.event_name) == ["lab.rebuild", "lab.install", "lab.install"]
+    assert sim.records.rows("action_spans") == [(0, 2)]

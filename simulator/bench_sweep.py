@@ -4,6 +4,7 @@ the same rows."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.scenario import load_scenario
-from simulator.sweep import points, sweep
+from simulator.sweep import distributed_module, points, sweep
 
 EXECUTORS = ("serial", "pool", "dask")
 
@@ -29,8 +30,9 @@ def benchmark_sweep(
 
     Returns:
         One dict per measurement: executor, workers, points, wall_seconds (the sweep),
-        startup_seconds (the cluster), runs_per_second, speedup (against serial) and
-        identical (whether its rows equal serial's).
+        startup_seconds (the cluster), runs_per_second, speedup (against serial),
+        identical (whether its rows equal serial's) and load (the machine's one-minute load
+        average after it: other work on the cores makes speed-ups smaller).
 
     Raises:
         ValueError: for an unknown executor.
@@ -49,11 +51,10 @@ def benchmark_sweep(
     for executor, count in plan:
         startup = 0.0
         if executor == "dask":
-            from distributed import Client, LocalCluster
-
+            distributed = distributed_module()
             began = time.perf_counter()
-            with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            with distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                          dashboard_address=None) as cluster, distributed.Client(cluster) as client:
                 startup = time.perf_counter() - began
                 began = time.perf_counter()
                 frame = sweep(loaded, grid, seeds, client=client, params=params, progress=False)
@@ -68,5 +69,6 @@ def benchmark_sweep(
             "executor": executor, "workers": count, "points": total, "wall_seconds": round(wall, 2),
             "startup_seconds": round(startup, 2), "runs_per_second": round(total / wall, 2),
             "speedup": round(baseline / wall, 2) if baseline else 1.0, "identical": bool(frame.equals(reference)),
+            "load": round(os.getloadavg()[0], 2),
         })
     return results

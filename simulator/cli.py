@@ -19,7 +19,7 @@ from simulator.cloudtrail import replay_cloudtrail  # noqa: E402
 from simulator.diff import compare  # noqa: E402
 from simulator.replay import replay  # noqa: E402
 from simulator.scenario import Scenario, load_scenario, run_scenario  # noqa: E402
-from simulator.sweep import sweep, write_sweep  # noqa: E402
+from simulator.sweep import distributed_module, sweep, write_sweep  # noqa: E402
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -97,9 +97,7 @@ def _sweep(args: argparse.Namespace) -> int:
         raise ValueError("give at least one --grid name=value,value,...")
     params = scenario.parse_params(args.param)
     if args.scheduler:
-        from distributed import Client
-
-        with Client(args.scheduler) as client:
+        with distributed_module().Client(args.scheduler) as client:
             frame = sweep(scenario, grid, _seeds(args.seeds), client=client, params=params, until=args.until)
     else:
         frame = sweep(scenario, grid, _seeds(args.seeds), workers=args.workers, params=params, until=args.until)

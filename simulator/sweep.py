@@ -140,8 +140,21 @@ def _on_pool(todo: list[Point], workers: int, done: Callable[[int], Any]) -> lis
     return rows  # type: ignore[return-value]
 
 
+def distributed_module() -> Any:
+    """The ``distributed`` package (Dask's cluster scheduler).
+
+    Raises:
+        ImportError: naming the extra that installs it.
+    """
+    try:
+        import distributed
+    except ImportError:
+        raise ImportError('sweeps on Dask need the dask extra: pip install -e ".[dask]"') from None
+    return distributed
+
+
 def _on_dask(client: Client, todo: list[Point], done: Callable[[int], Any]) -> list[dict[str, Any]]:
-    from distributed import as_completed as dask_completed
+    dask_completed = distributed_module().as_completed
 
     futures = client.map(run_point, todo, pure=False)
     index = {future.key: n for n, future in enumerate(futures)}

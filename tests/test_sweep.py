@@ -3,6 +3,7 @@ point alone, failures reported in their row."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -107,3 +108,14 @@ def test_confidence_bands_are_reproducible_and_hold_the_mean():
     frame = pd.DataFrame({"n": [1, 1, 2, 2], "seed": [0, 1, 0, 1], "f": [1.0, 3.0, 5.0, np.nan], "error": ""})
     table = bands(frame, "f", "n")
     assert table[["n", "mean", "runs"]].values.tolist() == [[1, 2.0, 2], [2, 5.0, 2]]
+
+
+def test_lmsim_bench_sweep_prints_the_figures_of_each_executor(capsys):
+    """lmsim bench --mode sweep times the sweep in this process and on a pool, and checks
+    that their rows are the same."""
+    assert main(["bench", "--mode", "sweep", "--scenario", str(QUICKSTART), "--grid", "license_count=48,96",
+                 "--seeds", "2", "--param", "days=1", "--workers", "1,2", "--executors", "serial,pool", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert [(f["executor"], f["workers"], f["points"]) for f in figures] == [("serial", 1, 4), ("pool", 2, 4)]
+    assert all(f["identical"] and f["wall_seconds"] > 0 and f["runs_per_second"] > 0 for f in figures)
+    assert figures[0]["speedup"] == 1.0

@@ -51,6 +51,9 @@ class Comparison:
     divergence: Divergence | None
     deltas: pd.DataFrame
     only_in: dict[str, list[str]]
+    #: The first events row where what happened differs (the call, its resource or its
+    #: outcome), when the first divergence differs only in a request's parameters.
+    outcome: Divergence | None = None
 
     @property
     def identical(self) -> bool:
@@ -65,10 +68,11 @@ class Comparison:
         for side, names in self.only_in.items():
             if names:
                 lines.append(f"timelines only in {side}: {', '.join(names)}")
-        d = self.divergence
-        if d is not None:
+        for title, d in (("first divergence", self.divergence), ("first other outcome", self.outcome)):
+            if d is None:
+                continue
             at = next((row["time"] for row in (d.a, d.b) if row and "time" in row), "")
-            lines.append(f"first divergence: {d.timeline} row {d.row}" + (f" at {at}" if at else ""))
+            lines.append(f"{title}: {d.timeline} row {d.row}" + (f" at {at}" if at else ""))
             for side, row in (("A", d.a), ("B", d.b)):
                 lines.append(f"  {side}: {_describe(d.timeline, row)}")
             if d.a and d.b:
@@ -124,7 +128,7 @@ def compare(a: str | Path | Result | RunView, b: str | Path | Result | RunView) 
     a = a if isinstance(a, RunView) else load_run(a)
     b = b if isinstance(b, RunView) else load_run(b)
     only_in = {"A": [], "B": []}
-    divergence = None
+    divergence = outcome = None
     if a.tables and b.tables:
         only_in = {"A": sorted(set(a.tables) - set(b.tables)), "B": sorted(set(b.tables) - set(a.tables))}
         names = sorted(set(a.tables) & set(b.tables), key=lambda n: (n != "events", n))
@@ -132,21 +136,29 @@ def compare(a: str | Path | Result | RunView, b: str | Path | Result | RunView) 
             divergence = _first_divergence(name, a.tables[name], b.tables[name])
             if divergence is not None:
                 break
-    return Comparison(a, b, divergence, _deltas(a.digest, b.digest), only_in)
+        if divergence is not None and divergence.timeline == "events" and _only_detail(divergence):
+            outcome = _first_divergence("events", a.tables["events"], b.tables["events"], ignore=("detail",))
+    return Comparison(a, b, divergence, _deltas(a.digest, b.digest), only_in, outcome)
 
 
-def _first_divergence(name: str, a: str, b: str) -> Divergence | None:
+def _only_detail(d: Divergence) -> bool:
+    return bool(d.a and d.b) and [k for k in d.a if d.a.get(k) != d.b.get(k)] == ["detail"]
+
+
+def _first_divergence(name: str, a: str, b: str, ignore: tuple[str, ...] = ()) -> Divergence | None:
+    """The first row where the CSV texts ``a`` and ``b`` differ outside the ``ignore`` columns."""
     if a == b:
         return None
     rows_a = list(csv.reader(io.StringIO(a)))
     rows_b = list(csv.reader(io.StringIO(b)))
     header_a, header_b = rows_a[0] if rows_a else [], rows_b[0] if rows_b else []
     for index in range(1, max(len(rows_a), len(rows_b))):
-        row_a = rows_a[index] if index < len(rows_a) else None
-        row_b = rows_b[index] if index < len(rows_b) else None
-        if row_a != row_b or header_a != header_b:
-            return Divergence(name, index, row_a and dict(zip(header_a, row_a)), row_b and dict(zip(header_b, row_b)))
-    return Divergence(name, 0, dict(zip(header_a, header_a)), dict(zip(header_b, header_b)))
+        row_a = dict(zip(header_a, rows_a[index])) if index < len(rows_a) else None
+        row_b = dict(zip(header_b, rows_b[index])) if index < len(rows_b) else None
+        if row_a is None or row_b is None or header_a != header_b or any(
+                row_a[k] != row_b[k] for k in header_a if k not in ignore):
+            return Divergence(name, index, row_a, row_b)
+    return None if ignore else Divergence(name, 0, dict(zip(header_a, header_a)), dict(zip(header_b, header_b)))
 
 
 def _describe(timeline: str, row: dict[str, str] | None) -> str:

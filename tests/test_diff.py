@@ -39,14 +39,19 @@ def test_a_run_and_its_replay_are_identical(runs, capsys):
 
 def test_a_what_if_shows_its_first_divergence_and_summary_deltas(runs, capsys):
     """The first divergence names the timeline row, its time and both outcomes (here the
-    creation request carrying the overridden count), and the deltas table shows the
-    figures that moved; exit status 1."""
+    creation request carrying the overridden count, so the first call that went otherwise is
+    shown too: a launch the lower count refuses), and the deltas table shows the figures
+    that moved; exit status 1."""
     capsys.readouterr()
     assert main(["diff", str(runs / "run"), str(runs / "what_if")]) == 1
     out = capsys.readouterr().out
     assert "first divergence: events row 1 at 2026-01-05 00:00:00" in out
     assert '"LicenseCount":96' in out and '"LicenseCount":48' in out
     comparison = compare(runs / "run", runs / "what_if")
+    other = comparison.outcome
+    assert other.row > 1 and other.a["event_name"] == other.b["event_name"] == "RunInstances"
+    assert (other.a["outcome"], other.b["error_code"]) == ("success", "LicenseUsageException")
+    assert f"first other outcome: events row {other.row}" in out
     deltas = comparison.deltas.set_index("figure")
     assert int(deltas.loc["blocked_launches", "B"]) > int(deltas.loc["blocked_launches", "A"])
     assert deltas.loc["peak_consumed[windows-server-datacenter-cores]", "delta"] == "-48"

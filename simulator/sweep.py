@@ -87,7 +87,7 @@ def sweep(
 
     Raises:
         ValueError: for a grid or fixed parameter the scenario does not have, an empty
-            grid value list, bad seeds, or a parameter both fixed and swept.
+            grid value list, bad seeds, a parameter both fixed and swept, or no worker.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -96,16 +96,19 @@ def sweep(
     both = sorted(set(fixed) & set(grid))
     if both:
         raise ValueError(f"parameters both fixed and swept: {', '.join(both)}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    count = workers or os.cpu_count() or 1
     todo = [(scenario.source, str(scenario.path), {**fixed, **p}, seed, until) for p, seed in points(grid, seeds)]
     # disable=None: a bar on a terminal or in a notebook, none in a log file
     bar = tqdm(total=len(todo), desc=f"sweep {scenario.name}", unit="run", disable=None if progress else True)
     try:
         if client is not None:
             rows = _on_dask(client, todo, bar.update)
-        elif workers == 1:
+        elif count == 1:
             rows = _in_process(todo, bar.update)
         else:
-            rows = _on_pool(todo, workers or os.cpu_count() or 1, bar.update)
+            rows = _on_pool(todo, count, bar.update)
     finally:
         bar.close()
     return _frame(rows, [*fixed, *grid])

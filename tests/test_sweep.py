@@ -77,6 +77,8 @@ def test_a_bad_grid_is_refused_before_anything_runs(grid, seeds, message):
     """A grid naming a parameter the scenario does not have, without values, or with bad seeds."""
     with pytest.raises(ValueError, match=message):
         sweep(QUICKSTART, grid, seeds, params=FIXED, progress=False)
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        sweep(QUICKSTART, {"license_count": [96]}, 1, workers=0)
 
 
 def test_lmsim_sweep_writes_the_table_and_a_plot_per_figure_with_progress(tmp_path, capsys, monkeypatch):

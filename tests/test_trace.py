@@ -17,8 +17,9 @@ from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from tests.helpers import LINUX, public_ami, write_scenario
 
 SCENARIO = '''
-    """A small estate: an organization at the start, an account added on day 2, calls with
-    a timestamp and a blob, and a facade action that makes an API call of its own."""
+    """A small estate: an organization and a host at the start (before the clock runs), an
+    account added on day 2, calls with a timestamp and a blob, and a facade action that
+    makes an API call of its own."""
     from datetime import datetime, timezone
 
     from botocore.exceptions import ClientError
@@ -28,6 +29,8 @@ SCENARIO = '''
 
     def build(sim, *, fleet=2):
         sim.create_organization("111111111111", ["222222222222"])
+        sim.client("ec2", "111111111111").allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5",
+                                                         Quantity=1)
         sim.process(_work(sim, fleet))
 
 
@@ -111,25 +114,25 @@ def test_the_trace_holds_the_header_and_every_input_in_order(recorded):
     assert header.accounts == [{"at": 90000.25, "account_id": "333333333333", "name": "late"}]
     events = run.timelines.events
     calls = events[events.source.isin(["api", "action"])]
-    assert [e.name for e in trace.entries] == [
-        "DescribeImages", "RunInstances", "DescribeSpotPriceHistory", "ImportKeyPair", "lab.outage", "lab.relaunch"]
+    assert [e.name for e in trace.entries] == ["AllocateHosts", "DescribeImages", "RunInstances",
+                                               "DescribeSpotPriceHistory", "ImportKeyPair", "lab.outage", "lab.relaunch"]
     assert len(calls) == len(trace.entries) + 1  # the relaunch's own RunInstances
-    run_instances = trace.entries[1]
+    run_instances = trace.entries[2]
     assert (run_instances.time, run_instances.account_id, run_instances.principal, run_instances.outcome) == (
         3600.25, "222222222222", "arn:aws:iam::222222222222:root", "success")
     params = dict(run_instances.params)
     assert params.pop("ImageId").startswith("ami-0")
     assert params == {"InstanceType": "m5.large", "MaxCount": 3, "MinCount": 3}
-    assert trace.entries[2].params == {"StartTime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
-    assert trace.entries[2].error_code == "InvalidAction"
-    assert trace.entries[3].params["PublicKeyMaterial"] == b"ssh-ed25519 AAAA"
-    outage = trace.entries[4]
+    assert trace.entries[3].params == {"StartTime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+    assert trace.entries[3].error_code == "InvalidAction"
+    assert trace.entries[4].params["PublicKeyMaterial"] == b"ssh-ed25519 AAAA"
+    outage = trace.entries[5]
     assert (outage.kind, outage.service, outage.account_id) == ("action", "ec2", "222222222222")
     assert outage.params["when"] == datetime(2026, 1, 2, 1, 0, 0, 250000, tzinfo=timezone.utc)
     assert trace.end == 3 * 86400
     lines = path.read_text().splitlines()
     assert json.loads(lines[0])["format"] == "lmsim-trace" and json.loads(lines[0])["version"] == FORMAT_VERSION
-    assert json.loads(lines[-1]) == {"end": 259200, "entries": 6}
+    assert json.loads(lines[-1]) == {"end": 259200, "entries": 7}
 
 
 def test_the_replay_gives_byte_identical_timelines(recorded):
@@ -139,7 +142,7 @@ def test_the_replay_gives_byte_identical_timelines(recorded):
     run, path = recorded
     again = replay(path)
     assert again.csv() == run.csv()
-    assert again.report == {"entries": 6, "replayed": 6, "skipped": {}, "overridden": {}}
+    assert again.report == {"entries": 7, "replayed": 7, "skipped": {}, "overridden": {}}
     retraced, traced = Trace.of(again), Trace.read(path)
     assert (retraced.entries, retraced.header, retraced.end) == (traced.entries, traced.header, traced.end)
     changes = again.timelines.events
@@ -152,7 +155,7 @@ def test_a_trace_records_and_replays_through_the_command_line(recorded, tmp_path
     trace = tmp_path / "cli.jsonl"
     assert main(["run", str(scenario), "--seed", "5", "--out", str(tmp_path / "a"), "--record", str(trace)]) == 0
     assert main(["replay", str(trace), "--out", str(tmp_path / "b")]) == 0
-    assert "replayed 6 of 6 calls and actions" in capsys.readouterr().out
+    assert "replayed 7 of 7 calls and actions" in capsys.readouterr().out
     for name in ("events", "compliance", "violations", "notifications"):
         assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "b" / f"{name}.csv").read_bytes()
 
@@ -165,9 +168,9 @@ def _rewrite(path, edit) -> None:
 @pytest.mark.parametrize("edit,message", [
     (lambda lines: [json.dumps({**json.loads(lines[0]), "version": FORMAT_VERSION + 1}), *lines[1:]],
      f"format version {FORMAT_VERSION + 1}.*reads versions up to {FORMAT_VERSION}"),
-    (lambda lines: lines[:-1], "truncated: it ends after 6 entries without its closing line"),
-    (lambda lines: [*lines[:-2], lines[-2][:40]], r"truncated: its last line \(7\) is cut short"),
-    (lambda lines: [lines[0], *lines[2:]], "closes with entries=6 but holds 5 entries"),
+    (lambda lines: lines[:-1], "truncated: it ends after 7 entries without its closing line"),
+    (lambda lines: [*lines[:-2], lines[-2][:40]], r"truncated: its last line \(8\) is cut short"),
+    (lambda lines: [lines[0], *lines[2:]], "closes with entries=7 but holds 6 entries"),
     (lambda lines: [lines[0], "{not json", *lines[1:]], "line 2 is not JSON"),
     (lambda lines: [lines[0], json.dumps({"time": 1.0}), *lines[1:]], "line 2 is not a trace entry"),
     (lambda lines: [json.dumps({"hello": "world"}), *lines[1:]], "is not an lmsim trace"),

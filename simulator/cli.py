@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
 
@@ -57,6 +59,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.mode == "checkout":
+        figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
+        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+        return 0
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -109,7 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop, or "
+                      "entitlement checkouts (--mode checkout)")
+    bench.add_argument("--mode", choices=("lifecycle", "checkout"), default="lifecycle",
+                       help="lifecycle: instance lifecycles against bare SimPy (default); checkout: entitlement "
+                            "checkouts and check-ins through the engine")
+    bench.add_argument("--checkouts", type=int, default=1_000_000,
+                       help="checkout mode: how many checkouts (default 1000000)")
+    bench.add_argument("--live", type=int, default=10_000,
+                       help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
                        help="N, or a comma-separated list of N to compare (default 10000)")
     bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")

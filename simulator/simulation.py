@@ -18,6 +18,7 @@ from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, p
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
 from simulator.licensing import DashboardRow, LicenseManager
+from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.ec2 import Ec2Timings
@@ -72,6 +73,7 @@ class Simulation:
         )
         self.gateway = Gateway(self.backends, self.records)
         self.actions = ActionLog(self.records, self.clock)
+        self.marketplace = MarketplaceActions(self.actions, self.license_manager.entitlements.marketplace, region)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
-from simulator.licensing.entitlements.grants import Grants
+from simulator.licensing.entitlements.grants import Grants, GrantStatus
 from simulator.licensing.entitlements.lapses import LapseQueues
-from simulator.licensing.entitlements.license import Entitlement, License, LicenseVersion
+from simulator.licensing.entitlements.license import Entitlement, License
 from simulator.licensing.entitlements.licenses import Licenses, validation
 from simulator.licensing.entitlements.state import EntitlementState
 
@@ -34,6 +34,7 @@ class Checkout:
             reported back.
         issued_at: Simulated seconds since the start.
         expires_at: When a provisional or borrowed checkout lapses (None: perpetual).
+        summary: ``name=amount`` pairs joined by ``;`` (the records' form).
     """
 
     token: str
@@ -47,11 +48,8 @@ class Checkout:
     metadata: tuple[tuple[str, str], ...]
     issued_at: float
     expires_at: float | None
+    summary: str
     live: bool = True
-
-    def describe(self) -> str:
-        """``name=amount`` pairs joined by ``;``."""
-        return ";".join(f"{name}={amount}" for name, _, amount, _ in self.entitlements)
 
 
 class Checkouts:
@@ -97,9 +95,10 @@ class Checkouts:
         """
         requested = tuple(entitlements)
         request = (product_sku, key_fingerprint, checkout_type, requested, beneficiary, node_id, scope)
-        earlier = self.state.replay(account_id, "CheckoutLicense", client_token, request, "ValidationException")
-        if earlier is not None:
-            return earlier
+        if client_token:
+            earlier = self.state.replay(account_id, "CheckoutLicense", client_token, request, "ValidationException")
+            if earlier is not None:
+                return earlier
         if checkout_type not in CHECKOUT_TYPES:
             raise validation(f"CheckoutType {checkout_type!r} is invalid; allowed values: {', '.join(CHECKOUT_TYPES)}")
         candidates = [lic for lic in self.state.by_product.get((product_sku, key_fingerprint), ())
@@ -110,14 +109,15 @@ class Checkouts:
                                f"account {account_id}" + (f" for beneficiary {beneficiary}" if beneficiary else ""))
         failure: ServiceError | None = None
         for lic in candidates:
+            minutes = lic.current.consumption.provisional_minutes
             try:
                 items = self._fit(lic, requested)
-                if checkout_type == PROVISIONAL and lic.current.consumption.provisional_minutes is None:
+                if checkout_type == PROVISIONAL and minutes is None:
                     raise invalid(f"License {lic.arn} has no ProvisionalConfiguration; check it out PERPETUAL")
             except ServiceError as error:
                 failure = failure or error
                 continue
-            ttl = None if checkout_type == PERPETUAL else lic.current.consumption.provisional_minutes * 60.0
+            ttl = None if checkout_type == PERPETUAL else minutes * 60.0
             result = self._open(lic, account_id, principal, checkout_type, items, beneficiary or "", node_id or "",
                                 (), ttl)
             self.state.remember(account_id, "CheckoutLicense", client_token, request, result)
@@ -168,7 +168,10 @@ class Checkouts:
         if lic.owner_id == account_id:
             return scope is not None or (beneficiary is not None and lic.current.beneficiary == beneficiary)
         grant = self.state.received.get(account_id, {}).get(lic.arn)
-        return grant is not None and grant.status == "ACTIVE" and "CheckoutLicense" in grant.operations
+        if grant is None:
+            return False
+        current = grant.current
+        return current.status is GrantStatus.ACTIVE and "CheckoutLicense" in current.operations
 
     def _fit(self, lic: License, requested: tuple[Request, ...]) -> tuple[tuple[str, str, int, str], ...]:
         """The checked-out entitlements if the whole request fits the license now."""
@@ -177,31 +180,27 @@ class Checkouts:
         if not requested:
             raise validation("Entitlements must name at least one entitlement")
         version = lic.current
+        by_name = version.by_name
         items = []
         for name, unit, value in requested:
-            entitlement = version.entitlement(name)
+            entitlement = by_name.get(name)
             if entitlement is None:
                 raise ServiceError("NoEntitlementsAllowedException", f"License {lic.arn} has no entitlement {name!r}; "
-                                   f"its entitlements: {', '.join(e.name for e in version.entitlements)}")
+                                   f"its entitlements: {', '.join(by_name)}")
             if unit != entitlement.unit:
                 raise validation(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
             items.append((name, unit, *_amount(entitlement, value)))
-        if len({item[0] for item in items}) != len(items):
+        if len(items) > 1 and len({item[0] for item in items}) != len(items):
             raise validation("Entitlements must name each entitlement once")
+        consumed = lic.consumed
         for name, _, amount, _ in items:
-            self._check_room(lic, version, name, amount)
+            entitlement = by_name[name]
+            cap = entitlement.max_count
+            if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
+                raise ServiceError("NoEntitlementsAllowedException",
+                                   f"Entitlement {name!r} of {lic.arn} has {cap - consumed.get(name, 0)} of {cap} "
+                                   f"left; {amount} requested and overage is not allowed")
         return tuple(items)
-
-    @staticmethod
-    def _check_room(lic: License, version: LicenseVersion, name: str, amount: int) -> None:
-        entitlement = version.entitlement(name)
-        if entitlement.max_count is None or entitlement.overage:  # type: ignore[union-attr]
-            return
-        consumed = lic.consumed.get(name, 0)
-        if consumed + amount > entitlement.max_count:  # type: ignore[union-attr]
-            raise ServiceError("NoEntitlementsAllowedException",
-                               f"Entitlement {name!r} of {lic.arn} has {entitlement.max_count - consumed} of "  # type: ignore[union-attr]
-                               f"{entitlement.max_count} left; {amount} requested and overage is not allowed")
 
     def _open(self, lic: License, account_id: str, principal: str, checkout_type: str, items, beneficiary: str,
               node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
@@ -210,7 +209,8 @@ class Checkouts:
         checkout = Checkout(token=state.ids.token("consumption", 32), license=lic, account_id=account_id,
                             principal=principal, checkout_type=checkout_type, entitlements=items,
                             beneficiary=beneficiary, node_id=node_id, metadata=metadata, issued_at=now,
-                            expires_at=None if ttl is None else now + ttl)
+                            expires_at=None if ttl is None else now + ttl,
+                            summary=";".join(f"{name}={amount}" for name, _, amount, _ in items))
         consumed = lic.consumed
         for name, _, amount, _ in items:
             consumed[name] = consumed.get(name, 0) + amount
@@ -228,15 +228,16 @@ class Checkouts:
         checkout = self.state.checkouts.get(token)
         if checkout is None or checkout.account_id != account_id:
             raise ServiceError("ResourceNotFoundException",
-                               f"LicenseConsumptionToken {token!r} is not a checkout of account {account_id}")
+                               f"LicenseConsumptionToken {token!r} is not a live checkout of account {account_id} "
+                               "(never made, checked in, or lapsed)")
         return checkout
 
     def check_in(self, account_id: str, token: str, beneficiary: str | None = None) -> Checkout:
         """CheckInLicense: the checkout's entitlements return to the license.
 
         Raises:
-            ServiceError: ResourceNotFoundException (not the caller's checkout), ConflictException
-                (already checked in or lapsed), InvalidParameterValueException (another
+            ServiceError: ResourceNotFoundException (not a live checkout of the caller: never
+                made, checked in or lapsed), InvalidParameterValueException (another
                 beneficiary), ValidationException (an entitlement that does not allow
                 check-in, or a borrowed license before its expiration without early
                 check-in), AccessDeniedException (a grant without CheckInLicense).
@@ -244,14 +245,12 @@ class Checkouts:
         checkout = self._own(account_id, token)
         if beneficiary is not None and beneficiary != checkout.beneficiary:
             raise invalid(f"Beneficiary {beneficiary!r} is not the beneficiary of checkout {token}")
-        if not checkout.live:
-            raise ServiceError("ConflictException", f"Checkout {token} has already ended (checked in or lapsed)")
         lic = checkout.license
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "CheckInLicense")
         version = lic.current
         for name, _, _, _ in checkout.entitlements:
-            entitlement = version.entitlement(name)
+            entitlement = version.by_name.get(name)
             if entitlement is not None and not entitlement.allow_check_in:
                 raise validation(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn is false)")
         if checkout.checkout_type == BORROW and not version.consumption.allow_early_check_in:
@@ -271,8 +270,8 @@ class Checkouts:
         """
         checkout = self._own(account_id, token)
         lic = checkout.license
-        if not checkout.live or checkout.checkout_type != PROVISIONAL:
-            raise validation(f"Checkout {token} is not a live PROVISIONAL checkout; only those can be extended")
+        if checkout.checkout_type != PROVISIONAL:
+            raise validation(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be extended")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "ExtendConsumptionLicense")
         minutes = lic.current.consumption.provisional_minutes
@@ -303,6 +302,7 @@ class Checkouts:
         for name, _, amount, _ in checkout.entitlements:
             consumed[name] -= amount
         del lic.live[checkout.token]
+        del self.state.checkouts[checkout.token]
         self.state.record_checkout(event, checkout)
         self.state.record_levels(lic, [item[0] for item in checkout.entitlements], checkout.account_id)
 

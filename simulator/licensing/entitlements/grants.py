@@ -151,11 +151,12 @@ class Grants:
             ServiceError: AccessDeniedException without an active grant allowing it.
         """
         grant = self.state.received.get(account_id, {}).get(lic.arn)
-        if grant is None or grant.status is not GrantStatus.ACTIVE:
+        current = None if grant is None else grant.current
+        if current is None or current.status is not GrantStatus.ACTIVE:
             status = "no grant" if grant is None else f"its grant {grant.arn} is {grant.status}"
             raise ServiceError("AccessDeniedException", f"Account {account_id} cannot use license {lic.arn}: {status}; "
                                                         "only ACTIVE grants allow consumption")
-        if operation not in grant.operations:
+        if operation not in current.operations:
             raise ServiceError("AccessDeniedException", f"Grant {grant.arn} does not allow {operation} (it allows "
                                                         f"{', '.join(grant.operations)})")
         return grant

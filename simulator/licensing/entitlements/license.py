@@ -101,10 +101,14 @@ class LicenseVersion:
     consumption: ConsumptionConfiguration
     metadata: tuple[tuple[str, str], ...]
     created_at: datetime
+    by_name: dict[str, Entitlement] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_name", {e.name: e for e in self.entitlements})
 
     def entitlement(self, name: str) -> Entitlement | None:
         """The entitlement called ``name``, if the version has one."""
-        return next((e for e in self.entitlements if e.name == name), None)
+        return self.by_name.get(name)
 
 
 @dataclass(eq=False)

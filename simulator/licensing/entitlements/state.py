@@ -34,7 +34,7 @@ class EntitlementState:
         grants: Every grant by ARN.
         received: Account -> license ARN -> the account's grant of that license.
         distributed: Account -> the grants it created, in creation order.
-        checkouts: Consumption token -> checkout (live or ended).
+        checkouts: Consumption token -> live checkout.
     """
 
     base: LicenseState
@@ -62,17 +62,18 @@ class EntitlementState:
 
     def record_levels(self, lic: License, names: Iterable[str], account_id: str) -> None:
         """Append the level of each named entitlement of ``lic`` now."""
-        version = lic.current
+        by_name = lic.current.by_name
+        sku = lic.current.product_sku
         now = self._env.now
         for name in names:
-            entitlement = version.entitlement(name)
+            entitlement = by_name.get(name)
             consumed = lic.consumed.get(name, 0)
             if entitlement is None or entitlement.max_count is None:
                 unit = entitlement.unit if entitlement is not None else ""
-                self._levels((now, lic.arn, version.product_sku, name, unit, _NAN, consumed, 0, account_id))
+                self._levels((now, lic.arn, sku, name, unit, _NAN, consumed, 0, account_id))
             else:
                 cap = entitlement.max_count
-                self._levels((now, lic.arn, version.product_sku, name, entitlement.unit, float(cap), consumed,
+                self._levels((now, lic.arn, sku, name, entitlement.unit, cap, consumed,
                               consumed - cap if consumed > cap else 0, account_id))
 
     def record_grant(self, grant: Grant) -> None:
@@ -84,7 +85,7 @@ class EntitlementState:
         """Append a checkout event."""
         expires = checkout.expires_at
         self._checkout_rows((self._env.now, event, checkout.token, checkout.license.arn, checkout.account_id,
-                             checkout.checkout_type, checkout.describe(), checkout.node_id, checkout.beneficiary,
+                             checkout.checkout_type, checkout.summary, checkout.node_id, checkout.beneficiary,
                              _NAN if expires is None else expires))
 
     # -- idempotency ----------------------------------------------------------------------

@@ -22,8 +22,10 @@ from simulator.simulation import Simulation  # noqa: E402
 
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
-    """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``; return the files."""
+    """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
+    grants and checkouts when licenses were issued) and the compliance plot of its first
+    license configuration (the entitlement plot of its first license) into ``out``; return
+    the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -38,6 +40,19 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
+    levels = timelines.entitlements
+    if not levels.empty:
+        for name, frame in (("entitlements", levels), ("grants", timelines.grants), ("checkouts", timelines.checkouts)):
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+        limited = levels[levels.max_count.notna()]
+        if not limited.empty:
+            figure = timelines.plot_entitlements(limited.license_arn.iloc[0]).figure
+            path = out / "entitlements.png"
+            figure.savefig(path, dpi=120, bbox_inches="tight")
+            plt.close(figure)
+            written.append(path)
     return written
 
 

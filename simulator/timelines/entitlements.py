@@ -81,7 +81,7 @@ def plot_entitlements(levels: pd.DataFrame, license_arn: str, ax: Axes | None = 
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0, top=max(rows.consumed.max(), rows.max_count.max(), 1) * 1.3)
     ax.set_title(f"{rows['product_sku'].iloc[-1]}: {license_arn.rsplit(':', 1)[-1]}")
     ax.set_ylabel("consumed")
     ax.legend(loc="upper left", fontsize="small")

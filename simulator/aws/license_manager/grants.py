@@ -7,8 +7,7 @@ from typing import Any
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.license_manager.entitlements import license_out
 from simulator.aws.shapes import filters_in, tags_in
-from simulator.licensing.entitlements import Grant, ManagedEntitlements
-from simulator.licensing.entitlements.grants import GrantVersion
+from simulator.licensing.entitlements import Grant, GrantVersion, ManagedEntitlements
 
 
 def grant_out(grant: Grant, version: GrantVersion | None = None) -> dict[str, Any]:

@@ -5,7 +5,8 @@ Marketplace as an issuer (marketplace)."""
 from __future__ import annotations
 
 from simulator.licensing.entitlements.checkouts import Checkout, Checkouts
-from simulator.licensing.entitlements.grants import Grant, Grants, GrantStatus
+from simulator.licensing.entitlements.grant import Grant, GrantStatus, GrantVersion
+from simulator.licensing.entitlements.grants import Grants
 from simulator.licensing.entitlements.license import (
     ConsumptionConfiguration,
     Entitlement,
@@ -40,7 +41,7 @@ class ManagedEntitlements:
 
 
 __all__ = [
-    "PROVIDER", "Checkout", "Checkouts", "ConsumptionConfiguration", "Entitlement", "Grant", "GrantStatus", "Grants",
+    "PROVIDER", "Checkout", "Checkouts", "ConsumptionConfiguration", "Entitlement", "Grant", "GrantStatus", "GrantVersion", "Grants",
     "License", "LicenseStatus", "LicenseVersion", "Licenses", "ManagedEntitlements", "Marketplace", "Received",
     "RefreshToken", "RenewType", "Tokens",
 ]

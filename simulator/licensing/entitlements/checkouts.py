@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
-from simulator.licensing.entitlements.grants import Grants, GrantStatus
+from simulator.licensing.entitlements.grant import GrantStatus
+from simulator.licensing.entitlements.grants import Grants
 from simulator.licensing.entitlements.lapses import LapseQueues
 from simulator.licensing.entitlements.license import Entitlement, License
-from simulator.licensing.entitlements.licenses import Licenses, validation
+from simulator.licensing.entitlements.checks import validation
+from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 
 PROVISIONAL, PERPETUAL, BORROW = "PROVISIONAL", "PERPETUAL", "BORROW"

@@ -5,36 +5,25 @@ organization, and who may consume a license."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import replace
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags, invalid, is_account_id
+from simulator.licensing.entitlements.grant import (
+    ACTIVATION_OVERRIDES,
+    OPERATIONS,
+    Grant,
+    GrantStatus,
+    GrantVersion,
+    account_of,
+    account_root,
+)
 from simulator.licensing.entitlements.license import License, LicenseStatus
-from simulator.licensing.entitlements.licenses import Licenses, validation
+from simulator.licensing.entitlements.checks import validation
+from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 
-
-class GrantStatus(StrEnum):
-    """The model's GrantStatus values."""
-
-    PENDING_WORKFLOW = "PENDING_WORKFLOW"
-    PENDING_ACCEPT = "PENDING_ACCEPT"
-    REJECTED = "REJECTED"
-    ACTIVE = "ACTIVE"
-    FAILED_WORKFLOW = "FAILED_WORKFLOW"
-    DELETED = "DELETED"
-    PENDING_DELETE = "PENDING_DELETE"
-    DISABLED = "DISABLED"
-    WORKFLOW_COMPLETED = "WORKFLOW_COMPLETED"
-
-
-#: The model's AllowedOperation values.
-OPERATIONS = ("CreateGrant", "CheckoutLicense", "CheckoutBorrowLicense", "CheckInLicense", "ExtendConsumptionLicense",
-              "ListPurchasedLicenses", "CreateToken")
-ACTIVATION_OVERRIDES = ("DISTRIBUTED_GRANTS_ONLY", "ALL_GRANTS_PERMITTED_BY_ISSUER")
 #: "You can create up to 2,000 grants per license" ("Distribute an entitlement").
 MAX_GRANTS_PER_LICENSE = 2000
 #: Trusted access a management account gives License Manager when it links its organization.
@@ -42,64 +31,6 @@ LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
 #: Trusted access for AWS Marketplace license management ("enable subscription sharing").
 MARKETPLACE_SHARING_PRINCIPAL = "license-management.marketplace.amazonaws.com"
 _ENDED = (GrantStatus.REJECTED, GrantStatus.DELETED)
-
-
-@dataclass(frozen=True)
-class GrantVersion:
-    """One version of a grant."""
-
-    version: int
-    name: str
-    status: GrantStatus
-    status_reason: str
-    operations: tuple[str, ...]
-    activation_override: str | None
-
-
-@dataclass(eq=False)
-class Grant:
-    """A grant of a license to an account (or, as a workflow, to a whole organization).
-
-    Attributes:
-        grantee: The grantee principal ARN (account root or organization).
-        grantee_account: The grantee account ("" for an organization grant).
-        auto_accepted: Accepted by the organization on the grantee's behalf; then the
-            grantor may activate and deactivate it too.
-        children: The per-account grants of an organization grant.
-    """
-
-    arn: str
-    license: License
-    parent_arn: str
-    grantee: str
-    grantee_account: str
-    grantor_id: str
-    home_region: str
-    created_at: datetime
-    versions: list[GrantVersion]
-    auto_accepted: bool = False
-    children: list[Grant] = field(default_factory=list)
-    tags: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def current(self) -> GrantVersion:
-        """The newest version."""
-        return self.versions[-1]
-
-    @property
-    def status(self) -> GrantStatus:
-        """The current status."""
-        return self.versions[-1].status
-
-    @property
-    def version(self) -> int:
-        """The current version number."""
-        return self.versions[-1].version
-
-    @property
-    def operations(self) -> tuple[str, ...]:
-        """The operations the grant allows its grantee."""
-        return self.versions[-1].operations
 
 
 class Grants:
@@ -199,18 +130,18 @@ class Grants:
             self._check_subscription_sharing(account_id)
         members = self._grantees(account_id, lic, principal)
         live = sum(1 for g in lic.grants if g.status not in _ENDED)
-        wanted = len(members) + (1 if members and not is_account_id(_account_of(principal)) else 0)
+        wanted = len(members) + (1 if members and not is_account_id(account_of(principal)) else 0)
         if live + wanted > MAX_GRANTS_PER_LICENSE:
             raise ServiceError("ResourceLimitExceededException",
                                f"License {lic.arn} has {live} grants; a license can have at most "
                                f"{MAX_GRANTS_PER_LICENSE}")
-        organization = _account_of(principal) == ""
+        organization = account_of(principal) == ""
         base = GrantVersion(version=1, name=name, status=GrantStatus.WORKFLOW_COMPLETED, status_reason="",
                             operations=operations, activation_override=None)
         if organization:
             grant = self._add(lic, parent, principal, "", account_id, base, tags)
             for member in members:
-                child = self._add(lic, grant.arn, _root(member), member, account_id,
+                child = self._add(lic, grant.arn, account_root(member), member, account_id,
                                   replace(base, status=GrantStatus.DISABLED), {}, auto_accepted=True)
                 grant.children.append(child)
         else:
@@ -236,7 +167,7 @@ class Grants:
 
     def _grantees(self, account_id: str, lic: License, principal: str) -> list[str]:
         """The accounts a grant to ``principal`` reaches (checked before anything changes)."""
-        account = _account_of(principal)
+        account = account_of(principal)
         orgs = self.state.world.organizations
         if account:
             if account in (account_id, lic.owner_id):
@@ -447,17 +378,3 @@ class Grants:
         grant.versions.append(replace(current, version=current.version + 1, **changes))
         self.state.record_grant(grant)
         return grant
-
-
-def _root(account_id: str) -> str:
-    return f"arn:aws:iam::{account_id}:root"
-
-
-def _account_of(principal: str) -> str:
-    """The account of an ``arn:aws:iam::<account>:root`` (or bare account id) principal, else ""."""
-    if is_account_id(principal):
-        return principal
-    parts = parse_arn(principal)
-    if parts is not None and parts.service == "iam" and parts.resource_id == "root" and parts.account:
-        return parts.account
-    return ""

@@ -4,7 +4,6 @@ renewing at its end, and a deleted license being purged after six months)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -14,9 +13,16 @@ from simulator.core.arn import format_arn, parse_arn
 from simulator.core.clock import parse_instant
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags, invalid
+from simulator.licensing.entitlements.checks import (
+    add_months,
+    check_consumption,
+    check_entitlements,
+    check_home,
+    filter_licenses,
+    validation,
+)
 from simulator.licensing.entitlements.license import (
     MARKETPLACE_ISSUER,
-    UNITS,
     ConsumptionConfiguration,
     Entitlement,
     Issuer,
@@ -26,7 +32,6 @@ from simulator.licensing.entitlements.license import (
     RenewType,
 )
 from simulator.licensing.entitlements.state import EntitlementState
-from simulator.world import AWS_REGIONS
 
 _LICENSE_ID = re.compile(r"l-[0-9a-f]{32}")
 #: How long a deleted license stays PENDING_DELETE while its grants are recalled.
@@ -35,66 +40,6 @@ DELETE_WORKFLOW = 60.0
 RETENTION_MONTHS = 6
 #: The statuses an issuer may give a new version.
 VERSION_STATUSES = (LicenseStatus.AVAILABLE, LicenseStatus.DEACTIVATED)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """``moment`` plus whole calendar months (the day clamped to the month's length)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
-def validation(message: str) -> ServiceError:
-    """License Manager's ValidationException."""
-    return ServiceError("ValidationException", message)
-
-
-def check_entitlements(entitlements: tuple[Entitlement, ...]) -> None:
-    """Refuse entitlements AWS refuses.
-
-    Raises:
-        ServiceError: ValidationException naming the entitlement: none given, a repeated name,
-            an unknown unit, a limited entitlement (unit other than None) without MaxCount or
-            with a Value, an unlimited one (unit None) with a MaxCount or Overage.
-    """
-    if not entitlements:
-        raise validation("Entitlements must hold at least one entitlement")
-    seen = set()
-    for e in entitlements:
-        if not e.name:
-            raise validation("Entitlement Name must not be empty")
-        if e.name in seen:
-            raise validation(f"Entitlement {e.name!r} appears more than once")
-        seen.add(e.name)
-        if e.unit not in UNITS:
-            raise validation(f"Entitlement {e.name!r}: Unit {e.unit!r} is invalid; allowed values: {', '.join(UNITS)}")
-        if e.unit == "None":
-            if e.max_count is not None or e.overage:
-                raise validation(f"Entitlement {e.name!r} has Unit None (unlimited): give a Value, not MaxCount "
-                                 "or Overage")
-        elif e.max_count is None or e.value is not None:
-            raise validation(f"Entitlement {e.name!r} has Unit {e.unit} (limited): give a MaxCount, not a Value")
-        elif e.max_count < 0:
-            raise validation(f"Entitlement {e.name!r}: MaxCount must be 0 or more, got {e.max_count}")
-
-
-def check_consumption(config: ConsumptionConfiguration) -> ConsumptionConfiguration:
-    """``config`` (with its RenewType as the enum) if AWS accepts it.
-
-    Raises:
-        ServiceError: ValidationException for an unknown RenewType, neither a provisional nor
-            a borrow configuration, or a MaxTimeToLiveInMinutes below 1.
-    """
-    if config.renew_type not in tuple(RenewType):
-        raise validation(f"RenewType {config.renew_type!r} is invalid; allowed values: {', '.join(RenewType)}")
-    if config.provisional_minutes is None and config.borrow_minutes is None:
-        raise validation("ConsumptionConfiguration needs a ProvisionalConfiguration (online use), a "
-                         "BorrowConfiguration (offline use), or both")
-    for name, minutes in (("ProvisionalConfiguration", config.provisional_minutes),
-                          ("BorrowConfiguration", config.borrow_minutes)):
-        if minutes is not None and minutes < 1:
-            raise validation(f"{name}.MaxTimeToLiveInMinutes must be 1 or more, got {minutes}")
-    return replace(config, renew_type=RenewType(config.renew_type))
 
 
 class Licenses:
@@ -196,7 +141,7 @@ class Licenses:
         earlier = self.state.replay(account_id, "CreateLicense", client_token, request, "InvalidParameterValueException")
         if earlier is not None:
             return earlier
-        _check_home(home_region, region)
+        check_home(home_region, region)
         for field_name, value in (("LicenseName", name), ("ProductName", product_name), ("ProductSKU", product_sku),
                                   ("Beneficiary", beneficiary), ("Issuer.Name", issuer_name)):
             if not value or not value.strip():
@@ -252,7 +197,7 @@ class Licenses:
             return earlier
         lic = self.owned(account_id, arn, "ResourceNotFoundException")
         current = lic.current
-        _check_home(current.home_region, region)
+        check_home(current.home_region, region)
         if home_region != current.home_region:
             raise validation(f"HomeRegion cannot change: license {arn} lives in {current.home_region}")
         if source_version is not None and source_version != current.version:
@@ -303,7 +248,7 @@ class Licenses:
                 SourceVersion that is not current or a license already deleted.
         """
         lic = self.owned(account_id, arn)
-        _check_home(lic.current.home_region, region)
+        check_home(lic.current.home_region, region)
         if source_version != lic.current.version:
             raise ServiceError("ConflictException", f"SourceVersion {source_version} is not the current version "
                                                     f"{lic.current.version} of {arn}")
@@ -408,26 +353,3 @@ class Licenses:
             raise validation(f"Issuer.SignKey {key.arn} must be an RSA key with KeyUsage SIGN_VERIFY (it is "
                              f"{key.key_spec} for {key.key_usage})")
         return key.arn
-
-
-def _check_home(home_region: str, region: str) -> None:
-    if home_region not in AWS_REGIONS:
-        raise validation(f"HomeRegion {home_region!r} is not an AWS Region")
-    if home_region != region:
-        raise ServiceError("RedirectException", f"This license changes only in its home Region {home_region}; the "
-                                                f"request was made in {region}", fields={"Location": home_region})
-
-
-def filter_licenses(licenses: list, filters: Iterable[tuple[str, list[str]]], fields: dict) -> list:
-    """The licenses (or granted licenses) matching every filter; ``fields`` maps each
-    allowed filter name to the value it tests.
-
-    Raises:
-        ServiceError: InvalidParameterValueException for a filter not in ``fields``.
-    """
-    tests = []
-    for name, values in filters:
-        if name not in fields:
-            raise invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(fields)}")
-        tests.append((fields[name], set(values)))
-    return [item for item in licenses if all(get(item) in wanted for get, wanted in tests)]

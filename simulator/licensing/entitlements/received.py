@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from simulator.core.errors import ServiceError
-from simulator.licensing.entitlements.grants import Grant, Grants
+from simulator.licensing.entitlements.grant import Grant
+from simulator.licensing.entitlements.grants import Grants
 from simulator.licensing.entitlements.license import License
-from simulator.licensing.entitlements.licenses import Licenses, filter_licenses
+from simulator.licensing.entitlements.checks import filter_licenses
+from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 from simulator.world.organizations import Organization
 

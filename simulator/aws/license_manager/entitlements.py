@@ -81,13 +81,14 @@ def checkout_out(call: Call, checkout: Checkout) -> dict[str, Any]:
     return {
         "LicenseArn": checkout.license.arn, "LicenseConsumptionToken": checkout.token,
         "EntitlementsAllowed": [{"Name": n, "Unit": u, "Value": v} for n, u, _, v in checkout.entitlements],
-        "NodeId": checkout.node_id or None, "SignedToken": _entitlements(call).tokens.sign_checkout(checkout),
+        "NodeId": checkout.node_id or None, "SignedToken": engine(call).tokens.sign_checkout(checkout),
         "IssuedAt": iso_z(clock.to_datetime(checkout.issued_at)),
         "Expiration": None if checkout.expires_at is None else iso_z(clock.to_datetime(checkout.expires_at)),
     }
 
 
-def _entitlements(call: Call) -> ManagedEntitlements:
+def engine(call: Call) -> ManagedEntitlements:
+    """The managed-entitlement part of the engine."""
     return call.license_manager.entitlements
 
 
@@ -97,7 +98,8 @@ def _scope(call: Call) -> str | None:
     return session.audience if session is not None and session.provider == PROVIDER else None
 
 
-def _page(call: Call, params: Params, items: list, key: str) -> Response:
+def paged(call: Call, params: Params, items: list, key: str) -> Response:
+    """One page of ``items`` as the response member ``key``, with the next-page token."""
     page, token = call.page(params, items)
     return {key: page, **token}
 
@@ -117,7 +119,7 @@ def _version_params(params: Params) -> dict[str, Any]:
 
 @operation("license-manager", "CreateLicense")
 def create_license(call: Call, params: Params) -> Response:
-    lic = _entitlements(call).licenses.create(
+    lic = engine(call).licenses.create(
         call.account_id, call.region, product_sku=params["ProductSKU"], beneficiary=params["Beneficiary"],
         tags=tags_in(params.get("Tags"), "ValidationException"), **_version_params(params),
     )
@@ -127,7 +129,7 @@ def create_license(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "CreateLicenseVersion")
 def create_license_version(call: Call, params: Params) -> Response:
-    lic = _entitlements(call).licenses.create_version(
+    lic = engine(call).licenses.create_version(
         call.account_id, call.region, params["LicenseArn"], status=params["Status"],
         source_version=params.get("SourceVersion"), **_version_params(params),
     )
@@ -136,27 +138,27 @@ def create_license_version(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "GetLicense")
 def get_license(call: Call, params: Params) -> Response:
-    licenses = _entitlements(call).licenses
+    licenses = engine(call).licenses
     lic = licenses.readable(call.account_id, params["LicenseArn"])
     return {"License": license_out(lic, licenses.version(lic, params.get("Version")))}
 
 
 @operation("license-manager", "ListLicenses")
 def list_licenses(call: Call, params: Params) -> Response:
-    found = _entitlements(call).licenses.list(call.account_id, params.get("LicenseArns", ()),
+    found = engine(call).licenses.list(call.account_id, params.get("LicenseArns", ()),
                                               filters_in(params.get("Filters")))
-    return _page(call, params, [license_out(lic) for lic in found], "Licenses")
+    return paged(call, params, [license_out(lic) for lic in found], "Licenses")
 
 
 @operation("license-manager", "ListLicenseVersions")
 def list_license_versions(call: Call, params: Params) -> Response:
-    lic = _entitlements(call).licenses.readable(call.account_id, params["LicenseArn"])
-    return _page(call, params, [license_out(lic, v) for v in lic.versions], "Licenses")
+    lic = engine(call).licenses.readable(call.account_id, params["LicenseArn"])
+    return paged(call, params, [license_out(lic, v) for v in lic.versions], "Licenses")
 
 
 @operation("license-manager", "DeleteLicense")
 def delete_license(call: Call, params: Params) -> Response:
-    lic = _entitlements(call).licenses.delete(call.account_id, call.region, params["LicenseArn"],
+    lic = engine(call).licenses.delete(call.account_id, call.region, params["LicenseArn"],
                                               params["SourceVersion"])
     return {"Status": str(lic.status), "DeletionDate": iso_z(call.clock.to_datetime(lic.purge_at))}
 
@@ -165,7 +167,7 @@ def delete_license(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "CheckoutLicense")
 def checkout_license(call: Call, params: Params) -> Response:
-    checkout = _entitlements(call).checkouts.checkout(
+    checkout = engine(call).checkouts.checkout(
         call.account_id, call.principal, product_sku=params["ProductSKU"], key_fingerprint=params["KeyFingerprint"],
         checkout_type=params["CheckoutType"], entitlements=requests_in(params["Entitlements"]),
         beneficiary=params.get("Beneficiary"), node_id=params.get("NodeId"), client_token=params.get("ClientToken"),
@@ -177,7 +179,7 @@ def checkout_license(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "CheckoutBorrowLicense")
 def checkout_borrow_license(call: Call, params: Params) -> Response:
-    checkout = _entitlements(call).checkouts.borrow(
+    checkout = engine(call).checkouts.borrow(
         call.account_id, call.principal, license_arn=params["LicenseArn"],
         entitlements=requests_in(params["Entitlements"]), signature_method=params["DigitalSignatureMethod"],
         node_id=params.get("NodeId"), metadata=metadata_in(params.get("CheckoutMetadata")),
@@ -190,14 +192,14 @@ def checkout_borrow_license(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "CheckInLicense")
 def check_in_license(call: Call, params: Params) -> Response:
-    _entitlements(call).checkouts.check_in(call.account_id, params["LicenseConsumptionToken"],
+    engine(call).checkouts.check_in(call.account_id, params["LicenseConsumptionToken"],
                                            params.get("Beneficiary"))
     return {}
 
 
 @operation("license-manager", "ExtendLicenseConsumption")
 def extend_license_consumption(call: Call, params: Params) -> Response:
-    checkout = _entitlements(call).checkouts.extend(call.account_id, params["LicenseConsumptionToken"],
+    checkout = engine(call).checkouts.extend(call.account_id, params["LicenseConsumptionToken"],
                                                     bool(params.get("DryRun")))
     return {"LicenseConsumptionToken": checkout.token,
             "Expiration": iso_z(call.clock.to_datetime(checkout.expires_at))}
@@ -205,7 +207,7 @@ def extend_license_consumption(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "GetLicenseUsage")
 def get_license_usage(call: Call, params: Params) -> Response:
-    usage = _entitlements(call).checkouts.usage(call.account_id, params["LicenseArn"])
+    usage = engine(call).checkouts.usage(call.account_id, params["LicenseArn"])
     return {"LicenseUsage": {"EntitlementUsages": [
         {"Name": e.name, "ConsumedValue": str(consumed),
          "MaxCount": None if e.max_count is None else str(e.max_count), "Unit": e.unit}
@@ -217,7 +219,7 @@ def get_license_usage(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "CreateToken")
 def create_token(call: Call, params: Params) -> Response:
-    token = _entitlements(call).tokens.create(
+    token = engine(call).tokens.create(
         call.account_id, call.region, params["LicenseArn"], role_arns=params.get("RoleArns", ()),
         expiration_days=params.get("ExpirationInDays"), properties=params.get("TokenProperties", ()),
         client_token=params.get("ClientToken"),
@@ -228,20 +230,20 @@ def create_token(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "GetAccessToken")
 def get_access_token(call: Call, params: Params) -> Response:
-    return {"AccessToken": _entitlements(call).tokens.access_token(params["Token"], params.get("TokenProperties", ()))}
+    return {"AccessToken": engine(call).tokens.access_token(params["Token"], params.get("TokenProperties", ()))}
 
 
 @operation("license-manager", "ListTokens")
 def list_tokens(call: Call, params: Params) -> Response:
-    tokens = _entitlements(call).tokens.list(call.account_id, params.get("TokenIds", ()),
+    tokens = engine(call).tokens.list(call.account_id, params.get("TokenIds", ()),
                                              filters_in(params.get("Filters")))
     items = [{"TokenId": t.token_id, "TokenType": "REFRESH_TOKEN", "LicenseArn": t.license_arn,
               "ExpirationTime": iso_z(call.clock.to_datetime(t.expires_at)), "TokenProperties": list(t.properties),
               "RoleArns": list(t.role_arns), "Status": t.status} for t in tokens]
-    return _page(call, params, items, "Tokens")
+    return paged(call, params, items, "Tokens")
 
 
 @operation("license-manager", "DeleteToken")
 def delete_token(call: Call, params: Params) -> Response:
-    _entitlements(call).tokens.delete(call.account_id, call.region, params["TokenId"])
+    engine(call).tokens.delete(call.account_id, call.region, params["TokenId"])
     return {}

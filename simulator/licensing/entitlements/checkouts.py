@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.entitlements.grant import GrantStatus
-from simulator.licensing.entitlements.grants import Grants
+from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.lapses import LapseQueues
 from simulator.licensing.entitlements.license import Entitlement, License
 from simulator.licensing.entitlements.checks import validation
@@ -54,19 +54,12 @@ class Checkout:
     live: bool = True
 
 
-class Checkouts:
-    """The checkouts of every license.
-
-    Args:
-        state: The managed-entitlement state.
-        licenses: The licenses part (it tells when a license renews or becomes unusable).
-        grants: The grants part (who may consume).
-    """
+class Checkouts(OverGrants):
+    """The checkouts of every license (see ``OverGrants`` for the arguments): the licenses
+    part tells when a license renews or becomes unusable, the grants part who may consume."""
 
     def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
-        self.state = state
-        self.licenses = licenses
-        self.grants = grants
+        super().__init__(state, licenses, grants)
         self._lapses = LapseQueues(state.clock, lambda c: self._end(c, "lapse"))
         licenses.on_unusable = self._revoke_all
         licenses.on_renewed = self._settle_usage

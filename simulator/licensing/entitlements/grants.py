@@ -378,3 +378,19 @@ class Grants:
         grant.versions.append(replace(current, version=current.version + 1, **changes))
         self.state.record_grant(grant)
         return grant
+
+
+class OverGrants:
+    """Base of the parts that work over licenses and their grants (checkouts, tokens,
+    listings, AWS Marketplace).
+
+    Args:
+        state: The managed-entitlement state.
+        licenses: The licenses part.
+        grants: The grants part.
+    """
+
+    def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
+        self.state = state
+        self.licenses = licenses
+        self.grants = grants

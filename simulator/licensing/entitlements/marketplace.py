@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from simulator.core.errors import ServiceError
-from simulator.licensing.entitlements.grants import Grants
+from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.license import (
     MARKETPLACE_ISSUER,
     ConsumptionConfiguration,
@@ -29,19 +29,11 @@ SUBSCRIBER_OPERATIONS = ("CheckoutLicense", "CheckInLicense", "ExtendConsumption
 PROVISIONAL_MINUTES = 60
 
 
-class Marketplace:
-    """AWS Marketplace as a license issuer.
-
-    Args:
-        state: The managed-entitlement state.
-        licenses: The licenses part.
-        grants: The grants part.
-    """
+class Marketplace(OverGrants):
+    """AWS Marketplace as a license issuer (see ``OverGrants`` for the arguments)."""
 
     def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
-        self.state = state
-        self.licenses = licenses
-        self.grants = grants
+        super().__init__(state, licenses, grants)
         self._keys: dict[str, str] = {}
 
     def subscribe(

@@ -7,11 +7,9 @@ from collections.abc import Iterable
 
 from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.grant import Grant
-from simulator.licensing.entitlements.grants import Grants
+from simulator.licensing.entitlements.grants import OverGrants
 from simulator.licensing.entitlements.license import License
 from simulator.licensing.entitlements.checks import filter_licenses
-from simulator.licensing.entitlements.licenses import Licenses
-from simulator.licensing.entitlements.state import EntitlementState
 from simulator.world.organizations import Organization
 
 Filters = Iterable[tuple[str, list[str]]]
@@ -22,19 +20,8 @@ _GRANT_FIELDS = {
 }
 
 
-class Received:
-    """Listings of received licenses and grants.
-
-    Args:
-        state: The managed-entitlement state.
-        licenses: The licenses part.
-        grants: The grants part.
-    """
-
-    def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
-        self.state = state
-        self.licenses = licenses
-        self.grants = grants
+class Received(OverGrants):
+    """Listings of received licenses and grants."""
 
     def licenses_of(self, account_id: str, arns: Iterable[str] = (), filters: Filters = ()) -> list[Grant]:
         """ListReceivedLicenses: the grant through which the caller holds each license it

@@ -18,7 +18,7 @@ from jwt.algorithms import RSAPSSAlgorithm
 from simulator.core.arn import parse_arn
 from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.checkouts import Checkout
-from simulator.licensing.entitlements.grants import Grants
+from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.checks import filter_licenses, validation
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
@@ -81,22 +81,15 @@ class RefreshToken:
     status: str = "AVAILABLE"
 
 
-class Tokens:
-    """Checkout signatures and License Manager's tokens.
+class Tokens(OverGrants):
+    """Checkout signatures and License Manager's tokens (see ``OverGrants`` for the arguments).
 
     License Manager's own tokens are signed (EdDSA) with a key derived from the simulation
     seed, so a run's tokens are the same in every replay; STS is told to trust them.
-
-    Args:
-        state: The managed-entitlement state.
-        licenses: The licenses part.
-        grants: The grants part.
     """
 
     def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
-        self.state = state
-        self.licenses = licenses
-        self.grants = grants
+        super().__init__(state, licenses, grants)
         seed = hashlib.blake2b(repr(("license-manager-oidc", state.ids.seed)).encode(), digest_size=32).digest()
         self._key = Ed25519PrivateKey.from_private_bytes(seed)
         state.world.global_services.sts.trust_provider(

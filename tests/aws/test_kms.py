@@ -86,9 +86,10 @@ def test_aliases_name_keys(sim, kms):
     assert kms.describe_key(KeyId="alias/license-signing")["KeyMetadata"]["Arn"] == key["Arn"]
     alias_arn = kms.list_aliases()["Aliases"][0]["AliasArn"]
     assert kms.describe_key(KeyId=alias_arn)["KeyMetadata"]["KeyId"] == key["KeyId"]
-    for name, code in (("alias/license-signing", "AlreadyExistsException"), ("alias/aws/mine", "InvalidAliasNameException"),
+    for name, code in (("alias/license-signing", "AlreadyExistsException"),
+                       ("alias/aws/mine", "InvalidAliasNameException"),
                        ("license-signing", "InvalidAliasNameException")):
-        assert_refused(sim, code, lambda: kms.create_alias(AliasName=name, TargetKeyId=key["KeyId"]),
+        assert_refused(sim, code, lambda name=name: kms.create_alias(AliasName=name, TargetKeyId=key["KeyId"]),
                        lambda: kms.list_aliases()["Aliases"])
 
 

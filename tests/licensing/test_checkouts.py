@@ -185,7 +185,8 @@ def test_borrow_is_all_or_nothing_and_early_check_in_only_when_allowed(sim, lm, 
     entitlements, key = [seats(5), seats(1, name="Admin")], signing_key(sim)
     provisional_only = create_license(lm, sku="online", entitlements=entitlements, sign_key=key)
     strict = create_license(lm, sku="strict", entitlements=entitlements, borrow=120, sign_key=key)
-    lenient = create_license(lm, sku="lenient", entitlements=entitlements, borrow=120, early_check_in=True, sign_key=key)
+    lenient = create_license(lm, sku="lenient", entitlements=entitlements, borrow=120, early_check_in=True,
+                             sign_key=key)
     for arn in (provisional_only, strict, lenient):
         active_grant(lm, lm_b, arn, ACCOUNT_B)
 

@@ -40,8 +40,8 @@ def customer(sim, lm):
     """A license of A with a refresh token, A's consumption role trusting that token, and the
     customer's unsigned clients."""
     arn = create_license(lm, beneficiary="offline-customer")
-    token = lm.create_token(LicenseArn=arn, RoleArns=[f"arn:aws:iam::{ACCOUNT_A}:role/AWSLicenseManagerConsumptionRole"],
-                            TokenProperties=["site-7"], ClientToken=client_token())
+    role_arn = f"arn:aws:iam::{ACCOUNT_A}:role/AWSLicenseManagerConsumptionRole"
+    token = lm.create_token(LicenseArn=arn, RoleArns=[role_arn], TokenProperties=["site-7"], ClientToken=client_token())
     role = _role(sim, token["TokenId"])
     return arn, token, role, sim.client("license-manager"), sim.client("sts")
 
@@ -60,7 +60,8 @@ def test_token_to_credentials_to_checkout(sim, lm, customer):
     arn, token, role, _, _ = customer
     assert token["TokenType"] == "REFRESH_TOKEN" and token["Token"].count(".") == 2
     out = _credentials(customer)
-    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT_A}:assumed-role/AWSLicenseManagerConsumptionRole/customer-7"
+    assumed = f"arn:aws:sts::{ACCOUNT_A}:assumed-role/AWSLicenseManagerConsumptionRole/customer-7"
+    assert out["AssumedRoleUser"]["Arn"] == assumed
     assert (out["Provider"], out["Audience"], out["SubjectFromWebIdentityToken"]) == (PROVIDER, arn, token["TokenId"])
     app = sim.client("license-manager", credentials=out["Credentials"])
     result = checkout(app, "sku-app", fingerprint(lm, arn))

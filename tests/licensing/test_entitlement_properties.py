@@ -40,9 +40,10 @@ def _world():
                       Entitlement(name="Tier", unit="None", value="Gold", allow_check_in=True)),
         consumption=ConsumptionConfiguration(provisional_minutes=30, borrow_minutes=45, allow_early_check_in=True),
     )
-    grant = engine.grants.create(ISSUER, REGION, name="c", license_arn=lic.arn, principal=f"arn:aws:iam::{CUSTOMER}:root",
-                                 home_region=REGION, operations=("CheckoutLicense", "CheckoutBorrowLicense",
-                                                                 "CheckInLicense", "ExtendConsumptionLicense"))
+    grant = engine.grants.create(ISSUER, REGION, name="c", license_arn=lic.arn,
+                                 principal=f"arn:aws:iam::{CUSTOMER}:root", home_region=REGION,
+                                 operations=("CheckoutLicense", "CheckoutBorrowLicense", "CheckInLicense",
+                                             "ExtendConsumptionLicense"))
     engine.grants.accept(CUSTOMER, grant.arn)
     engine.grants.create_version(CUSTOMER, grant.arn, status="ACTIVE")
     return sim, engine, lic

@@ -85,7 +85,7 @@ def test_validity_and_consumption_configuration_are_checked(sim, lm):
     None, Weekly or Monthly, and a provisional or borrow configuration."""
     for kwargs in ({"end": "2025-06-01T00:00:00Z"}, {"renew": "Daily"}, {"provisional": None},
                    {"begin": "yesterday"}):
-        assert_refused(sim, "ValidationException", lambda: create_license(lm, **kwargs),
+        assert_refused(sim, "ValidationException", lambda kwargs=kwargs: create_license(lm, **kwargs),
                        lambda: lm.list_licenses()["Licenses"])
 
 
@@ -232,5 +232,5 @@ def test_signing_key_must_be_an_rsa_signing_key_of_the_issuer(sim, lm):
     encrypting = kms.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["Arn"]
     ecc = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
     for key in (encrypting, ecc, "arn:aws:kms:us-east-1:111111111111:key/00000000-0000-0000-0000-000000000000"):
-        assert_refused(sim, "ValidationException", lambda: create_license(lm, sign_key=key),
+        assert_refused(sim, "ValidationException", lambda key=key: create_license(lm, sign_key=key),
                        lambda: lm.list_licenses()["Licenses"])

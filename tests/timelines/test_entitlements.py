@@ -27,8 +27,8 @@ def test_entitlement_grant_and_checkout_timelines(sim, lm, lm_b):
     lm_b.check_in_license(LicenseConsumptionToken=first)
     sim.advance("2h")
     levels = sim.timelines.entitlements
-    assert list(levels.columns) == ["time", "license_arn", "product_sku", "entitlement", "unit", "max_count", "consumed",
-                                    "overage", "account_id"]
+    assert list(levels.columns) == ["time", "license_arn", "product_sku", "entitlement", "unit", "max_count",
+                                    "consumed", "overage", "account_id"]
     assert list(levels.consumed) == [0, 2, 3, 1, 0] and list(levels.overage) == [0, 0, 1, 0, 0]
     assert str(levels.time.dt.tz) == "UTC"
     grants = sim.timelines.grants

@@ -41,7 +41,8 @@ class ManagedEntitlements:
 
 
 __all__ = [
-    "PROVIDER", "Checkout", "Checkouts", "ConsumptionConfiguration", "Entitlement", "Grant", "GrantStatus", "GrantVersion", "Grants",
+    "PROVIDER", "Checkout", "Checkouts", "ConsumptionConfiguration", "Entitlement", "Grant", "GrantStatus",
+    "GrantVersion", "Grants",
     "License", "LicenseStatus", "LicenseVersion", "Licenses", "ManagedEntitlements", "Marketplace", "Received",
     "RefreshToken", "RenewType", "Tokens",
 ]

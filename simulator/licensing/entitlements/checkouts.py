@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
+from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grant import GrantStatus
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.lapses import LapseQueues
 from simulator.licensing.entitlements.license import Entitlement, License
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 
@@ -266,7 +266,8 @@ class Checkouts(OverGrants):
         checkout = self._own(account_id, token)
         lic = checkout.license
         if checkout.checkout_type != PROVISIONAL:
-            raise validation(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be extended")
+            raise validation(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be "
+                             "extended")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "ExtendConsumptionLicense")
         minutes = lic.current.consumption.provisional_minutes

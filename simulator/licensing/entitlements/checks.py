@@ -10,7 +10,12 @@ from datetime import datetime
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
-from simulator.licensing.entitlements.license import UNITS, ConsumptionConfiguration, Entitlement, RenewType
+from simulator.licensing.entitlements.license import (
+    UNITS,
+    ConsumptionConfiguration,
+    Entitlement,
+    RenewType,
+)
 from simulator.world import AWS_REGIONS
 
 

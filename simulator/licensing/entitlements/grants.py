@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
-from simulator.core.validation import check_tags, invalid, is_account_id
+from simulator.core.validation import check_tags, invalid
+from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grant import (
     ACTIVATION_OVERRIDES,
     OPERATIONS,
@@ -20,7 +21,6 @@ from simulator.licensing.entitlements.grant import (
     account_root,
 )
 from simulator.licensing.entitlements.license import License, LicenseStatus
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 
@@ -129,13 +129,13 @@ class Grants:
         if lic.marketplace and account_id != lic.owner_id:
             self._check_subscription_sharing(account_id)
         members = self._grantees(account_id, lic, principal)
+        organization = account_of(principal) == ""
         live = sum(1 for g in lic.grants if g.status not in _ENDED)
-        wanted = len(members) + (1 if members and not is_account_id(account_of(principal)) else 0)
+        wanted = len(members) + (1 if organization else 0)  # an organization grant is one more
         if live + wanted > MAX_GRANTS_PER_LICENSE:
             raise ServiceError("ResourceLimitExceededException",
                                f"License {lic.arn} has {live} grants; a license can have at most "
                                f"{MAX_GRANTS_PER_LICENSE}")
-        organization = account_of(principal) == ""
         base = GrantVersion(version=1, name=name, status=GrantStatus.WORKFLOW_COMPLETED, status_reason="",
                             operations=operations, activation_override=None)
         if organization:

@@ -138,7 +138,8 @@ class Licenses:
         """
         request = (name, product_name, product_sku, issuer_name, sign_key, home_region, begin, end, beneficiary,
                    entitlements, consumption, metadata)
-        earlier = self.state.replay(account_id, "CreateLicense", client_token, request, "InvalidParameterValueException")
+        earlier = self.state.replay(account_id, "CreateLicense", client_token, request,
+                                    "InvalidParameterValueException")
         if earlier is not None:
             return earlier
         check_home(home_region, region)
@@ -222,7 +223,9 @@ class Licenses:
         self.state.remember(account_id, "CreateLicenseVersion", client_token, request, lic)
         return lic
 
-    def list(self, account_id: str, arns: Iterable[str] = (), filters: Iterable[tuple[str, list[str]]] = ()) -> list[License]:
+    def list(
+        self, account_id: str, arns: Iterable[str] = (), filters: Iterable[tuple[str, list[str]]] = (),
+    ) -> list[License]:
         """ListLicenses: the licenses the caller issued, by ARN and by the filters
         Beneficiary, ProductSKU, Fingerprint and Status.
 

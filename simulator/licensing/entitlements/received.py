@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from simulator.core.errors import ServiceError
+from simulator.licensing.entitlements.checks import filter_licenses
 from simulator.licensing.entitlements.grant import Grant
 from simulator.licensing.entitlements.grants import OverGrants
 from simulator.licensing.entitlements.license import License
-from simulator.licensing.entitlements.checks import filter_licenses
 from simulator.world.organizations import Organization
 
 Filters = Iterable[tuple[str, list[str]]]

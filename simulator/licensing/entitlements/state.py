@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.license import License
-from simulator.licensing.entitlements.records import CheckoutRecord, EntitlementRecord, GrantRecord
+from simulator.licensing.entitlements.records import (
+    CheckoutRecord,
+    EntitlementRecord,
+    GrantRecord,
+)
 from simulator.licensing.state import LicenseState
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from jwt.algorithms import RSAPSSAlgorithm
 from simulator.core.arn import parse_arn
 from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.checkouts import Checkout
-from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.checks import filter_licenses, validation
+from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
 from simulator.world.kms import KmsService

@@ -193,7 +193,8 @@ class KmsService:
         if message_type == "DIGEST":
             if len(message) != digest.digest_size:
                 raise ServiceError("ValidationException",
-                                   f"A {digest.name} digest is {digest.digest_size} bytes; the Message has {len(message)}")
+                                   f"A {digest.name} digest is {digest.digest_size} bytes; the Message has "
+                                   f"{len(message)}")
             return key, signature_scheme(SigningAlgorithm(algorithm), utils.Prehashed(digest))
         if len(message) > MAX_MESSAGE:
             raise ServiceError("ValidationException",

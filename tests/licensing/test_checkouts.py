@@ -88,6 +88,8 @@ def test_provisional_checkouts_lapse_unless_extended(sim, lm, lm_b, floating):
     kept = checkout(lm_b, "sku-app", fp)["LicenseConsumptionToken"]
     checkout(lm_b, "sku-app", fp)
     sim.advance("45m")
+    dry = lm_b.extend_license_consumption(LicenseConsumptionToken=kept, DryRun=True)
+    assert dry["Expiration"] == "2026-01-01T01:00:00Z"
     extended = lm_b.extend_license_consumption(LicenseConsumptionToken=kept)
     assert extended["Expiration"] == "2026-01-01T01:45:00Z"
     sim.advance("20m")

@@ -126,6 +126,9 @@ def test_deleted_or_expired_refresh_tokens_are_refused(sim, lm):
     assert error_code(excinfo) == "AuthorizationException"
     statuses = {t["TokenId"]: t["Status"] for t in lm.list_tokens()["Tokens"]}
     assert statuses == {revoked["TokenId"]: "DELETED", short["TokenId"]: "AVAILABLE"}
+    assert len(lm.list_tokens(Filters=[{"Name": "LicenseArns", "Values": [arn]}])["Tokens"]) == 2
+    assert lm.list_tokens(Filters=[{"Name": "LicenseArns", "Values": ["arn:aws:license-manager::1:license:l-x"]}])[
+        "Tokens"] == []
     with pytest.raises(lm.exceptions.ClientError) as excinfo:
         lm.delete_token(TokenId=revoked["TokenId"])
     assert error_code(excinfo) == "ResourceNotFoundException"

@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
@@ -15,13 +16,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
 
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
-    """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``; return the files."""
+    """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
+    grants and checkouts when licenses were issued) and the compliance plot of its first
+    license configuration (the entitlement plot of its first license) into ``out``; return
+    the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -36,6 +40,19 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
+    levels = timelines.entitlements
+    if not levels.empty:
+        for name, frame in (("entitlements", levels), ("grants", timelines.grants), ("checkouts", timelines.checkouts)):
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+        limited = levels[levels.max_count.notna()]
+        if not limited.empty:
+            figure = timelines.plot_entitlements(limited.license_arn.iloc[0]).figure
+            path = out / "entitlements.png"
+            figure.savefig(path, dpi=120, bbox_inches="tight")
+            plt.close(figure)
+            written.append(path)
     return written
 
 
@@ -57,6 +74,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.mode == "checkout":
+        figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
+        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+        return 0
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -109,7 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop, or "
+                      "entitlement checkouts (--mode checkout)")
+    bench.add_argument("--mode", choices=("lifecycle", "checkout"), default="lifecycle",
+                       help="lifecycle: instance lifecycles against bare SimPy (default); checkout: entitlement "
+                            "checkouts and check-ins through the engine")
+    bench.add_argument("--checkouts", type=int, default=1_000_000,
+                       help="checkout mode: how many checkouts (default 1000000)")
+    bench.add_argument("--live", type=int, default=10_000,
+                       help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
                        help="N, or a comma-separated list of N to compare (default 10000)")
     bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")

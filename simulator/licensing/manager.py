@@ -15,6 +15,7 @@ from simulator.core.records import Records
 from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.entitlements import ManagedEntitlements
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
 from simulator.licensing.views import Views
@@ -25,7 +26,8 @@ from simulator.world.launch import LaunchRequest
 class LicenseManager:
     """License Manager for every account and region of ``world``.
 
-    The API adapters call its parts: ``configurations``, ``associations``, ``views``.
+    The API adapters call its parts: ``configurations``, ``associations``, ``views``, and
+    ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace).
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -42,6 +44,7 @@ class LicenseManager:
         self.associations = Associations(self.state, self.configurations, self.enforcement, bus)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
+        self.entitlements = ManagedEntitlements(self.state)
         world.add_launch_authorizer(self)
 
     def authorize_launch(self, request: LaunchRequest) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.world.ec2 import Ec2Service, RegionContext
+from simulator.world.kms import KmsService
 
 
 class Region:
-    """The services of one region, each an attribute (``region.ec2``).
+    """The services of one region, each an attribute (``region.ec2``, ``region.kms``).
 
     Args:
         ctx: The region's shared plumbing.
@@ -19,3 +20,4 @@ class Region:
         self.name = ctx.region
         self.ctx = ctx
         self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)
+        self.kms = KmsService(ctx)

@@ -10,6 +10,7 @@ from simulator.core.ids import IdFactory
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
 from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
+from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer
 from simulator.world.organizations import Organizations
 from simulator.world.region import Region
@@ -29,7 +30,8 @@ Resource = Instance | DedicatedHost | Image
 
 
 class World:
-    """Accounts, organizations and per-region services, publishing domain events on ``bus``.
+    """Accounts, organizations, global services (``global_services``: IAM, STS) and
+    per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
     every registered launch authorizer before instances launch or start.
@@ -50,6 +52,7 @@ class World:
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
         self.organizations = Organizations(clock, ids)
+        self.global_services = GlobalServices(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self._regions: dict[str, Region] = {}
 

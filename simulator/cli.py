@@ -14,14 +14,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
 
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
     """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``; return the files."""
+    compliance plot of its first license configuration into ``out``, and with Dedicated
+    Hosts their timeline and plot (hosts.csv, hosts.png); return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -33,6 +34,16 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
     if not timelines.compliance.empty:
         figure = timelines.plot_compliance().figure
         path = out / "compliance.png"
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written.append(path)
+    hosts = timelines.hosts
+    if not hosts.empty:
+        path = out / "hosts.csv"
+        hosts.to_csv(path, index=False)
+        written.append(path)
+        figure = timelines.plot_hosts().figure
+        path = out / "hosts.png"
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
@@ -60,7 +71,7 @@ def _bench(args: argparse.Namespace) -> int:
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
-                           args.min_seconds)
+                           args.min_seconds, args.mode)
         if args.json:
             print(json.dumps(as_dict(result)))
         else:
@@ -71,7 +82,7 @@ def _bench(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
                    "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
                    "--seed", str(args.seed), "--repeats", str(args.repeats), "--min-seconds",
-                   str(args.min_seconds), "--json"]
+                   str(args.min_seconds), "--mode", args.mode, "--json"]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.json:
@@ -88,9 +99,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _print_results(results: list[dict]) -> None:
-    columns = ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
+    columns = ["mode", "instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
                "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
-               "blocked_launches"]
+               "blocked_launches", "dedicated_hosts"]
     print("  ".join(columns))
     for result in results:
         print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
@@ -121,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="runs of each side, the best time kept (default 5)")
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="repeat small fleets until this many seconds were measured (default 2)")
+    bench.add_argument("--mode", choices=MODES, default="lifecycle",
+                       help="lifecycle: a fleet partly on auto-placement hosts; hrg: the fleet in a shared host "
+                            "resource group that allocates and releases hosts (default lifecycle)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.set_defaults(handler=_bench)
     args = parser.parse_args(argv)

@@ -59,6 +59,8 @@ INTERNAL: dict[str, str] = {
     "ec2": "InternalError",
     "license-manager": "ServerInternalException",
     "organizations": "ServiceException",
+    "ram": "ServerInternalException",
+    "resource-groups": "InternalServerErrorException",
 }
 
 

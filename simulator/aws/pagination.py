@@ -56,6 +56,8 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "ec2": ("InvalidParameterValue", {}),
     "license-manager": ("InvalidParameterValueException", {}),
     "organizations": ("InvalidInputException", {"Reason": "INVALID_NEXT_TOKEN"}),
+    "ram": ("InvalidNextTokenException", {}),
+    "resource-groups": ("BadRequestException", {}),
 }
 
 

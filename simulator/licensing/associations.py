@@ -161,7 +161,7 @@ class Associations:
     def _associate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
                    now: float) -> None:
         state = self.state
-        before = cfg.consumed
+        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances[resource.instance_id] = (resource, now)
@@ -182,12 +182,12 @@ class Associations:
                     associating_account=account_id, resource=resource)
                 cfg.amis[(resource.image_id, account_id)] = association
                 state.ami_index.setdefault((resource.region, resource.image_id), []).append((cfg, association))
-        if cfg.consumed != before:
+        if (cfg.consumed, cfg.bound) != before:
             state.record(cfg)
 
     def _disassociate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, now: float) -> None:
         state = self.state
-        before = cfg.consumed
+        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances.pop(resource.instance_id)
@@ -204,7 +204,7 @@ class Associations:
                 cfg.detach_host(resource.host_id, now)
             case Image():
                 self._drop_ami_association(cfg, resource.region, resource.image_id, account_id)
-        if cfg.consumed != before:
+        if (cfg.consumed, cfg.bound) != before:
             state.record(cfg)
 
     def _drop_ami_association(self, cfg: LicenseConfiguration, region: str, image_id: str, account_id: str) -> None:

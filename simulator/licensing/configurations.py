@@ -229,7 +229,7 @@ class Configurations:
                        may_exclude=self.state.may_exclude(account_id))
 
         now = self.state.clock.seconds
-        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed)
+        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound)
         if name is not None:
             cfg.name = name
         if description is not None:
@@ -252,7 +252,7 @@ class Configurations:
                 cfg.stop_tracking()
             else:
                 cfg.start_tracking(now)
-        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed) != level:
+        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound) != level:
             self.state.record(cfg)
         return cfg
 

@@ -290,3 +290,21 @@ def test_removing_a_shared_host_evicts_other_accounts_after_15_days(estate):
     assert reason["Code"] == "Server.ScheduledStop"
     events = e.sim.timelines.events
     assert list(events[events.event_name == "InstanceEvicted"].resource_id) == [stays]
+
+
+def test_an_instance_left_on_an_added_host_restarts_elsewhere(estate):
+    """"Adding Dedicated Hosts", note: an instance stopped on a host that joined a group restarts
+    on it only once modified to point to the group; otherwise it needs another host."""
+    e = estate
+    (host_id,) = e.ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on")[
+        "HostIds"]
+    (instance_id,) = launch(e.ec2, "m5.large", image=e.image, Placement={"Tenancy": "host"})
+    e.sim.advance("10m")
+    e.ec2.stop_instances(InstanceIds=[instance_id])
+    e.sim.advance("2m")
+    e.rg.group_resources(Group=e.group, ResourceArns=[host_arn(ACCOUNT_A, host_id)])
+    e.sim.advance("2m")
+    assert_refused(e.sim, "InsufficientHostCapacity", lambda: e.ec2.start_instances(InstanceIds=[instance_id]))
+    e.ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group)
+    e.ec2.start_instances(InstanceIds=[instance_id])
+    assert host_of(e.ec2, instance_id) == host_id

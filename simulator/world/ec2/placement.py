@@ -162,7 +162,7 @@ class Placement:
         pinned: bool = False,
     ) -> DedicatedHost | None:
         """A host with room for one more ``spec``: ``host_id`` if given, else ``preferred``
-        if it still fits, else a host of ``pool`` (default: auto-placement), one it planned
+        if it still fits and belongs to no host resource group, else a host of ``pool`` (default: auto-placement), one it planned
         for this call first, else one it plans now.
 
         ``pinned`` says ``host_id`` is the instance's own host (affinity), which may belong to
@@ -192,8 +192,8 @@ class Placement:
                     "InvalidParameterValue", f"Host {host_id} is in {host.availability_zone}, not in {zone}"
                 )
             return host if booking.fits(host, spec) else None
-        if preferred is not None and (preferred.account_id == account_id or pool is not None) and booking.fits(
-                preferred, spec):
+        if (preferred is not None and preferred.account_id == account_id
+                and preferred.host_resource_group_arn is None and booking.fits(preferred, spec)):
             return preferred
         pool = pool or self.auto_placement
         for owner, host in booking.planned:

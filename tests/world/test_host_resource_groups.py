@@ -308,3 +308,19 @@ def test_an_instance_left_on_an_added_host_restarts_elsewhere(estate):
     e.ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group)
     e.ec2.start_instances(InstanceIds=[instance_id])
     assert host_of(e.ec2, instance_id) == host_id
+
+
+def test_the_group_pool_sees_only_its_own_hosts_of_the_family(estate):
+    """Placement in a group looks only at the group's hosts of the instance's family, whatever other
+    hosts exist, so its cost does not grow with the hosts outside the group."""
+    e = estate
+    e.ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on", Quantity=20)
+    e.ec2_b.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on", Quantity=20)
+    launch(e.ec2, "m5.large", image=e.image, Placement=in_group(e.group))
+    launch(e.ec2, "c4.large", image=e.image, Placement=in_group(e.group))
+    region = e.sim.world.region("us-east-1")
+    spec = region.ec2.instance_types.catalog.instance_type("m5.large")
+    pool = region.resource_groups.placement.pool_for(ACCOUNT_B, e.group, spec, region.ec2.images.images[e.image], ())
+    offered = list(pool.hosts_with_room(ACCOUNT_B, spec))
+    assert [h.host_resource_group_arn for h in offered] == [e.group]
+    assert [h.family for h in offered] == ["m5"]

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
 from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
@@ -23,9 +23,9 @@ from simulator.simulation import Simulation  # noqa: E402
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
     """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
-    grants and checkouts when licenses were issued) and the compliance plot of its first
-    license configuration (the entitlement plot of its first license) into ``out``; return
-    the files."""
+    grants and checkouts when licenses were issued; hosts with Dedicated Hosts) and their
+    plots (the compliance of its first license configuration, the entitlements of its first
+    license, the hosts) into ``out``; return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -53,6 +53,16 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
             figure.savefig(path, dpi=120, bbox_inches="tight")
             plt.close(figure)
             written.append(path)
+    hosts = timelines.hosts
+    if not hosts.empty:
+        path = out / "hosts.csv"
+        hosts.to_csv(path, index=False)
+        written.append(path)
+        figure = timelines.plot_hosts().figure
+        path = out / "hosts.png"
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written.append(path)
     return written
 
 
@@ -81,7 +91,7 @@ def _bench(args: argparse.Namespace) -> int:
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
-                           args.min_seconds)
+                           args.min_seconds, args.mode)
         if args.json:
             print(json.dumps(as_dict(result)))
         else:
@@ -92,7 +102,7 @@ def _bench(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
                    "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
                    "--seed", str(args.seed), "--repeats", str(args.repeats), "--min-seconds",
-                   str(args.min_seconds), "--json"]
+                   str(args.min_seconds), "--mode", args.mode, "--json"]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.json:
@@ -109,9 +119,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _print_results(results: list[dict]) -> None:
-    columns = ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
+    columns = ["mode", "instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
                "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
-               "blocked_launches"]
+               "blocked_launches", "dedicated_hosts"]
     print("  ".join(columns))
     for result in results:
         print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
@@ -130,11 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop, or "
-                      "entitlement checkouts (--mode checkout)")
-    bench.add_argument("--mode", choices=("lifecycle", "checkout"), default="lifecycle",
-                       help="lifecycle: instance lifecycles against bare SimPy (default); checkout: entitlement "
-                            "checkouts and check-ins through the engine")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
+                      "host resource group), or entitlement checkouts (--mode checkout)")
+    bench.add_argument("--mode", choices=(*MODES, "checkout"), default="lifecycle",
+                       help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
+                            "the fleet in a shared host resource group that allocates and releases hosts; "
+                            "checkout: entitlement checkouts and check-ins through the engine")
     bench.add_argument("--checkouts", type=int, default=1_000_000,
                        help="checkout mode: how many checkouts (default 1000000)")
     bench.add_argument("--live", type=int, default=10_000,

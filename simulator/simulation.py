@@ -17,11 +17,13 @@ from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
+from simulator.faults import Faults
 from simulator.licensing import DashboardRow, LicenseManager
 from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
+from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
 
 #: The furthest a simulation runs: ten simulated years.
@@ -70,6 +72,7 @@ class Simulation:
         self.bus = EventBus()
         self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
+        HostRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
@@ -77,6 +80,7 @@ class Simulation:
         self.gateway = Gateway(self.backends, self.records)
         self.actions = ActionLog(self.records, self.clock)
         self.marketplace = MarketplaceActions(self.actions, self.license_manager.entitlements.marketplace, region)
+        self.faults = Faults(self.world, self.clock, self.actions)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------

@@ -267,3 +267,51 @@ def entitlement_consumed(lm, license_arn: str, name: str = "Seats") -> int:
     """GetLicenseUsage's ConsumedValue of one entitlement."""
     usages = lm.get_license_usage(LicenseArn=license_arn)["LicenseUsage"]["EntitlementUsages"]
     return int(next(u["ConsumedValue"] for u in usages if u["Name"] == name))
+def host_group_configuration(licenses: Iterable[str] = (), *, any_license: bool = False, families: Iterable[str] = (),
+                             auto_allocate: bool = True, auto_release: bool = False) -> list[dict]:
+    """A host resource group's Configuration ("Service configurations for resource groups"):
+    an AWS::EC2::HostManagement item allowing ``licenses`` (or any Core/Socket configuration)
+    and ``families``, and its AWS::ResourceGroups::Generic item."""
+    parameters = [{"Name": "auto-allocate-host", "Values": [str(auto_allocate).lower()]},
+                  {"Name": "auto-release-host", "Values": [str(auto_release).lower()]}]
+    if families:
+        parameters.append({"Name": "allowed-host-families", "Values": list(families)})
+    if any_license:
+        parameters.append({"Name": "any-host-based-license-configuration", "Values": ["true"]})
+    else:
+        parameters.append({"Name": "allowed-host-based-license-configurations", "Values": list(licenses)})
+    return [{"Type": "AWS::EC2::HostManagement", "Parameters": parameters},
+            {"Type": "AWS::ResourceGroups::Generic", "Parameters": [
+                {"Name": "allowed-resource-types", "Values": ["AWS::EC2::Host"]},
+                {"Name": "deletion-protection", "Values": ["UNLESS_EMPTY"]}]}]
+
+
+def create_host_group(rg, name: str = "sql-hosts", *licenses: str, **settings: Any) -> str:
+    """Create a host resource group (see ``host_group_configuration``); its ARN."""
+    return rg.create_group(Name=name, Configuration=host_group_configuration(licenses, **settings))["Group"]["GroupArn"]
+
+
+def associated_image(sim: Simulation, ec2, lm, license_arn: str, scope: str | None = None) -> str:
+    """A copy of the public Windows Server AMI owned by ``ec2``'s account, associated with the
+    configuration ``license_arn`` (for every account with ``scope="cross-account"``)."""
+    image_id = ec2.copy_image(SourceRegion=REGION, SourceImageId=public_ami(ec2, WINDOWS),
+                              Name=f"golden-{license_arn[-8:]}")["ImageId"]
+    lm.update_license_specifications_for_resource(ResourceArn=image_arn(image_id),
+                                                  AddLicenseSpecifications=license_specs(license_arn, scope=scope))
+    return image_id
+
+
+def in_group(group_arn: str, **placement: Any) -> dict:
+    """A Placement into a host resource group."""
+    return {"Tenancy": "host", "HostResourceGroupArn": group_arn, **placement}
+
+
+def hosts_by_id(ec2) -> dict[str, dict]:
+    """The caller's Dedicated Hosts as DescribeHosts shows them, by id."""
+    return {h["HostId"]: h for h in ec2.describe_hosts()["Hosts"]}
+
+
+def host_of(ec2, instance_id: str) -> str:
+    """The Dedicated Host an instance runs (or last ran) on."""
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Placement"]["HostId"]
+

@@ -68,6 +68,8 @@ INTERNAL: dict[str, str] = {
     "organizations": "ServiceException",
     "kms": "KMSInternalException",
     "iam": "ServiceFailure",
+    "ram": "ServerInternalException",
+    "resource-groups": "InternalServerErrorException",
 }
 
 

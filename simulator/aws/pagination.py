@@ -59,6 +59,8 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "organizations": ("InvalidInputException", {"Reason": "INVALID_NEXT_TOKEN"}),
     "kms": ("InvalidMarkerException", {}),
     "iam": ("InvalidInput", {}),
+    "ram": ("InvalidNextTokenException", {}),
+    "resource-groups": ("BadRequestException", {}),
 }
 
 

@@ -11,7 +11,7 @@ from simulator.world.catalog import Catalog
 from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
 from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
 from simulator.world.global_services import GlobalServices
-from simulator.world.launch import LaunchAuthorizer
+from simulator.world.launch import LaunchAuthorizer, LicenseLookup
 from simulator.world.organizations import Organizations
 from simulator.world.region import Region
 
@@ -54,6 +54,7 @@ class World:
         self.organizations = Organizations(clock, ids)
         self.global_services = GlobalServices(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
+        self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
 
     @property
@@ -64,6 +65,22 @@ class World:
     def add_launch_authorizer(self, authorizer: LaunchAuthorizer) -> None:
         """Ask ``authorizer`` before every launch and start, in every region."""
         self.launch_authorizers.append(authorizer)
+
+    def set_license_lookup(self, lookup: LicenseLookup) -> None:
+        """Answer the world's questions about license configurations with ``lookup``."""
+        self.license_lookup = lookup
+
+    def regions(self) -> list[Region]:
+        """The regions in use so far."""
+        return list(self._regions.values())
+
+    def find_host(self, host_id: str) -> DedicatedHost | None:
+        """The Dedicated Host ``host_id`` of any account in any region in use, or None."""
+        for region in self._regions.values():
+            host = region.ec2.hosts.find(host_id)
+            if host is not None:
+                return host
+        return None
 
     def region(self, name: str) -> Region:
         """The region ``name`` (created on first use).
@@ -81,7 +98,7 @@ class World:
                 region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
-            region = self._regions[name] = Region(ctx, self.region)
+            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
         return region
 
     def resolve(self, arn: str) -> Resource | None:

@@ -14,8 +14,8 @@ from tests.helpers import (
     CONSUMPTION_POLICY,
     checkout,
     client_token,
-    entitlement_consumed,
     create_license,
+    entitlement_consumed,
     error_code,
     fingerprint,
 )

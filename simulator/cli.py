@@ -7,13 +7,15 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 
 import matplotlib
 
 matplotlib.use("Agg")  # the command line draws into files
 from tqdm import tqdm  # noqa: E402
 
-from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
+from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.bench_sweep import EXECUTORS, benchmark_sweep  # noqa: E402
 from simulator.cloudtrail import replay_cloudtrail  # noqa: E402
 from simulator.diff import compare  # noqa: E402
@@ -112,10 +114,14 @@ def _sweep(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     if args.mode == "sweep":
         return _bench_sweep(args)
+    if args.mode == "checkout":
+        figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
+        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+        return 0
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
-                           args.min_seconds)
+                           args.min_seconds, args.mode)
         if args.json:
             print(json.dumps(as_dict(result)))
         else:
@@ -126,7 +132,7 @@ def _bench(args: argparse.Namespace) -> int:
         command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
                    "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
                    "--seed", str(args.seed), "--repeats", str(args.repeats), "--min-seconds",
-                   str(args.min_seconds), "--json"]
+                   str(args.min_seconds), "--mode", args.mode, "--json"]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.json:
@@ -156,9 +162,9 @@ def _bench_sweep(args: argparse.Namespace) -> int:
 
 
 def _print_results(results: list[dict], columns: list[str] | None = None) -> None:
-    columns = columns or ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds",
+    columns = columns or ["mode", "instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds",
                           "events_per_second", "microseconds_per_event", "bare_simpy_events_per_second", "ratio",
-                          "peak_memory_mib", "blocked_launches"]
+                          "peak_memory_mib", "blocked_launches", "dedicated_hosts"]
     print("  ".join(columns))
     for result in results:
         print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
@@ -204,10 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     grid.add_argument("--out", required=True, help="directory for sweep.csv and the plots")
     grid.set_defaults(handler=_sweep)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles against a bare SimPy loop, or a sweep's executors")
-    bench.add_argument("--mode", choices=("lifecycle", "sweep"), default="lifecycle",
-                       help="lifecycle (default): the fleet benchmark; sweep: a sweep in this process, on a "
-                            "process pool and on a Dask LocalCluster")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
+                      "host resource group), entitlement checkouts (--mode checkout), or a sweep's executors "
+                      "(--mode sweep)")
+    bench.add_argument("--mode", choices=(*MODES, "checkout", "sweep"), default="lifecycle",
+                       help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
+                            "the fleet in a shared host resource group that allocates and releases hosts; "
+                            "checkout: entitlement checkouts and check-ins through the engine; sweep: a sweep in "
+                            "this process, on a process pool and on a Dask LocalCluster")
+    bench.add_argument("--checkouts", type=int, default=1_000_000,
+                       help="checkout mode: how many checkouts (default 1000000)")
+    bench.add_argument("--live", type=int, default=10_000,
+                       help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
                        help="N, or a comma-separated list of N to compare (default 10000)")
     bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")

@@ -191,7 +191,7 @@ class _Replayer:
         self.report = report
         self.ids = IdMap()
         self.configuration_names: dict[str, str] = {}
-        self.clients: dict[tuple[str, str, str, str], BaseClient] = {}
+        self.clients: dict[tuple[str, str, str, str, str], BaseClient] = {}
         self.rows = sim.records.rows("events")
 
     def run(self) -> Generator[simpy.Event, Any, None]:
@@ -235,14 +235,29 @@ class _Replayer:
                 self.configuration_names[replayed[5]] = params.get("Name", "")
 
     def _call(self, entry: TraceEntry, params: dict[str, Any]) -> None:
-        key = (entry.service, entry.account_id, entry.region, entry.principal)
+        key = (entry.service, entry.account_id, entry.region, entry.principal, entry.session)
         client = self.clients.get(key)
         if client is None:
-            client = self.clients[key] = self.sim.client(*key)
+            client = self.clients[key] = self._client(entry)
         try:
             getattr(client, xform_name(entry.name))(**params)
         except ClientError:
             pass  # the refusal is recorded, as it was in the history
+
+    def _client(self, entry: TraceEntry) -> BaseClient:
+        """A client as the recorded caller: signed as the account's principal, with the
+        session's temporary credentials, or unsigned."""
+        if entry.session:
+            session = self.sim.world.global_services.sts.sessions.get(entry.session)
+            if session is None:
+                raise ReplayError(f"{entry.name} at {entry.time}s was made with the credentials {entry.session}, "
+                                  "which the replay's STS never issued")
+            credentials = {"AccessKeyId": session.access_key_id, "SecretAccessKey": session.secret_access_key,
+                           "SessionToken": session.session_token}
+            return self.sim.client(entry.service, region=entry.region, credentials=credentials)
+        if not entry.account_id:
+            return self.sim.client(entry.service, region=entry.region)
+        return self.sim.client(entry.service, entry.account_id, entry.region, entry.principal)
 
     def _act(self, entry: TraceEntry, params: dict[str, Any]) -> None:
         target = _action_target(self.sim, entry.name)

@@ -6,13 +6,16 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from simulator.simulation import Simulation
 from simulator.summary import Figure, events_digest, summarize
 from simulator.timelines import Timelines
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 #: The summary file a run directory holds (the same form as a golden file).
 SUMMARY_FILE = "summary.json"
@@ -82,8 +85,8 @@ class Result:
 
     def write(self, out: str | Path) -> list[Path]:
         """Write every timeline as ``<name>.csv``, ``summary.json`` (the digest), the replay's
-        ``report.json`` if any, and ``compliance.png`` (the first configuration) when
-        License Manager tracked something; return the files written."""
+        ``report.json`` if any, and the plots (compliance, entitlements, hosts) of the
+        timelines that have something to show; return the files written."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -97,12 +100,28 @@ class Result:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
-        if not self.sim.timelines.compliance.empty:
+        for name, draw in _plots(self.sim.timelines).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
-            figure = self.sim.timelines.plot_compliance().figure
-            path = out / "compliance.png"
+            figure = draw().figure
+            path = out / f"{name}.png"
             figure.savefig(path, dpi=120, bbox_inches="tight")
             plt.close(figure)
             written.append(path)
         return written
+
+
+def _plots(timelines: Timelines) -> dict[str, Callable[[], Axes]]:
+    """The plots a run directory holds, each when its timeline has something to show: the
+    compliance of the first license configuration, the entitlements of the first license
+    with a count, the Dedicated Hosts."""
+    plots: dict[str, Callable[[], Axes]] = {}
+    if not timelines.compliance.empty:
+        plots["compliance"] = timelines.plot_compliance
+    levels = timelines.entitlements
+    counted = levels[levels.max_count.notna()]
+    if not counted.empty:
+        plots["entitlements"] = lambda: timelines.plot_entitlements(counted.license_arn.iloc[0])
+    if not timelines.hosts.empty:
+        plots["hosts"] = timelines.plot_hosts
+    return plots

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,10 +17,13 @@ from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
+from simulator.faults import Faults
 from simulator.licensing import DashboardRow, LicenseManager
+from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
+from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
 
 #: The furthest a simulation runs: ten simulated years.
@@ -71,12 +74,15 @@ class Simulation:
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
         self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas}
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
+        HostRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )
         self.gateway = Gateway(self.backends, self.records)
         self.actions = ActionLog(self.records, self.clock)
+        self.marketplace = MarketplaceActions(self.actions, self.license_manager.entitlements.marketplace, region)
+        self.faults = Faults(self.world, self.clock, self.actions)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------
@@ -185,22 +191,43 @@ class Simulation:
     # -- clients --------------------------------------------------------------------------
 
     def client(
-        self, service_name: str, account_id: str, region: str | None = None,
-        principal: str | None = None,
+        self, service_name: str, account_id: str | None = None, region: str | None = None,
+        principal: str | None = None, *, credentials: Mapping[str, Any] | None = None,
     ) -> BaseClient:
         """A genuine boto3 client whose calls run inside this simulation, at ``sim.now``, as
         ``principal`` (default: the account's root user) of ``account_id``.
 
+        With ``credentials`` (the ``Credentials`` of an STS AssumeRoleWithWebIdentity
+        response) the client acts as that assumed-role session: within the role's policies,
+        and refused with ExpiredTokenException once the credentials expire. With neither an
+        account nor credentials the client is unsigned: only operations that need no
+        credentials (STS AssumeRoleWithWebIdentity, License Manager GetAccessToken) succeed.
+
         Operations the simulator does not implement answer with an AWS error naming them.
 
         Raises:
-            ValueError: for an unknown account, a region that is not an AWS Region, or a
-                principal that is not an IAM or STS ARN of the account.
+            ValueError: for an unknown account, a region that is not an AWS Region, a
+                principal that is not an IAM or STS ARN of the account, or credentials this
+                simulation's STS did not issue.
         """
-        self.world.organizations.account(account_id)
         region = region or self.region
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
+        if credentials is not None:
+            session = self.world.global_services.sts.session_for(
+                credentials.get("AccessKeyId", ""), credentials.get("SecretAccessKey", ""),
+                credentials.get("SessionToken", ""))
+            if session is None:
+                raise ValueError("credentials must be the Credentials of an AssumeRoleWithWebIdentity response "
+                                 "of this simulation")
+            if principal is not None or account_id not in (None, session.account_id):
+                raise ValueError(f"credentials act as {session.arn}; give no other account or principal")
+            return self.gateway.client(service_name, session.account_id, region, session.arn, session=session)
+        if account_id is None:
+            if principal is not None:
+                raise ValueError("an unsigned client (no account_id) has no principal")
+            return self.gateway.client(service_name, "", region, "")
+        self.world.organizations.account(account_id)
         if principal is None:
             principal = f"arn:aws:iam::{account_id}:root"
         match = _PRINCIPAL.match(principal)

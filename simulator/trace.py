@@ -16,7 +16,9 @@ The file holds, one JSON object a line:
 - one line per input in the order they happened: ``time`` (simulated seconds), ``kind``
   (``api`` or ``action``), ``service``, ``name`` (the operation, or the action's path on the
   Simulation), ``account_id``, ``region``, ``principal``, ``params``, ``outcome``,
-  ``error_code`` and ``resource_id`` as the events timeline shows them;
+  ``error_code`` and ``resource_id`` as the events timeline shows them, and ``session``: the
+  access key of the temporary credentials the call was made with (empty otherwise; an
+  unsigned call has an empty ``account_id``);
 - the closing line: ``end`` (the simulated second the run ended) and ``entries`` (how many
   input lines there are), whose absence marks a truncated trace.
 """
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 FORMAT = "lmsim-trace"
 FORMAT_VERSION = 1
 _ENTRY_KEYS = ("time", "kind", "service", "name", "account_id", "region", "principal", "params",
-               "outcome", "error_code", "resource_id")
+               "outcome", "error_code", "resource_id", "session")
 _SETUP_FIELDS = {
     "add_account": ("accounts", ("account_id", "name")),
     "create_organization": ("organizations", ("management_account_id", "member_account_ids", "feature_set")),
@@ -75,8 +77,9 @@ class TraceHeader:
 
 @dataclass(frozen=True)
 class TraceEntry:
-    """One input of a run: an API call (``kind="api"``, ``name`` the operation) or a facade
-    action (``kind="action"``, ``name`` its path on the Simulation)."""
+    """One input of a run: an API call (``kind="api"``, ``name`` the operation; ``session``
+    the access key of the temporary credentials it was made with, if any) or a facade action
+    (``kind="action"``, ``name`` its path on the Simulation)."""
 
     time: float
     kind: str
@@ -89,6 +92,7 @@ class TraceEntry:
     outcome: str
     error_code: str
     resource_id: str
+    session: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,10 +112,11 @@ class Trace:
         inside = set()
         for first, end in records.rows("action_spans"):
             inside.update(range(first + 1, end))
+        sessions = dict(records.rows("call_sessions"))
         entries = [
             TraceEntry(time=row[0], kind=row[9], service=row[3], name=row[4], account_id=row[1], region=row[2],
                        principal=row[8], params=decode_params(row[10]), outcome=row[6], error_code=row[7],
-                       resource_id=row[5])
+                       resource_id=row[5], session=sessions.get(index, ""))
             for index, row in enumerate(rows) if row[9] in ("api", "action") and index not in inside
         ]
         setup: dict[str, list[dict[str, Any]]] = {"accounts": [], "organizations": []}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from simulator import Simulation
 from tests.helpers import ACCOUNT_A, ACCOUNT_B
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
+from itertools import count
 from typing import Any
 
 import pytest
@@ -178,6 +179,142 @@ def lm_refused(code: str, call, ec2s, lm, arns) -> str:
     assert error_code(excinfo) == code
     assert snapshot() == before
     return excinfo.value.response["Error"]["Message"]
+
+
+# -- managed entitlements ----------------------------------------------------------------------
+
+CONSUMPTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLicenseManagerConsumptionPolicy"
+#: What a grant lets a customer do with a floating license.
+CONSUME = ["CheckoutLicense", "CheckInLicense", "ExtendConsumptionLicense", "CheckoutBorrowLicense"]
+_tokens = count()
+
+
+def client_token() -> str:
+    """A fresh ClientToken."""
+    return f"token-{next(_tokens)}"
+
+
+def signing_key(sim: Simulation, account: str = ACCOUNT_A, spec: str = "RSA_2048", region: str = REGION) -> str:
+    """The ARN of a new SIGN_VERIFY KMS key of ``account``."""
+    kms = sim.client("kms", account, region=region)
+    return kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
+
+
+def seats(count: int = 10, name: str = "Seats", overage: bool = False, check_in: bool = True) -> dict:
+    """A limited entitlement counted in Count."""
+    return {"Name": name, "Unit": "Count", "MaxCount": count, "Overage": overage, "AllowCheckIn": check_in}
+
+
+def create_license(lm, *, sku: str = "sku-app", sign_key: str | None = None, entitlements: list[dict] | None = None,
+                   begin: str = "2026-01-01T00:00:00Z", end: str | None = "2027-01-01T00:00:00Z", renew: str = "None",
+                   provisional: int | None = 60, borrow: int | None = None, early_check_in: bool = False,
+                   beneficiary: str = "customer-1", region: str = REGION, issuer: str = "Example ISV") -> str:
+    """CreateLicense with sensible defaults (ten floating seats, an hour of provisional
+    consumption); its ARN."""
+    consumption: dict[str, Any] = {"RenewType": renew}
+    if provisional is not None:
+        consumption["ProvisionalConfiguration"] = {"MaxTimeToLiveInMinutes": provisional}
+    if borrow is not None:
+        consumption["BorrowConfiguration"] = {"MaxTimeToLiveInMinutes": borrow, "AllowEarlyCheckIn": early_check_in}
+    validity = {"Begin": begin, **({"End": end} if end else {})}
+    issuer_params = {"Name": issuer, **({"SignKey": sign_key} if sign_key else {})}
+    return lm.create_license(
+        LicenseName=f"{sku} license", ProductName=f"{sku} product", ProductSKU=sku, Issuer=issuer_params,
+        HomeRegion=region, Validity=validity, Entitlements=entitlements or [seats()], Beneficiary=beneficiary,
+        ConsumptionConfiguration=consumption, ClientToken=client_token(),
+    )["LicenseArn"]
+
+
+def fingerprint(lm, license_arn: str) -> str:
+    """The license issuer's key fingerprint."""
+    return lm.get_license(LicenseArn=license_arn)["License"]["Issuer"]["KeyFingerprint"]
+
+
+def grant(lm, license_arn: str, account: str, operations: Iterable[str] = CONSUME, region: str = REGION) -> str:
+    """CreateGrant of the license to ``account``; the grant ARN."""
+    return lm.create_grant(ClientToken=client_token(), GrantName=f"to {account}", LicenseArn=license_arn,
+                           Principals=[f"arn:aws:iam::{account}:root"], HomeRegion=region,
+                           AllowedOperations=list(operations))["GrantArn"]
+
+
+def activate(lm, grant_arn: str) -> dict:
+    """CreateGrantVersion with Status ACTIVE."""
+    return lm.create_grant_version(ClientToken=client_token(), GrantArn=grant_arn, Status="ACTIVE")
+
+
+def active_grant(lm_grantor, lm_grantee, license_arn: str, account: str, operations: Iterable[str] = CONSUME) -> str:
+    """A grant of the license to ``account``, accepted and activated; its ARN."""
+    arn = grant(lm_grantor, license_arn, account, operations)
+    lm_grantee.accept_grant(GrantArn=arn)
+    activate(lm_grantee, arn)
+    return arn
+
+
+def grant_status(lm, grant_arn: str) -> str:
+    """GetGrant's GrantStatus."""
+    return lm.get_grant(GrantArn=grant_arn)["Grant"]["GrantStatus"]
+
+
+def checkout(lm, sku: str, key_fingerprint: str, value: str | None = "1", name: str = "Seats", unit: str = "Count",
+             kind: str = "PROVISIONAL", **params: Any) -> dict:
+    """CheckoutLicense of one entitlement."""
+    entitlement = {"Name": name, "Unit": unit, **({"Value": value} if value is not None else {})}
+    params.setdefault("ClientToken", client_token())
+    return lm.checkout_license(ProductSKU=sku, CheckoutType=kind, KeyFingerprint=key_fingerprint,
+                               Entitlements=[entitlement], **params)
+
+
+def entitlement_consumed(lm, license_arn: str, name: str = "Seats") -> int:
+    """GetLicenseUsage's ConsumedValue of one entitlement."""
+    usages = lm.get_license_usage(LicenseArn=license_arn)["LicenseUsage"]["EntitlementUsages"]
+    return int(next(u["ConsumedValue"] for u in usages if u["Name"] == name))
+def host_group_configuration(licenses: Iterable[str] = (), *, any_license: bool = False, families: Iterable[str] = (),
+                             auto_allocate: bool = True, auto_release: bool = False) -> list[dict]:
+    """A host resource group's Configuration ("Service configurations for resource groups"):
+    an AWS::EC2::HostManagement item allowing ``licenses`` (or any Core/Socket configuration)
+    and ``families``, and its AWS::ResourceGroups::Generic item."""
+    parameters = [{"Name": "auto-allocate-host", "Values": [str(auto_allocate).lower()]},
+                  {"Name": "auto-release-host", "Values": [str(auto_release).lower()]}]
+    if families:
+        parameters.append({"Name": "allowed-host-families", "Values": list(families)})
+    if any_license:
+        parameters.append({"Name": "any-host-based-license-configuration", "Values": ["true"]})
+    else:
+        parameters.append({"Name": "allowed-host-based-license-configurations", "Values": list(licenses)})
+    return [{"Type": "AWS::EC2::HostManagement", "Parameters": parameters},
+            {"Type": "AWS::ResourceGroups::Generic", "Parameters": [
+                {"Name": "allowed-resource-types", "Values": ["AWS::EC2::Host"]},
+                {"Name": "deletion-protection", "Values": ["UNLESS_EMPTY"]}]}]
+
+
+def create_host_group(rg, name: str = "sql-hosts", *licenses: str, **settings: Any) -> str:
+    """Create a host resource group (see ``host_group_configuration``); its ARN."""
+    return rg.create_group(Name=name, Configuration=host_group_configuration(licenses, **settings))["Group"]["GroupArn"]
+
+
+def associated_image(sim: Simulation, ec2, lm, license_arn: str, scope: str | None = None) -> str:
+    """A copy of the public Windows Server AMI owned by ``ec2``'s account, associated with the
+    configuration ``license_arn`` (for every account with ``scope="cross-account"``)."""
+    image_id = ec2.copy_image(SourceRegion=REGION, SourceImageId=public_ami(ec2, WINDOWS),
+                              Name=f"golden-{license_arn[-8:]}")["ImageId"]
+    lm.update_license_specifications_for_resource(ResourceArn=image_arn(image_id),
+                                                  AddLicenseSpecifications=license_specs(license_arn, scope=scope))
+    return image_id
+
+
+def in_group(group_arn: str, **placement: Any) -> dict:
+    """A Placement into a host resource group."""
+    return {"Tenancy": "host", "HostResourceGroupArn": group_arn, **placement}
+
+
+def hosts_by_id(ec2) -> dict[str, dict]:
+    """The caller's Dedicated Hosts as DescribeHosts shows them, by id."""
+    return {h["HostId"]: h for h in ec2.describe_hosts()["Hosts"]}
+
+
+def host_of(ec2, instance_id: str) -> str:
+    """The Dedicated Host an instance runs (or last ran) on."""
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Placement"]["HostId"]
 
 
 def write_scenario(directory, source: str, name: str = "scenario"):

@@ -76,6 +76,33 @@ def test_lmsim_bench_prints_its_figures(capsys):
     assert figures["peak_memory_mib"] > 0
 
 
+def test_lmsim_bench_checkout_mode_prints_its_figures(capsys):
+    """lmsim bench --mode checkout prints checkouts, check-ins, lapses, throughput and memory."""
+    assert main(["bench", "--mode", "checkout", "--checkouts", "2000", "--live", "100", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["checkouts"] == 2000 and figures["check_ins"] + figures["lapses"] == 2000
+    assert figures["operations_per_second"] > 0 and figures["peak_memory_mib"] > 0
+def test_lmsim_bench_hrg_mode(capsys):
+    """lmsim bench --mode hrg runs the fleet in a shared host resource group and prints the same figures."""
+    assert main(["bench", "--mode", "hrg", "--instances", "200", "--accounts", "2", "--days", "1", "--repeats", "1",
+                 "--min-seconds", "0", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["mode"] == "hrg" and figures["instances"] == 200 and figures["lifecycle_events"] > 400
+    assert figures["dedicated_hosts"] > 0 and figures["blocked_launches"] == 0
+    with pytest.raises(SystemExit):
+        main(["bench", "--mode", "packing"])
+
+
+def test_lmsim_run_writes_the_hosts_timeline(tmp_path):
+    """lmsim run writes hosts.csv and hosts.png for a scenario with Dedicated Hosts."""
+    out = tmp_path / "hrg"
+    assert main(["run", str(ROOT / "scenarios" / "sql_server_host_resource_group.py"), "--until", "10d",
+                 "--out", str(out)]) == 0
+    hosts = pd.read_csv(out / "hosts.csv")
+    assert {"pending", "available"} <= set(hosts.state) and hosts.host_resource_group_arn.notna().any()
+    assert (out / "hosts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
     """An unknown parameter is refused with the list of the scenario's parameters."""
     code = main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "colour=red", "--out", str(tmp_path)])

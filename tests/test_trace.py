@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,19 @@ def test_the_simulations_options_are_recorded_and_rebuilt(tmp_path):
     again = replay(path)
     assert again.csv() == Result(sim).csv()
     assert again.sim.options == sim.options
+
+
+def test_calls_with_temporary_credentials_and_unsigned_calls_replay_as_such(tmp_path):
+    """A customer without an AWS account calls unsigned (GetAccessToken, AssumeRoleWithWebIdentity)
+    and then with the assumed-role session's temporary credentials: the trace notes each call's
+    session, and the replay makes it unsigned or with the same session again (refused alike
+    once the credentials expire)."""
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "isv_floating_licenses.py"
+    run = run_scenario(scenario, params={"members": 1, "nodes": 2, "laptops": 0}, record=tmp_path / "isv.jsonl")
+    trace = Trace.read(tmp_path / "isv.jsonl")
+    unsigned = [e for e in trace.entries if not e.account_id]
+    signed_by_session = [e for e in trace.entries if e.session]
+    assert {e.name for e in unsigned} == {"GetAccessToken", "AssumeRoleWithWebIdentity"}
+    assert {e.name for e in signed_by_session} == {"CheckoutLicense", "CheckInLicense"}
+    assert all(e.session.startswith("ASIA") and ":assumed-role/" in e.principal for e in signed_by_session)
+    assert replay(trace).csv() == run.csv()

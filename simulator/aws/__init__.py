@@ -3,7 +3,16 @@
 Importing this package registers every operation the simulator serves.
 """
 
-from simulator.aws import ec2, license_manager, organizations  # noqa: F401  (registers the operations)
+from simulator.aws import (  # noqa: F401  (registers the operations)
+    ec2,
+    iam,
+    kms,
+    license_manager,
+    organizations,
+    ram,
+    resource_groups,
+    sts,
+)
 from simulator.aws.dispatch import OPERATIONS, Backends, Call, implemented, operation
 from simulator.aws.gateway import Gateway
 

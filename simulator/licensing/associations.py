@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from simulator.core.arn import parse_arn
+from simulator.core.bus import EventBus
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, Association, LicenseConfiguration
 from simulator.licensing.configurations import CROSS_ACCOUNT, MAX_CONFIGURATIONS_PER_RESOURCE, Configurations
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.state import LicenseState
-from simulator.core.bus import EventBus
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageSource, ImageState, Instance, InstanceState
 from simulator.world.ec2.hosts import GONE
 from simulator.world.events import ImageRegistered
@@ -174,7 +174,7 @@ class Associations:
     def _associate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
                    now: float) -> None:
         state = self.state
-        before = cfg.consumed
+        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances[resource.instance_id] = (resource, now)
@@ -195,12 +195,12 @@ class Associations:
                     associating_account=account_id, resource=resource)
                 cfg.amis[(resource.image_id, account_id)] = association
                 state.ami_index.setdefault((resource.region, resource.image_id), []).append((cfg, association))
-        if cfg.consumed != before:
+        if (cfg.consumed, cfg.bound) != before:
             state.record(cfg)
 
     def _disassociate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, now: float) -> None:
         state = self.state
-        before = cfg.consumed
+        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances.pop(resource.instance_id)
@@ -217,7 +217,7 @@ class Associations:
                 cfg.detach_host(resource.host_id, now)
             case Image():
                 self._drop_ami_association(cfg, resource.region, resource.image_id, account_id)
-        if cfg.consumed != before:
+        if (cfg.consumed, cfg.bound) != before:
             state.record(cfg)
 
     def _drop_ami_association(self, cfg: LicenseConfiguration, region: str, image_id: str, account_id: str) -> None:

@@ -11,9 +11,11 @@ Counting (user guide, "License configuration parameters and rules"):
   it, however many there are.
 - A Dedicated Host associated with a configuration directly counts for as long as it is
   allocated: its cores, sockets, total vCPUs or 1, by counting type.
-- ``licenseAffinityToHost=N`` (Core, Socket): once a host's licenses are assigned they stay
-  with that host for N days. When the period has elapsed and nothing on the host uses them,
-  the daily release run returns them to the pool (within 24 hours).
+- ``licenseAffinityToHost=N`` (Core, Socket): a host's licenses stay bound to it for N days
+  after the last tracked instance left it (stopped, terminated, recovered onto another host,
+  moved by a placement change, or the host released); an instance arriving meanwhile uses
+  them again. When the period has elapsed the daily release run returns them to the pool
+  (within 24 hours). ``bound`` counts the licenses held by such bindings alone.
 
 Only an AVAILABLE configuration counts: a DISABLED one keeps its associations but tracks
 no consumption, and counts again from the current state when it becomes AVAILABLE.
@@ -32,6 +34,7 @@ from simulator.licensing.products import ProductInformation
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
 from simulator.world.ec2.instances import ACTIVE_STATES
+
 
 class ConfigurationStatus(StrEnum):
     """A license configuration's status (the model's LicenseConfigurationStatus)."""
@@ -133,6 +136,7 @@ class LicenseConfiguration:
     hosts: dict[str, Association] = field(default_factory=dict)
     amis: dict[tuple[str, str], Association] = field(default_factory=dict)
     consumed: int = 0
+    bound: int = 0
     instance_usage: dict[str, int] = field(default_factory=dict)
     host_usage: dict[str, HostUsage] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -219,12 +223,13 @@ class LicenseConfiguration:
         self.instance_usage[instance.instance_id] = amount
         self.consumed += amount
 
-    def deactivate(self, instance: Instance, now: float) -> None:
-        """A tracked instance left pending/running (stopping, shutting down)."""
+    def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None) -> None:
+        """A tracked instance left pending/running (stopping, shutting down), or left
+        ``host`` (default: its own) for another one."""
         if self.status is not ConfigurationStatus.AVAILABLE:
             return
         if self.counts_hosts:
-            host = instance.host
+            host = host or instance.host
             usage = self.host_usage.get(host.host_id) if host is not None else None
             if usage is not None and usage.active_instances > 0:
                 usage.active_instances -= 1
@@ -253,7 +258,7 @@ class LicenseConfiguration:
 
     def stop_tracking(self) -> None:
         """The configuration was disabled: it counts nothing until enabled again."""
-        self.consumed = 0
+        self.consumed = self.bound = 0
         self.instance_usage.clear()
         self.host_usage.clear()
 
@@ -272,28 +277,39 @@ class LicenseConfiguration:
         return usage
 
     def _refresh(self, usage: HostUsage, now: float, sweep: bool = False) -> None:
-        affinity = self.rules.affinity_days
+        amount = self.host_amount(usage.host)
         if usage.held:
             if not usage.consuming:
                 usage.consuming = True
                 usage.since = now
-                self.consumed += self.host_amount(usage.host)
-            if affinity and (usage.bound_until is None or now >= usage.bound_until):
-                usage.bound_until = now + affinity * DAY
+                self.consumed += amount
+            if usage.bound_until is not None:  # used again before the binding ran out
+                usage.bound_until = None
+                self.bound -= amount
             return
         if not usage.consuming:
             return
-        if affinity and usage.bound_until is not None and (not sweep or now < usage.bound_until):
-            return  # the licenses stay with the host until the release run after the period
+        affinity = self.rules.affinity_days
+        if affinity:
+            if usage.bound_until is None:  # the last user left now: bound for the period
+                usage.bound_until = now + affinity * DAY
+                self.bound += amount
+            if not sweep or now < usage.bound_until:
+                return
+        if usage.bound_until is not None:
+            self.bound -= amount
         usage.consuming = False
         usage.bound_until = None
-        self.consumed -= self.host_amount(usage.host)
+        self.consumed -= amount
         del self.host_usage[usage.host.host_id]
 
     def set_affinity(self, now: float) -> None:
-        """Licenses now assigned to hosts are bound from ``now`` under the current rules."""
+        """The affinity rule changed: licenses no longer in use are bound from ``now`` under
+        the current rules (or returned, without the rule)."""
         for usage in list(self.host_usage.values()):
-            usage.bound_until = now + self.rules.affinity_days * DAY if self.rules.affinity_days else None
+            if usage.bound_until is not None:
+                usage.bound_until = None
+                self.bound -= self.host_amount(usage.host)
             self._refresh(usage, now)
 
     # -- audit ----------------------------------------------------------------------------

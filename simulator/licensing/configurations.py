@@ -229,7 +229,7 @@ class Configurations:
                        may_exclude=self.state.may_exclude(account_id))
 
         now = self.state.clock.seconds
-        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed)
+        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound)
         if name is not None:
             cfg.name = name
         if description is not None:
@@ -253,7 +253,7 @@ class Configurations:
             else:
                 cfg.start_tracking(now)
                 self._alert_if_over_hard_limit(cfg)
-        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed) != level:
+        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound) != level:
             self.state.record(cfg)
         return cfg
 

@@ -2,8 +2,9 @@
 parts (configurations, associations, enforcement, tracking, views) over one shared state.
 
 It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
-launch and start) and it subscribes to the world's events to keep each configuration's
-consumption.
+launch and start), the world's license lookup (host resource groups ask which license
+configurations an instance has), and it subscribes to the world's events to keep each
+configuration's consumption and to send its notices.
 """
 
 from __future__ import annotations
@@ -15,17 +16,21 @@ from simulator.core.records import Records
 from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.entitlements import ManagedEntitlements
+from simulator.licensing.notices import HostNotices
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
 from simulator.licensing.views import Views
 from simulator.world import World
-from simulator.world.launch import LaunchRequest
+from simulator.world.ec2 import Image
+from simulator.world.launch import LaunchRequest, LicenseConfigurationInfo
 
 
 class LicenseManager:
     """License Manager for every account and region of ``world``.
 
-    The API adapters call its parts: ``configurations``, ``associations``, ``views``.
+    The API adapters call its parts: ``configurations``, ``associations``, ``views``, and
+    ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace).
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -42,11 +47,29 @@ class LicenseManager:
         self.associations = Associations(self.state, self.configurations, self.enforcement, bus)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
+        self.entitlements = ManagedEntitlements(self.state)
+        self.notices = HostNotices(self.state, bus)
         world.add_launch_authorizer(self)
+        world.set_license_lookup(self)
 
     def authorize_launch(self, request: LaunchRequest) -> int:
         """The world's launch authorizer hook; see ``Enforcement.authorize_launch``."""
         return self.enforcement.authorize_launch(request)
+
+    def license_configuration(self, region: str, arn: str) -> LicenseConfigurationInfo | None:
+        """The world's license lookup: the configuration ``arn`` names in ``region``."""
+        cfg = self.state.configurations.get(arn)
+        if cfg is None or cfg.region != region:
+            return None
+        return LicenseConfigurationInfo(cfg.arn, cfg.owner_id, cfg.counting_type)
+
+    def launch_license_configurations(
+        self, account_id: str, region: str, image: Image, arns: tuple[str, ...],
+    ) -> tuple[LicenseConfigurationInfo, ...]:
+        """The world's license lookup: the configurations a launch would be tracked by; see
+        ``Configurations.governing_launch``."""
+        return tuple(LicenseConfigurationInfo(c.arn, c.owner_id, c.counting_type)
+                     for c in self.configurations.governing_launch(account_id, region, image, arns))
 
     def service_settings(self, account_id: str, region: str) -> ServiceSettings:
         """GetServiceSettings: the account's settings in the region."""

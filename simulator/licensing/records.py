@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 class ComplianceRecord(NamedTuple):
     """A license configuration's level after a change of consumption, count, limit type,
-    name or status. ``license_count`` and ``available`` are NaN without a license count."""
+    name or status. ``license_count`` and ``available`` are NaN without a license count;
+    ``bound`` is the part of ``consumed`` held on hosts by license affinity alone."""
 
     time: float
     license_configuration_arn: str
@@ -20,6 +21,7 @@ class ComplianceRecord(NamedTuple):
     status: str
     owner_account_id: str
     region: str
+    bound: int = 0
 
 
 class ViolationRecord(NamedTuple):

@@ -66,7 +66,7 @@ class LicenseState:
         else:
             available = count - cfg.consumed
         self.compliance.append((self._env.now, cfg.arn, cfg.name, cfg.counting_type, count, cfg.hard_limit,
-                                cfg.consumed, available, cfg.status, cfg.owner_id, cfg.region))
+                                cfg.consumed, available, cfg.status, cfg.owner_id, cfg.region, cfg.bound))
 
     def violation(self, cfg: LicenseConfiguration, *, resource_arn: str, account_id: str, kind: str, action: str,
                   operation: str, detail: str) -> None:
@@ -78,6 +78,10 @@ class LicenseState:
     def notify(self, cfg: LicenseConfiguration, subject: str, message: str) -> None:
         """Publish an alert about ``cfg`` to its owner (the notifications timeline)."""
         self.notifications.append((self._env.now, cfg.owner_id, cfg.region, cfg.arn, subject, message))
+
+    def notify_account(self, account_id: str, region: str, subject: str, message: str) -> None:
+        """Publish a notice to ``account_id`` that concerns no one license configuration."""
+        self.notifications.append((self._env.now, account_id, region, "", subject, message))
 
     def account_settings(self, account_id: str, region: str) -> ServiceSettings:
         """The service settings of ``account_id`` in ``region``."""

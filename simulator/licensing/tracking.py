@@ -1,6 +1,7 @@
-"""Consumption tracking: how launches, state changes and released hosts change what each
-configuration consumes. Every event costs O(1) in the size of the fleet, and writes one
-compliance row per configuration whose level changed."""
+"""Consumption tracking: how launches, state changes, host recovery and released hosts
+change what each configuration consumes. Every event costs O(1) in the size of the fleet,
+and writes one compliance row per configuration whose level (consumed, or bound by license
+affinity) changed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from simulator.licensing.configuration import DAY, LicenseConfiguration
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance, InstanceState
-from simulator.world.events import HostReleased, InstancesLaunched, InstancesStateChanged
+from simulator.world.ec2.instances import ACTIVE_STATES
+from simulator.world.events import HostReleased, InstancesLaunched, InstancesRecovered, InstancesStateChanged
 
 _PENDING, _RUNNING, _STOPPED, _TERMINATED = (
     InstanceState.PENDING, InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.TERMINATED,
@@ -32,6 +34,7 @@ class Tracking:
         bus.subscribe(InstancesLaunched, self.on_instances_launched)
         bus.subscribe(InstancesStateChanged, self.on_instances_state)
         bus.subscribe(HostReleased, self.on_host_released)
+        bus.subscribe(InstancesRecovered, self.on_instances_recovered)
         state.clock.every(DAY, self.release_expired_bindings)
 
     def on_instances_launched(self, event: InstancesLaunched) -> None:
@@ -85,13 +88,33 @@ class Tracking:
         now = self._env.now
         for instance, configs in pairs:
             for cfg in configs:
-                before = cfg.consumed
+                before = cfg.consumed, cfg.bound
                 if activate:
                     cfg.activate(instance, now)
                 else:
                     cfg.deactivate(instance, now)
-                if cfg.consumed != before:
+                if (cfg.consumed, cfg.bound) != before:
                     changed[cfg] = None
+        for cfg in changed:
+            self.state.record(cfg)
+
+    def on_instances_recovered(self, event: InstancesRecovered) -> None:
+        """Host recovery moved running instances: their Core and Socket licenses count on the
+        replacement host, and those of the failed host stay bound to it under license
+        affinity."""
+        changed: dict[LicenseConfiguration, None] = {}
+        now = self._env.now
+        tracked = self.state.instance_configs
+        for instance in event.instances:
+            if instance.state not in ACTIVE_STATES:
+                continue
+            for cfg in tracked.get(instance.instance_id, ()):
+                if cfg.counts_hosts:
+                    before = cfg.consumed, cfg.bound
+                    cfg.deactivate(instance, now, host=event.from_host)
+                    cfg.activate(instance, now)
+                    if (cfg.consumed, cfg.bound) != before:
+                        changed[cfg] = None
         for cfg in changed:
             self.state.record(cfg)
 
@@ -101,9 +124,9 @@ class Tracking:
         now = self._env.now
         for cfg in self.state.host_configs.pop(host_id, ()):
             cfg.hosts.pop(host_id, None)
-            before = cfg.consumed
+            before = cfg.consumed, cfg.bound
             cfg.detach_host(host_id, now)
-            if cfg.consumed != before:
+            if (cfg.consumed, cfg.bound) != before:
                 self.state.record(cfg)
 
     def release_expired_bindings(self) -> None:
@@ -111,7 +134,7 @@ class Tracking:
         now = self._env.now
         for cfg in self.state.configurations.values():
             if cfg.rules.affinity_days and cfg.host_usage:
-                before = cfg.consumed
+                before = cfg.consumed, cfg.bound
                 cfg.release_expired_bindings(now)
-                if cfg.consumed != before:
+                if (cfg.consumed, cfg.bound) != before:
                     self.state.record(cfg)

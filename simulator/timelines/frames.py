@@ -10,6 +10,7 @@ import pandas as pd
 
 from simulator.core.clock import Clock
 from simulator.core.records import EventGroupRecord, EventRecord, Records
+from simulator.timelines import hosts as host_levels
 from simulator.timelines.levels import resample_levels, time_weighted
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ class Timelines:
         Columns: ``time``, ``license_configuration_arn``, ``name``, ``counting_type``,
         ``license_count`` (NaN without a count), ``hard_limit``, ``consumed``, ``available``
         (count minus consumed; negative past a soft limit), ``status`` (AVAILABLE, DISABLED or
-        DELETED), ``owner_account_id``, ``region``.
+        DELETED), ``owner_account_id``, ``region``, ``bound`` (the part of ``consumed`` held on
+        Dedicated Hosts by license affinity alone).
         """
         return records_frame(self._records, "compliance", self._clock)
 
@@ -162,3 +164,63 @@ class Timelines:
                 raise ValueError("no license configuration has been created")
             arn = compliance.license_configuration_arn.iloc[0]
         return plot_compliance(compliance, self.violations, arn, ax=ax)
+
+    @property
+    def entitlements(self) -> pd.DataFrame:
+        """Entitlement levels of licenses; see ``simulator.timelines.entitlements.entitlements``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.entitlements(self._records, self._clock)
+
+    @property
+    def grants(self) -> pd.DataFrame:
+        """Grant statuses; see ``simulator.timelines.entitlements.grants``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.grants(self._records, self._clock)
+
+    @property
+    def checkouts(self) -> pd.DataFrame:
+        """Checkout events; see ``simulator.timelines.entitlements.checkouts``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.checkouts(self._records, self._clock)
+
+    def plot_entitlements(self, license_arn: str, ax: Axes | None = None) -> Axes:
+        """Plot a license's consumption against its counts up to now; see
+        ``simulator.timelines.entitlements.plot_entitlements``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=pd.Timestamp(self._clock.now()))
+    # -- Dedicated Hosts --------------------------------------------------------------------
+
+    @property
+    def hosts(self) -> pd.DataFrame:
+        """Dedicated Hosts, one row per host whenever its state, group, instances or vCPUs
+        in use change.
+
+        Columns: ``time``, ``host_id``, ``account_id``, ``host_resource_group_arn`` (empty
+        outside a group), ``instance_family``, ``instance_type`` (empty for a host of a whole
+        family), ``state`` (available, pending, under-assessment, permanent-failure,
+        released, released-permanent-failure), ``instance_count``, ``vcpus_used``,
+        ``vcpus_total``, ``cores``, ``sockets``.
+        """
+        return records_frame(self._records, "hosts", self._clock)
+
+    def host_utilization(self, start: object = None, end: object = None, by: str = "host") -> pd.DataFrame:
+        """Time-weighted use of the hosts over ``[start, end]`` (default: the run so far) by
+        host, group or account; see ``simulator.timelines.hosts.host_utilization``."""
+        start = pd.Timestamp(self._clock.start if start is None else start)
+        end = pd.Timestamp(self._clock.now() if end is None else end)
+        return host_levels.host_utilization(self.hosts, start, end, by)
+
+    def hosts_grid(self, every: str = "1h", value: str = "vcpus_used") -> pd.DataFrame:
+        """A host level on a regular grid up to now, one column per host; see
+        ``simulator.timelines.hosts.hosts_grid``."""
+        return host_levels.hosts_grid(self.hosts, every, value, pd.Timestamp(self._clock.now()))
+
+    def plot_hosts(self, ax: Axes | None = None) -> Axes:
+        """Plot the hosts' vCPU use over time; see ``simulator.timelines.plots.plot_hosts``."""
+        from simulator.timelines.plots import plot_hosts  # matplotlib loads only to plot
+
+        return plot_hosts(self.hosts, pd.Timestamp(self._clock.now()), ax=ax)

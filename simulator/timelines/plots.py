@@ -52,3 +52,42 @@ def plot_compliance(
     ax.legend(loc="upper left", ncols=2)
     ax.grid(True, alpha=0.3)
     return ax
+
+
+def plot_hosts(hosts: pd.DataFrame, end: pd.Timestamp, ax: Axes | None = None) -> Axes:
+    """Dedicated Hosts over time as a heatmap: one row per host (in allocation order), its
+    vCPU utilization over time in color, blank before its allocation and after its release.
+
+    Args:
+        hosts: ``sim.timelines.hosts``.
+        end: Where the time axis ends (the simulation's now).
+        ax: Where to draw (default: a new figure).
+
+    Raises:
+        ValueError: if there are no Dedicated Hosts.
+    """
+    from simulator.timelines.hosts import hosts_grid
+
+    if hosts.empty:
+        raise ValueError("the simulation has no Dedicated Hosts")
+    start = hosts.time.min()
+    step = max(60, int((pd.Timestamp(end) - start).total_seconds() // 400) or 60)
+    grid = hosts_grid(hosts, f"{step}s", "vcpu_utilization", end)
+    order = list(dict.fromkeys(hosts.host_id))
+    grid = grid[order]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, max(3.0, 0.25 * len(order) + 1.5)))
+    x0, x1 = mdates.date2num(grid.index[0]), mdates.date2num(grid.index[-1] + pd.Timedelta(seconds=step))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="white")
+    image = ax.imshow(grid.to_numpy().T, aspect="auto", interpolation="nearest", cmap=cmap, vmin=0.0, vmax=1.0,
+                      extent=(x0, x1, len(order) - 0.5, -0.5))
+    ax.xaxis_date()
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if len(order) <= 40:
+        ax.set_yticks(range(len(order)), order, fontsize=7)
+    ax.set_ylabel("Dedicated Host")
+    ax.set_title(f"Dedicated Hosts: vCPU utilization ({len(order)} hosts; blank: not allocated)")
+    ax.figure.colorbar(image, ax=ax, label="vCPUs used / host vCPUs")
+    return ax

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -110,3 +111,122 @@ class ImageDeregistered(NamedTuple):
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         im = self.image
         return (im.owner_id, im.region, "ec2", "ImageDeregistered", (im.image_id,), ("",))
+
+
+class HostAvailable(NamedTuple):
+    """A Dedicated Host allocated in ``pending`` state (by a host resource group) became available."""
+
+    host: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "ec2", "HostAvailable", (h.host_id,), ("",))
+
+
+class HostFailed(NamedTuple):
+    """A Dedicated Host failed: it is ``under-assessment`` and takes no launches."""
+
+    host: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        detail = f"host recovery {h.host_recovery}; {len(h.instances)} instances on it"
+        return (h.account_id, h.region, "ec2", "HostFailed", (h.host_id,), (detail,))
+
+
+class InstancesRecovered(NamedTuple):
+    """Host recovery moved instances of one account from a failed host to its replacement."""
+
+    instances: tuple[Instance, ...]
+    from_host: DedicatedHost
+    to_host: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        first = self.instances[0]
+        detail = f"{self.from_host.host_id}->{self.to_host.host_id}"
+        return (first.account_id, first.region, "ec2", "InstanceRecovered",
+                tuple([i.instance_id for i in self.instances]), (detail,) * len(self.instances))
+
+
+class HostRecovered(NamedTuple):
+    """Host recovery completed: the replacement ``host`` is available (the failed host is
+    released with a HostReleased event)."""
+
+    host: DedicatedHost
+    failed: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "ec2", "HostRecovered", (h.host_id,), (f"replaces {self.failed.host_id}",))
+
+
+class HostRecoveryFailed(NamedTuple):
+    """Host recovery of a failed host was not allowed (``reason``: a License Manager refusal)."""
+
+    host: DedicatedHost
+    reason: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "ec2", "HostRecoveryFailed", (h.host_id,), (self.reason,))
+
+
+class HostPermanentlyFailed(NamedTuple):
+    """A failed host that was not recovered entered ``permanent-failure``."""
+
+    host: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "ec2", "HostPermanentlyFailed", (h.host_id,), ("",))
+
+
+class HostAddedToGroup(NamedTuple):
+    """A Dedicated Host became a member of a host resource group."""
+
+    host: DedicatedHost
+    group_arn: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "resource-groups", "HostAddedToGroup", (h.host_id,), (self.group_arn,))
+
+
+class HostRemovedFromGroup(NamedTuple):
+    """A Dedicated Host left a host resource group (removed or released)."""
+
+    host: DedicatedHost
+    group_arn: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        h = self.host
+        return (h.account_id, h.region, "resource-groups", "HostRemovedFromGroup", (h.host_id,), (self.group_arn,))
+
+
+class HostEvictionNotice(NamedTuple):
+    """A host removed from a shared host resource group carries instances of ``account_id``:
+    they must move off it before ``deadline``, or they are stopped."""
+
+    host: DedicatedHost
+    group_arn: str
+    account_id: str
+    instance_ids: tuple[str, ...]
+    deadline: datetime
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        detail = (f"{self.host.host_id} left {self.group_arn}; move {' '.join(self.instance_ids)} off it before "
+                  f"{self.deadline.isoformat()}")
+        return (self.account_id, self.host.region, "license-manager", "HostEvictionNotice", (self.host.host_id,),
+                (detail,))
+
+
+class InstancesEvicted(NamedTuple):
+    """The eviction period ended: instances of one account still on the host are stopped."""
+
+    instances: tuple[Instance, ...]
+    host: DedicatedHost
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        first = self.instances[0]
+        return (first.account_id, first.region, "license-manager", "InstanceEvicted",
+                tuple([i.instance_id for i in self.instances]), (self.host.host_id,) * len(self.instances))

@@ -1,4 +1,5 @@
-"""What the world asks launch authorizers before instances launch or start."""
+"""What the world asks the engine: launch authorizers before instances launch or start, and
+the license lookup host resource groups use to check the license configurations they allow."""
 
 from __future__ import annotations
 
@@ -54,5 +55,33 @@ class LaunchAuthorizer(Protocol):
         Raises:
             ServiceError: to refuse the request; the call then fails with this error and
                 nothing launches or starts.
+        """
+        ...
+
+
+class LicenseConfigurationInfo(NamedTuple):
+    """What the world may know of a license configuration."""
+
+    arn: str
+    owner_id: str
+    counting_type: str
+
+
+class LicenseLookup(Protocol):
+    """Answers the world's questions about license configurations (registered by the engine)."""
+
+    def license_configuration(self, region: str, arn: str) -> LicenseConfigurationInfo | None:
+        """The configuration ``arn`` names in ``region``, or None if there is none."""
+        ...
+
+    def launch_license_configurations(
+        self, account_id: str, region: str, image: Image, arns: tuple[str, ...],
+    ) -> tuple[LicenseConfigurationInfo, ...]:
+        """The configurations that would track an instance ``account_id`` launches from
+        ``image`` naming ``arns`` (the named ones and the AMI's associations).
+
+        Raises:
+            ServiceError: EC2's InvalidParameterValue for a named configuration that does not
+                exist or is another account's.
         """
         ...

@@ -5,17 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.world.ec2 import Ec2Service, RegionContext
+from simulator.world.kms import KmsService
+from simulator.world.launch import LicenseLookup
+from simulator.world.organizations import Organizations
+from simulator.world.ram import ResourceAccessManager
+from simulator.world.resource_groups import ResourceGroupService
 
 
 class Region:
-    """The services of one region, each an attribute (``region.ec2``).
+    """The services of one region, each an attribute (``region.ec2``, ``region.kms``,
+    ``region.ram``, ``region.resource_groups``).
 
     Args:
         ctx: The region's shared plumbing.
         region_of: Gives another region (services that read across regions use it).
+        organizations: The accounts and organizations (RAM shares with them).
+        license_lookup: Gives the engine's license lookup, if one is registered.
     """
 
-    def __init__(self, ctx: RegionContext, region_of: Callable[[str], Region]) -> None:
+    def __init__(self, ctx: RegionContext, region_of: Callable[[str], Region], organizations: Organizations,
+                 license_lookup: Callable[[], LicenseLookup | None]) -> None:
         self.name = ctx.region
         self.ctx = ctx
         self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)
+        self.kms = KmsService(ctx)
+        self.ram = ResourceAccessManager(ctx.region, ctx.clock, ctx.ids, organizations)
+        self.resource_groups = ResourceGroupService(ctx, self.ec2, self.ram, license_lookup)

@@ -10,7 +10,8 @@ from simulator.core.ids import IdFactory
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
 from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
-from simulator.world.launch import LaunchAuthorizer
+from simulator.world.global_services import GlobalServices
+from simulator.world.launch import LaunchAuthorizer, LicenseLookup
 from simulator.world.organizations import Organizations
 from simulator.world.region import Region
 
@@ -29,7 +30,8 @@ Resource = Instance | DedicatedHost | Image
 
 
 class World:
-    """Accounts, organizations and per-region services, publishing domain events on ``bus``.
+    """Accounts, organizations, global services (``global_services``: IAM, STS) and
+    per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
     every registered launch authorizer before instances launch or start.
@@ -50,7 +52,9 @@ class World:
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
         self.organizations = Organizations(clock, ids)
+        self.global_services = GlobalServices(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
+        self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
 
     @property
@@ -61,6 +65,22 @@ class World:
     def add_launch_authorizer(self, authorizer: LaunchAuthorizer) -> None:
         """Ask ``authorizer`` before every launch and start, in every region."""
         self.launch_authorizers.append(authorizer)
+
+    def set_license_lookup(self, lookup: LicenseLookup) -> None:
+        """Answer the world's questions about license configurations with ``lookup``."""
+        self.license_lookup = lookup
+
+    def regions(self) -> list[Region]:
+        """The regions in use so far."""
+        return list(self._regions.values())
+
+    def find_host(self, host_id: str) -> DedicatedHost | None:
+        """The Dedicated Host ``host_id`` of any account in any region in use, or None."""
+        for region in self._regions.values():
+            host = region.ec2.hosts.find(host_id)
+            if host is not None:
+                return host
+        return None
 
     def region(self, name: str) -> Region:
         """The region ``name`` (created on first use).
@@ -78,7 +98,7 @@ class World:
                 region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
-            region = self._regions[name] = Region(ctx, self.region)
+            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
         return region
 
     def resolve(self, arn: str) -> Resource | None:

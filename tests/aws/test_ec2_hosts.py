@@ -20,7 +20,6 @@ from tests.helpers import (
     assert_refused,
     error_code,
     launch,
-    public_ami,
     states,
 )
 

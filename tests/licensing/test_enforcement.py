@@ -13,25 +13,20 @@ from botocore.exceptions import ClientError
 from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
-    AZ,
     LINUX,
     REGION,
-    error_code,
-    host_arn,
-    image_arn,
-    instance_arn,
-    public_ami,
-    states,
-    summaries,
-)
-from tests.helpers import lm_refused as refused
-from tests.helpers import (
     associate,
     associated,
     consumed,
     failures,
+    host_arn,
+    image_arn,
+    instance_arn,
     kinds,
     licenses,
+    public_ami,
+    states,
+    summaries,
     usage,
 )
 from tests.helpers import allocate as allocate_hosts
@@ -39,6 +34,7 @@ from tests.helpers import configuration as get
 from tests.helpers import create_configuration as config
 from tests.helpers import launch as run
 from tests.helpers import license_specs as specs
+from tests.helpers import lm_refused as refused
 
 HOST = {"Tenancy": "host"}
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"

@@ -49,7 +49,7 @@ def host_out(host: DedicatedHost, catalog_types: dict[str, InstanceTypeSpec]) ->
         "HostRecovery": host.host_recovery,
         "AllowsMultipleInstanceTypes": "on" if host.allows_multiple_instance_types else "off",
         "OwnerId": host.account_id,
-        "MemberOfServiceLinkedResourceGroup": False,
+        "MemberOfServiceLinkedResourceGroup": host.host_resource_group_arn is not None,
         "HostMaintenance": "off",
     }
     if host.release_time is not None:

@@ -12,6 +12,12 @@ from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.world.ec2 import Instance, InstanceState, LaunchTemplateRef, PlacementRequest, StateChange
 
+#: Messages of the server-side state reasons (EC2 API reference, StateReason).
+_SERVER_REASONS = {
+    "Server.InternalError": "An internal error caused the instance to shut down",
+    "Server.ScheduledStop": "The instance was stopped due to a scheduled retirement",
+}
+
 
 def state_out(state: InstanceState) -> dict[str, Any]:
     """The InstanceState shape."""
@@ -60,6 +66,9 @@ def instance_out(instance: Instance, clock: Clock) -> dict[str, Any]:
         out["StateTransitionReason"] = f"User initiated ({when:%Y-%m-%d %H:%M:%S} GMT)"
         out["StateReason"] = {"Code": "Client.UserInitiatedShutdown",
                               "Message": "Client.UserInitiatedShutdown: User initiated shutdown"}
+    elif instance.state_reason is not None:
+        message = _SERVER_REASONS.get(instance.state_reason, instance.state_reason)
+        out["StateReason"] = {"Code": instance.state_reason, "Message": f"{instance.state_reason}: {message}"}
     return out
 
 

@@ -28,6 +28,12 @@ class Ec2Timings:
     terminated_visible: float = 3600.0
     image_pending: float = 300.0
     import_image: float = 1800.0
+    #: A host a host resource group allocates stays ``pending`` this long.
+    host_allocation: float = 300.0
+    #: A failed host stays ``under-assessment`` this long before recovery or retirement.
+    host_assessment: float = 600.0
+    #: A replacement host stays ``pending`` this long while instances are recovered onto it.
+    host_recovery: float = 1200.0
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +13,8 @@ from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import HostTypeSpec, InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
-from simulator.world.events import HostAllocated, HostReleased
+from simulator.world.ec2.host_pools import HostIndex
+from simulator.world.events import HostAllocated, HostReleased, HostRemovedFromGroup
 from simulator.world.filters import compile_filters
 
 if TYPE_CHECKING:
@@ -43,7 +43,9 @@ class DedicatedHost:
     A host allocated for an instance type runs only that type, up to the catalog's
     capacity for its size. A host allocated for an instance family (Nitro families only)
     runs any sizes of the family at once, bounded by the host's vCPUs and, for each size, by
-    the catalog's capacity for that size.
+    the catalog's capacity for that size. ``host_resource_group_arn`` names the host
+    resource group it belongs to, if any. A host a group is allocating takes launches while
+    ``pending``; ``ready_at`` is the simulated second it becomes available.
     """
 
     host_id: str
@@ -62,11 +64,18 @@ class DedicatedHost:
     used_vcpus: int = 0
     size_counts: dict[str, int] = field(default_factory=dict)
     sequence: int = 0
+    host_resource_group_arn: str | None = None
+    ready_at: float | None = None
 
     @property
     def family(self) -> str:
         """The instance family the host runs."""
         return self.host_type.family
+
+    @property
+    def accepting(self) -> bool:
+        """Whether the host takes instances: available, or pending while a group allocates it."""
+        return self.state is HostState.AVAILABLE or (self.state is HostState.PENDING and self.ready_at is not None)
 
     @property
     def allows_multiple_instance_types(self) -> bool:
@@ -97,7 +106,7 @@ class DedicatedHost:
     def free_slots(self, spec: InstanceTypeSpec, booked_of_size: int = 0, booked_vcpus: int = 0) -> int:
         """How many more instances of ``spec`` fit on the host now, with ``booked_of_size``
         instances of its size and ``booked_vcpus`` vCPUs already promised to a call."""
-        if self.state is not HostState.AVAILABLE or not self.supports(spec):
+        if not self.accepting or not self.supports(spec):
             return 0
         by_size = self.host_type.capacity[spec.size] - self.size_counts.get(spec.size, 0) - booked_of_size
         if self.instance_type is not None:
@@ -108,7 +117,7 @@ class DedicatedHost:
     @property
     def has_room(self) -> bool:
         """Whether some instance could still be placed on the host."""
-        if self.state is not HostState.AVAILABLE:
+        if not self.accepting:
             return False
         if self.instance_type is not None:
             return len(self.instances) < self.host_type.capacity[self.instance_type.size]
@@ -166,9 +175,8 @@ class HostService:
     def __init__(self, ctx: RegionContext) -> None:
         self.ctx = ctx
         self._by_account: dict[str, dict[str, DedicatedHost]] = {}
-        # Auto-placement hosts with room, per account, in allocation order: placement looks
-        # at these only, so it costs O(1) however many full hosts an account has.
-        self._with_room: dict[str, list[tuple[int, DedicatedHost]]] = {}
+        self._by_id: dict[str, DedicatedHost] = {}
+        self.index = HostIndex()
         self._allocated = 0
         # Hosts allocated and not released, per (account, family): the Dedicated Host quota.
         self._per_family: dict[tuple[str, str], int] = {}
@@ -177,33 +185,34 @@ class HostService:
         """The hosts of ``account_id`` by id, in allocation order (released ones too)."""
         return self._by_account.setdefault(account_id, {})
 
+    def find(self, host_id: str) -> DedicatedHost | None:
+        """The host ``host_id`` of any account (released ones too), or None."""
+        return self._by_id.get(host_id)
+
     def auto_placement_hosts(self, account_id: str) -> Iterator[DedicatedHost]:
         """The account's hosts that take untargeted launches and have room, oldest first
         (a live view: do not occupy or vacate hosts while iterating)."""
-        return (host for _, host in self._with_room.get(account_id, ()))
+        return self.index.with_room(account_id)
 
     def occupy(self, host: DedicatedHost, instance: Instance) -> None:
         """Put ``instance`` on ``host`` (its capacity was checked by the caller)."""
         host.occupy(instance)
         if not host.has_room:
-            self._room_changed(host)
+            self.index.refresh(host)
 
     def vacate(self, host: DedicatedHost, instance: Instance) -> None:
         """Take ``instance`` off ``host``."""
         had_room = host.has_room
         host.vacate(instance)
         if not had_room:
-            self._room_changed(host)
+            self.index.refresh(host)
 
-    def _room_changed(self, host: DedicatedHost) -> None:
-        entries = self._with_room.setdefault(host.account_id, [])
-        entry = (host.sequence, host)
-        index = bisect.bisect_left(entries, host.sequence, key=lambda e: e[0])
-        listed = index < len(entries) and entries[index][1] is host
-        if host.has_room and host.auto_placement == "on" and not listed:
-            entries.insert(index, entry)
-        elif listed and not (host.has_room and host.auto_placement == "on"):
-            del entries[index]
+    def set_state(self, host: DedicatedHost, state: HostState) -> None:
+        """Move ``host`` to ``state`` (the caller publishes the event that says why)."""
+        host.state = state
+        if state in GONE:
+            host.release_time = self.ctx.clock.now()
+        self.index.refresh(host)
 
     def get(self, account_id: str, host_id: str) -> DedicatedHost:
         """A host of ``account_id`` that has not been released.
@@ -275,36 +284,62 @@ class HostService:
                     f"Instance family '{instance_family}' does not support multiple instance "
                     f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}",
                 )
-        key = (account_id, host_type.family)
-        self.ctx.quotas.check_hosts(account_id, host_type.family, self._per_family.get(key, 0), quantity)
-        self._per_family[key] = self._per_family.get(key, 0) + quantity
-        hosts = []
-        for _ in range(quantity):
-            host = DedicatedHost(
-                host_id=self.ctx.ids.resource_id("h"),
-                account_id=account_id,
-                region=self.ctx.region,
-                availability_zone=availability_zone,
-                host_type=host_type,
-                instance_type=type_spec,
-                auto_placement=auto_placement,
-                host_recovery=host_recovery,
-                allocation_time=self.ctx.clock.now(),
-                tags=dict(tags or {}),
-                sequence=self._allocated,
-            )
-            self._allocated += 1
-            self.account_hosts(account_id)[host.host_id] = host
-            self._room_changed(host)
-            hosts.append(host)
+        self.check_quota(account_id, host_type.family, quantity)
+        hosts = [self.plan(account_id, availability_zone, host_type, type_spec, auto_placement=auto_placement,
+                           host_recovery=host_recovery, tags=tags) for _ in range(quantity)]
+        for host in hosts:
+            self.register(host)
         for host in hosts:
             self.ctx.bus.publish(HostAllocated(host))
         return hosts
 
+    def plan(
+        self, account_id: str, availability_zone: str, host_type: HostTypeSpec, instance_type: InstanceTypeSpec | None,
+        *, auto_placement: str = "off", host_recovery: str = "off", tags: dict[str, str] | None = None,
+        group_arn: str | None = None,
+    ) -> DedicatedHost:
+        """A host as AllocateHosts would make it, not yet allocated: ``register`` allocates it.
+        Placement plans hosts so that a call refused later leaves nothing allocated."""
+        host = DedicatedHost(
+            host_id=self.ctx.ids.resource_id("h"), account_id=account_id, region=self.ctx.region,
+            availability_zone=availability_zone, host_type=host_type, instance_type=instance_type,
+            auto_placement=auto_placement, host_recovery=host_recovery, allocation_time=self.ctx.clock.now(),
+            tags=dict(tags or {}), sequence=self._allocated, host_resource_group_arn=group_arn,
+        )
+        self._allocated += 1
+        return host
+
+    def within_quota(self, account_id: str, family: str, quantity: int) -> bool:
+        """Whether ``quantity`` more hosts of ``family`` fit the account's quota."""
+        allocated = self._per_family.get((account_id, family), 0)
+        return allocated + quantity <= self.ctx.quotas.quotas.hosts_per_family
+
+    def check_quota(self, account_id: str, family: str, quantity: int) -> None:
+        """Refuse allocating ``quantity`` more hosts of ``family`` past the account's quota.
+
+        Raises:
+            ServiceError: HostLimitExceeded.
+        """
+        self.ctx.quotas.check_hosts(account_id, family, self._per_family.get((account_id, family), 0), quantity)
+
+    def register(self, host: DedicatedHost, state: HostState = HostState.AVAILABLE) -> None:
+        """Allocate a planned host in ``state`` (the caller publishes HostAllocated)."""
+        key = (host.account_id, host.family)
+        self._per_family[key] = self._per_family.get(key, 0) + 1
+        host.state = state
+        host.allocation_time = self.ctx.clock.now()
+        self.account_hosts(host.account_id)[host.host_id] = host
+        self._by_id[host.host_id] = host
+        if host.host_resource_group_arn is not None:
+            self.index.join(host, host.host_resource_group_arn)
+        else:
+            self.index.refresh(host)
+
     def release(
         self, account_id: str, host_ids: list[str]
     ) -> tuple[list[str], list[tuple[str, str, str]]]:
-        """ReleaseHosts: release each host that has no instances on it.
+        """ReleaseHosts: release each host that has no instances on it (a failed host becomes
+        ``released-permanent-failure``; a member of a host resource group leaves it).
 
         Returns:
             The released host ids, and ``(host_id, error_code, message)`` for each host that
@@ -325,14 +360,24 @@ class HostService:
                 failed.append((host_id, "Client.InvalidHostState",
                                f"Dedicated host {host_id} cannot be released while instances "
                                f"run on it: {', '.join(host.instances)}"))
+            elif host.state in (HostState.PENDING, HostState.UNDER_ASSESSMENT):
+                failed.append((host_id, "Client.InvalidHostState",
+                               f"Dedicated host {host_id} is {host.state} and cannot be released now"))
             else:
-                host.state = HostState.RELEASED
-                host.release_time = self.ctx.clock.now()
-                self._per_family[(account_id, host.family)] -= 1
-                self._room_changed(host)
+                self.retire(host)
                 released.append(host_id)
-                self.ctx.bus.publish(HostReleased(host))
         return released, failed
+
+    def retire(self, host: DedicatedHost) -> None:
+        """Release ``host`` (``released-permanent-failure`` if it failed), taking it out of its
+        host resource group first, and publish what happened."""
+        self._per_family[(host.account_id, host.family)] -= 1
+        group_arn = self.index.leave(host)
+        if group_arn is not None:
+            self.ctx.bus.publish(HostRemovedFromGroup(host, group_arn))
+        failed = host.state in (HostState.PERMANENT_FAILURE, HostState.UNDER_ASSESSMENT)
+        self.set_state(host, HostState.RELEASED_PERMANENT_FAILURE if failed else HostState.RELEASED)
+        self.ctx.bus.publish(HostReleased(host))
 
     def describe(
         self, account_id: str, host_ids: list[str] | None = None,

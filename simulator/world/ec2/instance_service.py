@@ -224,30 +224,29 @@ class InstanceService:
             threads_per_core=threads, tenancy=tenancy, availability_zone=zone or self.ctx.availability_zones[0],
             host=None, license_configuration_arns=params.license_configuration_arns,
         )
+        booking = HostBooking()
         if tenancy == "host":
-            booking = HostBooking()
-            hosts: list[DedicatedHost] = []
-            for _ in range(max_count):
-                host = self.placement.find_host(account_id, spec, booking, zone=zone, host_id=placement.host_id)
-                if host is None:
-                    break
-                hosts.append(booking.book(host, spec))
-            if len(hosts) < min_count:
-                where = f" on host {placement.host_id}" if placement.host_id else " on hosts with auto-placement on"
-                raise ServiceError(
-                    "InsufficientHostCapacity",
-                    f"Insufficient capacity on Dedicated Hosts for {min_count} x {spec.name}{where}",
-                )
+            hosts = self.placement.place_launch(account_id, spec, image, params.license_configuration_arns,
+                                                placement, booking, min_count, max_count)
             candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
         else:
             max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
             candidates = (shared,) * max_count  # identical instances share one candidate
-        count = self._authorize("RunInstances", account_id, principal, candidates, min_count)
-        return self._launch(account_id, candidates[:count], params, affinity, principal)
+        count = self.authorize("RunInstances", account_id, principal, candidates, min_count)
+        delay = self._pending_delay(booking, [c.host for c in candidates[:count]])
+        return self._launch(account_id, candidates[:count], params, affinity, principal, delay)
+
+    def _pending_delay(self, booking: HostBooking, hosts: list[DedicatedHost | None]) -> float:
+        """Allocate the hosts planned for a call that goes ahead; how long its instances
+        stay pending (longer on hosts still being allocated)."""
+        self.placement.allocate_planned(booking, hosts)
+        ready = max((h.ready_at for h in hosts if h is not None and h.ready_at is not None), default=None)
+        wait = 0.0 if ready is None else max(0.0, ready - self._env.now)
+        return wait + self.ctx.timings.pending
 
     def _launch(
         self, account_id: str, candidates: tuple[LaunchCandidate, ...], params: LaunchParameters,
-        affinity: str | None, principal: str,
+        affinity: str | None, principal: str, delay: float,
     ) -> list[Instance]:
         now = self.ctx.clock.now()
         reservation_id = self.ctx.ids.resource_id("r")
@@ -276,14 +275,18 @@ class InstanceService:
         if candidates and candidates[0].host is None:
             self.ctx.quotas.add(account_id, candidates[0].instance_type, len(candidates))
         self._publish(InstancesLaunched(tuple(launched)))
-        self._schedule(self.ctx.timings.pending, launched, RUNNING)
+        self._schedule(delay, launched, RUNNING)
         return launched
 
-    def _authorize(
+    def authorize(
         self, operation: str, account_id: str, principal: str, candidates: tuple[LaunchCandidate, ...],
         min_count: int,
     ) -> int:
-        """How many leading candidates every authorizer lets go ahead."""
+        """How many leading candidates every authorizer lets go ahead.
+
+        Raises:
+            ServiceError: an authorizer's refusal.
+        """
         count = len(candidates)
         if not self.ctx.authorizers or not candidates:
             return count
@@ -314,17 +317,7 @@ class InstanceService:
         for instance in to_start:
             spec = instance.instance_type
             check_billing_tenancy(instance.usage_operation, instance.tenancy, f"instance {instance.instance_id}")
-            host = None
-            if instance.tenancy == "host":
-                pinned = instance.host_id if instance.affinity == "host" else None
-                host = self.placement.find_host(account_id, spec, booking, host_id=pinned, preferred=instance.host)
-                if host is None:
-                    where = f"host {pinned}" if pinned else "hosts with auto-placement on"
-                    raise ServiceError(
-                        "InsufficientHostCapacity",
-                        f"Insufficient capacity on {where} to start {instance.instance_id} ({spec.name})",
-                    )
-                booking.book(host, spec)
+            host = self.placement.place_start(instance, booking) if instance.tenancy == "host" else None
             candidates.append(LaunchCandidate(
                 instance_type=spec, image=instance.image, usage_operation=instance.usage_operation,
                 core_count=instance.core_count, threads_per_core=instance.threads_per_core, tenancy=instance.tenancy,
@@ -332,7 +325,8 @@ class InstanceService:
                 host=host, license_configuration_arns=instance.license_configuration_arns, instance=instance,
             ))
         self.ctx.quotas.check_start(account_id, [c.instance_type for c in candidates if c.host is None])
-        self._authorize("StartInstances", account_id, principal, tuple(candidates), len(candidates))
+        self.authorize("StartInstances", account_id, principal, tuple(candidates), len(candidates))
+        delay = self._pending_delay(booking, [c.host for c in candidates])
 
         now = self.ctx.clock.now()
         for candidate in candidates:
@@ -343,10 +337,11 @@ class InstanceService:
                 self.hosts.occupy(candidate.host, instance)
             instance.launch_time = now
             instance.user_shutdown_at = None
+            instance.state_reason = None
             instance.principal = principal
             if candidate.host is None:
                 self.ctx.quotas.add(account_id, instance.instance_type, 1)
-        return self._move(instances, to_start, PENDING, self.ctx.timings.pending, RUNNING)
+        return self._move(instances, to_start, PENDING, delay, RUNNING)
 
     def stop(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
         """StopInstances: running instances go to ``stopping``, then ``stopped``.
@@ -375,10 +370,21 @@ class InstanceService:
         self._user_initiated(to_terminate)
         return self._move(instances, to_terminate, SHUTTING_DOWN, self.ctx.timings.shutting_down, TERMINATED)
 
+    def stop_for(self, instances: list[Instance], reason: str) -> None:
+        """Stop the pending or running ones of ``instances`` for ``reason``, a server-side
+        StateReason code (``Server.InternalError`` for a failed host, ``Server.ScheduledStop``
+        for an eviction), not at their user's request."""
+        moving = [i for i in instances if i.state is RUNNING or i.state is PENDING]
+        for instance in moving:
+            instance.user_shutdown_at = None
+            instance.state_reason = reason
+        self._move(moving, moving, STOPPING, self.ctx.timings.stopping, STOPPED)
+
     def _user_initiated(self, instances: list[Instance]) -> None:
         now = self._env.now
         for instance in instances:
             instance.user_shutdown_at = now
+            instance.state_reason = None
 
     def _move(
         self, asked: list[Instance], moving: list[Instance], state: InstanceState, delay: float,

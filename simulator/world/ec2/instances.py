@@ -101,7 +101,8 @@ class Instance(Billed):
 
     ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
     reports it. ``user_shutdown_at`` is the simulated second of the user's stop or
-    termination that put it where it is (None after a launch or start).
+    termination that put it where it is (None after a launch or start); ``state_reason`` the
+    server-side StateReason code of a stop the user did not ask for.
     ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
     the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
     earlier state can tell it is stale.
@@ -128,6 +129,7 @@ class Instance(Billed):
     tags: dict[str, str] = field(default_factory=dict)
     state: InstanceState = InstanceState.PENDING
     user_shutdown_at: float | None = None
+    state_reason: str | None = None
     principal: str = ""
     generation: int = 0
 

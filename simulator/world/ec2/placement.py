@@ -3,7 +3,8 @@ placement change lands on.
 
 A launch that names no host takes one from a host pool: by default the account's hosts
 with auto-placement on (oldest first); other pools (host resource groups) plug in through
-``HostPool``.
+``HostPool``, and the region's host resource groups through ``HostGroups``. A pool may plan
+a new host when none has room; the host is allocated only once the call goes ahead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import check_billing_tenancy
 from simulator.world.ec2.hosts import DedicatedHost, HostService
+from simulator.world.ec2.images import Image
 from simulator.world.ec2.instances import AFFINITIES, TENANCIES, Instance, PlacementRequest
 
 
@@ -25,6 +27,33 @@ class HostPool(Protocol):
     def hosts_with_room(self, account_id: str, spec: InstanceTypeSpec) -> Iterable[DedicatedHost]:
         """Hosts that may take an instance of ``spec`` launched by ``account_id``, in order
         of preference (a live view: do not occupy or vacate hosts while iterating)."""
+        ...
+
+    def plan_host(self, account_id: str, spec: InstanceTypeSpec, zone: str | None) -> DedicatedHost | None:
+        """A new host for one more ``spec`` when no host of the pool has room, planned but
+        not allocated (``allocate`` does that), or None if the pool allocates no hosts."""
+        ...
+
+    def allocate(self, hosts: list[DedicatedHost]) -> None:
+        """Allocate hosts this pool planned, for a call that goes ahead."""
+        ...
+
+
+class HostGroups(Protocol):
+    """The host resource groups of a region, as placement sees them."""
+
+    def pool_for(
+        self, account_id: str, group_arn: str, spec: InstanceTypeSpec, image: Image,
+        license_arns: tuple[str, ...], instance: Instance | None = None,
+    ) -> HostPool:
+        """The host pool of group ``group_arn`` for a launch by ``account_id`` of ``spec``
+        from ``image`` with ``license_arns`` (or, with ``instance``, a start or placement
+        change of that instance).
+
+        Raises:
+            ServiceError: InvalidParameterValue when the group does not exist for the
+                caller, or does not allow the instance family or its license configurations.
+        """
         ...
 
 
@@ -38,13 +67,23 @@ class AutoPlacementPool:
         """The account's auto-placement hosts that have room for something."""
         return self._hosts.auto_placement_hosts(account_id)
 
+    def plan_host(self, account_id: str, spec: InstanceTypeSpec, zone: str | None) -> DedicatedHost | None:
+        """Auto-placement never allocates hosts."""
+        return None
+
+    def allocate(self, hosts: list[DedicatedHost]) -> None:
+        """Auto-placement plans no hosts: nothing to allocate."""
+
 
 class HostBooking:
-    """Tentative use of hosts while one call places several instances."""
+    """Tentative use of hosts while one call places several instances, and the hosts its
+    pools planned for it."""
 
     def __init__(self) -> None:
         self.of_size: dict[tuple[str, str], int] = {}
         self.vcpus: dict[str, int] = {}
+        self.planned: list[tuple[HostPool, DedicatedHost]] = []
+        self.pools: dict[tuple, HostPool] = {}  # group pools already checked for this call
 
     def fits(self, host: DedicatedHost, spec: InstanceTypeSpec) -> bool:
         """Whether one more ``spec`` fits on ``host`` besides what this call booked."""
@@ -79,6 +118,12 @@ def resolve_tenancy(placement: PlacementRequest, field_prefix: str = "Placement.
             "InvalidParameterCombination",
             f"{field_prefix}HostId and {field_prefix}HostResourceGroupArn cannot both be given",
         )
+    if placement.host_resource_group_arn is not None and placement.affinity == "host":
+        raise ServiceError(
+            "InvalidParameterCombination",
+            f"{field_prefix}Affinity host cannot be combined with {field_prefix}HostResourceGroupArn: the host "
+            "resource group places the instance",
+        )
     affinity = (placement.affinity or "default") if tenancy == "host" else None
     return tenancy, affinity
 
@@ -93,20 +138,49 @@ class Placement:
     def __init__(self, hosts: HostService) -> None:
         self.hosts = hosts
         self.auto_placement = AutoPlacementPool(hosts)
+        self.groups: HostGroups | None = None
+
+    def group_pool(
+        self, account_id: str, group_arn: str | None, spec: InstanceTypeSpec, image: Image,
+        license_arns: tuple[str, ...], instance: Instance | None = None,
+    ) -> HostPool | None:
+        """The pool of host resource group ``group_arn`` (None without a group); see
+        ``HostGroups.pool_for``.
+
+        Raises:
+            ServiceError: InvalidParameterValue for a group the caller cannot launch into.
+        """
+        if group_arn is None:
+            return None
+        if self.groups is None:
+            raise ServiceError("InvalidParameterValue", f"The host resource group {group_arn!r} does not exist")
+        return self.groups.pool_for(account_id, group_arn, spec, image, license_arns, instance)
 
     def find_host(
         self, account_id: str, spec: InstanceTypeSpec, booking: HostBooking, *, zone: str | None = None,
         host_id: str | None = None, preferred: DedicatedHost | None = None, pool: HostPool | None = None,
+        pinned: bool = False,
     ) -> DedicatedHost | None:
         """A host with room for one more ``spec``: ``host_id`` if given, else ``preferred``
-        if it still fits, else the first host of ``pool`` (default: auto-placement) that does.
+        if it still fits and belongs to no host resource group, else a host of ``pool`` (default: auto-placement), one it planned
+        for this call first, else one it plans now.
+
+        ``pinned`` says ``host_id`` is the instance's own host (affinity), which may belong to
+        a host resource group; a launch may not name a group's host.
 
         Raises:
             ServiceError: InvalidHostID.* for an unknown ``host_id``, InvalidParameterValue
-                for a host that cannot run ``spec`` or lies in another zone.
+                for a host that cannot run ``spec``, lies in another zone or belongs to a
+                host resource group.
         """
         if host_id is not None:
             host = self.hosts.get(account_id, host_id)
+            if host.host_resource_group_arn is not None and not pinned:
+                raise ServiceError(
+                    "InvalidParameterValue",
+                    f"Host {host_id} belongs to host resource group {host.host_resource_group_arn}: launch into the "
+                    "group (Placement.HostResourceGroupArn) instead of onto the host",
+                )
             if not host.supports(spec):
                 kinds = host.instance_type.name if host.instance_type else f"the {host.family} family"
                 raise ServiceError(
@@ -118,12 +192,90 @@ class Placement:
                     "InvalidParameterValue", f"Host {host_id} is in {host.availability_zone}, not in {zone}"
                 )
             return host if booking.fits(host, spec) else None
-        if preferred is not None and preferred.account_id == account_id and booking.fits(preferred, spec):
+        if (preferred is not None and preferred.account_id == account_id
+                and preferred.host_resource_group_arn is None and booking.fits(preferred, spec)):
             return preferred
-        for host in (pool or self.auto_placement).hosts_with_room(account_id, spec):
+        pool = pool or self.auto_placement
+        for owner, host in booking.planned:
+            if owner is pool and (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
+                return host
+        for host in pool.hosts_with_room(account_id, spec):
             if (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
                 return host
-        return None
+        host = pool.plan_host(account_id, spec, zone)
+        if host is not None:
+            booking.planned.append((pool, host))
+        return host
+
+    def place_launch(
+        self, account_id: str, spec: InstanceTypeSpec, image: Image, license_arns: tuple[str, ...],
+        placement: PlacementRequest, booking: HostBooking, min_count: int, max_count: int,
+    ) -> list[DedicatedHost]:
+        """Hosts for between ``min_count`` and ``max_count`` instances of a launch with host
+        tenancy: on the named host, in the host resource group, or on auto-placement hosts.
+
+        Raises:
+            ServiceError: InsufficientHostCapacity with room for fewer than ``min_count``, and
+                the errors of ``group_pool`` and ``find_host``.
+        """
+        group_arn = placement.host_resource_group_arn
+        pool = self.group_pool(account_id, group_arn, spec, image, license_arns)
+        hosts: list[DedicatedHost] = []
+        for _ in range(max_count):
+            host = self.find_host(account_id, spec, booking, zone=placement.availability_zone,
+                                  host_id=placement.host_id, pool=pool)
+            if host is None:
+                break
+            hosts.append(booking.book(host, spec))
+        if len(hosts) < min_count:
+            where = (f" on host {placement.host_id}" if placement.host_id else f" in host resource group {group_arn}"
+                     if group_arn else " on hosts with auto-placement on")
+            raise ServiceError(
+                "InsufficientHostCapacity", f"Insufficient capacity on Dedicated Hosts for {min_count} x {spec.name}{where}",
+            )
+        return hosts
+
+    def place_start(self, instance: Instance, booking: HostBooking) -> DedicatedHost:
+        """The host a stopped instance with host tenancy starts on: its host resource group
+        places it again, as it places a launch; otherwise its own host under host affinity,
+        or its last host or an auto-placement host.
+
+        Raises:
+            ServiceError: InsufficientHostCapacity, and the errors of ``group_pool``.
+        """
+        spec = instance.instance_type
+        group_arn = instance.host_resource_group_arn
+        pool = None
+        if group_arn is not None:
+            # the instances of one launch share family and license configurations: check once
+            key = (group_arn, spec.family, instance.license_configuration_arns)
+            pool = booking.pools.get(key)
+            if pool is None:
+                pool = booking.pools[key] = self.group_pool(instance.account_id, group_arn, spec, instance.image,
+                                                            instance.license_configuration_arns, instance)
+        if pool is not None:
+            pinned, preferred = None, None
+        else:
+            pinned = instance.host_id if instance.affinity == "host" else None
+            preferred = instance.host
+        host = self.find_host(instance.account_id, spec, booking, host_id=pinned, preferred=preferred, pool=pool,
+                              pinned=True)
+        if host is None:
+            where = (f"host {pinned}" if pinned else f"host resource group {group_arn}" if group_arn
+                     else "hosts with auto-placement on")
+            raise ServiceError(
+                "InsufficientHostCapacity",
+                f"Insufficient capacity on {where} to start {instance.instance_id} ({spec.name})",
+            )
+        return booking.book(host, spec)
+
+    @staticmethod
+    def allocate_planned(booking: HostBooking, used: list[DedicatedHost | None]) -> None:
+        """Allocate the hosts the call planned and uses."""
+        taken = {id(host) for host in used if host is not None}
+        for pool, host in booking.planned:
+            if id(host) in taken:
+                pool.allocate([host])
 
     def modify(self, instance: Instance, placement: PlacementRequest) -> None:
         """Give a stopped instance a new tenancy, host, affinity or host resource group.
@@ -156,13 +308,22 @@ class Placement:
                 host = self.hosts.get(account_id, placement.host_id)
             else:
                 host, group = instance.host, instance.host_resource_group_arn
-            affinity = placement.affinity or instance.affinity or "default"
-            if affinity == "host" and host is None:
-                raise ServiceError("InvalidParameterCombination", "Affinity host needs a HostId for the instance")
-            if group is None:
+            if group is not None:
+                affinity = placement.affinity or "default"
+                if affinity == "host":
+                    raise ServiceError("InvalidParameterCombination",
+                                       "Affinity host cannot be combined with a host resource group")
+                self.group_pool(account_id, group, instance.instance_type, instance.image,
+                                instance.license_configuration_arns, instance)
+            else:
+                affinity = placement.affinity or instance.affinity or "default"
+                if affinity == "host" and host is None:
+                    raise ServiceError("InvalidParameterCombination", "Affinity host needs a HostId for the instance")
                 spec = instance.instance_type
                 target = host.host_id if host is not None and (placement.host_id or affinity == "host") else None
-                if self.find_host(account_id, spec, HostBooking(), host_id=target, preferred=host) is None:
+                pinned = placement.host_id is None
+                if self.find_host(account_id, spec, HostBooking(), host_id=target, preferred=host,
+                                  pinned=pinned) is None:
                     raise ServiceError(
                         "InsufficientHostCapacity",
                         f"No Dedicated Host of account {account_id} has capacity to start "

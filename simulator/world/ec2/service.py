@@ -1,5 +1,5 @@
 """One region's EC2: its image, import, host, launch template, instance and instance type
-services together."""
+services and host failures together."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 from simulator.core.errors import ServiceError
 from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.host_failures import HostFailures
 from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.images import Image, ImageService
 from simulator.world.ec2.imports import ImportService
 from simulator.world.ec2.instance_service import InstanceService
-from simulator.world.ec2.instances import InstanceState
 from simulator.world.ec2.instance_types import InstanceTypeService
+from simulator.world.ec2.instances import InstanceState
 from simulator.world.ec2.launch_templates import LaunchTemplateService
 
 
@@ -33,6 +34,7 @@ class Ec2Service:
         self.hosts = HostService(ctx)
         self.templates = LaunchTemplateService(ctx)
         self.instances = InstanceService(ctx, self.images, self.hosts, self.templates)
+        self.host_failures = HostFailures(ctx, self.hosts, self.instances)
         self.instance_types = InstanceTypeService(ctx.catalog)
 
     def create_image(

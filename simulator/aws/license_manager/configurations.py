@@ -1,4 +1,4 @@
-"""AWS License Manager operations over the engine in ``simulator.licensing``."""
+"""AWS License Manager operations on license configurations, over the engine in ``simulator.licensing``."""
 
 from __future__ import annotations
 

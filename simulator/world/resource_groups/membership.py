@@ -1,0 +1,175 @@
+"""The Dedicated Hosts of host resource groups: adding them (GroupResources: the host must
+be the group owner's and match the group's families; the addition completes after a minute
+or two), removing them (UngroupResources: instances stay on the host, and accounts the group
+is shared with get an eviction notice and 15 days to move theirs), and, in groups with
+auto-release on, releasing a host as soon as no instance runs on it (user guide: "An unused
+host has no running instances")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from simulator.core.arn import parse_arn
+from simulator.world.ec2 import (
+    ACTIVE_STATES,
+    DedicatedHost,
+    Ec2Service,
+    HostState,
+    InstanceState,
+)
+from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.hosts import GONE
+from simulator.world.events import (
+    HostAddedToGroup,
+    HostEvictionNotice,
+    HostRemovedFromGroup,
+    InstancesEvicted,
+    InstancesStateChanged,
+)
+from simulator.world.resource_groups.configuration import bad_request
+from simulator.world.resource_groups.groups import ResourceGroup
+
+#: How long adding a host takes (user guide, "Adding Dedicated Hosts": "1 - 2 minutes").
+MEMBERSHIP_DELAY = 90.0
+#: How long other accounts have to move their instances off a removed host.
+EVICTION_PERIOD = 15 * 86400.0
+#: The StateReason code of instances stopped at the end of an eviction period.
+EVICTION_REASON = "Server.ScheduledStop"
+#: A failure of one resource: (ARN, error code, message).
+Failure = tuple[str, str, str]
+
+
+class GroupMembership:
+    """Adds hosts to groups, removes them, evicts and auto-releases.
+
+    Args:
+        ctx: The region's shared plumbing.
+        ec2: The region's EC2.
+        groups: The region's groups by ARN (a live view).
+    """
+
+    def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup]) -> None:
+        self.ctx = ctx
+        self.ec2 = ec2
+        self.hosts = ec2.hosts
+        self.groups = groups
+        ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
+
+    def _host(self, arn: str) -> tuple[DedicatedHost | None, Failure | None]:
+        parts = parse_arn(arn)
+        if parts is None or parts.service != "ec2" or parts.resource_type != "dedicated-host":
+            return None, (arn, "BadRequestException",
+                          f"{arn} is not a Dedicated Host: host resource groups hold only AWS::EC2::Host resources")
+        host = self.hosts.account_hosts(parts.account).get(parts.resource_id) if parts.region == self.ctx.region else None
+        if host is None or host.state in GONE:
+            return None, (arn, "NotFoundException", f"Dedicated Host {arn} was not found")
+        return host, None
+
+    def add(self, group: ResourceGroup, arns: Iterable[str]) -> tuple[list[str], list[Failure], list[str]]:
+        """GroupResources: the hosts added, those refused, those being added.
+
+        Raises:
+            ServiceError: BadRequestException for a group that is not a host resource group.
+        """
+        settings = group.host_management
+        if settings is None:
+            raise bad_request(f"Group {group.name} has no AWS::EC2::HostManagement configuration; GroupResources "
+                              "adds Dedicated Hosts to host resource groups only")
+        succeeded, failed, pending = [], [], []
+        for arn in dict.fromkeys(arns):
+            host, failure = self._host(arn)
+            if failure is not None:
+                failed.append(failure)
+            elif host.host_resource_group_arn == group.arn:
+                succeeded.append(arn)
+            elif host.host_id in group.pending:
+                pending.append(arn)
+            elif host.account_id != group.owner_id:
+                failed.append((arn, "ForbiddenException", (f"Dedicated Host {host.host_id} belongs to account "
+                                                           f"{host.account_id}; only the group's owner "
+                                                           f"{group.owner_id} can add its own hosts")))
+            elif host.host_resource_group_arn is not None or any(host.host_id in g.pending for g in self.groups.values()):
+                failed.append((arn, "BadRequestException",
+                               f"Dedicated Host {host.host_id} already belongs to a host resource group"))
+            elif not settings.allows_family(host.family):
+                failed.append((arn, "BadRequestException", (f"Dedicated Host {host.host_id} runs {host.family}; group "
+                                                            f"{group.name} allows "
+                                                            f"{', '.join(settings.allowed_families)}")))
+            elif host.state is not HostState.AVAILABLE:
+                failed.append((arn, "BadRequestException", f"Dedicated Host {host.host_id} is {host.state}"))
+            else:
+                group.pending[host.host_id] = host
+                pending.append(arn)
+                self.ctx.clock.call_later(MEMBERSHIP_DELAY, self._joined, group, host)
+        return succeeded, failed, pending
+
+    def _joined(self, group: ResourceGroup, host: DedicatedHost) -> None:
+        if group.pending.pop(host.host_id, None) is None or self.groups.get(group.arn) is not group:
+            return
+        if host.state in GONE or host.host_resource_group_arn is not None:
+            return
+        self.hosts.index.join(host, group.arn)
+        self.ctx.bus.publish(HostAddedToGroup(host, group.arn))
+
+    def remove(self, group: ResourceGroup, arns: Iterable[str]) -> tuple[list[str], list[Failure]]:
+        """UngroupResources: the hosts removed (their instances stay on them) and those
+        refused. Other accounts' instances on a removed host get an eviction notice."""
+        succeeded, failed = [], []
+        for arn in dict.fromkeys(arns):
+            host, failure = self._host(arn)
+            if failure is not None:
+                failed.append(failure)
+            elif group.pending.pop(host.host_id, None) is not None:
+                succeeded.append(arn)
+            elif host.host_resource_group_arn != group.arn:
+                failed.append((arn, "NotFoundException", f"Dedicated Host {host.host_id} is not in group {group.name}"))
+            else:
+                self.hosts.index.leave(host)
+                self.ctx.bus.publish(HostRemovedFromGroup(host, group.arn))
+                self._notify_evictions(group, host)
+                succeeded.append(arn)
+        return succeeded, failed
+
+    def resources(self, group: ResourceGroup) -> list[tuple[DedicatedHost, bool]]:
+        """The group's hosts and whether each is still being added."""
+        members = [(host, False) for host in self.hosts.index.members(group.arn).values()]
+        return members + [(host, True) for host in group.pending.values()]
+
+    # -- eviction -----------------------------------------------------------------------------
+
+    def _notify_evictions(self, group: ResourceGroup, host: DedicatedHost) -> None:
+        by_account: dict[str, list[str]] = {}
+        for instance in host.instances.values():
+            if instance.account_id != group.owner_id and instance.state in ACTIVE_STATES:
+                by_account.setdefault(instance.account_id, []).append(instance.instance_id)
+        deadline = self.ctx.clock.seconds + EVICTION_PERIOD
+        for account_id, instance_ids in by_account.items():
+            self.ctx.bus.publish(HostEvictionNotice(host, group.arn, account_id, tuple(instance_ids),
+                                                    self.ctx.clock.to_datetime(deadline)))
+            self.ctx.clock.call_at(deadline, self._evict, host, group.arn, account_id)
+
+    def _evict(self, host: DedicatedHost, group_arn: str, account_id: str) -> None:
+        if host.host_resource_group_arn == group_arn:
+            return  # the host is back in the group
+        staying = [i for i in host.instances.values() if i.account_id == account_id and i.state in ACTIVE_STATES]
+        if staying:
+            self.ctx.bus.publish(InstancesEvicted(tuple(staying), host))
+            self.ec2.instances.stop_for(staying, EVICTION_REASON)
+
+    # -- auto-release -------------------------------------------------------------------------
+
+    def _on_instances_left(self, event: InstancesStateChanged) -> None:
+        if event.current is not InstanceState.STOPPED and event.current is not InstanceState.TERMINATED:
+            return
+        hosts = {id(i.host): i.host for i in event.instances
+                 if i.host is not None and i.host.host_resource_group_arn is not None}
+        for host in hosts.values():
+            # after the event is delivered: the release follows the change in the timelines
+            self.ctx.clock.call_later(0.0, self.release_if_unused, host)
+
+    def release_if_unused(self, host: DedicatedHost) -> None:
+        """Release ``host`` if it carries no instances and its group releases unused hosts."""
+        group = self.groups.get(host.host_resource_group_arn or "")
+        if (group is not None and group.host_management is not None and group.host_management.auto_release
+                and not host.instances and host.state in (HostState.AVAILABLE, HostState.PERMANENT_FAILURE)):
+            self.hosts.retire(host)

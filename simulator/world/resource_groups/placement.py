@@ -1,0 +1,136 @@
+"""Launching into host resource groups ("Launch an instance in a host resource group"): the
+checks a launch, a start or a placement change into a group must pass, and the group's host
+pool. The pool packs: it offers the group's hosts of the instance's family that have room,
+oldest first (first fit, so instances gather on the fewest hosts and the fewest licensed
+cores), and plans a new host in the owner's account when none fits and auto-allocate is on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from simulator.core.errors import ServiceError
+from simulator.world.catalog import InstanceTypeSpec
+from simulator.world.ec2 import DedicatedHost, HostState, Image, Instance
+from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.hosts import HostService
+from simulator.world.events import HostAllocated, HostAvailable
+from simulator.world.resource_groups.groups import ResourceGroup
+
+if TYPE_CHECKING:
+    from simulator.world.resource_groups.service import ResourceGroupService
+
+
+def _refused(message: str) -> ServiceError:
+    return ServiceError("InvalidParameterValue", message)
+
+
+class GroupPool:
+    """The host pool of one host resource group.
+
+    Args:
+        ctx: The region's shared plumbing.
+        hosts: The region's hosts.
+        group: The group.
+        service: The region's groups (auto-release of allocated hosts left empty).
+    """
+
+    def __init__(self, ctx: RegionContext, hosts: HostService, group: ResourceGroup,
+                 service: ResourceGroupService) -> None:
+        self.ctx = ctx
+        self.hosts = hosts
+        self.group = group
+        self.service = service
+
+    def hosts_with_room(self, account_id: str, spec: InstanceTypeSpec) -> Iterable[DedicatedHost]:
+        """The group's hosts of ``spec``'s family that have room, oldest first."""
+        return self.hosts.index.with_room((self.group.arn, spec.family))
+
+    def plan_host(self, account_id: str, spec: InstanceTypeSpec, zone: str | None) -> DedicatedHost | None:
+        """With auto-allocate on, a new host in the owner's account for ``spec``: for the
+        whole family on Nitro hardware (mixed sizes), for ``spec`` alone otherwise."""
+        settings = self.group.host_management
+        if settings is None or not settings.auto_allocate:
+            return None
+        host_type = self.ctx.catalog.host_type(spec.family)
+        if not self.hosts.within_quota(self.group.owner_id, host_type.family, 1):
+            return None  # the owner's Dedicated Host quota for the family is used up
+        host = self.hosts.plan(
+            self.group.owner_id, zone or self.ctx.availability_zones[0], host_type,
+            None if host_type.mixed_sizes else spec, host_recovery="on", group_arn=self.group.arn,
+        )
+        host.ready_at = self.ctx.clock.seconds + self.ctx.timings.host_allocation
+        return host
+
+    def allocate(self, hosts: list[DedicatedHost]) -> None:
+        """Allocate planned hosts: ``pending`` (taking launches) until the allocation completes."""
+        for host in hosts:
+            self.hosts.register(host, HostState.PENDING)
+            self.ctx.bus.publish(HostAllocated(host))
+            self.ctx.clock.call_at(host.ready_at, self._available, host)
+
+    def _available(self, host: DedicatedHost) -> None:
+        if host.state is HostState.PENDING:
+            host.ready_at = None
+            self.hosts.set_state(host, HostState.AVAILABLE)
+            self.ctx.bus.publish(HostAvailable(host))
+            self.service.membership.release_if_unused(host)
+
+
+class GroupPlacement:
+    """The region's host resource groups as placement sees them (``HostGroups``).
+
+    Args:
+        ctx: The region's shared plumbing.
+        hosts: The region's hosts.
+        service: The region's groups.
+    """
+
+    def __init__(self, ctx: RegionContext, hosts: HostService, service: ResourceGroupService) -> None:
+        self.ctx = ctx
+        self.hosts = hosts
+        self.service = service
+        self._pools: dict[str, GroupPool] = {}
+
+    def pool_for(
+        self, account_id: str, group_arn: str, spec: InstanceTypeSpec, image: Image,
+        license_arns: tuple[str, ...], instance: Instance | None = None,
+    ) -> GroupPool:
+        """The pool of ``group_arn`` for a launch (or, with ``instance``, a start or a
+        placement change): the group must exist for the caller (its own, or shared with
+        it), allow the instance family, and allow a Core or Socket license configuration
+        that tracks the instance (for a launch: one the AMI is associated with or the launch
+        names).
+
+        Raises:
+            ServiceError: InvalidParameterValue naming what is missing.
+        """
+        group = self.service.groups.get(group_arn)
+        if group is None or (group.owner_id != account_id and not self.service.ram.shared_with(group.arn, account_id)):
+            raise _refused(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} for account "
+                           f"{account_id}")
+        settings = group.host_management
+        if settings is None:
+            raise _refused(f"Group {group_arn} is not a host resource group (it has no AWS::EC2::HostManagement "
+                           "configuration)")
+        host_type = self.ctx.catalog.host_type(spec.family)
+        if host_type is None or spec.size not in host_type.capacity:
+            raise _refused(f"Instance type {spec.name} does not run on Dedicated Hosts")
+        if not settings.allows_family(spec.family):
+            raise _refused(f"Host resource group {group.name} allows the instance families "
+                           f"{', '.join(settings.allowed_families)}, not {spec.family}")
+        if instance is None:
+            infos = self.service.launch_license_configurations(account_id, image, license_arns)
+        else:
+            lookup = self.service.license_configuration
+            infos = tuple(i for i in (lookup(self.ctx.region, arn) for arn in instance.license_configuration_arns) if i)
+        if not any(settings.allows_license(info) for info in infos):
+            allowed = ("any core- or socket-based license configuration" if settings.any_license_configuration
+                       else ", ".join(settings.license_configuration_arns))
+            what = f"instance {instance.instance_id}" if instance is not None else f"AMI {image.image_id}"
+            raise _refused(f"The {what} is not associated with a license configuration that host resource group "
+                           f"{group.name} allows ({allowed})")
+        pool = self._pools.get(group.arn)
+        if pool is None or pool.group is not group:
+            pool = self._pools[group.arn] = GroupPool(self.ctx, self.hosts, group, self.service)
+        return pool

@@ -153,7 +153,7 @@ def _bench_sweep(args: argparse.Namespace) -> int:
     grid = _grid(scenario, args.grid) or {"license_count": [48, 64, 80, 96, 112, 128, 144, 160]}
     workers = [int(n) for n in args.workers.split(",")]
     results = benchmark_sweep(scenario.path, grid, int(args.seeds), workers, args.executors.split(","),
-                              scenario.parse_params(args.param))
+                              scenario.parse_params(args.param), args.repeats)
     if args.json:
         print(json.dumps(results))
     else:
@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="mean instances per launch, stop, start or terminate call (default 10)")
     bench.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
     bench.add_argument("--repeats", type=int, default=5,
-                       help="runs of each side, the best time kept (default 5)")
+                       help="runs of each side (sweep mode: of each executor), interleaved, the best time kept "
+                            "(default 5)")
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="repeat small fleets until this many seconds were measured (default 2)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -116,7 +116,8 @@ def test_lmsim_bench_sweep_prints_the_figures_of_each_executor(capsys):
     """lmsim bench --mode sweep times the sweep in this process and on a pool, and checks
     that their rows are the same."""
     assert main(["bench", "--mode", "sweep", "--scenario", str(QUICKSTART), "--grid", "license_count=48,96",
-                 "--seeds", "2", "--param", "days=1", "--workers", "1,2", "--executors", "serial,pool", "--json"]) == 0
+                 "--seeds", "2", "--param", "days=1", "--workers", "1,2", "--executors", "serial,pool", "--repeats", "2",
+                 "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert [(f["executor"], f["workers"], f["points"]) for f in figures] == [("serial", 1, 4), ("pool", 2, 4)]
     assert all(f["identical"] and f["wall_seconds"] > 0 and f["runs_per_second"] > 0 for f in figures)

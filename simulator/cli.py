@@ -12,8 +12,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from simulator import inventory_bench  # noqa: E402
 from simulator.bench import as_dict, benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
@@ -21,7 +23,8 @@ from simulator.simulation import Simulation  # noqa: E402
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
     """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``; return the files."""
+    compliance plot of its first license configuration into ``out``, with the inventory
+    and exposure timelines when the run has them; return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -36,6 +39,26 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
+    written += _write_inventory(sim, out)
+    return written
+
+
+def _write_inventory(sim: Simulation, out: Path) -> list[Path]:
+    """The inventory timeline, and the exposure of each configuration with discovery rules
+    (``exposure.csv``) with the plot of the first (``exposure.png``)."""
+    timelines, written = sim.timelines, []
+    inventory = timelines.inventory
+    if not inventory.empty:
+        inventory.to_csv(out / "inventory.csv", index=False)
+        written.append(out / "inventory.csv")
+    arns = list(dict.fromkeys(r[1] for r in sim.records.rows("exposure")))
+    if arns:
+        frames = [timelines.exposure(arn).assign(license_configuration_arn=arn) for arn in arns]
+        pd.concat(frames, ignore_index=True).to_csv(out / "exposure.csv", index=False)
+        figure = timelines.plot_exposure(arns[0]).figure
+        figure.savefig(out / "exposure.png", dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written += [out / "exposure.csv", out / "exposure.png"]
     return written
 
 
@@ -57,6 +80,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.mode == "inventory":
+        return _bench_inventory(args)
+    args.accounts = args.accounts or 10
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -87,6 +113,18 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_inventory(args: argparse.Namespace) -> int:
+    result = inventory_bench.as_dict(inventory_bench.run_inventory_bench(
+        nodes=args.nodes, accounts=args.accounts or 20, days=args.days, change_share=args.change_share,
+        seed=args.seed))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("  ".join(result))
+        print("  ".join(str(value).rjust(len(key)) for key, value in result.items()))
+    return 0
+
+
 def _print_results(results: list[dict]) -> None:
     columns = ["instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
                "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
@@ -109,10 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (lifecycle), "
+                      "or inventory collection and automated discovery over N managed nodes (inventory)")
+    bench.add_argument("--mode", choices=("lifecycle", "inventory"), default="lifecycle",
+                       help="which benchmark (default lifecycle)")
     bench.add_argument("--instances", default="10000",
-                       help="N, or a comma-separated list of N to compare (default 10000)")
-    bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")
+                       help="lifecycle: N, or a comma-separated list of N to compare (default 10000)")
+    bench.add_argument("--accounts", type=int, default=None,
+                       help="M member accounts (default 10 for lifecycle, 20 for inventory)")
+    bench.add_argument("--nodes", type=int, default=100_000, help="inventory: managed nodes (default 100000)")
+    bench.add_argument("--change-share", type=float, default=0.02,
+                       help="inventory: share of the nodes changing software per day (default 0.02)")
     bench.add_argument("--days", type=float, default=7.0, help="D simulated days (default 7)")
     bench.add_argument("--batch", type=int, default=10,
                        help="mean instances per launch, stop, start or terminate call (default 10)")

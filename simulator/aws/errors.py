@@ -31,6 +31,10 @@ EC2 = frozenset({
     "VcpuLimitExceeded",
 })
 
+#: Amazon RDS API Reference, "Common Errors": the input errors every RDS action may answer
+#: with (the RDS model declares only each operation's faults).
+RDS = frozenset({"InvalidParameterValue", "InvalidParameterCombination", "MissingParameter"})
+
 #: Codes AWS answers an operation with although its model does not declare them, with the
 #: reason they are allowed.
 UNDECLARED: dict[tuple[str, str], frozenset[str]] = {
@@ -50,6 +54,8 @@ def allowed_codes(service: str, operation: str) -> frozenset[str]:
     )
     if service == "ec2":
         declared |= EC2
+    elif service == "rds":
+        declared |= RDS
     return declared | COMMON | UNDECLARED.get((service, operation), frozenset())
 
 
@@ -59,6 +65,7 @@ INTERNAL: dict[str, str] = {
     "ec2": "InternalError",
     "license-manager": "ServerInternalException",
     "organizations": "ServiceException",
+    "ssm": "InternalServerError",
 }
 
 

@@ -6,8 +6,16 @@ from typing import Any
 
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
-from simulator.licensing.configuration import EC2_AMI, EC2_HOST, EC2_INSTANCE, LicenseConfiguration
+from simulator.licensing.configuration import (
+    EC2_AMI,
+    EC2_HOST,
+    EC2_INSTANCE,
+    RDS,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
+    LicenseConfiguration,
+)
 from simulator.licensing.products import ProductFilter, ProductInformation
+from simulator.licensing.search import InventoryFilter, search
 
 
 def products_in(entries: list[dict[str, Any]] | None) -> tuple[ProductInformation, ...]:
@@ -67,11 +75,14 @@ def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dic
         "ManagedResourceSummaryList": [
             {"ResourceType": resource_type, "AssociationCount": count}
             for resource_type, count in ((EC2_INSTANCE, len(cfg.instances)), (EC2_HOST, len(cfg.hosts)),
-                                         (EC2_AMI, len(cfg.amis)))
+                                         (EC2_AMI, len(cfg.amis)), (SYSTEMS_MANAGER_MANAGED_INSTANCE, len(cfg.managed)),
+                                         (RDS, len(cfg.databases)))
             if count
         ],
         "ProductInformationList": products_out(cfg.product_information),
     }
+    if cfg.last_discovery is not None:
+        out["AutomatedDiscoveryInformation"] = {"LastRunTime": cfg.last_discovery}
     if cfg.license_count is not None:
         out["LicenseCount"] = cfg.license_count
     if cfg.disassociate_when_not_found is not None:
@@ -244,6 +255,42 @@ def untag_resource(call: Call, params: Params) -> Response:
 def list_tags_for_resource(call: Call, params: Params) -> Response:
     cfg = call.license_manager.configurations.owned(call.account_id, call.region, params["ResourceArn"])
     return {"Tags": tags_out(cfg.tags)}
+
+
+@operation("license-manager", "UpdateServiceSettings")
+def update_service_settings(call: Call, params: Params) -> Response:
+    organization = params.get("OrganizationConfiguration")
+    call.license_manager.settings.update(
+        call.account_id, call.region, s3_bucket_arn=params.get("S3BucketArn"),
+        sns_topic_arn=params.get("SnsTopicArn"),
+        organization_integration=None if organization is None else organization["EnableIntegration"],
+        cross_account_discovery=params.get("EnableCrossAccountsDiscovery"),
+        source_regions=params.get("EnabledDiscoverySourceRegions"),
+    )
+    return {}
+
+
+@operation("license-manager", "ListResourceInventory")
+def list_resource_inventory(call: Call, params: Params) -> Response:
+    filters = [InventoryFilter(f["Name"], f["Condition"], f.get("Value")) for f in params.get("Filters") or ()]
+    rows, token = call.page(params, search(call.license_manager.inventory, call.account_id, call.region, filters))
+    items = [
+        {
+            "ResourceId": r.resource_id,
+            "ResourceType": r.resource_type,
+            "ResourceArn": r.resource_arn,
+            "Platform": r.platform,
+            "PlatformVersion": r.platform_version,
+            "ResourceOwningAccountId": r.owner_id,
+            "UsageOperation": r.usage_operation,
+            "AmiId": r.ami_id,
+            "HostId": r.host_id,
+            "Region": r.region,
+            "InstanceType": r.instance_type,
+        }
+        for r in rows
+    ]
+    return {"ResourceInventoryList": items, **token}
 
 
 @operation("license-manager", "GetServiceSettings")

@@ -49,6 +49,10 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Organizations' List* operations return pages of 20 by default (model maximum 20).
     ("organizations", "ListAccounts"): Bounds(1, 20, default=20),
     ("organizations", "ListAWSServiceAccessForOrganization"): Bounds(1, 20, default=20),
+    # RDS API reference, DescribeDBInstances and DescribeOptionGroups MaxRecords: "Default: 100.
+    # Constraints: Minimum 20, maximum 100."
+    ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
+    ("rds", "DescribeOptionGroups"): Bounds(20, 100, default=100),
 }
 
 #: The error a service answers a bad page size or token with: (code, extra error members).
@@ -56,6 +60,8 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "ec2": ("InvalidParameterValue", {}),
     "license-manager": ("InvalidParameterValueException", {}),
     "organizations": ("InvalidInputException", {"Reason": "INVALID_NEXT_TOKEN"}),
+    "rds": ("InvalidParameterValue", {}),
+    "ssm": ("InvalidNextToken", {}),
 }
 
 

@@ -1,5 +1,6 @@
 """The License Manager engine's facade: one object per simulation, wiring the engine's
-parts (configurations, associations, enforcement, tracking, views) over one shared state.
+parts (configurations, associations, enforcement, tracking, views, the inventory copy,
+automated discovery, exposure, settings) over one shared state.
 
 It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
 launch and start) and it subscribes to the world's events to keep each configuration's
@@ -14,7 +15,11 @@ from simulator.core.ids import IdFactory
 from simulator.core.records import Records
 from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
+from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.exposure import Exposure
+from simulator.licensing.inventory import ResourceInventory
+from simulator.licensing.settings import Settings
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
 from simulator.licensing.views import Views
@@ -25,7 +30,8 @@ from simulator.world.launch import LaunchRequest
 class LicenseManager:
     """License Manager for every account and region of ``world``.
 
-    The API adapters call its parts: ``configurations``, ``associations``, ``views``.
+    The API adapters call its parts: ``configurations``, ``associations``, ``views``,
+    ``inventory`` (inventory search), ``discovery``, ``settings``.
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -39,9 +45,13 @@ class LicenseManager:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
-        self.associations = Associations(self.state, self.configurations, self.enforcement)
+        self.inventory = ResourceInventory(self.state)
+        self.associations = Associations(self.state, self.configurations, self.enforcement, self.inventory)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
+        self.exposure = Exposure(self.state, bus)
+        self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
+        self.settings = Settings(self.state, self.inventory, self.exposure)
         world.add_launch_authorizer(self)
 
     def authorize_launch(self, request: LaunchRequest) -> int:

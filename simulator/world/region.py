@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.world.ec2 import Ec2Service, RegionContext
+from simulator.world.rds import RdsService
+from simulator.world.ssm import SsmService
 
 
 class Region:
-    """The services of one region, each an attribute (``region.ec2``).
+    """The services of one region, each an attribute (``region.ec2``, ``region.ssm``,
+    ``region.rds``).
 
     Args:
         ctx: The region's shared plumbing.
@@ -19,3 +22,5 @@ class Region:
         self.name = ctx.region
         self.ctx = ctx
         self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)
+        self.ssm = SsmService(ctx)
+        self.rds = RdsService(ctx)

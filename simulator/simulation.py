@@ -17,7 +17,7 @@ from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
-from simulator.licensing import DashboardRow, LicenseManager
+from simulator.licensing import DashboardRow, DiscoverySchedule, LicenseManager
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.ec2 import Ec2Timings
@@ -47,6 +47,8 @@ class Simulation:
         seed: Seeds every random stream and every generated id.
         region: The default region of clients and scenarios.
         ec2_timings: How long EC2 state transitions take (defaults: ``Ec2Timings()``).
+        discovery_schedule: When License Manager copies inventory and runs automated
+            discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -55,6 +57,7 @@ class Simulation:
     def __init__(
         self, start: datetime | str = "2026-01-01T00:00:00Z", seed: int = 0,
         region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
+        discovery_schedule: DiscoverySchedule | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -69,7 +72,8 @@ class Simulation:
         self.world = World(self.clock, self.ids, self.bus, ec2_timings)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         InventoryRecorder(self.records, self.clock, self.bus)
-        self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
+        self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
+                                              discovery_schedule)
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )

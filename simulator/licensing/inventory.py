@@ -106,10 +106,8 @@ class ResourceInventory:
         """The copies inventory search shows ``viewer``: its own, and its members' once
         cross-account discovery is on."""
         copies = self.copies(viewer, region)
-        if self.cross_account(viewer, region):
-            return list(copies.values())
-        own = copies.get(viewer)
-        return [own] if own else []
+        shown = [viewer] + (self._members(viewer) if self.cross_account(viewer, region) else [])
+        return [copies[a] for a in shown if a in copies]
 
     def cross_account(self, account_id: str, region: str) -> bool:
         """Whether ``account_id`` has cross-account discovery on in ``region``."""

@@ -18,7 +18,7 @@ from simulator.licensing.configurations import Configurations
 from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.exposure import Exposure
-from simulator.licensing.inventory import ResourceInventory
+from simulator.licensing.inventory import DiscoverySchedule, ResourceInventory
 from simulator.licensing.settings import Settings
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
@@ -39,13 +39,16 @@ class LicenseManager:
         ids: The id factory.
         records: Where compliance, violation and notification records go.
         bus: The world's event bus.
+        discovery: When inventory is copied and automated discovery runs (defaults:
+            ``DiscoverySchedule()``).
     """
 
-    def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus) -> None:
+    def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus,
+                 discovery: DiscoverySchedule | None = None) -> None:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
-        self.inventory = ResourceInventory(self.state)
+        self.inventory = ResourceInventory(self.state, discovery)
         self.associations = Associations(self.state, self.configurations, self.enforcement, self.inventory)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from simulator import Simulation
+from simulator.licensing import DiscoverySchedule
 from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
@@ -153,6 +154,24 @@ def test_member_resources_are_found_after_the_daily_sync():
     assert consumed(lm, arn) == 1
 
 
+def test_discovery_schedule_is_configurable():
+    """The refresh period and the daily cross-account sync time (the guide's 1 PM, "which you
+    can change") are the simulation's DiscoverySchedule."""
+    sim = Simulation(seed=0, discovery_schedule=DiscoverySchedule(refresh=3600, sync_time="09:30"))
+    sim.create_organization(ACCOUNT_A, [ACCOUNT_B])
+    enable_cross_account_discovery(sim, ACCOUNT_A)
+    lm = sim.client("license-manager", ACCOUNT_A)
+    arn = create(lm, "Instance")
+    install(sim, *register_servers(sim, ACCOUNT_A))
+    sim.run("2026-01-01T01:00:01Z")
+    assert consumed(lm, arn) == 1
+    install(sim, *register_servers(sim, ACCOUNT_B))
+    sim.run("2026-01-01T09:29:00Z")
+    assert consumed(lm, arn) == 1
+    sim.run("2026-01-01T09:30:01Z")
+    assert consumed(lm, arn) == 2
+
+
 def test_platform_and_license_included_rules(sim, ec2, lm):
     """Product filters Platform Name, Platform Type and License Included (EQUALS, NOT_EQUALS)."""
     byol_sql = create(lm, "Instance", [ssm_product(
@@ -241,7 +260,7 @@ def test_manual_association_of_servers(sim, lm):
 def test_hard_limit_cannot_block_what_discovery_finds(sim, lm):
     """"Resource inventory in License Manager": License Manager cannot validate licensing rules
     for these servers at launch; discovery records the overage after the fact, with its lag."""
-    arn = create(lm, "Core", LicenseCount=10, LicenseCountHardLimit=False)
+    arn = create(lm, "Core", LicenseCount=10, LicenseCountHardLimit=True)
     servers = register_servers(sim, ACCOUNT_A, 2)
     sim.advance("1h")
     install(sim, *servers)

@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
@@ -17,14 +18,17 @@ from tqdm import tqdm  # noqa: E402
 
 from simulator import inventory_bench  # noqa: E402
 from simulator.bench import as_dict, benchmark  # noqa: E402
+from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
 
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
-    """Write the simulation's timelines (events, compliance, violations as CSV) and the
-    compliance plot of its first license configuration into ``out``, with the inventory
-    and exposure timelines when the run has them; return the files."""
+    """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
+    grants and checkouts when licenses were issued; inventory and exposure when managed nodes
+    or discovery rules exist) and the compliance plot of its first license configuration (the
+    entitlement plot of its first license, the exposure plot of its first discovering
+    configuration) into ``out``; return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -39,6 +43,19 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
+    levels = timelines.entitlements
+    if not levels.empty:
+        for name, frame in (("entitlements", levels), ("grants", timelines.grants), ("checkouts", timelines.checkouts)):
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+        limited = levels[levels.max_count.notna()]
+        if not limited.empty:
+            figure = timelines.plot_entitlements(limited.license_arn.iloc[0]).figure
+            path = out / "entitlements.png"
+            figure.savefig(path, dpi=120, bbox_inches="tight")
+            plt.close(figure)
+            written.append(path)
     written += _write_inventory(sim, out)
     return written
 
@@ -80,6 +97,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.mode == "checkout":
+        figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
+        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
+        return 0
     if args.mode == "inventory":
         return _bench_inventory(args)
     args.accounts = args.accounts or 10
@@ -114,7 +135,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _bench_inventory(args: argparse.Namespace) -> int:
-    result = inventory_bench.as_dict(inventory_bench.run_inventory_bench(
+    result = asdict(inventory_bench.run_inventory_bench(
         nodes=args.nodes, accounts=args.accounts or 20, days=args.days, change_share=args.change_share,
         seed=args.seed))
     if args.json:
@@ -147,10 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (lifecycle), "
-                      "or inventory collection and automated discovery over N managed nodes (inventory)")
-    bench.add_argument("--mode", choices=("lifecycle", "inventory"), default="lifecycle",
-                       help="which benchmark (default lifecycle)")
+        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop, "
+                      "entitlement checkouts (--mode checkout), or inventory collection and automated discovery "
+                      "over N managed nodes (--mode inventory)")
+    bench.add_argument("--mode", choices=("lifecycle", "checkout", "inventory"), default="lifecycle",
+                       help="lifecycle: instance lifecycles against bare SimPy (default); checkout: entitlement "
+                            "checkouts and check-ins through the engine; inventory: Systems Manager inventory and "
+                            "automated discovery")
+    bench.add_argument("--checkouts", type=int, default=1_000_000,
+                       help="checkout mode: how many checkouts (default 1000000)")
+    bench.add_argument("--live", type=int, default=10_000,
+                       help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
                        help="lifecycle: N, or a comma-separated list of N to compare (default 10000)")
     bench.add_argument("--accounts", type=int, default=None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import resource
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from simulator.simulation import Simulation
 from simulator.world.ssm import Platform, ServerSpec
@@ -130,8 +130,3 @@ def run_inventory_bench(nodes: int = 100_000, accounts: int = 20, days: float = 
         true_vcpus=lm.exposure.true_consumed(cfg), setup_seconds=round(setup, 2), wall_seconds=round(wall, 2),
         peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
-
-
-def as_dict(result: InventoryBenchResult) -> dict:
-    """The result as a plain dict."""
-    return asdict(result)

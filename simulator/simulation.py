@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,9 +18,10 @@ from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, p
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
 from simulator.licensing import DashboardRow, DiscoverySchedule, LicenseManager
+from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
-from simulator.world.ec2 import Ec2Timings
+from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
 from simulator.world.ssm import ManagedNode, Platform, ServerSpec
 from simulator.world.ssm.records import InventoryRecorder
@@ -47,6 +48,8 @@ class Simulation:
         seed: Seeds every random stream and every generated id.
         region: The default region of clients and scenarios.
         ec2_timings: How long EC2 state transitions take (defaults: ``Ec2Timings()``).
+        ec2_quotas: The EC2 quotas of every account (defaults: ``Ec2Quotas()``, a large
+            estate's raised quotas).
         discovery_schedule: When License Manager copies inventory and runs automated
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
 
@@ -57,6 +60,7 @@ class Simulation:
     def __init__(
         self, start: datetime | str = "2026-01-01T00:00:00Z", seed: int = 0,
         region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
+        ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
@@ -69,7 +73,7 @@ class Simulation:
         self.region = region
         self.records = Records()
         self.bus = EventBus()
-        self.world = World(self.clock, self.ids, self.bus, ec2_timings)
+        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         InventoryRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
@@ -79,6 +83,7 @@ class Simulation:
         )
         self.gateway = Gateway(self.backends, self.records)
         self.actions = ActionLog(self.records, self.clock)
+        self.marketplace = MarketplaceActions(self.actions, self.license_manager.entitlements.marketplace, region)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------
@@ -183,22 +188,43 @@ class Simulation:
     # -- clients --------------------------------------------------------------------------
 
     def client(
-        self, service_name: str, account_id: str, region: str | None = None,
-        principal: str | None = None,
+        self, service_name: str, account_id: str | None = None, region: str | None = None,
+        principal: str | None = None, *, credentials: Mapping[str, Any] | None = None,
     ) -> BaseClient:
         """A genuine boto3 client whose calls run inside this simulation, at ``sim.now``, as
         ``principal`` (default: the account's root user) of ``account_id``.
 
+        With ``credentials`` (the ``Credentials`` of an STS AssumeRoleWithWebIdentity
+        response) the client acts as that assumed-role session: within the role's policies,
+        and refused with ExpiredTokenException once the credentials expire. With neither an
+        account nor credentials the client is unsigned: only operations that need no
+        credentials (STS AssumeRoleWithWebIdentity, License Manager GetAccessToken) succeed.
+
         Operations the simulator does not implement answer with an AWS error naming them.
 
         Raises:
-            ValueError: for an unknown account, a region that is not an AWS Region, or a
-                principal that is not an IAM or STS ARN of the account.
+            ValueError: for an unknown account, a region that is not an AWS Region, a
+                principal that is not an IAM or STS ARN of the account, or credentials this
+                simulation's STS did not issue.
         """
-        self.world.organizations.account(account_id)
         region = region or self.region
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
+        if credentials is not None:
+            session = self.world.global_services.sts.session_for(
+                credentials.get("AccessKeyId", ""), credentials.get("SecretAccessKey", ""),
+                credentials.get("SessionToken", ""))
+            if session is None:
+                raise ValueError("credentials must be the Credentials of an AssumeRoleWithWebIdentity response "
+                                 "of this simulation")
+            if principal is not None or account_id not in (None, session.account_id):
+                raise ValueError(f"credentials act as {session.arn}; give no other account or principal")
+            return self.gateway.client(service_name, session.account_id, region, session.arn, session=session)
+        if account_id is None:
+            if principal is not None:
+                raise ValueError("an unsigned client (no account_id) has no principal")
+            return self.gateway.client(service_name, "", region, "")
+        self.world.organizations.account(account_id)
         if principal is None:
             principal = f"arn:aws:iam::{account_id}:root"
         match = _PRINCIPAL.match(principal)
@@ -274,7 +300,8 @@ class Simulation:
     def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
         """The License Manager dashboard of ``account_id`` now: one row per license
         configuration with its counting type, licenses consumed and remaining, whether the
-        limit is enforced, its rules, and the instances it tracks by tenancy."""
+        limit is enforced, its rules, the instances it tracks by tenancy and the Dedicated
+        Hosts they run on, and its alerts (count and last message)."""
         rows = self.license_manager.views.dashboard(account_id, region or self.region)
         return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
 

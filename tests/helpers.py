@@ -4,6 +4,7 @@ license configurations and ARNs, all through real boto3 clients."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import count
 from typing import Any
 
 import pytest
@@ -170,3 +171,158 @@ def discover(sim: Simulation) -> None:
     sim.advance("31m")
     period = 6 * 3600
     sim.run(sim.clock.to_datetime((sim.env.now // period + 1) * period + 1))
+
+
+def summaries(cfg: dict) -> tuple[dict[str, int], dict[str, int]]:
+    """A configuration's ConsumedLicenseSummaryList and ManagedResourceSummaryList as
+    ``{resource type: number}``."""
+    consumed = {e["ResourceType"]: e["ConsumedLicenses"] for e in cfg["ConsumedLicenseSummaryList"]}
+    managed = {e["ResourceType"]: e["AssociationCount"] for e in cfg["ManagedResourceSummaryList"]}
+    return consumed, managed
+
+
+def consumed(lm, arn: str) -> int:
+    """The configuration's ConsumedLicenses."""
+    return configuration(lm, arn)["ConsumedLicenses"]
+
+
+def associate(lm, resource_arn: str, *arns: str, scope: str | None = None) -> None:
+    """Add license configurations to a resource."""
+    lm.update_license_specifications_for_resource(ResourceArn=resource_arn,
+                                                  AddLicenseSpecifications=license_specs(*arns, scope=scope))
+
+
+def associated(lm, arn: str) -> list[str]:
+    """The ResourceArns ListAssociationsForLicenseConfiguration returns."""
+    found = lm.list_associations_for_license_configuration(LicenseConfigurationArn=arn)
+    return [a["ResourceArn"] for a in found["LicenseConfigurationAssociations"]]
+
+
+def usage(lm, arn: str, **filters: list[str]) -> list[dict]:
+    """ListUsageForLicenseConfiguration, filtered by name=values."""
+    flt = [{"Name": name, "Values": values} for name, values in filters.items()]
+    return lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn, Filters=flt)[
+        "LicenseConfigurationUsageList"]
+
+
+def licenses(ec2, instance_id: str) -> list[str]:
+    """The instance's Licenses as DescribeInstances shows them."""
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    return [entry["LicenseConfigurationArn"] for entry in instance.get("Licenses", [])]
+
+
+def failures(lm, arn: str) -> list[dict]:
+    """ListFailuresForLicenseConfigurationOperations."""
+    return lm.list_failures_for_license_configuration_operations(LicenseConfigurationArn=arn)[
+        "LicenseOperationFailureList"]
+
+
+def kinds(sim, arn: str) -> list[tuple[str, str]]:
+    """(kind, action) of the configuration's violations, oldest first."""
+    frame = sim.timelines.violations
+    rows = frame[frame.license_configuration_arn == arn]
+    return list(zip(rows.kind, rows.action))
+
+
+def lm_refused(code: str, call, ec2s, lm, arns) -> str:
+    """``call()`` fails with ``code`` and changes no instance of ``ec2s`` and no configuration
+    (consumption, associations) of ``arns``; the error message."""
+    def snapshot():
+        return ([c.describe_instances()["Reservations"] for c in ec2s],
+                [(configuration(lm, a), associated(lm, a), usage(lm, a)) for a in arns])
+
+    before = snapshot()
+    with pytest.raises(ClientError) as excinfo:
+        call()
+    assert error_code(excinfo) == code
+    assert snapshot() == before
+    return excinfo.value.response["Error"]["Message"]
+
+
+# -- managed entitlements ----------------------------------------------------------------------
+
+CONSUMPTION_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLicenseManagerConsumptionPolicy"
+#: What a grant lets a customer do with a floating license.
+CONSUME = ["CheckoutLicense", "CheckInLicense", "ExtendConsumptionLicense", "CheckoutBorrowLicense"]
+_tokens = count()
+
+
+def client_token() -> str:
+    """A fresh ClientToken."""
+    return f"token-{next(_tokens)}"
+
+
+def signing_key(sim: Simulation, account: str = ACCOUNT_A, spec: str = "RSA_2048", region: str = REGION) -> str:
+    """The ARN of a new SIGN_VERIFY KMS key of ``account``."""
+    kms = sim.client("kms", account, region=region)
+    return kms.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["Arn"]
+
+
+def seats(count: int = 10, name: str = "Seats", overage: bool = False, check_in: bool = True) -> dict:
+    """A limited entitlement counted in Count."""
+    return {"Name": name, "Unit": "Count", "MaxCount": count, "Overage": overage, "AllowCheckIn": check_in}
+
+
+def create_license(lm, *, sku: str = "sku-app", sign_key: str | None = None, entitlements: list[dict] | None = None,
+                   begin: str = "2026-01-01T00:00:00Z", end: str | None = "2027-01-01T00:00:00Z", renew: str = "None",
+                   provisional: int | None = 60, borrow: int | None = None, early_check_in: bool = False,
+                   beneficiary: str = "customer-1", region: str = REGION, issuer: str = "Example ISV") -> str:
+    """CreateLicense with sensible defaults (ten floating seats, an hour of provisional
+    consumption); its ARN."""
+    consumption: dict[str, Any] = {"RenewType": renew}
+    if provisional is not None:
+        consumption["ProvisionalConfiguration"] = {"MaxTimeToLiveInMinutes": provisional}
+    if borrow is not None:
+        consumption["BorrowConfiguration"] = {"MaxTimeToLiveInMinutes": borrow, "AllowEarlyCheckIn": early_check_in}
+    validity = {"Begin": begin, **({"End": end} if end else {})}
+    issuer_params = {"Name": issuer, **({"SignKey": sign_key} if sign_key else {})}
+    return lm.create_license(
+        LicenseName=f"{sku} license", ProductName=f"{sku} product", ProductSKU=sku, Issuer=issuer_params,
+        HomeRegion=region, Validity=validity, Entitlements=entitlements or [seats()], Beneficiary=beneficiary,
+        ConsumptionConfiguration=consumption, ClientToken=client_token(),
+    )["LicenseArn"]
+
+
+def fingerprint(lm, license_arn: str) -> str:
+    """The license issuer's key fingerprint."""
+    return lm.get_license(LicenseArn=license_arn)["License"]["Issuer"]["KeyFingerprint"]
+
+
+def grant(lm, license_arn: str, account: str, operations: Iterable[str] = CONSUME, region: str = REGION) -> str:
+    """CreateGrant of the license to ``account``; the grant ARN."""
+    return lm.create_grant(ClientToken=client_token(), GrantName=f"to {account}", LicenseArn=license_arn,
+                           Principals=[f"arn:aws:iam::{account}:root"], HomeRegion=region,
+                           AllowedOperations=list(operations))["GrantArn"]
+
+
+def activate(lm, grant_arn: str) -> dict:
+    """CreateGrantVersion with Status ACTIVE."""
+    return lm.create_grant_version(ClientToken=client_token(), GrantArn=grant_arn, Status="ACTIVE")
+
+
+def active_grant(lm_grantor, lm_grantee, license_arn: str, account: str, operations: Iterable[str] = CONSUME) -> str:
+    """A grant of the license to ``account``, accepted and activated; its ARN."""
+    arn = grant(lm_grantor, license_arn, account, operations)
+    lm_grantee.accept_grant(GrantArn=arn)
+    activate(lm_grantee, arn)
+    return arn
+
+
+def grant_status(lm, grant_arn: str) -> str:
+    """GetGrant's GrantStatus."""
+    return lm.get_grant(GrantArn=grant_arn)["Grant"]["GrantStatus"]
+
+
+def checkout(lm, sku: str, key_fingerprint: str, value: str | None = "1", name: str = "Seats", unit: str = "Count",
+             kind: str = "PROVISIONAL", **params: Any) -> dict:
+    """CheckoutLicense of one entitlement."""
+    entitlement = {"Name": name, "Unit": unit, **({"Value": value} if value is not None else {})}
+    params.setdefault("ClientToken", client_token())
+    return lm.checkout_license(ProductSKU=sku, CheckoutType=kind, KeyFingerprint=key_fingerprint,
+                               Entitlements=[entitlement], **params)
+
+
+def entitlement_consumed(lm, license_arn: str, name: str = "Seats") -> int:
+    """GetLicenseUsage's ConsumedValue of one entitlement."""
+    usages = lm.get_license_usage(LicenseArn=license_arn)["LicenseUsage"]["EntitlementUsages"]
+    return int(next(u["ConsumedValue"] for u in usages if u["Name"] == name))

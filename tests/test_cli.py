@@ -71,6 +71,14 @@ def test_lmsim_bench_prints_its_figures(capsys):
     assert figures["peak_memory_mib"] > 0
 
 
+def test_lmsim_bench_checkout_mode_prints_its_figures(capsys):
+    """lmsim bench --mode checkout prints checkouts, check-ins, lapses, throughput and memory."""
+    assert main(["bench", "--mode", "checkout", "--checkouts", "2000", "--live", "100", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["checkouts"] == 2000 and figures["check_ins"] + figures["lapses"] == 2000
+    assert figures["operations_per_second"] > 0 and figures["peak_memory_mib"] > 0
+
+
 def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
     """An unknown parameter is refused with the list of the scenario's parameters."""
     code = main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "colour=red", "--out", str(tmp_path)])

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+from botocore.exceptions import ClientError
 
 from simulator import Simulation
 from tests.helpers import LINUX, public_ami
@@ -104,3 +105,36 @@ def test_events_columns_and_types(sim):
     assert list(events.columns)[:6] == ["time", "account_id", "region", "service", "event_name", "resource_id"]
     assert {"outcome", "error_code", "detail", "principal", "source"} <= set(events.columns)
     assert str(events["time"].dtype) == "datetime64[ns, UTC]" or "UTC" in str(events["time"].dtype)
+
+
+def test_zero_durations_do_nothing_and_bad_ones_are_clear(sim):
+    """advance(0), advance("0s") and run(until=now) are no-ops; NaN, infinite, negative and
+    too-long durations are ValueErrors naming the value."""
+    sim.advance(0)
+    sim.advance("0s")
+    sim.run(until=sim.now)
+    assert sim.env.now == 0
+    for bad in (float("nan"), float("inf"), -1, 10**400, "1e9999d", "99999999999d"):
+        with pytest.raises(ValueError):
+            sim.advance(bad)
+    with pytest.raises(ValueError, match="ten simulated years"):
+        sim.run(until="2040-01-01T00:00:00Z")
+    assert sim.env.now == 0
+
+
+def test_a_failing_process_surfaces_its_own_error_and_time_goes_on(sim):
+    """An AWS error raised inside a simulation process reaches the caller of advance as that
+    ClientError (code and message intact), and the next advance runs its full length."""
+    ec2 = sim.client("ec2", "111111111111")
+
+    def broken():
+        yield sim.env.timeout(60)
+        ec2.describe_instances(InstanceIds=["i-0123456789abcdef0"])
+
+    sim.process(broken())
+    with pytest.raises(ClientError) as excinfo:
+        sim.advance("1h")
+    assert excinfo.value.response["Error"]["Code"] == "InvalidInstanceID.NotFound"
+    assert sim.env.now == 60
+    sim.advance("2h")
+    assert sim.env.now == 60 + 7200

@@ -3,7 +3,7 @@
 Importing this package registers every operation the simulator serves.
 """
 
-from simulator.aws import ec2, license_manager, organizations, rds, ssm  # noqa: F401  (registers the operations)
+from simulator.aws import ec2, iam, kms, license_manager, organizations, rds, ssm, sts  # noqa: F401  (registers the operations)
 from simulator.aws.dispatch import OPERATIONS, Backends, Call, implemented, operation
 from simulator.aws.gateway import Gateway
 

@@ -13,6 +13,7 @@ from simulator.core.ids import IdFactory
 from simulator.licensing import LicenseManager
 from simulator.world import World
 from simulator.world.ec2 import Ec2Service
+from simulator.world.sts import Session
 
 T = TypeVar("T")
 
@@ -31,7 +32,8 @@ class Call:
     """One API call being served: who calls, where, and what it touched.
 
     Handlers may set ``resource_id`` to the resource the call acted on (the events timeline
-    shows it).
+    shows it). ``session`` is the assumed-role session of a client made from temporary
+    credentials; an unsigned call has an empty ``account_id``.
     """
 
     service: str
@@ -41,6 +43,7 @@ class Call:
     principal: str
     backends: Backends
     resource_id: str = ""
+    session: Session | None = None
 
     @property
     def world(self) -> World:

@@ -13,6 +13,13 @@ COMMON = frozenset({
     "AccessDeniedException", "IncompleteSignature", "InternalFailure", "InvalidAction", "InvalidClientTokenId",
     "NotAuthorized", "OptInRequired", "RequestExpired", "ServiceUnavailable", "ThrottlingException",
     "ValidationError", "ValidationException", "UnknownOperationException",
+    # Also in the AWS common errors: requests with expired temporary credentials, and
+    # requests without credentials to operations that need them.
+    "ExpiredTokenException", "MissingAuthenticationToken",
+    # IAM and STS (query protocol) refuse with AccessDenied where JSON services say
+    # AccessDeniedException (IAM User Guide, "Troubleshooting IAM roles": "An error occurred
+    # (AccessDenied) when calling the AssumeRoleWithWebIdentity operation").
+    "AccessDenied",
 })
 
 #: Amazon EC2 API Reference, "Error codes for the Amazon EC2 API" (common client errors and
@@ -28,7 +35,7 @@ EC2 = frozenset({
     "InvalidLaunchTemplateName.NotFoundException", "InvalidParameter", "InvalidParameterCombination",
     "InvalidParameterValue", "InvalidPlacementGroup.Unknown", "InvalidUserID.Malformed", "InstanceLimitExceeded",
     "HostLimitExceeded", "MissingParameter", "TagLimitExceeded", "Unsupported", "UnsupportedOperation",
-    "VcpuLimitExceeded",
+    "VcpuLimitExceeded", "UnauthorizedOperation",
 })
 
 #: Amazon RDS API Reference, "Common Errors": the input errors every RDS action may answer
@@ -65,6 +72,8 @@ INTERNAL: dict[str, str] = {
     "ec2": "InternalError",
     "license-manager": "ServerInternalException",
     "organizations": "ServiceException",
+    "kms": "KMSInternalException",
+    "iam": "ServiceFailure",
     "ssm": "InternalServerError",
 }
 

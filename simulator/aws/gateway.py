@@ -18,24 +18,34 @@ import json
 import os
 from typing import Any
 
+from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
+from botocore.handlers import BUILTIN_HANDLERS
+from botocore.config import Config
 from botocore.model import OperationModel
 
+from simulator.aws.credentials import check_caller
 from simulator.aws.dispatch import OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
 from simulator.aws.models import boto3_session, operation_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
 from simulator.core.records import EventRecord, Records
+from simulator.world.sts import Session
 
 _PARAMS_KEY = "simulator.api_params"
 _ID_KEYS = (
     "InstanceId", "InstanceIds", "ImageId", "SourceImageId", "HostIds", "LaunchTemplateId",
     "LaunchTemplateName", "ImportTaskIds", "LicenseConfigurationArn", "ResourceArn",
-    "AccountId", "ServicePrincipal",
+    "AccountId", "ServicePrincipal", "LicenseArn", "GrantArn", "LicenseConsumptionToken", "TokenId", "KeyId",
+    "TargetKeyId", "RoleName", "RoleArn",
 )
 _SERIALIZERS = {strict: ResponseSerializer(strict) for strict in (False, True)}
+#: botocore's handlers that presign a cross-Region source URL (RDS read replicas, EC2 snapshot
+#: copies) before a call: they need a real endpoint, and the simulation answers in-process.
+_PRESIGNERS = [(entry[0], entry[1]) for entry in BUILTIN_HANDLERS
+               if getattr(entry[1], "__name__", "").startswith("inject_presigned_url")]
 
 
 class StrictModeViolation(AssertionError):
@@ -77,15 +87,24 @@ class Gateway:
         self._rows = records.register("events", EventRecord)
         self._serializer = _SERIALIZERS[self.strict]
 
-    def client(self, service_name: str, account_id: str, region: str, principal: str) -> BaseClient:
+    def client(
+        self, service_name: str, account_id: str, region: str, principal: str, session: Session | None = None,
+    ) -> BaseClient:
         """A boto3 client whose calls run in the simulation as ``principal`` of
-        ``account_id`` in ``region``."""
+        ``account_id`` in ``region``; with ``session``, as that assumed-role session (its
+        credentials, refused once they expire); with an empty ``account_id``, unsigned
+        (only operations that need no credentials succeed)."""
+        if session is not None:
+            keys = (session.access_key_id, session.secret_access_key, session.session_token)
+        else:
+            keys = (f"ASIA{account_id}SIM", "simulated", "simulated")
         client = boto3_session().client(
             service_name,
             region_name=region,
-            aws_access_key_id=f"ASIA{account_id}SIM",
-            aws_secret_access_key="simulated",
-            aws_session_token="simulated",
+            aws_access_key_id=keys[0],
+            aws_secret_access_key=keys[1],
+            aws_session_token=keys[2],
+            config=Config(signature_version=UNSIGNED) if not account_id else None,
         )
         service_id = client.meta.service_model.service_id.hyphenize()
         service = client.meta.service_model.service_name
@@ -97,11 +116,13 @@ class Gateway:
             context[_PARAMS_KEY] = dict(params)
 
         def serve(model: OperationModel, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict]:
-            call = Call(service, model.name, account_id, region, principal, self.backends)
+            call = Call(service, model.name, account_id, region, principal, self.backends, session=session)
             return self._serve(call, protocol, context.get(_PARAMS_KEY, {}))
 
         client.meta.events.register(f"provide-client-params.{service_id}", keep_params)
         client.meta.events.register(f"before-call.{service_id}", serve)
+        for event, handler in _PRESIGNERS:
+            client.meta.events.unregister(event, handler)
         return client
 
     def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
@@ -144,6 +165,7 @@ class Gateway:
         handler = OPERATIONS.get((call.service, call.operation))
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
+        check_caller(call, protocol)
         response = handler(call, params)
         shape = operation_model(call.service, call.operation).output_shape
         return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

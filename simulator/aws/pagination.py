@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from simulator.aws.errors import allowed_codes
 from simulator.aws.models import operation_model, paginator_config
 from simulator.core.errors import ServiceError
 
@@ -60,6 +61,8 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "ec2": ("InvalidParameterValue", {}),
     "license-manager": ("InvalidParameterValueException", {}),
     "organizations": ("InvalidInputException", {"Reason": "INVALID_NEXT_TOKEN"}),
+    "kms": ("InvalidMarkerException", {}),
+    "iam": ("InvalidInput", {}),
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
 }
@@ -109,6 +112,8 @@ def paginate(
     output_token = config.get("output_token", input_token)
     limit_key = config.get("limit_key", "MaxResults")
     code, fields = PAGING_ERRORS.get(service, ("ValidationException", {}))
+    if code not in allowed_codes(service, operation):  # an operation that does not declare it
+        code, fields = "ValidationException", {}
     limits = bounds(service, operation)
     requested = params.get(limit_key)
     if requested is not None:

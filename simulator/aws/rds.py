@@ -7,6 +7,7 @@ from typing import Any
 
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import filters_in, tags_in, tags_out
+from simulator.core.errors import ServiceError
 from simulator.world.rds import DBInstance, DBInstanceStatus, OptionGroup, RdsService
 
 PORT = 1521
@@ -73,8 +74,14 @@ def create_db_instance(call: Call, params: Params) -> Response:
 
 @operation("rds", "CreateDBInstanceReadReplica")
 def create_db_instance_read_replica(call: Call, params: Params) -> Response:
+    source = params.get("SourceDBInstanceIdentifier")
+    if not source:  # the model leaves it optional for Multi-AZ DB cluster sources, not simulated
+        raise ServiceError("MissingParameter", "The request must contain the parameter SourceDBInstanceIdentifier")
+    if params.get("SourceRegion", call.region) != call.region:
+        raise ServiceError("InvalidParameterCombination", "Cross-Region read replicas are not simulated; create the "
+                                                          f"replica in the source's Region {call.region}")
     database = _rds(call).create_read_replica(
-        call.account_id, params["DBInstanceIdentifier"], params["SourceDBInstanceIdentifier"],
+        call.account_id, params["DBInstanceIdentifier"], source,
         instance_class=params.get("DBInstanceClass"), replica_mode=params.get("ReplicaMode"),
         tags=tags_in(params.get("Tags"), "InvalidParameterValue"),
     )
@@ -108,7 +115,7 @@ def create_option_group(call: Call, params: Params) -> Response:
 
 @operation("rds", "ModifyOptionGroup")
 def modify_option_group(call: Call, params: Params) -> Response:
-    include = [(o["OptionName"], {s["Name"]: s["Value"] for s in o.get("OptionSettings") or ()})
+    include = [(o["OptionName"], {s.get("Name", ""): s.get("Value", "") for s in o.get("OptionSettings") or ()})
                for o in params.get("OptionsToInclude") or ()]
     group = _rds(call).modify_option_group(call.account_id, params["OptionGroupName"], include,
                                            params.get("OptionsToRemove") or ())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from simulator.core.arn import parse_arn
+from simulator.core.bus import EventBus
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, Association, LicenseConfiguration
@@ -19,8 +20,9 @@ from simulator.licensing.configurations import CROSS_ACCOUNT, MAX_CONFIGURATIONS
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.state import LicenseState
-from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageState, Instance, InstanceState
+from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageSource, ImageState, Instance, InstanceState
 from simulator.world.ec2.hosts import GONE
+from simulator.world.events import ImageRegistered
 from simulator.world.rds import DBInstance
 from simulator.world.ssm import ManagedNode
 
@@ -47,21 +49,24 @@ class Associations:
         state: The engine's shared state.
         configurations: Configuration lookups.
         enforcement: Checks new associations of running instances, hosts and servers.
+        bus: The world's event bus.
         inventory: License Manager's copy of the resource inventory (the AMI sweep purges
             it too).
     """
 
     def __init__(self, state: LicenseState, configurations: Configurations, enforcement: Enforcement,
-                 inventory: ResourceInventory) -> None:
+                 bus: EventBus, inventory: ResourceInventory) -> None:
         self.state = state
         self.configurations = configurations
         self.enforcement = enforcement
         self.inventory = inventory
         state.clock.every(DEREGISTERED_AMI_SWEEP, self.disassociate_deregistered_amis)
+        bus.subscribe(ImageRegistered, self.on_image_registered)
 
-    def resource(self, account_id: str, region: str, arn: str) -> Resource:
+    def resource(self, account_id: str, region: str, arn: str, *, foreign: bool = False) -> Resource:
         """The AMI (deregistered too), instance, Dedicated Host or on-premises managed node
-        an ARN names, as the caller may associate it.
+        an ARN names, as the caller may associate it (``foreign``: also another account's
+        instance, host or node).
 
         Raises:
             ServiceError: InvalidParameterValueException naming what is wrong.
@@ -77,7 +82,7 @@ class Associations:
         if parts.resource_type == "launch-template":
             raise invalid("License specifications of launch templates cannot be updated: a launch template "
                           "passes its license configurations to the instances it launches")
-        if parts.resource_type != "image" and parts.account != account_id:
+        if parts.resource_type != "image" and parts.account != account_id and not foreign:
             raise invalid(f"ResourceArn {arn} belongs to account {parts.account}, not to {account_id}")
         resource = self.state.world.resolve(arn)
         match resource:
@@ -109,10 +114,19 @@ class Associations:
                 resource, or for a discovered association), InvalidResourceStateException,
                 LicenseUsageException.
         """
-        resource = self.resource(account_id, region, resource_arn)
+        add, remove = list(add), list(remove)
         owned = self.configurations.owned
         adds = [(owned(account_id, region, arn), scope) for arn, scope in add]
         removes = [(owned(account_id, region, arn), scope) for arn, scope in remove]
+        # A configuration's owner may disassociate another account's resources it tracks (the
+        # troubleshooting note on member resources), so that it can then delete it.
+        resource = self.resource(account_id, region, resource_arn, foreign=bool(removes) and not adds)
+        if isinstance(resource, (Instance, DedicatedHost, ManagedNode)) and resource.account_id != account_id:
+            current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
+            untracked = [cfg.arn for cfg, _ in removes if cfg.arn not in current]
+            if untracked:
+                raise invalid(f"ResourceArn {resource_arn} belongs to account {resource.account_id}; license "
+                              f"configuration {untracked[0]} does not track it, so it cannot disassociate it")
         is_image = isinstance(resource, Image)
         for _, scope in adds + removes:
             if not is_image and scope is not None:
@@ -296,6 +310,19 @@ class Associations:
         arns = tuple(c.arn for c in self.state.instance_configs.get(instance.instance_id, ()))
         if arns != instance.license_configuration_arns:
             self.state.world.region(instance.region).ec2.instances.set_license_configurations(instance, arns)
+
+    def on_image_registered(self, event: ImageRegistered) -> None:
+        """An AMI imported with license specifications (VM Import/Export, "License rules in
+        License Manager") is associated with those configurations, for its owner, as it
+        becomes available; a configuration deleted meanwhile is skipped."""
+        image = event.image
+        if image.source is not ImageSource.IMPORTED or not image.license_configuration_arns:
+            return
+        now = self.state.clock.seconds
+        for arn in image.license_configuration_arns:
+            cfg = self.configurations.find(image.region, arn)
+            if cfg is not None and cfg.owner_id == image.owner_id and (image.image_id, image.owner_id) not in cfg.amis:
+                self.link(image, cfg, image.owner_id, None, now)
 
     def disassociate_deregistered_amis(self) -> None:
         """License Manager checks for deregistered AMIs every 8 hours, disassociates them and

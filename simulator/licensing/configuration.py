@@ -63,6 +63,14 @@ RDS = "RDS"
 DAY = 86400.0
 
 
+def _resource_type(resource_id: str) -> str:
+    """The License Manager resource type of a tracked resource's key: an instance id, a
+    managed node id (``mi-``), or a DB instance's ARN."""
+    if resource_id.startswith("mi-"):
+        return SYSTEMS_MANAGER_MANAGED_INSTANCE
+    return RDS if resource_id.startswith("arn:aws:rds:") else EC2_INSTANCE
+
+
 @dataclass(slots=True, eq=False)
 class Association:
     """A resource associated with a license configuration."""
@@ -128,6 +136,9 @@ class LicenseConfiguration:
     product_information: tuple[ProductInformation, ...] = ()
     disassociate_when_not_found: bool | None = None
     license_expiry: int | None = None
+    discovery_last_run: datetime | None = None
+    alerts: int = 0
+    last_alert: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     #: Tracked instances: id -> (instance, simulated seconds of its association). Plain
     #: tuples, not Association objects: every launch adds one per configuration.
@@ -140,7 +151,6 @@ class LicenseConfiguration:
     databases: dict[str, tuple[DBInstance, float]] = field(default_factory=dict)
     #: The resources (instance or node ids, DB instance ARNs) automated discovery associated.
     discovered: set[str] = field(default_factory=set)
-    last_discovery: datetime | None = None
     #: Account -> which of its managed nodes (by node index) are associated, kept by every
     #: association and disassociation of a node, so a discovery pass compares whole arrays.
     node_marks: dict[str, np.ndarray] = field(default_factory=dict)
@@ -191,14 +201,30 @@ class LicenseConfiguration:
             vcpus, cores, sockets = resource.vcpus, resource.cores, resource.sockets
         return {"vCPU": vcpus, "Instance": 1, "Core": cores, "Socket": sockets}[self.counting_type]
 
+    @property
+    def tracks_rds(self) -> bool:
+        """Whether its product information tracks RDS databases (Oracle)."""
+        return any(p.is_oracle for p in self.product_information)
+
     def consumed_by_type(self) -> dict[str, int]:
-        """Consumption split by the resource type that counts it."""
+        """Consumption split by the resource type that counts it, every type listed (0 when
+        unused), as ListLicenseConfigurations shows it."""
         on_hosts = sum(self.host_amount(u.host) for u in self.host_usage.values() if u.consuming)
-        usage = self.instance_usage
-        managed = sum(usage.get(key, 0) for key in self.managed)
-        databases = sum(usage.get(key, 0) for key in self.databases)
-        return {EC2_INSTANCE: self.consumed - on_hosts - managed - databases, EC2_HOST: on_hosts,
-                SYSTEMS_MANAGER_MANAGED_INSTANCE: managed, RDS: databases}
+        by_type = {EC2_INSTANCE: 0, EC2_HOST: on_hosts, SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
+        if self.tracks_rds:
+            by_type[RDS] = 0
+        for resource_id, amount in self.instance_usage.items():
+            kind = _resource_type(resource_id)
+            by_type[kind] = by_type.get(kind, 0) + amount
+        return by_type
+
+    def associations_by_type(self) -> dict[str, int]:
+        """Associated resources by type, every type listed (0 when none)."""
+        by_type = {EC2_INSTANCE: len(self.instances), EC2_HOST: len(self.hosts), EC2_AMI: len(self.amis),
+                   SYSTEMS_MANAGER_MANAGED_INSTANCE: len(self.managed)}
+        if self.tracks_rds or self.databases:
+            by_type[RDS] = len(self.databases)
+        return by_type
 
     # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
 

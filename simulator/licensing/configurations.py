@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
-from simulator.core.validation import check_tags, invalid
+from simulator.core.validation import check_count, check_tags, invalid
 from simulator.licensing.configuration import (
     DELETED,
     EC2_AMI,
@@ -257,11 +257,26 @@ class Configurations:
                 cfg.stop_tracking()
             else:
                 cfg.start_tracking(now, self.state.inactive_nodes)
+                self._alert_if_over_hard_limit(cfg)
         if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed) != level:
             self.state.record(cfg)
         if rules_changed:
             self.state.products_changed(cfg)
         return cfg
+
+    def _alert_if_over_hard_limit(self, cfg: LicenseConfiguration) -> None:
+        """Counting again from the resources' current state can find a hard limit exceeded
+        (launches went ahead untracked while the configuration was disabled): that is never
+        left silent."""
+        if not cfg.hard_limit or cfg.license_count is None or cfg.consumed <= cfg.license_count:
+            return
+        state = self.state
+        detail = (f"{cfg.consumed} licenses are in use on re-activation, over the hard limit of "
+                  f"{cfg.license_count}")
+        state.violation(cfg, resource_arn=cfg.arn, account_id=cfg.owner_id, kind="hard_limit", action="alerted",
+                        operation="UpdateLicenseConfiguration", detail=detail)
+        state.notify(cfg, f"License Manager alert: {cfg.name} is over its hard limit",
+                     f"License configuration {cfg.name} ({cfg.arn}): {detail}")
 
     def delete(self, account_id: str, region: str, arn: str) -> None:
         """DeleteLicenseConfiguration of a configuration with no associated resources.
@@ -314,8 +329,8 @@ def _foreign(cfg: LicenseConfiguration, account_id: str) -> str:
 
 
 def _check_count(license_count: int | None) -> None:
-    if license_count is not None and license_count < 0:
-        raise invalid(f"LicenseCount must be 0 or more, got {license_count}")
+    if license_count is not None:
+        check_count("LicenseCount", license_count, code="InvalidParameterValueException")
 
 
 def _fixed_rules(rules: RuleSet) -> frozenset[str]:

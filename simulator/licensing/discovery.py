@@ -141,7 +141,7 @@ class Discovery:
         if copy.frame is not None:
             self._discover_nodes(cfg, copy, now, added)
         self._discover_databases(cfg, copy, now, added)
-        cfg.last_discovery = self.state.clock.now()
+        cfg.discovery_last_run = self.state.clock.now()
         if cfg.consumed != before:
             self.state.record(cfg)
         self._record_over_limit(cfg, added)
@@ -218,9 +218,9 @@ class Discovery:
                 lag = now - since if since is not None else 0.0
                 detail = (f"found {lag / 3600:.1f} h after it matched (lag_seconds={lag:.0f}); {level} of {count} "
                           f"{cfg.counting_type} licenses consumed")
-                owner = resource.account_id  # type: ignore[attr-defined]
-                state.violations.append((now, cfg.arn, resource.arn, owner,  # type: ignore[attr-defined]
-                                         DISCOVERED_OVER_LIMIT, "alerted", "AutomatedDiscovery", detail))
+                state.violation(cfg, resource_arn=resource.arn, account_id=resource.account_id,  # type: ignore[attr-defined]
+                                kind=DISCOVERED_OVER_LIMIT, action="alerted", operation="AutomatedDiscovery",
+                                detail=detail)
         state.notify(cfg, f"License Manager alert: {cfg.name} is over its license count",
                      f"Automated discovery took {cfg.name} ({cfg.arn}) to {cfg.consumed} of {count} "
                      f"{cfg.counting_type} licenses")

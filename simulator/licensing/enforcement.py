@@ -177,30 +177,28 @@ class Enforcement:
             ServiceError: LicenseUsageException with the first blocking violation's message.
         """
         state = self.state
-        now = state.clock.seconds
         blocking = [v for v in violations if v.blocks]
         if blocking:
             when = state.clock.now()
             for v in blocking:
-                state.violations.append((now, v.config.arn, v.resource_arn, v.owner_id, v.kind, "blocked",
-                                         operation, v.detail))
+                state.violation(v.config, resource_arn=v.resource_arn, account_id=v.owner_id, kind=v.kind,
+                                action="blocked", operation=operation, detail=v.detail)
                 v.config.failures.append(Failure(
                     resource_arn=v.resource_arn, resource_type=v.resource_type, error_message=v.message(),
                     failure_time=when, operation_name=operation, resource_owner_id=v.owner_id,
                     requested_by=principal, metadata=v.metadata))
             raise ServiceError("LicenseUsageException", blocking[0].message())
         for v in violations:
-            state.violations.append((now, v.config.arn, v.resource_arn, v.owner_id, v.kind, "alerted", operation,
-                                     v.detail))
+            state.violation(v.config, resource_arn=v.resource_arn, account_id=v.owner_id, kind=v.kind,
+                            action="alerted", operation=operation, detail=v.detail)
             state.notify(v.config, f"License Manager alert: {v.config.name} is over its license count", v.message())
 
     def check_instance_association(self, instance: Instance, configs: list[LicenseConfiguration],
                                    principal: str) -> None:
-        """Refuse attaching ``configs`` to a running instance that breaks their limits or rules."""
-        if instance.state not in ACTIVE_STATES:
-            return
-        configs = [c for c in configs if c.tracking]
-        if not configs:
+        """Refuse attaching ``configs`` to a running instance that breaks their limits or
+        rules, or that are disabled ("Deactivate a license configuration": a deactivated
+        configuration must not be attached to any running instance)."""
+        if instance.state not in ACTIVE_STATES or not configs:
             return
         candidate = LaunchCandidate(
             instance_type=instance.instance_type, image=instance.image, usage_operation=instance.usage_operation,
@@ -208,7 +206,14 @@ class Enforcement:
             availability_zone=instance.availability_zone, host=instance.host, license_configuration_arns=(),
             instance=instance,
         )
-        violations, _ = self._evaluate((candidate,), [configs], instance.account_id, 1)
+        violations = [
+            _violation(cfg, "disabled", "the configuration is disabled; it cannot be attached to a running "
+                       "instance", candidate, instance.account_id)
+            for cfg in configs if not cfg.tracking
+        ]
+        tracking = [c for c in configs if c.tracking]
+        if tracking:
+            violations += self._evaluate((candidate,), [tracking], instance.account_id, 1)[0]
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
 
     def check_host_association(self, host: DedicatedHost, configs: list[LicenseConfiguration],

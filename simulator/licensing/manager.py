@@ -17,6 +17,7 @@ from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.entitlements import ManagedEntitlements
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import DiscoverySchedule, ResourceInventory
 from simulator.licensing.settings import Settings
@@ -31,6 +32,7 @@ class LicenseManager:
     """License Manager for every account and region of ``world``.
 
     The API adapters call its parts: ``configurations``, ``associations``, ``views``,
+    ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace),
     ``inventory`` (inventory search), ``discovery``, ``settings``.
 
     Args:
@@ -49,9 +51,10 @@ class LicenseManager:
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
         self.inventory = ResourceInventory(self.state, discovery)
-        self.associations = Associations(self.state, self.configurations, self.enforcement, self.inventory)
+        self.associations = Associations(self.state, self.configurations, self.enforcement, bus, self.inventory)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
+        self.entitlements = ManagedEntitlements(self.state)
         self.exposure = Exposure(self.state, bus)
         self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
         self.settings = Settings(self.state, self.inventory, self.exposure)

@@ -102,10 +102,10 @@ def validate_product_information(products: tuple[ProductInformation, ...]) -> No
             else:
                 names = list(known) + (["Tag:<key>"] if resource_type == "SSM_MANAGED" else [])
                 raise invalid(f"{where}: filter {f.name!r} is invalid for {resource_type}; allowed "
-                               f"filters: {', '.join(names)}")
+                              f"filters: {', '.join(names)}")
             if f.comparator not in comparators:
                 raise invalid(f"{where}: filter {f.name!r} takes the comparator "
-                               f"{' or '.join(comparators)}, not {f.comparator!r}")
+                              f"{' or '.join(comparators)}, not {f.comparator!r}")
             if not f.values and not f.name.startswith("Tag:"):
                 raise invalid(f"{where}: filter {f.name!r} needs at least one value")
             if allowed is not None:
@@ -136,7 +136,7 @@ def check_products(
     if oracle:
         if len(oracle) != len(products):
             raise invalid("Oracle Database products cannot be tracked with other products in the "
-                           "same license configuration")
+                          "same license configuration")
         if counting_type != "vCPU":
             raise invalid(f"Oracle Database products need the vCPU counting type, not {counting_type}")
         if has_rules:

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from simulator.core.validation import invalid
+from simulator.core.validation import invalid, parse_whole_number
 
 COUNTING_TYPES = ("vCPU", "Instance", "Core", "Socket")
 
@@ -43,8 +43,7 @@ TENANCY_NAMES = {"EC2-Default": "default", "EC2-DedicatedInstance": "dedicated",
 EC2_TENANCY_NAMES = {ec2: name for name, ec2 in TENANCY_NAMES.items()}
 
 AFFINITY_DAYS = (1, 180)
-_RULE = re.compile(r"^#(?P<name>[A-Za-z]+)=(?P<value>.+)$")
-_WHOLE_NUMBER = re.compile(r"^[0-9]+$")
+_RULE = re.compile(r"#(?P<name>[A-Za-z]+)=(?P<value>.+)")
 
 
 
@@ -99,10 +98,10 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
     tenancies: set[str] = set()
     allowed = ALLOWED_RULES[counting_type]
     for text in texts:
-        match = _RULE.match(text.strip())
+        match = _RULE.fullmatch(text.strip()) if isinstance(text, str) else None
         if match is None:
             raise invalid(f"License rule {text!r} is malformed; the syntax is #name=value, "
-                           "for example #allowedTenancy=EC2-DedicatedHost")
+                          "for example #allowedTenancy=EC2-DedicatedHost")
         name, value = match["name"], match["value"].strip()
         if name not in ALL_RULES:
             raise invalid(f"License rule {name} does not exist; rules: {', '.join(sorted(ALL_RULES))}")
@@ -114,7 +113,7 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
         if name == "allowedTenancy":
             if value not in TENANCY_NAMES:
                 raise invalid(f"License rule allowedTenancy={value} is invalid; allowed values: "
-                               f"{', '.join(TENANCY_NAMES)}")
+                              f"{', '.join(TENANCY_NAMES)}")
             if counting_type in ("Core", "Socket") and value != "EC2-DedicatedHost":
                 raise invalid(
                     f"License rule allowedTenancy={value} is invalid for counting type "
@@ -128,19 +127,18 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
         if name in values:
             raise invalid(f"License rule {name} is given twice")
         if name == "honorVcpuOptimization":
-            if value not in ("True", "False"):
+            # Boolean values compare case-insensitively (the AWS CLI's own example writes "true").
+            if value.lower() not in ("true", "false"):
                 raise invalid(f"License rule honorVcpuOptimization={value} is invalid; allowed "
-                               "values: True, False")
-            values[name] = value == "True"
+                              "values: True, False (any case)")
+            values[name] = value.lower() == "true"
             continue
-        if not _WHOLE_NUMBER.match(value):
-            raise invalid(f"License rule {name}={value} is invalid; the value must be a whole number")
-        number = int(value)
+        number = parse_whole_number(value, f"License rule {name}", code="InvalidParameterValueException")
         if name == "licenseAffinityToHost":
             low, high = AFFINITY_DAYS
             if not low <= number <= high:
                 raise invalid(f"License rule licenseAffinityToHost={number} is out of range; "
-                               f"the unit is days and the range is {low} to {high}")
+                              f"the unit is days and the range is {low} to {high}")
         elif number < 1:
             raise invalid(f"License rule {name}={number} is out of range; it must be at least 1")
         values[name] = number

@@ -78,6 +78,13 @@ class LicenseState:
         self.compliance.append((self._env.now, cfg.arn, cfg.name, cfg.counting_type, count, cfg.hard_limit,
                                 cfg.consumed, available, cfg.status, cfg.owner_id, cfg.region))
 
+    def violation(self, cfg: LicenseConfiguration, *, resource_arn: str, account_id: str, kind: str, action: str,
+                  operation: str, detail: str) -> None:
+        """Record a violation of ``cfg`` (the violations timeline and the dashboard's alerts)."""
+        self.violations.append((self._env.now, cfg.arn, resource_arn, account_id, kind, action, operation, detail))
+        cfg.alerts += 1
+        cfg.last_alert = f"{kind} {action}: {detail}"
+
     def notify(self, cfg: LicenseConfiguration, subject: str, message: str) -> None:
         """Publish an alert about ``cfg`` to its owner (the notifications timeline)."""
         self.notifications.append((self._env.now, cfg.owner_id, cfg.region, cfg.arn, subject, message))

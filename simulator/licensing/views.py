@@ -50,6 +50,8 @@ class DashboardRow:
     dedicated_instances: int
     dedicated_host_instances: int
     dedicated_hosts: int
+    alerts: int
+    last_alert: str
 
 
 class Views:
@@ -150,21 +152,26 @@ class Views:
         return list(self.configurations.owned(account_id, region, arn).failures)
 
     def dashboard(self, account_id: str, region: str) -> list[DashboardRow]:
-        """The dashboard: each configuration's consumption, remaining licenses, enforcement,
-        rules, and the resources it tracks by tenancy."""
+        """The dashboard ("Dashboard in License Manager"): each configuration's name, type,
+        licenses consumed and remaining, whether the limit is enforced, its rules, the
+        resources it tracks per tenancy with the Dedicated Hosts they run on, and its alerts
+        from rule violations and limits."""
         rows = []
         for cfg in self.state.owned.get((account_id, region), {}).values():
             by_tenancy = {"default": 0, "dedicated": 0, "host": 0}
+            hosts = {h for h, u in cfg.host_usage.items() if u.consuming} | set(cfg.hosts)
             for instance, _ in cfg.instances.values():
                 if instance.state in ACTIVE_STATES:
                     by_tenancy[instance.tenancy] += 1
+                    if instance.host is not None:
+                        hosts.add(instance.host.host_id)
             rows.append(DashboardRow(
                 license_configuration_arn=cfg.arn, name=cfg.name, counting_type=cfg.counting_type,
                 status=cfg.status, license_count=cfg.license_count, consumed=cfg.consumed,
                 remaining=cfg.available, enforced=cfg.hard_limit, rules=cfg.rules.texts,
                 shared_instances=by_tenancy["default"], dedicated_instances=by_tenancy["dedicated"],
-                dedicated_host_instances=by_tenancy["host"],
-                dedicated_hosts=sum(1 for u in cfg.host_usage.values() if u.consuming),
+                dedicated_host_instances=by_tenancy["host"], dedicated_hosts=len(hosts), alerts=cfg.alerts,
+                last_alert=cfg.last_alert,
             ))
         return rows
 

@@ -190,3 +190,31 @@ class Timelines:
                 raise ValueError("no license configuration has been created")
             arn = compliance.license_configuration_arn.iloc[0]
         return plot_compliance(compliance, self.violations, arn, ax=ax)
+
+    @property
+    def entitlements(self) -> pd.DataFrame:
+        """Entitlement levels of licenses; see ``simulator.timelines.entitlements.entitlements``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.entitlements(self._records, self._clock)
+
+    @property
+    def grants(self) -> pd.DataFrame:
+        """Grant statuses; see ``simulator.timelines.entitlements.grants``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.grants(self._records, self._clock)
+
+    @property
+    def checkouts(self) -> pd.DataFrame:
+        """Checkout events; see ``simulator.timelines.entitlements.checkouts``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.checkouts(self._records, self._clock)
+
+    def plot_entitlements(self, license_arn: str, ax: Axes | None = None) -> Axes:
+        """Plot a license's consumption against its counts up to now; see
+        ``simulator.timelines.entitlements.plot_entitlements``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=pd.Timestamp(self._clock.now()))

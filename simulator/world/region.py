@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.world.ec2 import Ec2Service, RegionContext
+from simulator.world.kms import KmsService
 from simulator.world.rds import RdsService
 from simulator.world.ssm import SsmService
 
 
 class Region:
-    """The services of one region, each an attribute (``region.ec2``, ``region.ssm``,
-    ``region.rds``).
+    """The services of one region, each an attribute (``region.ec2``, ``region.kms``,
+    ``region.ssm``, ``region.rds``).
 
     Args:
         ctx: The region's shared plumbing.
@@ -22,5 +23,6 @@ class Region:
         self.name = ctx.region
         self.ctx = ctx
         self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)
+        self.kms = KmsService(ctx)
         self.ssm = SsmService(ctx)
         self.rds = RdsService(ctx)

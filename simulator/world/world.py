@@ -9,6 +9,8 @@ from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
+from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
+from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer
 from simulator.world.organizations import Organizations
 from simulator.world.rds import DBInstance
@@ -30,7 +32,8 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations and per-region services, publishing domain events on ``bus``.
+    """Accounts, organizations, global services (``global_services``: IAM, STS) and
+    per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
     every registered launch authorizer before instances launch or start.
@@ -40,14 +43,18 @@ class World:
         ids: The id factory.
         bus: Where domain events are published.
         timings: How long EC2 transitions take.
+        quotas: The EC2 quotas of every account in every region.
     """
 
-    def __init__(self, clock: Clock, ids: IdFactory, bus: EventBus, timings: Ec2Timings | None = None) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, bus: EventBus, timings: Ec2Timings | None = None,
+                 quotas: Ec2Quotas | None = None) -> None:
         self.clock = clock
         self.ids = ids
         self.bus = bus
         self.timings = timings or Ec2Timings()
+        self.quotas = quotas or Ec2Quotas()
         self.organizations = Organizations(clock, ids)
+        self.global_services = GlobalServices(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self._regions: dict[str, Region] = {}
 
@@ -74,7 +81,7 @@ class World:
                 )
             ctx = RegionContext(
                 region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
-                authorizers=self.launch_authorizers, timings=self.timings,
+                authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
             region = self._regions[name] = Region(ctx, self.region)
         return region

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator import Simulation
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, enable_cross_account_discovery, error_code, public_ami
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, enable_cross_account_discovery, error_code, public_ami, summaries
 from tests.helpers import configuration as get
 
 ARN = re.compile(r"^arn:aws:license-manager:us-east-1:(\d{12}):license-configuration:(lic-[0-9a-f]{32})$")
@@ -176,9 +176,11 @@ def test_allowed_tenancy_values(sim, lm, counting, tenancy):
         refused_create(sim, lm, "allowedTenancy", LicenseCountingType=counting, LicenseRules=[text])
 
 
-@pytest.mark.parametrize("value, ok", [("True", True), ("False", True), ("true", False), ("Yes", False), ("1", False)])
+@pytest.mark.parametrize("value, ok", [("True", True), ("False", True), ("true", True), ("FALSE", True),
+                                       ("Yes", False), ("1", False)])
 def test_honor_vcpu_optimization_values(sim, lm, value, ok):
-    """"License configuration parameters and rules" (vCPU Optimization): True or False."""
+    """"License configuration parameters and rules" (vCPU Optimization): True or False, in any
+    case (the AWS CLI's own create-license-configuration example writes "true")."""
     text = f"#honorVcpuOptimization={value}"
     if ok:
         assert get(lm, create(lm, "vCPU", LicenseRules=[text]))["LicenseRules"] == [text]
@@ -315,7 +317,8 @@ def test_delete_refused_while_ami_associated(sim, lm, ec2):
     image_arn = f"arn:aws:ec2:us-east-1::image/{public_ami(ec2, LINUX)}"
     spec = [{"LicenseConfigurationArn": arn}]
     lm.update_license_specifications_for_resource(ResourceArn=image_arn, AddLicenseSpecifications=spec)
-    assert get(lm, arn)["ManagedResourceSummaryList"] == [{"ResourceType": "EC2_AMI", "AssociationCount": 1}]
+    assert summaries(get(lm, arn))[1] == {"EC2_INSTANCE": 0, "EC2_HOST": 0, "EC2_AMI": 1,
+                                          "SYSTEMS_MANAGER_MANAGED_INSTANCE": 0}
     refused(sim, lm, "InvalidParameterValueException",
             lambda: lm.delete_license_configuration(LicenseConfigurationArn=arn), arn)
     lm.update_license_specifications_for_resource(ResourceArn=image_arn, RemoveLicenseSpecifications=spec)

@@ -16,7 +16,9 @@ from tests.helpers import (
     SQL_ENTERPRISE,
     WINDOWS,
     assert_refused,
+    associated,
     configuration,
+    consumed,
     discover,
     enable_cross_account_discovery,
     instance_arn,
@@ -26,6 +28,7 @@ from tests.helpers import (
     product_filter,
     register_servers,
     ssm_product,
+    summaries,
 )
 
 SQL = SQL_ENTERPRISE[0]
@@ -38,15 +41,9 @@ def create(lm, counting: str = "vCPU", products=(ssm_product(),), **params) -> s
                                            ProductInformationList=list(products), **params)["LicenseConfigurationArn"]
 
 
-def associated(lm, arn: str) -> list[str]:
-    """The ARNs of the configuration's associated resources."""
-    listed = lm.list_associations_for_license_configuration(LicenseConfigurationArn=arn)
-    return sorted(a["ResourceArn"] for a in listed["LicenseConfigurationAssociations"])
-
-
-def consumed(lm, arn: str) -> int:
-    """ConsumedLicenses of the configuration."""
-    return configuration(lm, arn)["ConsumedLicenses"]
+def tracked(lm, arn: str) -> list[str]:
+    """The ARNs of the configuration's associated resources, sorted."""
+    return sorted(associated(lm, arn))
 
 
 def install(sim, *node_ids: str) -> None:
@@ -63,15 +60,14 @@ def test_discovery_associates_matching_servers_after_the_lag(sim, lm):
     with_sql, without = register_servers(sim, ACCOUNT_A, 2, cores=8, sockets=2, vcpus=16)
     install(sim, with_sql)
     sim.advance("5h")
-    assert consumed(lm, arn) == 0 and "AutomatedDiscoveryInformation" not in configuration(lm, arn)
+    assert consumed(lm, arn) == 0 and configuration(lm, arn)["AutomatedDiscoveryInformation"] == {}  # no run yet
     sim.run("2026-01-01T06:00:01Z")
     cfg = configuration(lm, arn)
-    assert associated(lm, arn) == [managed_instance_arn(ACCOUNT_A, with_sql)]
+    assert tracked(lm, arn) == [managed_instance_arn(ACCOUNT_A, with_sql)]
     assert cfg["ConsumedLicenses"] == 8
-    assert cfg["ConsumedLicenseSummaryList"] == [{"ResourceType": "SYSTEMS_MANAGER_MANAGED_INSTANCE",
-                                                  "ConsumedLicenses": 8}]
-    assert cfg["ManagedResourceSummaryList"] == [{"ResourceType": "SYSTEMS_MANAGER_MANAGED_INSTANCE",
-                                                  "AssociationCount": 1}]
+    consumed_by_type, managed_by_type = summaries(cfg)
+    assert consumed_by_type["SYSTEMS_MANAGER_MANAGED_INSTANCE"] == 8 and sum(consumed_by_type.values()) == 8
+    assert managed_by_type["SYSTEMS_MANAGER_MANAGED_INSTANCE"] == 1 and sum(managed_by_type.values()) == 1
     assert cfg["AutomatedDiscoveryInformation"]["LastRunTime"].isoformat() == "2026-01-01T06:00:00+00:00"
     usage = lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn)["LicenseConfigurationUsageList"]
     assert [(u["ResourceType"], u["ResourceStatus"], u["ConsumedLicenses"]) for u in usage] == [
@@ -99,7 +95,7 @@ def test_ec2_instances_are_discovered_and_counted_like_launches(sim, ec2, lm):
     sim.advance("2m")
     install(sim, instance)
     discover(sim)
-    assert associated(lm, arn) == [instance_arn(ACCOUNT_A, instance)]
+    assert tracked(lm, arn) == [instance_arn(ACCOUNT_A, instance)]
     assert consumed(lm, arn) == 8
     described = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]
     assert described["Licenses"] == [{"LicenseConfigurationArn": arn}]
@@ -107,7 +103,7 @@ def test_ec2_instances_are_discovered_and_counted_like_launches(sim, ec2, lm):
     assert consumed(lm, arn) == 0
     ec2.terminate_instances(InstanceIds=[instance])
     sim.advance("2h")
-    assert associated(lm, arn) == []
+    assert tracked(lm, arn) == []
 
 
 def test_exclusion_rules_by_account_and_tag():
@@ -128,13 +124,13 @@ def test_exclusion_rules_by_account_and_tag():
     own = register_servers(sim, ACCOUNT_A)[0]
     install(sim, prod, dev, lab, other, own)
     sim.run("2026-01-01T13:00:01Z")
-    assert associated(lm, arn) == sorted([managed_instance_arn(ACCOUNT_A, own), managed_instance_arn(member, prod)])
+    assert tracked(lm, arn) == sorted([managed_instance_arn(ACCOUNT_A, own), managed_instance_arn(member, prod)])
     sim.client("ssm", member).remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=dev,
                                                         TagKeys=["environment"])
     discover(sim)
-    assert managed_instance_arn(member, dev) not in associated(lm, arn)  # members sync once a day
+    assert managed_instance_arn(member, dev) not in tracked(lm, arn)  # members sync once a day
     sim.run("2026-01-02T13:00:01Z")
-    assert managed_instance_arn(member, dev) in associated(lm, arn)
+    assert managed_instance_arn(member, dev) in tracked(lm, arn)
 
 
 def test_member_resources_are_found_after_the_daily_sync():
@@ -188,11 +184,11 @@ def test_platform_and_license_included_rules(sim, ec2, lm):
     sim.advance("2m")
     install(sim, server, included, plain_windows)
     discover(sim)
-    assert associated(lm, byol_sql) == sorted([managed_instance_arn(ACCOUNT_A, server),
+    assert tracked(lm, byol_sql) == sorted([managed_instance_arn(ACCOUNT_A, server),
                                                instance_arn(ACCOUNT_A, plain_windows)])
-    assert associated(lm, windows_included) == sorted([instance_arn(ACCOUNT_A, included),
+    assert tracked(lm, windows_included) == sorted([instance_arn(ACCOUNT_A, included),
                                                        instance_arn(ACCOUNT_A, plain_windows)])
-    assert associated(lm, linux) == [instance_arn(ACCOUNT_A, amazon_linux)]
+    assert tracked(lm, linux) == [instance_arn(ACCOUNT_A, amazon_linux)]
 
 
 def test_discovered_resources_stay_tracked_unless_disassociate_when_not_found(sim, lm):
@@ -209,7 +205,7 @@ def test_discovered_resources_stay_tracked_unless_disassociate_when_not_found(si
     assert (consumed(lm, keep), consumed(lm, release)) == (1, 1)
     discover(sim)
     assert (consumed(lm, keep), consumed(lm, release)) == (1, 0)
-    assert associated(lm, release) == []
+    assert tracked(lm, release) == []
 
 
 def test_release_waits_for_the_license_affinity_period(sim, lm):
@@ -236,7 +232,7 @@ def test_discovered_resources_cannot_be_disassociated_by_hand(sim, lm):
     discover(sim)
     assert_refused(sim, "InvalidParameterValueException", lambda: lm.update_license_specifications_for_resource(
         ResourceArn=managed_instance_arn(ACCOUNT_A, server), RemoveLicenseSpecifications=license_specs(arn)),
-        lambda: associated(lm, arn))
+        lambda: tracked(lm, arn))
 
 
 def test_manual_association_of_servers(sim, lm):
@@ -252,7 +248,7 @@ def test_manual_association_of_servers(sim, lm):
     assert_refused(sim, "LicenseUsageException", lambda: update(second, AddLicenseSpecifications=license_specs(arn)),
                    lambda: consumed(lm, arn))
     update(first, RemoveLicenseSpecifications=license_specs(arn))
-    assert consumed(lm, arn) == 0 and associated(lm, arn) == []
+    assert consumed(lm, arn) == 0 and tracked(lm, arn) == []
     assert_refused(sim, "InvalidParameterValueException", lambda: lm.update_license_specifications_for_resource(
         ResourceArn=managed_instance_arn(ACCOUNT_B, first), AddLicenseSpecifications=license_specs(arn)))
 
@@ -301,7 +297,7 @@ def test_deregistration_cleans_up_at_once(sim, lm):
     install(sim, server)
     discover(sim)
     sim.client("ssm", ACCOUNT_A).deregister_managed_instance(InstanceId=server)
-    assert consumed(lm, arn) == 0 and associated(lm, arn) == []
+    assert consumed(lm, arn) == 0 and tracked(lm, arn) == []
     assert lm.list_resource_inventory()["ResourceInventoryList"] == []
 
 
@@ -342,8 +338,9 @@ def test_rds_oracle_discovery(sim, lm):
                            **common)
     discover(sim)
     assert (consumed(lm, edition), consumed(lm, packs)) == (4 + 8, 8)
-    assert associated(lm, packs) == [f"arn:aws:rds:us-east-1:{ACCOUNT_A}:db:analytics"]
-    assert configuration(lm, packs)["ConsumedLicenseSummaryList"] == [{"ResourceType": "RDS", "ConsumedLicenses": 8}]
+    assert tracked(lm, packs) == [f"arn:aws:rds:us-east-1:{ACCOUNT_A}:db:analytics"]
+    consumed_by_type, managed_by_type = summaries(configuration(lm, packs))
+    assert (consumed_by_type["RDS"], managed_by_type["RDS"], sum(consumed_by_type.values())) == (8, 1, 8)
     rds.delete_db_instance(DBInstanceIdentifier="analytics", SkipFinalSnapshot=True)
     assert (consumed(lm, edition), consumed(lm, packs)) == (4, 0)
 

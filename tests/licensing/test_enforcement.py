@@ -22,6 +22,17 @@ from tests.helpers import (
     instance_arn,
     public_ami,
     states,
+    summaries,
+)
+from tests.helpers import lm_refused as refused
+from tests.helpers import (
+    associate,
+    associated,
+    consumed,
+    failures,
+    kinds,
+    licenses,
+    usage,
 )
 from tests.helpers import allocate as allocate_hosts
 from tests.helpers import configuration as get
@@ -33,11 +44,6 @@ HOST = {"Tenancy": "host"}
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
 
 
-def consumed(lm, arn: str) -> int:
-    """The configuration's ConsumedLicenses."""
-    return get(lm, arn)["ConsumedLicenses"]
-
-
 def on(host_id: str) -> dict:
     """Placement on one Dedicated Host."""
     return {"Tenancy": "host", "HostId": host_id}
@@ -46,58 +52,6 @@ def on(host_id: str) -> dict:
 def allocate(ec2, quantity: int = 1) -> list[str]:
     """Allocate m5 family hosts with auto-placement on."""
     return allocate_hosts(ec2, "on", quantity, InstanceFamily="m5")
-
-
-def associate(lm, resource_arn: str, *arns: str, scope: str | None = None) -> None:
-    """Add license configurations to a resource."""
-    lm.update_license_specifications_for_resource(ResourceArn=resource_arn,
-                                                  AddLicenseSpecifications=specs(*arns, scope=scope))
-
-
-def associated(lm, arn: str) -> list[str]:
-    """The ResourceArns ListAssociationsForLicenseConfiguration returns."""
-    found = lm.list_associations_for_license_configuration(LicenseConfigurationArn=arn)
-    return [a["ResourceArn"] for a in found["LicenseConfigurationAssociations"]]
-
-
-def usage(lm, arn: str, **filters: list[str]) -> list[dict]:
-    """ListUsageForLicenseConfiguration, filtered by name=values."""
-    flt = [{"Name": name, "Values": values} for name, values in filters.items()]
-    return lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn, Filters=flt)[
-        "LicenseConfigurationUsageList"]
-
-
-def licenses(ec2, instance_id: str) -> list[str]:
-    """The instance's Licenses as DescribeInstances shows them."""
-    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
-    return [entry["LicenseConfigurationArn"] for entry in instance.get("Licenses", [])]
-
-
-def failures(lm, arn: str) -> list[dict]:
-    return lm.list_failures_for_license_configuration_operations(LicenseConfigurationArn=arn)[
-        "LicenseOperationFailureList"]
-
-
-def kinds(sim, arn: str) -> list[tuple[str, str]]:
-    """(kind, action) of the configuration's violations, oldest first."""
-    frame = sim.timelines.violations
-    rows = frame[frame.license_configuration_arn == arn]
-    return list(zip(rows.kind, rows.action))
-
-
-def refused(code: str, call, ec2s, lm, arns) -> str:
-    """``call()`` fails with ``code`` and changes no instance of ``ec2s`` and no configuration
-    (consumption, associations) of ``arns``; the error message."""
-    def snapshot():
-        return ([c.describe_instances()["Reservations"] for c in ec2s],
-                [(get(lm, a), associated(lm, a), usage(lm, a)) for a in arns])
-
-    before = snapshot()
-    with pytest.raises(ClientError) as excinfo:
-        call()
-    assert error_code(excinfo) == code
-    assert snapshot() == before
-    return excinfo.value.response["Error"]["Message"]
 
 
 # -- 1. counting ------------------------------------------------------------------------------
@@ -112,7 +66,7 @@ def test_vcpu_counts_default_vcpus_unless_optimization_is_honoured(sim, ec2, lm)
     assert [u["ConsumedLicenses"] for u in usage(lm, honoured)] == [4]
     run(ec2, "m5.2xlarge", licenses=[plain, honoured])
     assert (consumed(lm, plain), consumed(lm, honoured)) == (16, 12)
-    assert get(lm, plain)["ConsumedLicenseSummaryList"] == [{"ResourceType": "EC2_INSTANCE", "ConsumedLicenses": 16}]
+    assert summaries(get(lm, plain))[0] == {"EC2_INSTANCE": 16, "EC2_HOST": 0, "SYSTEMS_MANAGER_MANAGED_INSTANCE": 0}
     assert licenses(ec2, first) == [plain, honoured]
 
 
@@ -134,7 +88,7 @@ def test_core_and_socket_count_each_host_once(sim, ec2, lm):
     assert (consumed(lm, core), consumed(lm, socket)) == (48, 2)
     (second_host,) = run(ec2, "m5.large", licenses=[core, socket], Placement=on(h2))
     assert (consumed(lm, core), consumed(lm, socket)) == (96, 4)
-    assert get(lm, core)["ConsumedLicenseSummaryList"] == [{"ResourceType": "EC2_HOST", "ConsumedLicenses": 96}]
+    assert summaries(get(lm, core))[0] == {"EC2_INSTANCE": 0, "EC2_HOST": 96, "SYSTEMS_MANAGER_MANAGED_INSTANCE": 0}
     entries = usage(lm, core)
     assert {e["ResourceArn"]: e["ConsumedLicenses"] for e in entries if e["ResourceType"] == "EC2_HOST"} == {
         host_arn(ACCOUNT_A, h1): 48, host_arn(ACCOUNT_A, h2): 48}
@@ -459,7 +413,7 @@ def test_deregistered_ami_association_persists_until_the_8_hour_sweep(sim, ec2, 
             [ec2], lm, [arn])
     sim.advance("8h")
     assert associated(lm, arn) == []
-    assert get(lm, arn)["ManagedResourceSummaryList"] == []
+    assert set(summaries(get(lm, arn))[1].values()) == {0}
 
 
 # -- 11. license affinity to host --------------------------------------------------------------------
@@ -560,3 +514,33 @@ def test_changing_one_instance_of_a_batch_leaves_its_siblings_alone(sim, ec2, lm
         RemoveLicenseSpecifications=[{"LicenseConfigurationArn": shared}])
     assert licenses(ec2, first) == [shared, extra] and licenses(ec2, second) == []
     assert (consumed(lm, shared), consumed(lm, extra)) == (1, 1)
+
+
+def test_dashboard_alerts_and_hosts_for_every_counting_type(sim, ec2, lm):
+    """Guide "Dashboard": alerts from rule violations and limits, and the hosts per tenancy for
+    every counting type, vCPU and Instance too."""
+    arn = config(lm, "vCPU", count=8, hard=False, rules=["#maximumVcpus=16"], name="dash-vcpu")
+    allocate(ec2)
+    run(ec2, "m5.2xlarge", count=2, licenses=[arn], Placement=HOST)
+    with pytest.raises(ClientError):
+        run(ec2, "m5.8xlarge", licenses=[arn])
+    row = {r.name: r for r in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}["dash-vcpu"]
+    assert (row.dedicated_host_instances, row.dedicated_hosts) == (2, 1)
+    assert row.alerts == 2  # the soft-limit alert and the blocked maximumVcpus launch
+    assert row.last_alert.startswith("rule:maximumVcpus blocked")
+
+
+# -- 14. MinCount and MaxCount under a hard limit -------------------------------------------------
+
+
+def test_launch_is_cut_down_to_what_the_hard_limit_allows(sim, ec2, lm):
+    """RunInstances launches as many instances as fit between MinCount and MaxCount: a hard
+    limit with room for 2 of MaxCount 3 and MinCount 1 launches 2; fewer than MinCount is refused."""
+    arn = config(lm, "Instance", count=2)
+    launched = run(ec2, count=3, minimum=1, licenses=[arn])
+    assert len(launched) == 2 and consumed(lm, arn) == 2
+    assert kinds(sim, arn) == []
+    lm.update_license_configuration(LicenseConfigurationArn=arn, LicenseCount=4)
+    refused("LicenseUsageException", lambda: run(ec2, count=5, minimum=3, licenses=[arn]), [ec2], lm, [arn])
+    assert len(run(ec2, count=5, minimum=2, licenses=[arn])) == 2
+    assert consumed(lm, arn) == 4

@@ -196,6 +196,9 @@ def modify_image_attribute(call: Call, params: Params) -> Response:
 @operation("ec2", "ImportImage")
 def import_image(call: Call, params: Params) -> Response:
     tags = tag_specifications(params.get("TagSpecifications"), ("import-image-task",))
+    arns = license_arns(params.get("LicenseSpecifications"))
+    for arn in arns:  # VM Import/Export attaches license rules: they must exist before the import starts
+        call.license_manager.configurations.for_launch(call.account_id, call.region, arn)
     task = call.ec2.imports.start(
         call.account_id,
         platform=params.get("Platform"),
@@ -203,7 +206,7 @@ def import_image(call: Call, params: Params) -> Response:
         usage_operation=params.get("UsageOperation"),
         architecture=params.get("Architecture", "x86_64"),
         description=params.get("Description", ""),
-        license_configuration_arns=license_arns(params.get("LicenseSpecifications")),
+        license_configuration_arns=arns,
         tags=tags.get("import-image-task"),
         disk_containers=len(params.get("DiskContainers", ())),
     )

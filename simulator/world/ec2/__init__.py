@@ -13,12 +13,14 @@ from simulator.world.ec2.instances import (
     PlacementRequest,
 )
 from simulator.world.ec2.launch_templates import LaunchParameters, LaunchTemplate, LaunchTemplateRef
+from simulator.world.ec2.quotas import Ec2Quotas
 from simulator.world.ec2.service import Ec2Service
 
 __all__ = [
     "ACTIVE_STATES",
     "CpuOptionsRequest",
     "DedicatedHost",
+    "Ec2Quotas",
     "Ec2Service",
     "Ec2Timings",
     "HostState",

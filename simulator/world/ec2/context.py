@@ -12,6 +12,7 @@ from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags
 from simulator.world.catalog import Catalog
+from simulator.world.ec2.quotas import QuotaUsage
 
 if TYPE_CHECKING:
     from simulator.world.launch import LaunchAuthorizer
@@ -40,6 +41,7 @@ class RegionContext:
     catalog: Catalog
     authorizers: list[LaunchAuthorizer]
     timings: Ec2Timings
+    quotas: QuotaUsage
     availability_zones: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

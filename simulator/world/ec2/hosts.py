@@ -170,6 +170,8 @@ class HostService:
         # at these only, so it costs O(1) however many full hosts an account has.
         self._with_room: dict[str, list[tuple[int, DedicatedHost]]] = {}
         self._allocated = 0
+        # Hosts allocated and not released, per (account, family): the Dedicated Host quota.
+        self._per_family: dict[tuple[str, str], int] = {}
 
     def account_hosts(self, account_id: str) -> dict[str, DedicatedHost]:
         """The hosts of ``account_id`` by id, in allocation order (released ones too)."""
@@ -223,8 +225,9 @@ class HostService:
         """AllocateHosts: ``quantity`` hosts for one instance type, or for a whole family.
 
         Raises:
-            ServiceError: MissingParameter, InvalidParameterCombination, or
-                InvalidParameterValue naming the field and its allowed values.
+            ServiceError: MissingParameter, InvalidParameterCombination,
+                InvalidParameterValue naming the field and its allowed values, or
+                HostLimitExceeded past the account's Dedicated Host quota for the family.
         """
         catalog = self.ctx.catalog
         if availability_zone is None:
@@ -272,6 +275,9 @@ class HostService:
                     f"Instance family '{instance_family}' does not support multiple instance "
                     f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}",
                 )
+        key = (account_id, host_type.family)
+        self.ctx.quotas.check_hosts(account_id, host_type.family, self._per_family.get(key, 0), quantity)
+        self._per_family[key] = self._per_family.get(key, 0) + quantity
         hosts = []
         for _ in range(quantity):
             host = DedicatedHost(
@@ -322,6 +328,7 @@ class HostService:
             else:
                 host.state = HostState.RELEASED
                 host.release_time = self.ctx.clock.now()
+                self._per_family[(account_id, host.family)] -= 1
                 self._room_changed(host)
                 released.append(host_id)
                 self.ctx.bus.publish(HostReleased(host))

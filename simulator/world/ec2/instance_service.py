@@ -240,6 +240,7 @@ class InstanceService:
                 )
             candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
         else:
+            max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
             candidates = (shared,) * max_count  # identical instances share one candidate
         count = self._authorize("RunInstances", account_id, principal, candidates, min_count)
         return self._launch(account_id, candidates[:count], params, affinity, principal)
@@ -272,6 +273,8 @@ class InstanceService:
             if host is not None:
                 self.hosts.occupy(host, instance)
             launched.append(instance)
+        if candidates and candidates[0].host is None:
+            self.ctx.quotas.add(account_id, candidates[0].instance_type, len(candidates))
         self._publish(InstancesLaunched(tuple(launched)))
         self._schedule(self.ctx.timings.pending, launched, RUNNING)
         return launched
@@ -328,6 +331,7 @@ class InstanceService:
                 availability_zone=host.availability_zone if host else instance.availability_zone,
                 host=host, license_configuration_arns=instance.license_configuration_arns, instance=instance,
             ))
+        self.ctx.quotas.check_start(account_id, [c.instance_type for c in candidates if c.host is None])
         self._authorize("StartInstances", account_id, principal, tuple(candidates), len(candidates))
 
         now = self.ctx.clock.now()
@@ -340,6 +344,8 @@ class InstanceService:
             instance.launch_time = now
             instance.user_shutdown_at = None
             instance.principal = principal
+            if candidate.host is None:
+                self.ctx.quotas.add(account_id, instance.instance_type, 1)
         return self._move(instances, to_start, PENDING, self.ctx.timings.pending, RUNNING)
 
     def stop(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
@@ -398,6 +404,10 @@ class InstanceService:
         for instance in instances:
             instance.state = state
             instance.generation += 1
+        if state is STOPPING or state is SHUTTING_DOWN:
+            for instance, before in zip(instances, previous):
+                if (before is PENDING or before is RUNNING) and instance.tenancy != "host":
+                    self.ctx.quotas.add(instance.account_id, instance.instance_type, -1)
         if state is STOPPED or state is TERMINATED:
             expiry = self._env.now + self.ctx.timings.terminated_visible
             for instance in instances:

@@ -1,4 +1,4 @@
-"""AWS License Manager operations over the engine in ``simulator.licensing``."""
+"""AWS License Manager operations on license configurations, over the engine in ``simulator.licensing``."""
 
 from __future__ import annotations
 
@@ -6,16 +6,8 @@ from typing import Any
 
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
-from simulator.licensing.configuration import (
-    EC2_AMI,
-    EC2_HOST,
-    EC2_INSTANCE,
-    RDS,
-    SYSTEMS_MANAGER_MANAGED_INSTANCE,
-    LicenseConfiguration,
-)
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.products import ProductFilter, ProductInformation
-from simulator.licensing.search import InventoryFilter, search
 
 
 def products_in(entries: list[dict[str, Any]] | None) -> tuple[ProductInformation, ...]:
@@ -56,7 +48,6 @@ def products_out(products: tuple[ProductInformation, ...]) -> list[dict[str, Any
 
 def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dict[str, Any]:
     """The LicenseConfiguration shape (GetLicenseConfiguration's output with tags)."""
-    by_type = cfg.consumed_by_type()
     out: dict[str, Any] = {
         "LicenseConfigurationId": cfg.configuration_id,
         "LicenseConfigurationArn": cfg.arn,
@@ -64,31 +55,25 @@ def configuration_out(cfg: LicenseConfiguration, with_tags: bool = False) -> dic
         "Description": cfg.description,
         "LicenseCountingType": cfg.counting_type,
         "LicenseRules": list(cfg.rules.texts),
+        "LicenseCount": cfg.license_count,
         "LicenseCountHardLimit": cfg.hard_limit,
+        "DisassociateWhenNotFound": bool(cfg.disassociate_when_not_found),
         "ConsumedLicenses": cfg.consumed,
         "Status": cfg.status,
         "OwnerAccountId": cfg.owner_id,
         "ConsumedLicenseSummaryList": [
             {"ResourceType": resource_type, "ConsumedLicenses": amount}
-            for resource_type, amount in by_type.items() if amount
+            for resource_type, amount in cfg.consumed_by_type().items()
         ],
         "ManagedResourceSummaryList": [
             {"ResourceType": resource_type, "AssociationCount": count}
-            for resource_type, count in ((EC2_INSTANCE, len(cfg.instances)), (EC2_HOST, len(cfg.hosts)),
-                                         (EC2_AMI, len(cfg.amis)), (SYSTEMS_MANAGER_MANAGED_INSTANCE, len(cfg.managed)),
-                                         (RDS, len(cfg.databases)))
-            if count
+            for resource_type, count in cfg.associations_by_type().items()
         ],
         "ProductInformationList": products_out(cfg.product_information),
+        "LicenseExpiry": cfg.license_expiry,
     }
-    if cfg.last_discovery is not None:
-        out["AutomatedDiscoveryInformation"] = {"LastRunTime": cfg.last_discovery}
-    if cfg.license_count is not None:
-        out["LicenseCount"] = cfg.license_count
-    if cfg.disassociate_when_not_found is not None:
-        out["DisassociateWhenNotFound"] = cfg.disassociate_when_not_found
-    if cfg.license_expiry is not None:
-        out["LicenseExpiry"] = cfg.license_expiry
+    if cfg.product_information:
+        out["AutomatedDiscoveryInformation"] = {"LastRunTime": cfg.discovery_last_run}
     if with_tags:
         out["Tags"] = tags_out(cfg.tags)
     return out
@@ -255,42 +240,6 @@ def untag_resource(call: Call, params: Params) -> Response:
 def list_tags_for_resource(call: Call, params: Params) -> Response:
     cfg = call.license_manager.configurations.owned(call.account_id, call.region, params["ResourceArn"])
     return {"Tags": tags_out(cfg.tags)}
-
-
-@operation("license-manager", "UpdateServiceSettings")
-def update_service_settings(call: Call, params: Params) -> Response:
-    organization = params.get("OrganizationConfiguration")
-    call.license_manager.settings.update(
-        call.account_id, call.region, s3_bucket_arn=params.get("S3BucketArn"),
-        sns_topic_arn=params.get("SnsTopicArn"),
-        organization_integration=None if organization is None else organization["EnableIntegration"],
-        cross_account_discovery=params.get("EnableCrossAccountsDiscovery"),
-        source_regions=params.get("EnabledDiscoverySourceRegions"),
-    )
-    return {}
-
-
-@operation("license-manager", "ListResourceInventory")
-def list_resource_inventory(call: Call, params: Params) -> Response:
-    filters = [InventoryFilter(f["Name"], f["Condition"], f.get("Value")) for f in params.get("Filters") or ()]
-    rows, token = call.page(params, search(call.license_manager.inventory, call.account_id, call.region, filters))
-    items = [
-        {
-            "ResourceId": r.resource_id,
-            "ResourceType": r.resource_type,
-            "ResourceArn": r.resource_arn,
-            "Platform": r.platform,
-            "PlatformVersion": r.platform_version,
-            "ResourceOwningAccountId": r.owner_id,
-            "UsageOperation": r.usage_operation,
-            "AmiId": r.ami_id,
-            "HostId": r.host_id,
-            "Region": r.region,
-            "InstanceType": r.instance_type,
-        }
-        for r in rows
-    ]
-    return {"ResourceInventoryList": items, **token}
 
 
 @operation("license-manager", "GetServiceSettings")

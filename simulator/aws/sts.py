@@ -1,0 +1,48 @@
+"""AWS STS operations: who is calling, and web identity federation."""
+
+from __future__ import annotations
+
+from simulator.aws.dispatch import Call, Params, Response, operation
+from simulator.core.arn import parse_arn
+
+
+def _user_id(call: Call) -> str:
+    """GetCallerIdentity's UserId: the account id for the root user, ``<role id>:<session>``
+    for an assumed role, the IAM unique id otherwise."""
+    if call.session is not None:
+        return call.session.assumed_role_id
+    parts = parse_arn(call.principal)
+    if parts is None or parts.resource_id == "" or call.principal.endswith(":root"):
+        return call.account_id
+    if parts.resource_type == "role":
+        role = call.world.global_services.iam.role_by_arn(call.principal)
+        if role is not None:
+            return role.role_id
+    prefix = "AIDA" if parts.resource_type == "user" else "AROA"
+    unique = call.backends.ids.token(f"iam-unique-id:{call.principal}", 17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    suffix = f":{parts.resource_id.rsplit('/', 1)[-1]}" if parts.resource_type == "assumed-role" else ""
+    return prefix + unique + suffix
+
+
+@operation("sts", "GetCallerIdentity")
+def get_caller_identity(call: Call, params: Params) -> Response:
+    return {"UserId": _user_id(call), "Account": call.account_id, "Arn": call.principal}
+
+
+@operation("sts", "AssumeRoleWithWebIdentity")
+def assume_role_with_web_identity(call: Call, params: Params) -> Response:
+    sts = call.world.global_services.sts
+    session = sts.assume_role_with_web_identity(
+        params["RoleArn"], params["RoleSessionName"], params["WebIdentityToken"], params.get("DurationSeconds"),
+    )
+    call.resource_id = session.arn
+    return {
+        "Credentials": {
+            "AccessKeyId": session.access_key_id, "SecretAccessKey": session.secret_access_key,
+            "SessionToken": session.session_token, "Expiration": call.clock.to_datetime(session.expires_at),
+        },
+        "SubjectFromWebIdentityToken": str(session.claims.get("sub", "")),
+        "AssumedRoleUser": {"AssumedRoleId": session.assumed_role_id, "Arn": session.arn},
+        "Provider": session.provider,
+        "Audience": session.audience,
+    }

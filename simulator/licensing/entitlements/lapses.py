@@ -1,0 +1,56 @@
+"""Expiring checkouts, scheduled on the clock: one FIFO queue per time to live, so each
+queue is in expiry order, with one timer armed at its head. Adding, extending and lapsing a
+checkout are O(1), whatever the number of live checkouts."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from simulator.core.clock import Clock
+
+if TYPE_CHECKING:
+    from simulator.licensing.entitlements.checkouts import Checkout
+
+
+class LapseQueues:
+    """Calls ``on_lapse(checkout)`` when a live checkout reaches its expiration.
+
+    An extension re-queues the checkout with its new expiration; the stale entry is skipped
+    when its time comes (the checkout's ``expires_at`` no longer matches).
+
+    Args:
+        clock: The simulation clock.
+        on_lapse: Called for each checkout that lapses.
+    """
+
+    def __init__(self, clock: Clock, on_lapse: Callable[[Checkout], None]) -> None:
+        self._clock = clock
+        self._on_lapse = on_lapse
+        self._queues: dict[float, deque[tuple[float, Checkout]]] = {}
+        self._armed: set[float] = set()
+
+    def add(self, checkout: Checkout, ttl: float) -> None:
+        """Lapse ``checkout`` at its ``expires_at`` (now + ``ttl``) unless it ends first."""
+        queue = self._queues.get(ttl)
+        if queue is None:
+            queue = self._queues[ttl] = deque()
+        queue.append((checkout.expires_at, checkout))  # type: ignore[arg-type]
+        if ttl not in self._armed:
+            self._arm(ttl, checkout.expires_at)  # type: ignore[arg-type]
+
+    def _arm(self, ttl: float, when: float) -> None:
+        self._armed.add(ttl)
+        self._clock.call_at(when, self._fire, ttl)
+
+    def _fire(self, ttl: float) -> None:
+        self._armed.discard(ttl)
+        queue = self._queues[ttl]
+        now = self._clock.seconds
+        while queue and queue[0][0] <= now:
+            when, checkout = queue.popleft()
+            if checkout.live and checkout.expires_at == when:
+                self._on_lapse(checkout)
+        if queue:
+            self._arm(ttl, queue[0][0])

@@ -1,0 +1,22 @@
+"""The world's global services: those AWS runs once for all regions (IAM, STS), each an
+attribute, as ``Region`` holds the regional ones."""
+
+from __future__ import annotations
+
+from simulator.core.clock import Clock
+from simulator.core.ids import IdFactory
+from simulator.world.iam import IamService
+from simulator.world.sts import StsService
+
+
+class GlobalServices:
+    """The global services, each an attribute (``world.global_services.iam``).
+
+    Args:
+        clock: The simulation clock.
+        ids: The id factory.
+    """
+
+    def __init__(self, clock: Clock, ids: IdFactory) -> None:
+        self.iam = IamService(clock, ids)
+        self.sts = StsService(clock, ids, self.iam)

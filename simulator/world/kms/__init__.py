@@ -1,0 +1,7 @@
+"""AWS KMS: asymmetric keys whose private half never leaves the service, with real
+signatures made by the ``cryptography`` package."""
+
+from simulator.world.kms.keys import KEY_SPECS, KeySpec, KeyUsage, KmsKey, SigningAlgorithm
+from simulator.world.kms.service import KmsService
+
+__all__ = ["KEY_SPECS", "KeySpec", "KeyUsage", "KmsKey", "KmsService", "SigningAlgorithm"]

@@ -96,8 +96,9 @@ class Timelines:
         """Launches, starts and associations that broke a limit or a rule.
 
         Columns: ``time``, ``license_configuration_arn``, ``resource_arn``, ``account_id``,
-        ``kind`` (hard_limit, soft_limit, rule:<ruleName>, disabled), ``action`` (blocked or
-        alerted), ``operation``, ``detail``.
+        ``kind`` (hard_limit, soft_limit, rule:<ruleName>, disabled, or discovered_over_limit:
+        found past the count by automated discovery, ``detail`` giving the lag), ``action``
+        (blocked or alerted), ``operation``, ``detail``.
         """
         return records_frame(self._records, "violations", self._clock)
 

@@ -243,3 +243,14 @@ def test_paging_of_instance_information(sim, ssm):
     assert "NextToken" not in rest
     with pytest.raises(ssm.exceptions.InvalidNextToken):
         ssm.describe_instance_information(MaxResults=5, NextToken="bm90LWEtdG9rZW4=")
+
+
+def test_nodes_belong_to_their_region(sim):
+    """An instance registers with Systems Manager of its own region only."""
+    ec2_west = sim.client("ec2", ACCOUNT_A, region="us-west-2")
+    sim.client("ssm", ACCOUNT_A, region="us-east-1").describe_instance_information()  # both regions in use
+    instance = launch(ec2_west, pattern=LINUX)[0]
+    sim.advance("1m")
+    west = sim.client("ssm", ACCOUNT_A, region="us-west-2").describe_instance_information()["InstanceInformationList"]
+    east = sim.client("ssm", ACCOUNT_A).describe_instance_information()["InstanceInformationList"]
+    assert [i["InstanceId"] for i in west] == [instance] and east == []

@@ -33,11 +33,9 @@ class InventoryFrame:
 
     account_id: str
     region: str
-    taken_at: float
     vocabulary: Vocabulary
     nodes: tuple[ManagedNode, ...]
     present: np.ndarray
-    captured: np.ndarray
     platform_type: np.ndarray
     platform_name: np.ndarray
     platform_version: np.ndarray
@@ -47,19 +45,6 @@ class InventoryFrame:
 
     def __len__(self) -> int:
         return len(self.nodes)
-
-    def row_tags(self, row: int) -> dict[str, str]:
-        """The tags of ``row`` (decoded)."""
-        strings = self.vocabulary.strings
-        mask = self.tags["owner"] == row
-        return {strings[k]: strings[v] for k, v in zip(self.tags["key"][mask], self.tags["value"][mask])}
-
-    def row_applications(self, row: int) -> list[tuple[str, str, str, float]]:
-        """The ``(name, publisher, version, installed_at)`` of ``row``'s applications (decoded)."""
-        strings, apps = self.vocabulary.strings, self.applications
-        rows = np.flatnonzero(apps["owner"] == row)
-        return [(strings[apps["name"][i]], strings[apps["publisher"][i]], strings[apps["version"][i]],
-                 float(apps["installed"][i])) for i in rows]
 
 
 def _facts(node: ManagedNode, vocabulary: Vocabulary) -> tuple[int, int, int, int]:
@@ -78,7 +63,7 @@ def _tag_rows(node: ManagedNode, vocabulary: Vocabulary) -> list[tuple]:
     return [(code(k), code(v)) for k, v in node.node_tags.items()]
 
 
-def live_frame(nodes: Sequence[ManagedNode], vocabulary: Vocabulary, now: float) -> InventoryFrame:
+def live_frame(nodes: Sequence[ManagedNode], vocabulary: Vocabulary) -> InventoryFrame:
     """The live truth of ``nodes`` (one account's) as a frame: what a collection would
     gather if it ran now, for every node that exists."""
     facts = np.array([_facts(n, vocabulary) for n in nodes], dtype=np.int64).reshape(len(nodes), 4)
@@ -88,9 +73,9 @@ def live_frame(nodes: Sequence[ManagedNode], vocabulary: Vocabulary, now: float)
                  [(row, *r) for row, node in enumerate(nodes) for r in _tag_rows(node, vocabulary)])
     first = nodes[0] if nodes else None
     return InventoryFrame(
-        account_id=first.account_id if first else "", region=first.region if first else "", taken_at=now,
+        account_id=first.account_id if first else "", region=first.region if first else "",
         vocabulary=vocabulary, nodes=tuple(nodes), present=np.array([n.active for n in nodes], dtype=bool),
-        captured=np.full(len(nodes), now), platform_type=facts[:, 0].astype(np.int32),
+        platform_type=facts[:, 0].astype(np.int32),
         platform_name=facts[:, 1].astype(np.int32), platform_version=facts[:, 2].astype(np.int32),
         license_included=facts[:, 3].astype(np.uint8), applications=applications, tags=tags,
     )
@@ -192,13 +177,13 @@ class AccountInventory:
         changes += [(node, name, "") for name in old if name not in new]
         return changes or [(node, "", "")]
 
-    def frame(self, now: float) -> InventoryFrame:
+    def frame(self) -> InventoryFrame:
         """A copy of the account's gathered inventory."""
         n = len(self.nodes)
         facts = self.facts[:n]
         return InventoryFrame(
-            account_id=self.account_id, region=self.region, taken_at=now, vocabulary=self.vocabulary,
-            nodes=tuple(self.nodes), present=self.present[:n].copy(), captured=self.captured[:n].copy(),
+            account_id=self.account_id, region=self.region, vocabulary=self.vocabulary,
+            nodes=tuple(self.nodes), present=self.present[:n].copy(),
             platform_type=facts[:, 0].astype(np.int32), platform_name=facts[:, 1].astype(np.int32),
             platform_version=facts[:, 2].astype(np.int32), license_included=facts[:, 3].astype(np.uint8),
             applications=self.applications.snapshot(), tags=self.tags.snapshot(),

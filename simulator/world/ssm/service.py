@@ -85,7 +85,8 @@ class SsmService:
 
     Args:
         ctx: The region's shared plumbing.
-        timings: Collection interval and retention.
+        timings: Collection interval and retention (``timings`` may be replaced before the
+            region's first node registers).
     """
 
     def __init__(self, ctx: RegionContext, timings: SsmTimings | None = None) -> None:
@@ -138,11 +139,11 @@ class SsmService:
     def frame(self, account_id: str) -> InventoryFrame | None:
         """A copy of the account's gathered inventory now (None without nodes)."""
         inventory = self._accounts.get(account_id)
-        return inventory.frame(self.ctx.clock.seconds) if inventory else None
+        return inventory.frame() if inventory else None
 
     def live_frame(self, nodes: Sequence[ManagedNode]) -> InventoryFrame:
         """The live truth of ``nodes`` (one account's), as a gathering now would see it."""
-        return live_frame(nodes, self.vocabulary, self.ctx.clock.seconds)
+        return live_frame(nodes, self.vocabulary)
 
     # -- registration ---------------------------------------------------------------------
 
@@ -194,6 +195,8 @@ class SsmService:
     def _on_instances_state(self, event: InstancesStateChanged) -> None:
         """An agent AMI's instance registers on its first start; its reachability follows
         its state; it leaves Systems Manager when terminated."""
+        if event.instances[0].region != self.ctx.region:  # one call's instances share a region
+            return
         registering, leaving = [], []
         now = self.ctx.clock.seconds
         for instance in event.instances:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from simulator.core.clock import Clock
@@ -62,10 +63,13 @@ def plot_exposure(exposure: pd.DataFrame, title: str, ax: Axes | None = None) ->
     times, true, reported = exposure.time, exposure.true_consumed, exposure.reported_consumed
     ax.step(times, true, where="post", label="true consumption", color="tab:red")
     ax.step(times, reported, where="post", label="reported by License Manager", color="tab:blue")
-    ax.fill_between(times, reported, true, where=true > reported, step="post", color="tab:red", alpha=0.2,
-                    label="not yet known")
-    ax.fill_between(times, reported, true, where=true < reported, step="post", color="tab:gray", alpha=0.2,
-                    label="still counted")
+    # Each level holds from its row to the next: shade segment by segment (fill_between's
+    # ``where`` would need both ends of a step to qualify).
+    starts, ends = times.iloc[:-1].to_numpy(), times.iloc[1:].to_numpy()
+    xs = np.column_stack([starts, ends]).ravel()
+    low, high = (np.repeat(v.iloc[:-1].to_numpy(), 2) for v in (reported, true))
+    ax.fill_between(xs, low, high, where=high > low, color="tab:red", alpha=0.2, label="not yet known")
+    ax.fill_between(xs, low, high, where=high < low, color="tab:gray", alpha=0.2, label="still counted")
     ax.set_ylim(bottom=0, top=max(int(true.max()), int(reported.max()), 1) * 1.3)
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)

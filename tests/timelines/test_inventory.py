@@ -67,4 +67,6 @@ def test_plot_exposure(sim, lm):
     assert ax is given
     assert [line.get_label() for line in ax.get_lines()] == ["true consumption", "reported by License Manager"]
     assert len(ax.collections) == 2 and "sql" in ax.get_title()
+    unknown, counted = (c.get_paths() for c in ax.collections)
+    assert len(unknown) == 1 and counted == []  # the six hours before the pass found the install
     plt.close(ax.figure)

@@ -13,8 +13,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from simulator import inventory_bench  # noqa: E402
 from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
 from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
@@ -23,9 +25,10 @@ from simulator.simulation import Simulation  # noqa: E402
 
 def write_outputs(sim: Simulation, out: Path) -> list[Path]:
     """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
-    grants and checkouts when licenses were issued; hosts with Dedicated Hosts) and their
-    plots (the compliance of its first license configuration, the entitlements of its first
-    license, the hosts) into ``out``; return the files."""
+    grants and checkouts when licenses were issued; hosts with Dedicated Hosts; inventory and
+    exposure when managed nodes or discovery rules exist) and their plots (the compliance of
+    its first license configuration, the entitlements of its first license, the hosts, the
+    exposure of its first discovering configuration) into ``out``; return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -63,6 +66,26 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         figure.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(figure)
         written.append(path)
+    written += _write_inventory(sim, out)
+    return written
+
+
+def _write_inventory(sim: Simulation, out: Path) -> list[Path]:
+    """The inventory timeline, and the exposure of each configuration with discovery rules
+    (``exposure.csv``) with the plot of the first (``exposure.png``)."""
+    timelines, written = sim.timelines, []
+    inventory = timelines.inventory
+    if not inventory.empty:
+        inventory.to_csv(out / "inventory.csv", index=False)
+        written.append(out / "inventory.csv")
+    arns = list(dict.fromkeys(r[1] for r in sim.records.rows("exposure")))
+    if arns:
+        frames = [timelines.exposure(arn).assign(license_configuration_arn=arn) for arn in arns]
+        pd.concat(frames, ignore_index=True).to_csv(out / "exposure.csv", index=False)
+        figure = timelines.plot_exposure(arns[0]).figure
+        figure.savefig(out / "exposure.png", dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written += [out / "exposure.csv", out / "exposure.png"]
     return written
 
 
@@ -88,6 +111,9 @@ def _bench(args: argparse.Namespace) -> int:
         figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
         print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
         return 0
+    if args.mode == "inventory":
+        return _bench_inventory(args)
+    args.accounts = args.accounts or 10
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -118,6 +144,18 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_inventory(args: argparse.Namespace) -> int:
+    result = asdict(inventory_bench.run_inventory_bench(
+        nodes=args.nodes, accounts=args.accounts or 20, days=args.days, change_share=args.change_share,
+        seed=args.seed))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("  ".join(result))
+        print("  ".join(str(value).rjust(len(key)) for key, value in result.items()))
+    return 0
+
+
 def _print_results(results: list[dict]) -> None:
     columns = ["mode", "instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds", "events_per_second",
                "microseconds_per_event", "bare_simpy_events_per_second", "ratio", "peak_memory_mib",
@@ -141,18 +179,24 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
         "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
-                      "host resource group), or entitlement checkouts (--mode checkout)")
-    bench.add_argument("--mode", choices=(*MODES, "checkout"), default="lifecycle",
+                      "host resource group), entitlement checkouts (--mode checkout), or inventory collection "
+                      "and automated discovery over N managed nodes (--mode inventory)")
+    bench.add_argument("--mode", choices=(*MODES, "checkout", "inventory"), default="lifecycle",
                        help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
                             "the fleet in a shared host resource group that allocates and releases hosts; "
-                            "checkout: entitlement checkouts and check-ins through the engine")
+                            "checkout: entitlement checkouts and check-ins through the engine; inventory: Systems "
+                            "Manager inventory and automated discovery")
     bench.add_argument("--checkouts", type=int, default=1_000_000,
                        help="checkout mode: how many checkouts (default 1000000)")
     bench.add_argument("--live", type=int, default=10_000,
                        help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
-                       help="N, or a comma-separated list of N to compare (default 10000)")
-    bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")
+                       help="lifecycle: N, or a comma-separated list of N to compare (default 10000)")
+    bench.add_argument("--accounts", type=int, default=None,
+                       help="M member accounts (default 10 for lifecycle, 20 for inventory)")
+    bench.add_argument("--nodes", type=int, default=100_000, help="inventory: managed nodes (default 100000)")
+    bench.add_argument("--change-share", type=float, default=0.02,
+                       help="inventory: share of the nodes changing software per day (default 0.02)")
     bench.add_argument("--days", type=float, default=7.0, help="D simulated days (default 7)")
     bench.add_argument("--batch", type=int, default=10,
                        help="mean instances per launch, stop, start or terminate call (default 10)")

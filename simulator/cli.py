@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")  # the command line draws into files
 from tqdm import tqdm  # noqa: E402
 
+from simulator import inventory_bench  # noqa: E402
 from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
 from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.bench_sweep import EXECUTORS, benchmark_sweep  # noqa: E402
@@ -118,6 +119,9 @@ def _bench(args: argparse.Namespace) -> int:
         figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
         print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
         return 0
+    if args.mode == "inventory":
+        return _bench_inventory(args)
+    args.accounts = args.accounts or 10
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -158,6 +162,18 @@ def _bench_sweep(args: argparse.Namespace) -> int:
         print(json.dumps(results))
     else:
         _print_results(results, list(results[0]))
+    return 0
+
+
+def _bench_inventory(args: argparse.Namespace) -> int:
+    result = asdict(inventory_bench.run_inventory_bench(
+        nodes=args.nodes, accounts=args.accounts or 20, days=args.days, change_share=args.change_share,
+        seed=args.seed))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("  ".join(result))
+        print("  ".join(str(value).rjust(len(key)) for key, value in result.items()))
     return 0
 
 
@@ -211,20 +227,26 @@ def main(argv: list[str] | None = None) -> int:
     grid.set_defaults(handler=_sweep)
     bench = commands.add_parser(
         "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
-                      "host resource group), entitlement checkouts (--mode checkout), or a sweep's executors "
+                      "host resource group), entitlement checkouts (--mode checkout), inventory collection "
+                      "and automated discovery over N managed nodes (--mode inventory), or a sweep's executors "
                       "(--mode sweep)")
-    bench.add_argument("--mode", choices=(*MODES, "checkout", "sweep"), default="lifecycle",
+    bench.add_argument("--mode", choices=(*MODES, "checkout", "inventory", "sweep"), default="lifecycle",
                        help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
                             "the fleet in a shared host resource group that allocates and releases hosts; "
-                            "checkout: entitlement checkouts and check-ins through the engine; sweep: a sweep in "
-                            "this process, on a process pool and on a Dask LocalCluster")
+                            "checkout: entitlement checkouts and check-ins through the engine; inventory: Systems "
+                            "Manager inventory and automated discovery; sweep: a sweep in this process, on a "
+                            "process pool and on a Dask LocalCluster")
     bench.add_argument("--checkouts", type=int, default=1_000_000,
                        help="checkout mode: how many checkouts (default 1000000)")
     bench.add_argument("--live", type=int, default=10_000,
                        help="checkout mode: checkouts held at once (default 10000)")
     bench.add_argument("--instances", default="10000",
-                       help="N, or a comma-separated list of N to compare (default 10000)")
-    bench.add_argument("--accounts", type=int, default=10, help="M member accounts (default 10)")
+                       help="lifecycle: N, or a comma-separated list of N to compare (default 10000)")
+    bench.add_argument("--accounts", type=int, default=None,
+                       help="M member accounts (default 10 for lifecycle, 20 for inventory)")
+    bench.add_argument("--nodes", type=int, default=100_000, help="inventory: managed nodes (default 100000)")
+    bench.add_argument("--change-share", type=float, default=0.02,
+                       help="inventory: share of the nodes changing software per day (default 0.02)")
     bench.add_argument("--days", type=float, default=7.0, help="D simulated days (default 7)")
     bench.add_argument("--batch", type=int, default=10,
                        help="mean instances per launch, stop, start or terminate call (default 10)")

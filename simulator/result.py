@@ -79,14 +79,24 @@ class Result:
         last instant, the first resource ids) and the summary."""
         return {**events_digest(self.sim.timelines.events), "summary": self.summary}
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every timeline of the run by name: the timelines' tables, and the exposure of every
+        configuration with discovery rules in one table (``exposure``, when there is one)."""
+        tables = self.sim.timelines.tables()
+        arns = _exposed(self.sim)
+        if arns:
+            frames = [self.sim.timelines.exposure(arn).assign(license_configuration_arn=arn) for arn in arns]
+            tables["exposure"] = pd.concat(frames, ignore_index=True)
+        return tables
+
     def csv(self) -> dict[str, str]:
         """Every timeline as the CSV text ``write`` puts in its file."""
-        return {name: frame.to_csv(index=False) for name, frame in self.sim.timelines.tables().items()}
+        return {name: frame.to_csv(index=False) for name, frame in self.tables().items()}
 
     def write(self, out: str | Path) -> list[Path]:
-        """Write every timeline as ``<name>.csv``, ``summary.json`` (the digest), the replay's
-        ``report.json`` if any, and the plots (compliance, entitlements, hosts) of the
-        timelines that have something to show; return the files written."""
+        """Write every timeline as ``<name>.csv`` (see ``tables``), ``summary.json`` (the
+        digest), the replay's ``report.json`` if any, and the plots (compliance, entitlements,
+        hosts, exposure) of the timelines that have something to show; return the files."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         written = []
@@ -100,7 +110,7 @@ class Result:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
-        for name, draw in _plots(self.sim.timelines).items():
+        for name, draw in _plots(self.sim).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
             figure = draw().figure
@@ -111,10 +121,16 @@ class Result:
         return written
 
 
-def _plots(timelines: Timelines) -> dict[str, Callable[[], Axes]]:
+def _exposed(sim: Simulation) -> list[str]:
+    """The configurations whose true and reported consumption were recorded (discovery rules)."""
+    return list(dict.fromkeys(row[1] for row in sim.records.rows("exposure")))
+
+
+def _plots(sim: Simulation) -> dict[str, Callable[[], Axes]]:
     """The plots a run directory holds, each when its timeline has something to show: the
     compliance of the first license configuration, the entitlements of the first license
-    with a count, the Dedicated Hosts."""
+    with a count, the Dedicated Hosts, the exposure of the first discovering configuration."""
+    timelines = sim.timelines
     plots: dict[str, Callable[[], Axes]] = {}
     if not timelines.compliance.empty:
         plots["compliance"] = timelines.plot_compliance
@@ -124,4 +140,7 @@ def _plots(timelines: Timelines) -> dict[str, Callable[[], Axes]]:
         plots["entitlements"] = lambda: timelines.plot_entitlements(counted.license_arn.iloc[0])
     if not timelines.hosts.empty:
         plots["hosts"] = timelines.plot_hosts
+    exposed = _exposed(sim)
+    if exposed:
+        plots["exposure"] = lambda: timelines.plot_exposure(exposed[0])
     return plots

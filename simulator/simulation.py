@@ -12,19 +12,21 @@ import pandas as pd
 import simpy
 from botocore.client import BaseClient
 
-from simulator.actions import ActionLog
+from simulator.actions import ActionLog, action
 from simulator.aws import Backends, Gateway
 from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, parse_duration
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
 from simulator.faults import Faults
-from simulator.licensing import DashboardRow, LicenseManager
+from simulator.licensing import DashboardRow, DiscoverySchedule, LicenseManager
 from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
 from simulator.world import AWS_REGIONS, World
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
+from simulator.world.ssm import ManagedNode, Platform, ServerSpec
+from simulator.world.ssm.records import InventoryRecorder
 
 #: The furthest a simulation runs: ten simulated years.
 MAX_HORIZON = 10 * 365.25 * 86400.0
@@ -50,6 +52,8 @@ class Simulation:
         ec2_timings: How long EC2 state transitions take (defaults: ``Ec2Timings()``).
         ec2_quotas: The EC2 quotas of every account (defaults: ``Ec2Quotas()``, a large
             estate's raised quotas).
+        discovery_schedule: When License Manager copies inventory and runs automated
+            discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -59,6 +63,7 @@ class Simulation:
         self, start: datetime | str = "2026-01-01T00:00:00Z", seed: int = 0,
         region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
         ec2_quotas: Ec2Quotas | None = None,
+        discovery_schedule: DiscoverySchedule | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -71,11 +76,14 @@ class Simulation:
         self.records = Records()
         self.bus = EventBus()
         self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
-        #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
-        self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas}
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         HostRecorder(self.records, self.clock, self.bus)
-        self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus)
+        InventoryRecorder(self.records, self.clock, self.bus)
+        self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
+                                              discovery_schedule)
+        #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
+        self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
+                        "discovery_schedule": self.license_manager.inventory.schedule}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )
@@ -237,6 +245,66 @@ class Simulation:
                 f"(arn:aws:iam::{account_id}:user/NAME, role/NAME or root), got {principal!r}"
             )
         return self.gateway.client(service_name, account_id, region, principal)
+
+    # -- machines outside the AWS APIs -----------------------------------------------------
+
+    @action("register_on_premises_server", "ssm")
+    def register_on_premises_server(
+        self, activation_id: str, activation_code: str, *, name: str, platform_type: str, platform_name: str,
+        platform_version: str, cores: int, sockets: int, vcpus: int,
+    ) -> str:
+        """An on-premises server's SSM Agent registers with a hybrid activation (of any
+        account, in the default region); the server's ``mi-`` id.
+
+        Raises:
+            ValueError: for an empty name or platform name, a platform type other than
+                Windows, Linux or MacOS, or counts that do not make a server.
+            ServiceError: InvalidActivation for an unknown, deleted, expired or used-up
+                activation, or a code that does not match.
+        """
+        spec = ServerSpec(name=name, platform=Platform(platform_type, platform_name, platform_version),
+                          cores=cores, sockets=sockets, vcpus=vcpus)
+        ssm = self.world.region(self.region).ssm
+        return ssm.register_servers(activation_id, activation_code, [spec])[0].node_id
+
+    def _node(self, resource_id: str) -> ManagedNode:
+        node = self.world.managed_node(resource_id)
+        if node is None:
+            raise ValueError(f"{resource_id} is not a registered managed node (an mi- server, or an instance "
+                             "that runs from an AMI carrying SSM Agent)")
+        return node
+
+    @action("install_software", "ssm", resource="resource_id")
+    def install_software(self, resource_id: str, name: str, *, publisher: str = "", version: str = "") -> None:
+        """Install (or upgrade) ``name`` by hand on a managed node; Systems Manager sees it
+        at the node's next inventory collection, License Manager later still.
+
+        Raises:
+            ValueError: for an unknown or stopped node, or an empty name.
+        """
+        node = self._node(resource_id)
+        self.world.region(node.region).ssm.install(resource_id, name, publisher, version)
+
+    @action("uninstall_software", "ssm", resource="resource_id")
+    def uninstall_software(self, resource_id: str, name: str) -> None:
+        """Remove ``name`` from a managed node.
+
+        Raises:
+            ValueError: for an unknown or stopped node, or software it does not have.
+        """
+        node = self._node(resource_id)
+        self.world.region(node.region).ssm.uninstall(resource_id, name)
+
+    @action("set_agent_online", "ssm", resource="resource_id")
+    def set_agent_online(self, resource_id: str, online: bool) -> None:
+        """A node's SSM Agent goes dark (``online=False``) or answers again; the machine
+        keeps running either way.
+
+        Raises:
+            ValueError: for an unknown node or a non-boolean ``online``.
+        """
+        node = self._node(resource_id)
+        self.world.region(node.region).ssm.set_agent_online(resource_id, online)
 
     # -- License Manager ------------------------------------------------------------------
 

@@ -115,6 +115,65 @@ def host_arn(account: str, host_id: str, region: str = REGION) -> str:
     return f"arn:aws:ec2:{region}:{account}:dedicated-host/{host_id}"
 
 
+def enable_cross_account_discovery(sim: Simulation, management: str) -> None:
+    """Give License Manager trusted access to the management account's organization, link
+    it and turn on cross-account discovery (User Guide, "Settings in License Manager")."""
+    sim.client("organizations", management).enable_aws_service_access(ServicePrincipal="license-manager.amazonaws.com")
+    sim.client("license-manager", management).update_service_settings(
+        OrganizationConfiguration={"EnableIntegration": True}, EnableCrossAccountsDiscovery=True)
+
+
+SQL_ENTERPRISE = ("Microsoft SQL Server 2019 Enterprise", "Microsoft Corporation", "15.0.2000.5")
+WINDOWS_SERVER = ("Windows", "Microsoft Windows Server 2019 Datacenter", "10.0.17763")
+
+
+def activation(sim: Simulation, account: str, limit: int = 10, **params: Any) -> dict:
+    """CreateActivation in ``account``: its ActivationId and ActivationCode."""
+    return sim.client("ssm", account).create_activation(IamRole="SSMServiceRole", RegistrationLimit=limit, **params)
+
+
+def register_servers(sim: Simulation, account: str, count: int = 1, *, cores: int = 8, sockets: int = 2,
+                     vcpus: int = 16, software: Iterable[tuple[str, str, str]] = (), **params: Any) -> list[str]:
+    """Register ``count`` on-premises Windows servers in ``account`` through a new activation,
+    install ``software`` on each; their ``mi-`` ids."""
+    act = activation(sim, account, count, **params)
+    ids = []
+    for n in range(count):
+        node_id = sim.register_on_premises_server(
+            act["ActivationId"], act["ActivationCode"], name=f"srv{n}", platform_type=WINDOWS_SERVER[0],
+            platform_name=WINDOWS_SERVER[1], platform_version=WINDOWS_SERVER[2], cores=cores, sockets=sockets,
+            vcpus=vcpus)
+        for name, publisher, version in software:
+            sim.install_software(node_id, name, publisher=publisher, version=version)
+        ids.append(node_id)
+    return ids
+
+
+def product_filter(name: str, values: list[str], comparator: str = "EQUALS") -> dict:
+    """One ProductInformationFilter."""
+    return {"ProductInformationFilterName": name, "ProductInformationFilterValue": values,
+            "ProductInformationFilterComparator": comparator}
+
+
+def ssm_product(*filters: dict) -> dict:
+    """An SSM_MANAGED product: SQL Server 2019 Enterprise by application name, plus ``filters``."""
+    return {"ResourceType": "SSM_MANAGED", "ProductInformationFilterList": [
+        product_filter("Application Name", [SQL_ENTERPRISE[0]]), *filters]}
+
+
+def managed_instance_arn(account: str, node_id: str, region: str = REGION) -> str:
+    """An on-premises managed node's ARN."""
+    return f"arn:aws:ssm:{region}:{account}:managed-instance/{node_id}"
+
+
+def discover(sim: Simulation) -> None:
+    """Let Systems Manager gather and License Manager copy and discover: run to the next
+    discovery pass (every 6 hours from the start) that follows a collection."""
+    sim.advance("31m")
+    period = 6 * 3600
+    sim.run(sim.clock.to_datetime((sim.env.now // period + 1) * period + 1))
+
+
 def summaries(cfg: dict) -> tuple[dict[str, int], dict[str, int]]:
     """A configuration's ConsumedLicenseSummaryList and ManagedResourceSummaryList as
     ``{resource type: number}``."""

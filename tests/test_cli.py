@@ -119,3 +119,24 @@ if __name__ == "__main__":
         digest = run_scenario(path, seed=0).digest()
         (GOLDEN / f"{path.stem}.json").write_text(json.dumps(digest, indent=2) + "\n")
         print("wrote", GOLDEN / f"{path.stem}.json")
+
+
+def test_lmsim_bench_inventory_mode_prints_its_figures(capsys):
+    """lmsim bench --mode inventory prints the run's wall time, peak memory and what it did."""
+    assert main(["bench", "--mode", "inventory", "--nodes", "400", "--accounts", "2", "--days", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["nodes"], figures["accounts"]) == (400, 2)
+    assert figures["gather_cycles"] == 2 * 48 and figures["software_changes"] >= 1
+    assert figures["discovered"] > 0 and figures["consumed_vcpus"] > 0
+    assert figures["wall_seconds"] > 0 and figures["peak_memory_mib"] > 0
+
+
+def test_lmsim_run_writes_inventory_and_exposure(tmp_path):
+    """A discovery scenario writes the inventory and exposure timelines and the exposure plot."""
+    out = tmp_path / "discovery"
+    assert main(["run", str(ROOT / "scenarios" / "on_prem_sql_discovery.py"), "--until", "10d", "--out", str(out)]) == 0
+    inventory = pd.read_csv(out / "inventory.csv")
+    assert {"registered", "installed", "gathered", "agent_offline"} <= set(inventory.change)
+    exposure = pd.read_csv(out / "exposure.csv")
+    assert (exposure.gap > 0).any() and (exposure.gap == exposure.true_consumed - exposure.reported_consumed).all()
+    assert (out / "exposure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

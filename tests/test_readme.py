@@ -9,8 +9,10 @@ matplotlib.use("Agg")
 
 
 def test_readme_example_runs(capsys):
-    """The example prints the refusal code of the over-limit launch."""
+    """The examples run one after the other; the first prints the refusal code of the
+    over-limit launch."""
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
-    exec(compile(code, "README.md", "exec"), {})
+    namespace: dict = {}
+    for code in re.findall(r"```python\n(.*?)```", text, re.S):
+        exec(compile(code, "README.md", "exec"), namespace)
     assert "LicenseUsageException" in capsys.readouterr().out

@@ -10,7 +10,9 @@ from simulator.aws import (  # noqa: F401  (registers the operations)
     license_manager,
     organizations,
     ram,
+    rds,
     resource_groups,
+    ssm,
     sts,
 )
 from simulator.aws.dispatch import OPERATIONS, Backends, Call, implemented, operation

@@ -38,6 +38,10 @@ EC2 = frozenset({
     "VcpuLimitExceeded", "UnauthorizedOperation",
 })
 
+#: Amazon RDS API Reference, "Common Errors": the input errors every RDS action may answer
+#: with (the RDS model declares only each operation's faults).
+RDS = frozenset({"InvalidParameterValue", "InvalidParameterCombination", "MissingParameter"})
+
 #: Codes AWS answers an operation with although its model does not declare them, with the
 #: reason they are allowed.
 UNDECLARED: dict[tuple[str, str], frozenset[str]] = {
@@ -57,6 +61,8 @@ def allowed_codes(service: str, operation: str) -> frozenset[str]:
     )
     if service == "ec2":
         declared |= EC2
+    elif service == "rds":
+        declared |= RDS
     return declared | COMMON | UNDECLARED.get((service, operation), frozenset())
 
 
@@ -70,6 +76,7 @@ INTERNAL: dict[str, str] = {
     "iam": "ServiceFailure",
     "ram": "ServerInternalException",
     "resource-groups": "InternalServerErrorException",
+    "ssm": "InternalServerError",
 }
 
 

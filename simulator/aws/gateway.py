@@ -21,6 +21,7 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.config import Config
+from botocore.handlers import BUILTIN_HANDLERS
 from botocore.model import OperationModel
 
 from simulator.aws.credentials import check_caller
@@ -41,6 +42,10 @@ _ID_KEYS = (
     "TargetKeyId", "RoleName", "RoleArn",
 )
 _SERIALIZERS = {strict: ResponseSerializer(strict) for strict in (False, True)}
+#: botocore's handlers that presign a cross-Region source URL (RDS read replicas, EC2 snapshot
+#: copies) before a call: they need a real endpoint, and the simulation answers in-process.
+_PRESIGNERS = [(entry[0], entry[1]) for entry in BUILTIN_HANDLERS
+               if getattr(entry[1], "__name__", "").startswith("inject_presigned_url")]
 
 
 class StrictModeViolation(AssertionError):
@@ -132,6 +137,8 @@ class Gateway:
 
         client.meta.events.register(f"provide-client-params.{service_id}", keep_params)
         client.meta.events.register(f"before-call.{service_id}", serve)
+        for event, handler in _PRESIGNERS:
+            client.meta.events.unregister(event, handler)
         return client
 
     def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:

@@ -50,6 +50,10 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Organizations' List* operations return pages of 20 by default (model maximum 20).
     ("organizations", "ListAccounts"): Bounds(1, 20, default=20),
     ("organizations", "ListAWSServiceAccessForOrganization"): Bounds(1, 20, default=20),
+    # RDS API reference, DescribeDBInstances and DescribeOptionGroups MaxRecords: "Default: 100.
+    # Constraints: Minimum 20, maximum 100."
+    ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
+    ("rds", "DescribeOptionGroups"): Bounds(20, 100, default=100),
 }
 
 #: The error a service answers a bad page size or token with: (code, extra error members).
@@ -61,6 +65,8 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "iam": ("InvalidInput", {}),
     "ram": ("InvalidNextTokenException", {}),
     "resource-groups": ("BadRequestException", {}),
+    "rds": ("InvalidParameterValue", {}),
+    "ssm": ("InvalidNextToken", {}),
 }
 
 

@@ -1,8 +1,10 @@
 """The AWS License Manager engine: license configurations, rules, associations,
-launch-time enforcement and consumption tracking."""
+launch-time enforcement and consumption tracking, the inventory copy, inventory search and
+automated discovery."""
 
 from simulator.licensing.configuration import LicenseConfiguration
+from simulator.licensing.inventory import DiscoverySchedule
 from simulator.licensing.manager import LicenseManager
 from simulator.licensing.views import DashboardRow
 
-__all__ = ["DashboardRow", "LicenseConfiguration", "LicenseManager"]
+__all__ = ["DashboardRow", "DiscoverySchedule", "LicenseConfiguration", "LicenseManager"]

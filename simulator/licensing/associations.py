@@ -1,6 +1,11 @@
-"""Associations of license configurations with AMIs, instances and Dedicated Hosts
-(UpdateLicenseSpecificationsForResource and ListLicenseSpecificationsForResource), and the
-sweep that disassociates deregistered AMIs every 8 hours."""
+"""Associations of license configurations with AMIs, instances, Dedicated Hosts,
+on-premises managed nodes and RDS DB instances (UpdateLicenseSpecificationsForResource and
+ListLicenseSpecificationsForResource, and the links automated discovery makes), and the
+sweep that disassociates deregistered AMIs every 8 hours.
+
+Automated discovery associates through ``link`` and ``unlink`` like a manual association;
+what it associated cannot be disassociated by hand (User Guide, "Automated discovery of
+resource inventory")."""
 
 from __future__ import annotations
 
@@ -13,14 +18,28 @@ from simulator.core.validation import invalid
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, Association, LicenseConfiguration
 from simulator.licensing.configurations import CROSS_ACCOUNT, MAX_CONFIGURATIONS_PER_RESOURCE, Configurations
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageSource, ImageState, Instance, InstanceState
 from simulator.world.ec2.hosts import GONE
 from simulator.world.events import ImageRegistered
+from simulator.world.rds import DBInstance
+from simulator.world.ssm import ManagedNode
 
 DEREGISTERED_AMI_SWEEP = 8 * 3600.0
 #: A resource License Manager associates configurations with.
-Resource = Image | Instance | DedicatedHost
+Resource = Image | Instance | DedicatedHost | ManagedNode | DBInstance
+
+
+def resource_key(resource: Instance | ManagedNode | DBInstance) -> str:
+    """How the engine's indexes name a tracked resource: its instance or node id, or a DB
+    instance's ARN (DB identifiers are unique within an account only)."""
+    match resource:
+        case Instance():
+            return resource.instance_id
+        case ManagedNode():
+            return resource.node_id
+    return resource.arn
 
 
 class Associations:
@@ -29,28 +48,35 @@ class Associations:
     Args:
         state: The engine's shared state.
         configurations: Configuration lookups.
-        enforcement: Checks new associations of running instances and hosts.
+        enforcement: Checks new associations of running instances, hosts and servers.
+        bus: The world's event bus.
+        inventory: License Manager's copy of the resource inventory (the AMI sweep purges
+            it too).
     """
 
     def __init__(self, state: LicenseState, configurations: Configurations, enforcement: Enforcement,
-                 bus: EventBus) -> None:
+                 bus: EventBus, inventory: ResourceInventory) -> None:
         self.state = state
         self.configurations = configurations
         self.enforcement = enforcement
+        self.inventory = inventory
         state.clock.every(DEREGISTERED_AMI_SWEEP, self.disassociate_deregistered_amis)
         bus.subscribe(ImageRegistered, self.on_image_registered)
 
     def resource(self, account_id: str, region: str, arn: str, *, foreign: bool = False) -> Resource:
-        """The AMI (deregistered too), instance or Dedicated Host an ARN names, as the
-        caller may associate it (``foreign``: also another account's instance or host).
+        """The AMI (deregistered too), instance, Dedicated Host or on-premises managed node
+        an ARN names, as the caller may associate it (``foreign``: also another account's
+        instance, host or node).
 
         Raises:
             ServiceError: InvalidParameterValueException naming what is wrong.
         """
         parts = parse_arn(arn)
-        if parts is None or parts.service != "ec2" or parts.resource_type not in (
-                "instance", "image", "dedicated-host", "launch-template"):
-            raise invalid(f"ResourceArn {arn!r} is not the ARN of an AMI, an instance or a Dedicated Host")
+        managed = parts is not None and parts.service == "ssm" and parts.resource_type == "managed-instance"
+        if parts is None or not managed and (parts.service != "ec2" or parts.resource_type not in (
+                "instance", "image", "dedicated-host", "launch-template")):
+            raise invalid(f"ResourceArn {arn!r} is not the ARN of an AMI, an instance, a Dedicated Host or an "
+                          "on-premises managed node (arn:aws:ssm:<region>:<account>:managed-instance/mi-...)")
         if parts.region != region:
             raise invalid(f"ResourceArn {arn} is in {parts.region}, not in {region}")
         if parts.resource_type == "launch-template":
@@ -66,21 +92,27 @@ class Associations:
                 return resource
             case DedicatedHost() if resource.state not in GONE:
                 return resource
+            case ManagedNode():
+                return resource
         raise invalid(f"Resource {arn} does not exist")
 
     def update(
         self, account_id: str, region: str, resource_arn: str, add: Iterable[tuple[str, str | None]] = (),
         remove: Iterable[tuple[str, str | None]] = (), principal: str = "",
     ) -> None:
-        """UpdateLicenseSpecificationsForResource of an AMI, an instance or a Dedicated Host.
+        """UpdateLicenseSpecificationsForResource of an AMI, an instance, a Dedicated Host
+        or an on-premises managed node.
 
         Everything is checked first: the resource, the configurations, the AMI scopes, the
-        limit of 10 configurations per resource and, for an instance that runs or a host,
-        the configurations' rules and limits. Then removals and additions take effect.
+        limit of 10 configurations per resource, that no removed configuration tracks the
+        resource through automated discovery, and, for an instance that runs, a host or a
+        server, the configurations' rules and limits. Then removals and additions take
+        effect.
 
         Raises:
             ServiceError: InvalidParameterValueException (also past 10 configurations per
-                resource), InvalidResourceStateException, LicenseUsageException.
+                resource, or for a discovered association), InvalidResourceStateException,
+                LicenseUsageException.
         """
         add, remove = list(add), list(remove)
         owned = self.configurations.owned
@@ -89,7 +121,7 @@ class Associations:
         # A configuration's owner may disassociate another account's resources it tracks (the
         # troubleshooting note on member resources), so that it can then delete it.
         resource = self.resource(account_id, region, resource_arn, foreign=bool(removes) and not adds)
-        if isinstance(resource, (Instance, DedicatedHost)) and resource.account_id != account_id:
+        if isinstance(resource, (Instance, DedicatedHost, ManagedNode)) and resource.account_id != account_id:
             current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
             untracked = [cfg.arn for cfg, _ in removes if cfg.arn not in current]
             if untracked:
@@ -119,6 +151,12 @@ class Associations:
                     )
         adding = {cfg.arn for cfg, _ in adds}
         to_remove = list({cfg.arn: cfg for cfg, _ in removes if cfg.arn in current and cfg.arn not in adding}.values())
+        if isinstance(resource, Instance | ManagedNode):
+            key = resource_key(resource)
+            found = [cfg for cfg in to_remove if key in cfg.discovered]
+            if found:
+                raise invalid(f"{resource_arn} is tracked by automated discovery of {found[0].arn}: resources that "
+                              "automated discovery associated cannot be disassociated by hand")
         to_add = {cfg.arn: (cfg, scope) for cfg, scope in adds if cfg.arn not in current}
         after = (current - {cfg.arn for cfg in to_remove}) | set(to_add)
         if len(after) > MAX_CONFIGURATIONS_PER_RESOURCE:
@@ -132,12 +170,18 @@ class Associations:
                 self.enforcement.check_instance_association(resource, new_configs, principal)
             case DedicatedHost():
                 self.enforcement.check_host_association(resource, new_configs, principal)
+            case ManagedNode():
+                self.enforcement.check_server_association(resource, new_configs, principal)
 
         now = self.state.clock.seconds
+        levels = {cfg: cfg.level for cfg in to_remove + new_configs}
         for cfg in to_remove:
-            self._disassociate(resource, cfg, account_id, now)
+            self.unlink(resource, cfg, account_id, now)
         for cfg, scope in to_add.values():
-            self._associate(resource, cfg, account_id, scope, now)
+            self.link(resource, cfg, account_id, scope, now)
+        for cfg, before in levels.items():
+            if cfg.level != before:
+                self.state.record(cfg)
         if is_image:
             for cfg, scope in adds:
                 if cfg.arn in current:
@@ -170,16 +214,19 @@ class Associations:
                 return list(state.instance_configs.get(resource.instance_id, ()))
             case DedicatedHost():
                 return list(state.host_configs.get(resource.host_id, ()))
+        return list(state.resource_configs.get(resource_key(resource), ()))  # type: ignore[arg-type]
 
-    def _associate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
-                   now: float) -> None:
+    def link(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
+             now: float) -> None:
+        """Associate ``cfg`` with ``resource`` and count it if it runs (the caller records
+        the configuration's new level)."""
         state = self.state
-        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances[resource.instance_id] = (resource, now)
                 state.instance_configs[resource.instance_id] = (*state.instance_configs.get(resource.instance_id, ()),
                                                                 cfg)
+                self._mark(cfg, resource, True)
                 if resource.state in ACTIVE_STATES:
                     cfg.activate(resource, now)
             case DedicatedHost():
@@ -195,12 +242,22 @@ class Associations:
                     associating_account=account_id, resource=resource)
                 cfg.amis[(resource.image_id, account_id)] = association
                 state.ami_index.setdefault((resource.region, resource.image_id), []).append((cfg, association))
-        if (cfg.consumed, cfg.bound) != before:
-            state.record(cfg)
+            case ManagedNode():
+                cfg.managed[resource.node_id] = (resource, now)
+                cfg.mark_node(resource.account_id, resource.index, True)
+                state.resource_configs[resource.node_id] = (*state.resource_configs.get(resource.node_id, ()), cfg)
+                if resource.node_id not in state.inactive_nodes and not resource.deregistered:
+                    cfg.activate_resource(resource.node_id, resource)
+            case DBInstance():
+                cfg.databases[resource.arn] = (resource, now)
+                state.resource_configs[resource.arn] = (*state.resource_configs.get(resource.arn, ()), cfg)
+                if resource.running:
+                    cfg.activate_resource(resource.arn, resource)
 
-    def _disassociate(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, now: float) -> None:
+    def unlink(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, now: float) -> None:
+        """End the association of ``cfg`` with ``resource`` and what it counted (the caller
+        records the configuration's new level)."""
         state = self.state
-        before = cfg.consumed, cfg.bound
         match resource:
             case Instance():
                 cfg.instances.pop(resource.instance_id)
@@ -209,6 +266,7 @@ class Associations:
                     state.instance_configs[resource.instance_id] = remaining
                 else:
                     del state.instance_configs[resource.instance_id]
+                self._mark(cfg, resource, False)
                 if resource.state in ACTIVE_STATES:
                     cfg.deactivate(resource, now)
             case DedicatedHost():
@@ -217,8 +275,25 @@ class Associations:
                 cfg.detach_host(resource.host_id, now)
             case Image():
                 self._drop_ami_association(cfg, resource.region, resource.image_id, account_id)
-        if (cfg.consumed, cfg.bound) != before:
-            state.record(cfg)
+            case ManagedNode() | DBInstance():
+                key = resource_key(resource)
+                (cfg.managed if isinstance(resource, ManagedNode) else cfg.databases).pop(key)
+                remaining = tuple(c for c in state.resource_configs[key] if c is not cfg)
+                if remaining:
+                    state.resource_configs[key] = remaining
+                else:
+                    del state.resource_configs[key]
+                cfg.deactivate_resource(key)
+                if isinstance(resource, ManagedNode):
+                    cfg.mark_node(resource.account_id, resource.index, False)
+        if not isinstance(resource, Image | DedicatedHost):
+            cfg.discovered.discard(resource_key(resource))
+
+    def _mark(self, cfg: LicenseConfiguration, instance: Instance, associated: bool) -> None:
+        """Keep the configuration's node marks for an instance that is a managed node."""
+        node = self.state.world.region(instance.region).ssm.find(instance.instance_id)
+        if node is not None:
+            cfg.mark_node(node.account_id, node.index, associated)
 
     def _drop_ami_association(self, cfg: LicenseConfiguration, region: str, image_id: str, account_id: str) -> None:
         cfg.amis.pop((image_id, account_id), None)
@@ -247,13 +322,15 @@ class Associations:
         for arn in image.license_configuration_arns:
             cfg = self.configurations.find(image.region, arn)
             if cfg is not None and cfg.owner_id == image.owner_id and (image.image_id, image.owner_id) not in cfg.amis:
-                self._associate(image, cfg, image.owner_id, None, now)
+                self.link(image, cfg, image.owner_id, None, now)
 
     def disassociate_deregistered_amis(self) -> None:
-        """License Manager checks for deregistered AMIs every 8 hours and disassociates them."""
+        """License Manager checks for deregistered AMIs every 8 hours, disassociates them and
+        purges them from its resource inventory (until then they keep appearing there)."""
         index = self.state.ami_index
         for (region, image_id), entries in list(index.items()):
             if entries[0][1].resource.state is ImageState.DEREGISTERED:
                 for cfg, association in entries:
                     cfg.amis.pop((image_id, association.associating_account), None)
                 del index[(region, image_id)]
+                self.inventory.forget_image(region, image_id)

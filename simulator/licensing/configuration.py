@@ -17,6 +17,12 @@ Counting (user guide, "License configuration parameters and rules"):
   them again. When the period has elapsed the daily release run returns them to the pool
   (within 24 hours). ``bound`` counts the licenses held by such bindings alone.
 
+- An on-premises server (a Systems Manager managed instance, ``mi-``) counts by itself:
+  its vCPUs, 1, its physical cores or its sockets, by counting type, while it is registered
+  and License Manager holds its inventory (it stays counted while unreachable, until
+  Systems Manager purges its inventory). An RDS DB instance counts its class's vCPUs while
+  it runs.
+
 Only an AVAILABLE configuration counts: a DISABLED one keeps its associations but tracks
 no consumption, and counts again from the current state when it becomes AVAILABLE.
 
@@ -26,14 +32,20 @@ costs O(1); ``recount`` computes the same total from scratch, for audits and tes
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+import numpy as np
+
+from simulator.core.columns import grown
 from simulator.licensing.products import ProductInformation
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
 from simulator.world.ec2.instances import ACTIVE_STATES
+from simulator.world.rds import DBInstance
+from simulator.world.ssm import ManagedNode
 
 
 class ConfigurationStatus(StrEnum):
@@ -47,18 +59,19 @@ class ConfigurationStatus(StrEnum):
 DELETED = "DELETED"
 
 EC2_INSTANCE = "EC2_INSTANCE"
-SYSTEMS_MANAGER_MANAGED_INSTANCE = "SYSTEMS_MANAGER_MANAGED_INSTANCE"
-RDS = "RDS"
 EC2_HOST = "EC2_HOST"
 EC2_AMI = "EC2_AMI"
+SYSTEMS_MANAGER_MANAGED_INSTANCE = "SYSTEMS_MANAGER_MANAGED_INSTANCE"
+RDS = "RDS"
 DAY = 86400.0
 
 
 def _resource_type(resource_id: str) -> str:
-    """The License Manager resource type of a tracked resource id (i-, mi-, db-)."""
+    """The License Manager resource type of a tracked resource's key: an instance id, a
+    managed node id (``mi-``), or a DB instance's ARN."""
     if resource_id.startswith("mi-"):
         return SYSTEMS_MANAGER_MANAGED_INSTANCE
-    return RDS if resource_id.startswith("db-") else EC2_INSTANCE
+    return RDS if resource_id.startswith("arn:aws:rds:") else EC2_INSTANCE
 
 
 @dataclass(slots=True, eq=False)
@@ -135,6 +148,15 @@ class LicenseConfiguration:
     instances: dict[str, tuple[Instance, float]] = field(default_factory=dict)
     hosts: dict[str, Association] = field(default_factory=dict)
     amis: dict[tuple[str, str], Association] = field(default_factory=dict)
+    #: Tracked on-premises managed nodes by id and DB instances by ARN, with the simulated
+    #: seconds of their association.
+    managed: dict[str, tuple[ManagedNode, float]] = field(default_factory=dict)
+    databases: dict[str, tuple[DBInstance, float]] = field(default_factory=dict)
+    #: The resources (instance or node ids, DB instance ARNs) automated discovery associated.
+    discovered: set[str] = field(default_factory=set)
+    #: Account -> which of its managed nodes (by node index) are associated, kept by every
+    #: association and disassociation of a node, so a discovery pass compares whole arrays.
+    node_marks: dict[str, np.ndarray] = field(default_factory=dict)
     consumed: int = 0
     bound: int = 0
     instance_usage: dict[str, int] = field(default_factory=dict)
@@ -175,6 +197,20 @@ class LicenseConfiguration:
             return host.host_type.total_vcpus
         return 1
 
+    def resource_amount(self, resource: ManagedNode | DBInstance) -> int:
+        """Licenses an on-premises server or a DB instance counts by itself."""
+        if isinstance(resource, DBInstance):
+            vcpus, cores, sockets = resource.vcpus, max(1, resource.vcpus // 2), 1
+        else:
+            vcpus, cores, sockets = resource.vcpus, resource.cores, resource.sockets
+        return {"vCPU": vcpus, "Instance": 1, "Core": cores, "Socket": sockets}[self.counting_type]
+
+    @property
+    def level(self) -> tuple[int, int]:
+        """What the compliance timeline shows of its consumption: (consumed, bound); a change of
+        either is a new compliance row."""
+        return self.consumed, self.bound
+
     @property
     def tracks_rds(self) -> bool:
         """Whether its product information tracks RDS databases (Oracle)."""
@@ -188,17 +224,16 @@ class LicenseConfiguration:
         if self.tracks_rds:
             by_type[RDS] = 0
         for resource_id, amount in self.instance_usage.items():
-            by_type[_resource_type(resource_id)] += amount
+            kind = _resource_type(resource_id)
+            by_type[kind] = by_type.get(kind, 0) + amount
         return by_type
 
     def associations_by_type(self) -> dict[str, int]:
         """Associated resources by type, every type listed (0 when none)."""
-        by_type = {EC2_INSTANCE: 0, EC2_HOST: len(self.hosts), EC2_AMI: len(self.amis),
-                   SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
-        if self.tracks_rds:
-            by_type[RDS] = 0
-        for resource_id in self.instances:
-            by_type[_resource_type(resource_id)] += 1
+        by_type = {EC2_INSTANCE: len(self.instances), EC2_HOST: len(self.hosts), EC2_AMI: len(self.amis),
+                   SYSTEMS_MANAGER_MANAGED_INSTANCE: len(self.managed)}
+        if self.tracks_rds or self.databases:
+            by_type[RDS] = len(self.databases)
         return by_type
 
     # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
@@ -237,6 +272,16 @@ class LicenseConfiguration:
             return
         self.consumed -= self.instance_usage.pop(instance.instance_id, 0)
 
+    def activate_resource(self, key: str, resource: ManagedNode | DBInstance) -> None:
+        """An on-premises server or a DB instance (``key``: its id or ARN) starts counting."""
+        if self.status is ConfigurationStatus.AVAILABLE and key not in self.instance_usage:
+            amount = self.instance_usage[key] = self.resource_amount(resource)
+            self.consumed += amount
+
+    def deactivate_resource(self, key: str) -> None:
+        """An on-premises server or a DB instance stops counting."""
+        self.consumed -= self.instance_usage.pop(key, 0)
+
     def attach_host(self, host: DedicatedHost, now: float) -> None:
         """The host itself was associated."""
         if self.tracking:
@@ -262,13 +307,20 @@ class LicenseConfiguration:
         self.instance_usage.clear()
         self.host_usage.clear()
 
-    def start_tracking(self, now: float) -> None:
-        """The configuration became AVAILABLE: count its resources from their current state."""
+    def start_tracking(self, now: float, inactive: Container[str] = ()) -> None:
+        """The configuration became AVAILABLE: count its resources from their current state
+        (``inactive``: the managed nodes whose inventory License Manager lost)."""
         for instance, _ in self.instances.values():
             if instance.state in ACTIVE_STATES:
                 self.activate(instance, now)
         for association in self.hosts.values():
             self.attach_host(association.resource, now)
+        for node_id, (node, _) in self.managed.items():
+            if node_id not in inactive and not node.deregistered:
+                self.activate_resource(node_id, node)
+        for arn, (database, _) in self.databases.items():
+            if database.running:
+                self.activate_resource(arn, database)
 
     def _host(self, host: DedicatedHost) -> HostUsage:
         usage = self.host_usage.get(host.host_id)
@@ -312,15 +364,32 @@ class LicenseConfiguration:
                 self.bound -= self.host_amount(usage.host)
             self._refresh(usage, now)
 
+    def mark_node(self, account_id: str, index: int, associated: bool) -> None:
+        """Note that the account's node ``index`` is (or no longer is) associated."""
+        marks = self.node_marks[account_id] = grown(self.node_marks.get(account_id, np.zeros(0, bool)), index + 1,
+                                                    False)
+        marks[index] = associated
+
+    def marked_nodes(self, account_id: str, count: int) -> np.ndarray:
+        """Which of the account's first ``count`` nodes are associated."""
+        marks = self.node_marks.get(account_id)
+        result = np.zeros(count, bool)
+        if marks is not None:
+            result[:min(count, len(marks))] = marks[:count]
+        return result
+
     # -- audit ----------------------------------------------------------------------------
 
-    def recount(self, instances: dict[str, Instance], hosts: dict[str, DedicatedHost]) -> int:
+    def recount(self, instances: dict[str, Instance], hosts: dict[str, DedicatedHost],
+                inactive: Container[str] = ()) -> int:
         """The consumption computed from scratch: from the associations, the current state
-        of the associated instances and hosts, and the affinity bindings in force.
+        of the associated instances, hosts, servers and DB instances, and the affinity
+        bindings in force.
 
         Args:
             instances: The associated instances by id (as the world has them now).
             hosts: The Dedicated Hosts those instances run on, and the associated hosts, by id.
+            inactive: The managed nodes whose inventory License Manager lost.
         """
         if not self.tracking:
             return 0
@@ -332,4 +401,7 @@ class LicenseConfiguration:
             total = 0
             counted_hosts = {i.host_id for i in active if i.host_id} | set(self.hosts)
             counted_hosts |= {h for h, u in self.host_usage.items() if u.consuming and u.bound_until is not None}
+        total += sum(self.resource_amount(node) for node_id, (node, _) in self.managed.items()
+                     if node_id not in inactive and not node.deregistered)
+        total += sum(self.resource_amount(database) for database, _ in self.databases.values() if database.running)
         return total + sum(self.host_amount(hosts[h]) for h in counted_hosts)

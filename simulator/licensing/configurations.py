@@ -15,6 +15,8 @@ from simulator.licensing.configuration import (
     EC2_AMI,
     EC2_HOST,
     EC2_INSTANCE,
+    RDS,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
     ConfigurationStatus,
     LicenseConfiguration,
 )
@@ -132,7 +134,7 @@ class Configurations:
         rule_set = parse_rules(tuple(rules), counting_type)
         validate_product_information(product_information)
         check_products(product_information, counting_type=counting_type, has_rules=bool(rule_set.texts),
-                       hard_limit=bool(hard_limit), may_exclude=state.may_exclude(account_id))
+                       hard_limit=bool(hard_limit), may_exclude=state.may_exclude(account_id, region))
         check_license_tags(tags or {})
         owned = state.owned.setdefault((account_id, region), {})
         if len(owned) >= MAX_CONFIGURATIONS:
@@ -162,6 +164,8 @@ class Configurations:
         state.configurations[cfg.arn] = cfg
         owned[cfg.arn] = cfg
         state.record(cfg)
+        if cfg.product_information:
+            state.products_changed(cfg)
         return cfg
 
     def list(
@@ -226,10 +230,11 @@ class Configurations:
         validate_product_information(products)
         check_products(products, counting_type=cfg.counting_type, has_rules=bool(new_rules.texts),
                        hard_limit=cfg.hard_limit if hard_limit is None else bool(hard_limit),
-                       may_exclude=self.state.may_exclude(account_id))
+                       may_exclude=self.state.may_exclude(account_id, region))
 
         now = self.state.clock.seconds
-        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound)
+        level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.level)
+        rules_changed = tuple(products) != cfg.product_information
         if name is not None:
             cfg.name = name
         if description is not None:
@@ -251,10 +256,12 @@ class Configurations:
             if cfg.status is ConfigurationStatus.DISABLED:
                 cfg.stop_tracking()
             else:
-                cfg.start_tracking(now)
+                cfg.start_tracking(now, self.state.inactive_nodes)
                 self._alert_if_over_hard_limit(cfg)
-        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.consumed, cfg.bound) != level:
+        if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.level) != level:
             self.state.record(cfg)
+        if rules_changed:
+            self.state.products_changed(cfg)
         return cfg
 
     def _alert_if_over_hard_limit(self, cfg: LicenseConfiguration) -> None:
@@ -278,7 +285,8 @@ class Configurations:
             ServiceError: InvalidParameterValueException while resources are associated.
         """
         cfg = self.owned(account_id, region, arn)
-        counts = {EC2_INSTANCE: len(cfg.instances), EC2_HOST: len(cfg.hosts), EC2_AMI: len(cfg.amis)}
+        counts = {EC2_INSTANCE: len(cfg.instances), EC2_HOST: len(cfg.hosts), EC2_AMI: len(cfg.amis),
+                  SYSTEMS_MANAGER_MANAGED_INSTANCE: len(cfg.managed), RDS: len(cfg.databases)}
         if any(counts.values()):
             in_use = ", ".join(f"{n} {t}" for t, n in counts.items() if n)
             raise invalid(f"License configuration {cfg.arn} is in use ({in_use}); disassociate its resources "
@@ -287,6 +295,8 @@ class Configurations:
         del self.state.owned[(account_id, region)][arn]
         cfg.status = DELETED
         self.state.record(cfg)
+        if cfg.product_information:
+            self.state.products_changed(cfg)
 
     # -- tags -----------------------------------------------------------------------------
 

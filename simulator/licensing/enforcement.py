@@ -17,12 +17,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
-from simulator.licensing.configuration import EC2_AMI, EC2_HOST, EC2_INSTANCE, Failure, LicenseConfiguration
+from simulator.licensing.configuration import (
+    EC2_AMI,
+    EC2_HOST,
+    EC2_INSTANCE,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
+    Failure,
+    LicenseConfiguration,
+)
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.rules import Measures, instance_sockets, rule_violations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Instance
 from simulator.world.launch import LaunchCandidate, LaunchRequest
+from simulator.world.ssm import ManagedNode
 
 UNITS = {"vCPU": "vCPU", "Instance": "instance", "Core": "core", "Socket": "socket"}
 
@@ -211,17 +219,32 @@ class Enforcement:
     def check_host_association(self, host: DedicatedHost, configs: list[LicenseConfiguration],
                                principal: str) -> None:
         """Refuse associating ``configs`` with a host past their hard limits."""
-        violations = []
+        amounts = []
         for cfg in configs:
             usage = cfg.host_usage.get(host.host_id)
-            if not cfg.tracking or cfg.license_count is None or (usage is not None and usage.consuming):
-                continue
-            amount = cfg.host_amount(host)
-            if cfg.consumed + amount > cfg.license_count:
+            if usage is None or not usage.consuming:
+                amounts.append((cfg, cfg.host_amount(host)))
+        self._check_amounts(amounts, f"host {host.host_id}", host.arn, EC2_HOST, host.account_id, principal)
+
+    def check_server_association(self, node: ManagedNode, configs: list[LicenseConfiguration],
+                                 principal: str) -> None:
+        """Refuse associating ``configs`` with an on-premises server past their hard limits
+        (a server License Manager marked inactive counts nothing)."""
+        if node.node_id in self.state.inactive_nodes:
+            return
+        amounts = [(cfg, cfg.resource_amount(node)) for cfg in configs]
+        self._check_amounts(amounts, f"server {node.node_id}", node.arn, SYSTEMS_MANAGER_MANAGED_INSTANCE,
+                            node.account_id, principal)
+
+    def _check_amounts(self, amounts: list[tuple[LicenseConfiguration, int]], what: str, resource_arn: str,
+                       resource_type: str, owner_id: str, principal: str) -> None:
+        violations = []
+        for cfg, amount in amounts:
+            if cfg.tracking and cfg.license_count is not None and cfg.consumed + amount > cfg.license_count:
                 violations.append(Violation(
                     config=cfg, kind="hard_limit" if cfg.hard_limit else "soft_limit",
-                    detail=_shortfall(cfg, amount, f"host {host.host_id}"), resource_arn=host.arn,
-                    resource_type=EC2_HOST, owner_id=host.account_id))
+                    detail=_shortfall(cfg, amount, what), resource_arn=resource_arn, resource_type=resource_type,
+                    owner_id=owner_id))
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
 
 

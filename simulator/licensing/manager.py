@@ -1,5 +1,6 @@
 """The License Manager engine's facade: one object per simulation, wiring the engine's
-parts (configurations, associations, enforcement, tracking, views) over one shared state.
+parts (configurations, associations, enforcement, tracking, views, the inventory copy,
+automated discovery, exposure, settings) over one shared state.
 
 It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
 launch and start), the world's license lookup (host resource groups ask which license
@@ -15,9 +16,13 @@ from simulator.core.ids import IdFactory
 from simulator.core.records import Records
 from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
+from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.entitlements import ManagedEntitlements
+from simulator.licensing.exposure import Exposure
+from simulator.licensing.inventory import DiscoverySchedule, ResourceInventory
 from simulator.licensing.notices import HostNotices
+from simulator.licensing.settings import Settings
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
 from simulator.licensing.views import Views
@@ -29,8 +34,9 @@ from simulator.world.launch import LaunchRequest, LicenseConfigurationInfo
 class LicenseManager:
     """License Manager for every account and region of ``world``.
 
-    The API adapters call its parts: ``configurations``, ``associations``, ``views``, and
-    ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace).
+    The API adapters call its parts: ``configurations``, ``associations``, ``views``,
+    ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace),
+    ``inventory`` (inventory search), ``discovery``, ``settings``.
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -38,17 +44,24 @@ class LicenseManager:
         ids: The id factory.
         records: Where compliance, violation and notification records go.
         bus: The world's event bus.
+        discovery: When inventory is copied and automated discovery runs (defaults:
+            ``DiscoverySchedule()``).
     """
 
-    def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus) -> None:
+    def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus,
+                 discovery: DiscoverySchedule | None = None) -> None:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
-        self.associations = Associations(self.state, self.configurations, self.enforcement, bus)
+        self.inventory = ResourceInventory(self.state, discovery)
+        self.associations = Associations(self.state, self.configurations, self.enforcement, bus, self.inventory)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
         self.entitlements = ManagedEntitlements(self.state)
         self.notices = HostNotices(self.state, bus)
+        self.exposure = Exposure(self.state, bus)
+        self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
+        self.settings = Settings(self.state, self.inventory, self.exposure)
         world.add_launch_authorizer(self)
         world.set_license_lookup(self)
 

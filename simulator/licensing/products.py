@@ -9,12 +9,17 @@ per configuration, and no other product in the same configuration.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from simulator.core.validation import invalid
+from simulator.world.ec2.billing import INCLUDED_LICENSE_NAMES, license_bits
+from simulator.world.ssm import InventoryFrame
 
 RESOURCE_TYPES = ("SSM_MANAGED", "RDS")
-LICENSE_INCLUDED = ("sql-server-enterprise", "sql-server-standard", "sql-server-web", "windows-server-datacenter")
+LICENSE_INCLUDED = INCLUDED_LICENSE_NAMES
 ORACLE_EDITIONS = ("oracle-ee", "oracle-se", "oracle-se1", "oracle-se2")
 LICENSE_PACKS = ("data guard", "diagnostic pack sqlt", "tuning pack sqlt", "ols", "olap")
 
@@ -36,6 +41,9 @@ FILTERS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]]] = 
 }
 #: Filters that exclude resources rather than select them.
 EXCLUSION_FILTERS = ("AccountId", "Tag:")
+#: Application filters -> the AWS:Application column they test (together, on one application).
+APPLICATION_FILTERS = {"Application Name": "name", "Application Publisher": "publisher",
+                       "Application Version": "version"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class ProductInformation:
         """Whether it excludes accounts or tagged resources."""
         return any(f.name.startswith(EXCLUSION_FILTERS) for f in self.filters)
 
+    @property
+    def license_included_filters(self) -> tuple[ProductFilter, ...]:
+        """Its License Included filters."""
+        return tuple(f for f in self.filters if f.name == "License Included")
 
 
 def validate_product_information(products: tuple[ProductInformation, ...]) -> None:
@@ -115,7 +127,7 @@ def check_products(
         has_rules: Whether the configuration has license rules.
         hard_limit: Whether its license count is a hard limit.
         may_exclude: Whether the owner may use exclusion rules (an organization's
-            management account; single accounts cannot).
+            management account with cross-account discovery on; single accounts cannot).
 
     Raises:
         ServiceError: InvalidParameterValueException naming the requirement broken.
@@ -137,4 +149,90 @@ def check_products(
                            f"version (Engine Edition); got {sorted(editions) or 'none'}")
     if not may_exclude and any(p.has_exclusions for p in products):
         raise invalid("Exclusion rules (AccountId, Tag:<key>) need an organization's management "
-                       "account; single accounts can set up automated discovery without them")
+                       "account with cross-account discovery turned on (UpdateServiceSettings "
+                       "EnableCrossAccountsDiscovery); single accounts can set up automated discovery without them")
+
+
+# -- matching resources (automated discovery) ------------------------------------------------
+
+
+def frame_matches(products: Iterable[ProductInformation], frame: InventoryFrame) -> np.ndarray:
+    """Which rows of ``frame`` (one account's nodes) the SSM_MANAGED products select: a row
+    matches an entry when it has inventory, one of its applications meets every
+    application filter, its platform and included licenses meet the other filters, and
+    no exclusion (AccountId, Tag:key) applies; it matches the products when it matches any
+    entry.
+
+    Args:
+        products: A configuration's product information (RDS entries are ignored).
+        frame: Inventory columns of one account.
+
+    Returns:
+        A boolean array, one entry per row.
+    """
+    matched = np.zeros(len(frame), bool)
+    for product in products:
+        if product.resource_type == "SSM_MANAGED":
+            matched |= _entry_matches(product, frame)
+    return matched
+
+
+def _entry_matches(product: ProductInformation, frame: InventoryFrame) -> np.ndarray:
+    vocabulary, applications, tags = frame.vocabulary, frame.applications, frame.tags
+    rows = frame.present.copy()
+    application_rows: np.ndarray | None = None
+    for f in product.filters:
+        wanted = vocabulary.codes(f.values)
+        if f.name in APPLICATION_FILTERS:
+            hit = np.isin(applications[APPLICATION_FILTERS[f.name]], wanted)
+            application_rows = hit if application_rows is None else application_rows & hit
+        elif f.name == "Platform Name":
+            rows &= np.isin(frame.platform_name, wanted)
+        elif f.name == "Platform Type":
+            rows &= np.isin(frame.platform_type, wanted)
+        elif f.name == "License Included":
+            included = (frame.license_included & license_bits(f.values)) != 0
+            rows &= included if f.comparator == "EQUALS" else ~included
+        elif f.name == "AccountId":
+            if frame.account_id in f.values:
+                rows[:] = False
+        elif f.name.startswith("Tag:"):
+            tagged = tags["key"] == vocabulary.find(f.name[4:])
+            if f.values:
+                tagged &= np.isin(tags["value"], wanted)
+            rows[tags["owner"][tagged]] = False
+    if application_rows is not None:
+        has_application = np.zeros(len(frame), bool)
+        has_application[applications["owner"][application_rows]] = True
+        rows &= has_application
+    return rows
+
+
+def database_matches(products: Iterable[ProductInformation], edition: str, license_packs: Iterable[str]) -> bool:
+    """Whether an Oracle DB instance of ``edition`` using ``license_packs`` matches any RDS
+    entry (every Engine Edition and License Pack filter of the entry)."""
+    packs = set(license_packs)
+    for product in products:
+        if product.resource_type != "RDS":
+            continue
+        if all(edition in f.values if f.name == "Engine Edition" else bool(packs & set(f.values))
+               for f in product.filters):
+            return True
+    return False
+
+
+def excluded_by_license_included(products: Iterable[ProductInformation], included: Iterable[str]) -> bool:
+    """Whether the License Included rules exclude a resource whose billing includes
+    ``included``: every SSM_MANAGED entry has a License Included filter, and each entry's
+    License Included filters reject those licenses (User Guide, "License type conversions":
+    a resource is disassociated only when every automated discovery rule excludes it)."""
+    entries = [p for p in products if p.resource_type == "SSM_MANAGED"]
+    bits = license_bits(tuple(included))
+    if not entries or not all(p.license_included_filters for p in entries):
+        return False
+    for product in entries:
+        accepts = all(bool(bits & license_bits(f.values)) == (f.comparator == "EQUALS")
+                      for f in product.license_included_filters)
+        if accepts:
+            return False
+    return True

@@ -1,4 +1,5 @@
-"""Records the License Manager engine writes: compliance levels, violations, notifications."""
+"""Records the License Manager engine writes: compliance levels, violations, notifications,
+and the true consumption it did not yet know (exposure)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ class ComplianceRecord(NamedTuple):
 class ViolationRecord(NamedTuple):
     """A launch, start or association that broke a configuration's limit or rules.
 
-    ``kind`` is hard_limit, soft_limit, rule:<ruleName> or disabled; ``action`` is blocked
-    or alerted.
+    ``kind`` is hard_limit, soft_limit, rule:<ruleName>, disabled, or
+    discovered_over_limit (automated discovery found, after the fact, a resource that takes
+    the configuration past its count; ``detail`` gives the lag); ``action`` is blocked or
+    alerted.
     """
 
     time: float
@@ -50,3 +53,13 @@ class NotificationRecord(NamedTuple):
     license_configuration_arn: str
     subject: str
     message: str
+
+
+class ExposureRecord(NamedTuple):
+    """What a configuration with discovery rules would consume if License Manager saw the
+    machines as they are: every running resource of its reach whose installed software,
+    platform and included licenses match the rules and that no exclusion applies to."""
+
+    time: float
+    license_configuration_arn: str
+    true_consumed: int

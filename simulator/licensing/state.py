@@ -3,6 +3,7 @@ launch and state change O(1), with the records they write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simulator.core.clock import Clock
@@ -39,6 +40,12 @@ class LicenseState:
             launch share one tuple; a change for one instance replaces its tuple.
         host_configs: Host id -> the configurations the host itself is associated with.
         settings: ``(account, region)`` -> the service settings.
+        resource_configs: On-premises node id or DB instance ARN -> the configurations
+            tracking it.
+        inactive_nodes: The managed nodes License Manager marked inactive (Systems Manager
+            purged their inventory).
+        product_listeners: Called with a configuration whose product information (its
+            discovery rules) was set, changed or deleted.
     """
 
     world: World
@@ -51,6 +58,9 @@ class LicenseState:
     instance_configs: dict[str, tuple[LicenseConfiguration, ...]] = field(default_factory=dict)
     host_configs: dict[str, list[LicenseConfiguration]] = field(default_factory=dict)
     settings: dict[tuple[str, str], ServiceSettings] = field(default_factory=dict)
+    resource_configs: dict[str, tuple[LicenseConfiguration, ...]] = field(default_factory=dict)
+    inactive_nodes: set[str] = field(default_factory=set)
+    product_listeners: list[Callable[[LicenseConfiguration], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.compliance = self.records.register("compliance", ComplianceRecord)
@@ -87,6 +97,14 @@ class LicenseState:
         """The service settings of ``account_id`` in ``region``."""
         return self.settings.setdefault((account_id, region), ServiceSettings())
 
-    def may_exclude(self, account_id: str) -> bool:
-        """Whether the account may use exclusion rules (an organization's management account)."""
-        return self.world.organizations.is_management_account(account_id)
+    def may_exclude(self, account_id: str, region: str) -> bool:
+        """Whether the account may use exclusion rules: the management account of an
+        organization, with cross-account discovery on in ``region``."""
+        settings = self.settings.get((account_id, region))
+        return (self.world.organizations.is_management_account(account_id) and settings is not None
+                and settings.cross_account_discovery)
+
+    def products_changed(self, cfg: LicenseConfiguration) -> None:
+        """Tell the product listeners that ``cfg``'s discovery rules changed."""
+        for listener in self.product_listeners:
+            listener(cfg)

@@ -88,12 +88,12 @@ class Tracking:
         now = self._env.now
         for instance, configs in pairs:
             for cfg in configs:
-                before = cfg.consumed, cfg.bound
+                before = cfg.level
                 if activate:
                     cfg.activate(instance, now)
                 else:
                     cfg.deactivate(instance, now)
-                if (cfg.consumed, cfg.bound) != before:
+                if cfg.level != before:
                     changed[cfg] = None
         for cfg in changed:
             self.state.record(cfg)
@@ -110,10 +110,10 @@ class Tracking:
                 continue
             for cfg in tracked.get(instance.instance_id, ()):
                 if cfg.counts_hosts:
-                    before = cfg.consumed, cfg.bound
+                    before = cfg.level
                     cfg.deactivate(instance, now, host=event.from_host)
                     cfg.activate(instance, now)
-                    if (cfg.consumed, cfg.bound) != before:
+                    if cfg.level != before:
                         changed[cfg] = None
         for cfg in changed:
             self.state.record(cfg)
@@ -124,9 +124,9 @@ class Tracking:
         now = self._env.now
         for cfg in self.state.host_configs.pop(host_id, ()):
             cfg.hosts.pop(host_id, None)
-            before = cfg.consumed, cfg.bound
+            before = cfg.level
             cfg.detach_host(host_id, now)
-            if (cfg.consumed, cfg.bound) != before:
+            if cfg.level != before:
                 self.state.record(cfg)
 
     def release_expired_bindings(self) -> None:
@@ -134,7 +134,7 @@ class Tracking:
         now = self._env.now
         for cfg in self.state.configurations.values():
             if cfg.rules.affinity_days and cfg.host_usage:
-                before = cfg.consumed, cfg.bound
+                before = cfg.level
                 cfg.release_expired_bindings(now)
-                if (cfg.consumed, cfg.bound) != before:
+                if cfg.level != before:
                     self.state.record(cfg)

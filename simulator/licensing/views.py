@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.core.validation import invalid
-from simulator.licensing.configuration import EC2_HOST, EC2_INSTANCE, Association, Failure
+from simulator.licensing.configuration import (
+    EC2_HOST,
+    EC2_INSTANCE,
+    RDS,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
+    Association,
+    Failure,
+)
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Instance
@@ -60,7 +67,8 @@ class Views:
         self.configurations = configurations
 
     def associations(self, account_id: str, region: str, arn: str) -> list[Association]:
-        """ListAssociationsForLicenseConfiguration: AMIs, instances and hosts, oldest first."""
+        """ListAssociationsForLicenseConfiguration: AMIs, instances, hosts, on-premises
+        servers and DB instances, oldest first."""
         cfg = self.configurations.owned(account_id, region, arn)
         to_datetime = self.state.clock.to_datetime
         instances = [
@@ -68,14 +76,25 @@ class Views:
                         owner_id=i.account_id, associated_at=to_datetime(since), resource=i)
             for i, since in cfg.instances.values()
         ]
-        found = list(cfg.amis.values()) + instances + list(cfg.hosts.values())
+        servers = [
+            Association(resource_arn=n.arn, resource_type=SYSTEMS_MANAGER_MANAGED_INSTANCE, resource_id=n.node_id,
+                        owner_id=n.account_id, associated_at=to_datetime(since), resource=n)
+            for n, since in cfg.managed.values()
+        ]
+        databases = [
+            Association(resource_arn=d.arn, resource_type=RDS, resource_id=d.identifier, owner_id=d.account_id,
+                        associated_at=to_datetime(since), resource=d)
+            for d, since in cfg.databases.values()
+        ]
+        found = list(cfg.amis.values()) + instances + list(cfg.hosts.values()) + servers + databases
         return sorted(found, key=lambda a: a.associated_at)
 
     def usage(
         self, account_id: str, region: str, arn: str, filters: Iterable[tuple[str, list[str]]] = ()
     ) -> list[UsageEntry]:
-        """ListUsageForLicenseConfiguration: every associated instance and host with the
-        licenses it consumes now (hosts for Core and Socket counting).
+        """ListUsageForLicenseConfiguration: every associated instance, host, on-premises
+        server (``active``, or ``inactive`` once its inventory was purged) and DB instance
+        with the licenses it consumes now (hosts for Core and Socket counting).
 
         Filters: resourceArn, resourceType, resourceAccount.
 
@@ -107,6 +126,19 @@ class Views:
                 resource_arn=host.arn, resource_type=EC2_HOST, resource_status=host.state, owner_id=host.account_id,
                 associated_at=direct.associated_at if direct else to_datetime(usage.since),
                 consumed=cfg.host_amount(host) if usage.consuming else 0))
+        inactive = self.state.inactive_nodes
+        entries += [
+            UsageEntry(resource_arn=node.arn, resource_type=SYSTEMS_MANAGER_MANAGED_INSTANCE,
+                       resource_status="inactive" if node.node_id in inactive else "active",
+                       owner_id=node.account_id, associated_at=to_datetime(since),
+                       consumed=cfg.instance_usage.get(node.node_id, 0))
+            for node, since in cfg.managed.values()
+        ]
+        entries += [
+            UsageEntry(resource_arn=d.arn, resource_type=RDS, resource_status=d.status.value, owner_id=d.account_id,
+                       associated_at=to_datetime(since), consumed=cfg.instance_usage.get(d.arn, 0))
+            for d, since in cfg.databases.values()
+        ]
         for host_id, association in cfg.hosts.items():
             if host_id not in cfg.host_usage:
                 host = association.resource  # type: ignore[assignment]
@@ -152,4 +184,4 @@ class Views:
         for instance in instances.values():
             if instance.host is not None:
                 hosts.setdefault(instance.host.host_id, instance.host)
-        return cfg.recount(instances, hosts)
+        return cfg.recount(instances, hosts, self.state.inactive_nodes)

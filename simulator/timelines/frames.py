@@ -98,8 +98,9 @@ class Timelines:
         """Launches, starts and associations that broke a limit or a rule.
 
         Columns: ``time``, ``license_configuration_arn``, ``resource_arn``, ``account_id``,
-        ``kind`` (hard_limit, soft_limit, rule:<ruleName>, disabled), ``action`` (blocked or
-        alerted), ``operation``, ``detail``.
+        ``kind`` (hard_limit, soft_limit, rule:<ruleName>, disabled, or discovered_over_limit:
+        found past the count by automated discovery, ``detail`` giving the lag), ``action``
+        (blocked or alerted), ``operation``, ``detail``.
         """
         return records_frame(self._records, "violations", self._clock)
 
@@ -108,6 +109,42 @@ class Timelines:
         """Alerts License Manager published. Columns: ``time``, ``account_id``, ``region``,
         ``license_configuration_arn``, ``subject``, ``message``."""
         return records_frame(self._records, "notifications", self._clock)
+
+    @property
+    def inventory(self) -> pd.DataFrame:
+        """Change points of managed nodes' inventory, one row each.
+
+        Columns: ``time``, ``resource_id`` (``i-`` or ``mi-``), ``resource_type``
+        (EC2Instance or ManagedInstance), ``account_id``, ``platform``, ``application``,
+        ``version``, ``change``: installed or uninstalled (what the machine really has),
+        gathered (Systems Manager's inventory took a change: ``version`` is what it now
+        holds, empty when the application left it), purged (inventory dropped after 30
+        days unseen), registered, deregistered, agent_online, agent_offline.
+        """
+        from simulator.timelines.inventory import inventory_frame
+
+        return inventory_frame(self._records, self._clock)
+
+    def exposure(self, arn: str) -> pd.DataFrame:
+        """A discovering configuration's true consumption (the machines as they are, under
+        its discovery rules) against what License Manager reported, one row per change of
+        either. Columns: ``time``, ``true_consumed``, ``reported_consumed``, ``gap`` (true
+        minus reported: positive while License Manager has not yet found the software).
+
+        Raises:
+            ValueError: for a configuration with no records.
+        """
+        from simulator.timelines.inventory import exposure_frame
+
+        return exposure_frame(self._records, self._clock, arn)
+
+    def plot_exposure(self, arn: str, ax: Axes | None = None) -> Axes:
+        """Plot ``exposure(arn)``: true and reported consumption, the gap shaded; returns the Axes."""
+        from simulator.timelines.inventory import plot_exposure
+
+        rows = self.compliance[self.compliance.license_configuration_arn == arn]
+        name = rows.name.iloc[-1] if len(rows) else arn
+        return plot_exposure(self.exposure(arn), f"{name}: true vs reported consumption", ax=ax)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every timeline by name: each DataFrame property of the class, in the order the

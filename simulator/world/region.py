@@ -9,12 +9,14 @@ from simulator.world.kms import KmsService
 from simulator.world.launch import LicenseLookup
 from simulator.world.organizations import Organizations
 from simulator.world.ram import ResourceAccessManager
+from simulator.world.rds import RdsService
 from simulator.world.resource_groups import ResourceGroupService
+from simulator.world.ssm import SsmService
 
 
 class Region:
     """The services of one region, each an attribute (``region.ec2``, ``region.kms``,
-    ``region.ram``, ``region.resource_groups``).
+    ``region.ram``, ``region.resource_groups``, ``region.ssm``, ``region.rds``).
 
     Args:
         ctx: The region's shared plumbing.
@@ -31,3 +33,5 @@ class Region:
         self.kms = KmsService(ctx)
         self.ram = ResourceAccessManager(ctx.region, ctx.clock, ctx.ids, organizations)
         self.resource_groups = ResourceGroupService(ctx, self.ec2, self.ram, license_lookup)
+        self.ssm = SsmService(ctx)
+        self.rds = RdsService(ctx)

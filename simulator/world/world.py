@@ -13,7 +13,9 @@ from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
 from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer, LicenseLookup
 from simulator.world.organizations import Organizations
+from simulator.world.rds import DBInstance
 from simulator.world.region import Region
+from simulator.world.ssm import ManagedNode
 
 #: The commercial AWS Regions.
 AWS_REGIONS = (
@@ -26,7 +28,7 @@ AWS_REGIONS = (
 )
 
 #: What ``World.resolve`` finds.
-Resource = Instance | DedicatedHost | Image
+Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
@@ -70,10 +72,6 @@ class World:
         """Answer the world's questions about license configurations with ``lookup``."""
         self.license_lookup = lookup
 
-    def regions(self) -> list[Region]:
-        """The regions in use so far."""
-        return list(self._regions.values())
-
     def find_host(self, host_id: str) -> DedicatedHost | None:
         """The Dedicated Host ``host_id`` of any account in any region in use, or None."""
         for region in self._regions.values():
@@ -101,11 +99,33 @@ class World:
             region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
         return region
 
+    def regions(self) -> list[Region]:
+        """The regions in use so far, in the order of their first use."""
+        return list(self._regions.values())
+
+    def managed_node(self, node_id: str) -> ManagedNode | None:
+        """The registered managed node ``node_id`` (an ``mi-`` server or an instance), in
+        whichever region it registered, or None."""
+        for region in self._regions.values():
+            node = region.ssm.find(node_id)
+            if node is not None:
+                return node
+        return None
+
     def resolve(self, arn: str) -> Resource | None:
-        """The instance, Dedicated Host or AMI an ARN names (deregistered AMIs, released
-        hosts and recently terminated instances too), or None if there is none."""
+        """The instance, Dedicated Host, AMI, on-premises managed node or DB instance an
+        ARN names (deregistered AMIs, released hosts and recently terminated instances too),
+        or None if there is none."""
         parts = parse_arn(arn)
-        if parts is None or parts.service != "ec2" or parts.region not in AWS_REGIONS:
+        if parts is None or parts.region not in AWS_REGIONS:
+            return None
+        if parts.service == "ssm" and parts.resource_type == "managed-instance":
+            node = self.region(parts.region).ssm.find(parts.resource_id)
+            return node if node is not None and node.account_id == parts.account else None
+        if parts.service == "rds" and parts.resource_type == "db":
+            found = self.region(parts.region).rds.account_databases(parts.account)
+            return next((d for d in found if d.identifier == parts.resource_id), None)
+        if parts.service != "ec2":
             return None
         ec2 = self.region(parts.region).ec2
         if parts.resource_type == "instance" and parts.account:

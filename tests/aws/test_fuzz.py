@@ -44,12 +44,24 @@ def _estate() -> tuple[Simulation, dict[str, list[str]]]:
         "ImageId": image, "InstanceType": "m5.large"})["LaunchTemplate"]["LaunchTemplateId"]
     config = lm.create_license_configuration(Name="fuzz", LicenseCountingType="vCPU",
                                              LicenseCount=64)["LicenseConfigurationArn"]
+    activation = sim.client("ssm", ACCOUNT_A).create_activation(IamRole="SSMServiceRole", RegistrationLimit=2)
+    server = sim.register_on_premises_server(
+        activation["ActivationId"], activation["ActivationCode"], name="fuzz", platform_type="Linux",
+        platform_name="Ubuntu", platform_version="24.04", cores=4, sockets=1, vcpus=8)
+    rds = sim.client("rds", ACCOUNT_A)
+    rds.create_option_group(OptionGroupName="fuzz", EngineName="oracle-ee", MajorEngineVersion="19",
+                            OptionGroupDescription="fuzz")
+    rds.create_db_instance(DBInstanceIdentifier="fuzz", DBInstanceClass="db.m5.large", Engine="oracle-ee",
+                           MasterUsername="admin", AllocatedStorage=20, OptionGroupName="fuzz")
     sim.advance("1h")
     ec2.stop_instances(InstanceIds=instances[1:])  # placement changes need a stopped instance
     sim.advance("1h")
     region = sim.region
     pools = {
-        "InstanceId": instances,
+        "DBInstanceIdentifier": ["fuzz", f"arn:aws:rds:{region}:{ACCOUNT_A}:db:fuzz"],
+        "OptionGroupName": ["fuzz", "default:oracle-ee-19"],
+        "ActivationId": [activation["ActivationId"]],
+        "InstanceId": instances + [server],
         "ImageId": [image, owned],
         "HostId": [host],
         "LaunchTemplateId": [template],
@@ -64,6 +76,9 @@ def _estate() -> tuple[Simulation, dict[str, list[str]]]:
         "Region": [region, "eu-west-1"],
         "Tenancy": ["default", "dedicated", "host"],
         "ServicePrincipal": ["license-manager.amazonaws.com", "ram.amazonaws.com"],
+        "ResourceId": [server],
+        "Engine": ["oracle-ee", "oracle-se2"],
+        "TypeName": ["AWS:Application", "AWS:InstanceInformation", "AWS:Tag"],
     }
     return sim, pools
 
@@ -134,6 +149,8 @@ SEEDS = {
     "CreateLaunchTemplate": lambda p: {"LaunchTemplateName": "seeded", "LaunchTemplateData": {
         "ImageId": p["ImageId"][0], "InstanceType": "m5.large"}},
     "ModifyInstancePlacement": lambda p: {"InstanceId": p["InstanceId"][1], "Tenancy": "host"},
+    "CreateDBInstance": lambda p: {"DBInstanceIdentifier": "seeded", "DBInstanceClass": "db.m5.large",
+                                   "Engine": "oracle-ee", "MasterUsername": "admin", "AllocatedStorage": 20},
 }
 
 

@@ -104,8 +104,10 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
                                           capture(service))
         return client
 
-    clients = {service: make(service, ACCOUNT_A) for service in ("ec2", "organizations", "license-manager")}
+    clients = {service: make(service, ACCOUNT_A) for service in ("ec2", "organizations", "license-manager", "ssm",
+                                                                   "rds")}
     ec2, orgs, lm = clients["ec2"], clients["organizations"], clients["license-manager"]
+    ssm, rds = clients["ssm"], clients["rds"]
 
     orgs.create_organization(FeatureSet="ALL")
     orgs.describe_organization()
@@ -170,6 +172,40 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     lm.get_service_settings()
     spare = lm.create_license_configuration(Name="spare", LicenseCountingType="Instance")["LicenseConfigurationArn"]
     lm.delete_license_configuration(LicenseConfigurationArn=spare)
+    lm.update_service_settings(OrganizationConfiguration={"EnableIntegration": True}, EnableCrossAccountsDiscovery=True)
+
+    activation = ssm.create_activation(IamRole="SSMServiceRole", Tags=[{"Key": "site", "Value": "dc1"}])
+    ssm.describe_activations()
+    server = sim.register_on_premises_server(
+        activation["ActivationId"], activation["ActivationCode"], name="db01", platform_type="Linux",
+        platform_name="Red Hat Enterprise Linux Server", platform_version="8.9", cores=8, sockets=1, vcpus=16)
+    sim.install_software(server, "Oracle Database 19c", publisher="Oracle", version="19.3.0.0.0")
+    sim.advance("7h")
+    ssm.describe_instance_information()
+    ssm.get_inventory(ResultAttributes=[{"TypeName": "AWS:Application"}])
+    ssm.list_inventory_entries(InstanceId=server, TypeName="AWS:Application")
+    ssm.add_tags_to_resource(ResourceType="ManagedInstance", ResourceId=server, Tags=[{"Key": "env", "Value": "prod"}])
+    ssm.list_tags_for_resource(ResourceType="ManagedInstance", ResourceId=server)
+    ssm.remove_tags_from_resource(ResourceType="ManagedInstance", ResourceId=server, TagKeys=["env"])
+    lm.list_resource_inventory()
+    ssm.deregister_managed_instance(InstanceId=server)
+    ssm.delete_activation(ActivationId=activation["ActivationId"])
+
+    rds.create_option_group(OptionGroupName="packs", EngineName="oracle-ee", MajorEngineVersion="19",
+                            OptionGroupDescription="Oracle packs")
+    rds.create_option_group(OptionGroupName="unused", EngineName="oracle-ee", MajorEngineVersion="19",
+                            OptionGroupDescription="unused")
+    rds.modify_option_group(OptionGroupName="packs", OptionsToInclude=[{"OptionName": "OLAP"}], ApplyImmediately=True)
+    rds.describe_option_groups()
+    rds.delete_option_group(OptionGroupName="unused")
+    rds.create_db_instance(DBInstanceIdentifier="orcl", DBInstanceClass="db.r5.large", Engine="oracle-ee",
+                           LicenseModel="bring-your-own-license", MasterUsername="admin", MasterUserPassword="secret99",
+                           AllocatedStorage=100, OptionGroupName="packs")
+    sim.advance("11m")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="orcl-ro", SourceDBInstanceIdentifier="orcl")
+    rds.describe_db_instances()
+    sim.advance("11m")
+    rds.delete_db_instance(DBInstanceIdentifier="orcl-ro", SkipFinalSnapshot=True)
     _entitlements_tour(sim, make, lm)
     return responses
 
@@ -235,7 +271,7 @@ def test_every_implemented_operation_answers_in_its_output_shape(sim):
     responses = _tour(sim)
     session = botocore.session.get_session()
     validator = ParamValidator()
-    for service in ("ec2", "organizations", "license-manager", "kms", "iam", "sts"):
+    for service in ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds"):
         assert sorted(name for svc, name in responses if svc == service) == [name for _, name in implemented(service)]
         model = session.get_service_model(service)
         for (svc, name), parsed in responses.items():

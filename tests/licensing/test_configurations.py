@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator import Simulation
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, error_code, public_ami, summaries
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, enable_cross_account_discovery, error_code, public_ami, summaries
 from tests.helpers import configuration as get
 
 ARN = re.compile(r"^arn:aws:license-manager:us-east-1:(\d{12}):license-configuration:(lic-[0-9a-f]{32})$")
@@ -456,12 +456,15 @@ def test_product_information_refused(sim, lm, kwargs, fragment):
 
 @pytest.mark.parametrize("name, values", [("AccountId", [ACCOUNT_B]), ("Tag:env", ["dev"])])
 def test_exclusion_rules_need_management_account(sim, lm, name, values):
-    """"Automated discovery of resource inventory": single accounts cannot add exclusion rules."""
+    """"Automated discovery of resource inventory": single accounts cannot add exclusion rules;
+    the management account can once cross-account discovery is on (its prerequisite)."""
     refused_create(sim, lm, "xclusion", ProductInformationList=[ssm(name, values, "NOT_EQUALS")])
     org_sim = Simulation(start="2026-01-01T00:00:00Z", seed=0)
     org_sim.create_organization(ACCOUNT_A, member_account_ids=[ACCOUNT_B])
     manager, member = (org_sim.client("license-manager", a) for a in (ACCOUNT_A, ACCOUNT_B))
     product = ssm(name, values, "NOT_EQUALS")
+    refused_create(org_sim, manager, "cross-account", ProductInformationList=[product])
+    enable_cross_account_discovery(org_sim, ACCOUNT_A)
     arn = create(manager, "vCPU", ProductInformationList=[product])
     assert get(manager, arn)["ProductInformationList"] == [product]
     refused_create(org_sim, member, "xclusion", ProductInformationList=[product])

@@ -57,6 +57,27 @@ HOST_BILLING_CODES = frozenset({"RunInstances", "RunInstances:0002", "RunInstanc
 NOT_ON_SHARED = frozenset({"RunInstances:0800"})
 
 
+#: The licenses a billing code includes, named as License Manager's "License Included"
+#: discovery filter names them: Windows Server Datacenter for Windows billing codes, the SQL
+#: Server edition for SQL Server ones (EC2 User Guide, "AMI billing information fields").
+_SQL_EDITIONS = {"Enterprise": "sql-server-enterprise", "Standard": "sql-server-standard", "Web": "sql-server-web"}
+#: Every included license name, in a fixed order (bit ``n`` of ``license_bits`` is name ``n``).
+INCLUDED_LICENSE_NAMES = ("sql-server-enterprise", "sql-server-standard", "sql-server-web", "windows-server-datacenter")
+
+
+def license_bits(names: tuple[str, ...] | list[str]) -> int:
+    """``names`` (included license names) as a bit mask over ``INCLUDED_LICENSE_NAMES``."""
+    return sum(1 << INCLUDED_LICENSE_NAMES.index(name) for name in set(names))
+
+
+def included_licenses(usage_operation: str) -> tuple[str, ...]:
+    """The licenses ``usage_operation`` includes (none for BYOL and Linux/UNIX codes)."""
+    details = USAGE_OPERATIONS.get(usage_operation, "")
+    included = ["windows-server-datacenter"] if details.startswith("Windows") and "BYOL" not in details else []
+    included += [name for edition, name in _SQL_EDITIONS.items() if f"SQL Server {edition}" in details]
+    return tuple(included)
+
+
 def is_windows(usage_operation: str) -> bool:
     """Whether the billing code runs Windows (its PlatformDetails start with Windows)."""
     return USAGE_OPERATIONS.get(usage_operation, "").startswith("Windows")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.core.errors import ServiceError
+from simulator.world.ec2.billing import USAGE_OPERATIONS
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.host_failures import HostFailures
 from simulator.world.ec2.hosts import HostService
@@ -13,8 +14,9 @@ from simulator.world.ec2.images import Image, ImageService
 from simulator.world.ec2.imports import ImportService
 from simulator.world.ec2.instance_service import InstanceService
 from simulator.world.ec2.instance_types import InstanceTypeService
-from simulator.world.ec2.instances import InstanceState
+from simulator.world.ec2.instances import Instance, InstanceState
 from simulator.world.ec2.launch_templates import LaunchTemplateService
+from simulator.world.events import InstanceUsageOperationChanged
 
 
 class Ec2Service:
@@ -72,3 +74,18 @@ class Ec2Service:
         """
         source = self._region_of(source_region).images.launchable(account_id, source_image_id)
         return self.images.copy(account_id, source, name, description, tags)
+
+    def set_usage_operation(self, instance: Instance, usage_operation: str) -> None:
+        """Give ``instance`` a new billing code now (what a license type conversion does).
+
+        Raises:
+            ServiceError: InvalidParameterValue for an unknown billing code.
+        """
+        if usage_operation not in USAGE_OPERATIONS:
+            raise ServiceError("InvalidParameterValue", f"Unknown usage operation {usage_operation!r}; known: "
+                                                        f"{', '.join(USAGE_OPERATIONS)}")
+        previous = instance.usage_operation
+        if usage_operation != previous:
+            instance.usage_operation = usage_operation
+            instance.usage_operation_update_time = self.ctx.clock.now()
+            self.ctx.bus.publish(InstanceUsageOperationChanged(instance, previous))

@@ -1,0 +1,132 @@
+"""The inventory benchmark: Systems Manager inventory and License Manager's automated
+discovery over a large estate of on-premises servers.
+
+N managed nodes spread over M member accounts of one organization register through hybrid
+activations, each with a few applications (a tenth with SQL Server Enterprise). For D
+simulated days, a share of the nodes changes software every day (SQL Server Enterprise
+installed where it is missing, removed where it is), at exponential intervals, one SimPy
+process per account; Systems Manager gathers every account's inventory every 30 minutes,
+and the management account, with cross-account discovery on, runs a discovering vCPU
+configuration over its members' copies, excluding the last account and the servers tagged
+as dev (a fifth of each account). The workload
+calls the world's domain methods directly.
+
+Figures: wall seconds of the run (set-up apart) and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import time
+from dataclasses import dataclass
+
+from simulator.simulation import Simulation
+from simulator.world.ssm import Platform, ServerSpec
+
+MANAGEMENT = "100000000000"
+SQL = ("Microsoft SQL Server 2022 Enterprise", "Microsoft Corporation", "16.0.1000.6")
+BASE_SOFTWARE = (("Amazon SSM Agent", "Amazon Web Services", "3.3.1611.0"),
+                 ("Microsoft Edge", "Microsoft Corporation", "131.0.2903.112"),
+                 ("7-Zip 24.08 (x64)", "Igor Pavlov", "24.08"))
+PLATFORM = Platform("Windows", "Microsoft Windows Server 2022 Datacenter", "10.0.20348")
+SQL_SHARE = 0.1
+
+
+@dataclass
+class InventoryBenchResult:
+    """The figures of one inventory benchmark run."""
+
+    nodes: int
+    accounts: int
+    days: float
+    software_changes: int
+    gather_cycles: int
+    gathered_changes: int
+    discovered: int
+    consumed_vcpus: int
+    true_vcpus: int
+    setup_seconds: float
+    wall_seconds: float
+    peak_memory_mib: float
+
+
+def _workload(sim: Simulation, account_id: str, nodes: list[str], changes_per_day: float, days: float,
+              stats: dict[str, int]):
+    """One account's administrators change software on random nodes at exponential intervals."""
+    ssm = sim.world.region(sim.region).ssm
+    rng = sim.random.stream(f"inventory-bench-{account_id}")
+    count = max(1, int(changes_per_day * days))
+    gaps = rng.exponential(86400.0 / changes_per_day, count).tolist()
+    picks = rng.integers(0, len(nodes), count).tolist()
+    for gap, pick in zip(gaps, picks):
+        yield sim.env.timeout(gap)
+        node_id = nodes[pick]
+        if SQL[0] in ssm.find(node_id).software:  # type: ignore[union-attr]
+            ssm.uninstall(node_id, SQL[0])
+        else:
+            ssm.install(node_id, *SQL)
+        stats["changes"] += 1
+
+
+def _register(sim: Simulation, account_id: str, count: int) -> list[str]:
+    ssm = sim.world.region(sim.region).ssm
+    rng = sim.random.stream(f"inventory-bench-fleet-{account_id}")
+    with_sql = (rng.random(count) < SQL_SHARE).tolist()
+    cores = rng.choice([4, 8, 16], count).tolist()
+    node_ids: list[str] = []
+    size = min(1000, -(-count // 5))  # an activation registers at most 1,000 servers; the first fifth are dev
+    for start in range(0, count, size):
+        batch = range(start, min(count, start + size))
+        activation = ssm.activations.create(account_id, "SSMServiceRole", registration_limit=len(batch),
+                                            tags={"tier": "prod" if start else "dev"})
+        specs = [ServerSpec(name=f"srv-{n:05d}", platform=PLATFORM, cores=cores[n], sockets=1 + (cores[n] > 8),
+                            vcpus=2 * cores[n], software=BASE_SOFTWARE + ((SQL,) if with_sql[n] else ()))
+                 for n in batch]
+        node_ids += [node.node_id for node in ssm.register_servers(activation.activation_id, activation.code, specs)]
+    return node_ids
+
+
+def run_inventory_bench(nodes: int = 100_000, accounts: int = 20, days: float = 7.0, change_share: float = 0.02,
+                        seed: int = 0) -> InventoryBenchResult:
+    """Run the inventory benchmark once; return its figures."""
+    started = time.perf_counter()
+    sim = Simulation(seed=seed)
+    members = [f"{200000000000 + n:012d}" for n in range(accounts)]
+    sim.create_organization(MANAGEMENT, members)
+    sim.client("organizations", MANAGEMENT).enable_aws_service_access(ServicePrincipal="license-manager.amazonaws.com")
+    lm = sim.license_manager
+    lm.settings.update(MANAGEMENT, sim.region, organization_integration=True, cross_account_discovery=True)
+    lm_client = sim.client("license-manager", MANAGEMENT)
+    arn = lm_client.create_license_configuration(
+        Name="sql-enterprise-vcpus", LicenseCountingType="vCPU", LicenseCount=10 * nodes,
+        DisassociateWhenNotFound=True,
+        ProductInformationList=[{"ResourceType": "SSM_MANAGED", "ProductInformationFilterList": [
+            {"ProductInformationFilterName": "Application Name", "ProductInformationFilterValue": [SQL[0]],
+             "ProductInformationFilterComparator": "EQUALS"},
+            {"ProductInformationFilterName": "AccountId", "ProductInformationFilterValue": [members[-1]],
+             "ProductInformationFilterComparator": "NOT_EQUALS"},
+            {"ProductInformationFilterName": "Tag:tier", "ProductInformationFilterValue": ["dev"],
+             "ProductInformationFilterComparator": "NOT_EQUALS"},
+        ]}])["LicenseConfigurationArn"]
+    per_account = nodes // accounts
+    stats = {"changes": 0}
+    for account_id in members:
+        node_ids = _register(sim, account_id, per_account)
+        sim.process(_workload(sim, account_id, node_ids, per_account * change_share, days, stats))
+    gc.collect()
+    gc.freeze()
+    setup = time.perf_counter() - started
+    started = time.perf_counter()
+    sim.run(sim.clock.to_datetime(days * 86400.0))
+    wall = time.perf_counter() - started
+    gc.unfreeze()
+    cfg = lm.state.configurations[arn]
+    gathered = sum(len(g[6]) for g in sim.records.rows("event_groups") if g[5] == "InventoryGathered")
+    return InventoryBenchResult(
+        nodes=per_account * accounts, accounts=accounts, days=days, software_changes=stats["changes"],
+        gather_cycles=accounts * int(days * 86400 // sim.world.region(sim.region).ssm.timings.inventory_interval),
+        gathered_changes=gathered, discovered=len(cfg.discovered), consumed_vcpus=cfg.consumed,
+        true_vcpus=lm.exposure.true_consumed(cfg), setup_seconds=round(setup, 2), wall_seconds=round(wall, 2),
+        peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )

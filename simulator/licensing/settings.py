@@ -1,0 +1,108 @@
+"""License Manager settings (UpdateServiceSettings): the S3 bucket and SNS topic, the link
+with AWS Organizations, and cross-account discovery (User Guide, "Settings in License
+Manager").
+
+Linking AWS Organizations accounts (OrganizationConfiguration.EnableIntegration) needs the
+management account of an organization with all features and trusted access for License
+Manager; it creates the resource share of the settings. Cross-account discovery needs that
+link and, once on, cannot be turned off ("Cross-account discovery cannot be disabled"), nor
+can the link it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.core.arn import format_arn, parse_arn
+from simulator.core.errors import ServiceError
+from simulator.core.validation import invalid
+from simulator.licensing.exposure import Exposure
+from simulator.licensing.inventory import ResourceInventory
+from simulator.licensing.state import LicenseState, ServiceSettings
+
+LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+class Settings:
+    """Changes the service settings of each account and region.
+
+    Args:
+        state: The engine's shared state.
+        inventory: Starts the cross-account copies.
+        exposure: Widens the reach of the management account's configurations.
+    """
+
+    def __init__(self, state: LicenseState, inventory: ResourceInventory, exposure: Exposure) -> None:
+        self.state = state
+        self.inventory = inventory
+        self.exposure = exposure
+
+    def update(
+        self, account_id: str, region: str, *, s3_bucket_arn: str | None = None, sns_topic_arn: str | None = None,
+        organization_integration: bool | None = None, cross_account_discovery: bool | None = None,
+        source_regions: list[str] | None = None,
+    ) -> ServiceSettings:
+        """UpdateServiceSettings; None leaves a setting as it is.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for a malformed ARN, cross-Region
+                discovery (not simulated), an organization without all features or trusted
+                access, cross-account discovery without the organization link, or turning
+                either off once cross-account discovery is on; AccessDeniedException for an
+                account that is not an organization's management account. Nothing changes then.
+        """
+        settings = self.state.account_settings(account_id, region)
+        if s3_bucket_arn is not None:
+            parts = parse_arn(s3_bucket_arn)
+            bucket = parts is not None and parts.service == "s3" and not (parts.region or parts.account
+                                                                          or parts.resource_type)
+            if not bucket or _BUCKET.fullmatch(parts.resource_id) is None:  # type: ignore[union-attr]
+                raise invalid(f"S3BucketArn {s3_bucket_arn!r} is not the ARN of an S3 bucket (arn:aws:s3:::<bucket>)")
+        if sns_topic_arn is not None:
+            parts = parse_arn(sns_topic_arn)
+            topic = parts is not None and (parts.service, parts.region, parts.account) == ("sns", region, account_id)
+            if not topic or not parts.resource_id.startswith("aws-license-manager-service-"):  # type: ignore[union-attr]
+                raise invalid(f"SnsTopicArn {sns_topic_arn!r} must be arn:aws:sns:{region}:{account_id}:"
+                              "aws-license-manager-service-*")
+        if source_regions:
+            raise invalid("EnabledDiscoverySourceRegions: cross-Region discovery is not simulated")
+        integration = settings.organization_integration if organization_integration is None else (
+            organization_integration)
+        cross_account = settings.cross_account_discovery if cross_account_discovery is None else (
+            cross_account_discovery)
+        if settings.cross_account_discovery and not (integration and cross_account):
+            raise invalid("Cross-account discovery cannot be disabled once turned on, nor the organization link "
+                          "it needs")
+        if integration and not settings.organization_integration:
+            self._check_organization(account_id)
+        if cross_account and not integration:
+            raise invalid("EnableCrossAccountsDiscovery needs the organization link "
+                          "(OrganizationConfiguration.EnableIntegration)")
+
+        if s3_bucket_arn is not None:
+            settings.s3_bucket_arn = s3_bucket_arn
+        if sns_topic_arn is not None:
+            settings.sns_topic_arn = sns_topic_arn
+        if integration and not settings.organization_integration:
+            settings.resource_share_arn = format_arn("ram", region, account_id, "resource-share",
+                                                     self.state.ids.uuid("resource-share"))
+        settings.organization_integration = integration
+        if cross_account and not settings.cross_account_discovery:
+            settings.cross_account_discovery = True
+            self.inventory.start_cross_account(account_id, region)
+            for cfg in list(self.state.owned.get((account_id, region), {}).values()):
+                self.exposure.rules_changed(cfg)
+        return settings
+
+    def _check_organization(self, account_id: str) -> None:
+        org = self.state.world.organizations.organization_of(account_id)
+        if org is None or org.management_account_id != account_id:
+            raise ServiceError("AccessDeniedException", f"Account {account_id} is not the management account of an "
+                                                        "organization: only it can link AWS Organizations accounts")
+        if org.feature_set != "ALL":
+            raise invalid(f"Organization {org.organization_id} has FeatureSet {org.feature_set}; linking accounts "
+                          "needs all features enabled")
+        if LICENSE_MANAGER_PRINCIPAL not in org.enabled_services:
+            raise invalid(f"Organization {org.organization_id} has not given License Manager trusted access; enable "
+                          f"it for {LICENSE_MANAGER_PRINCIPAL} (EnableAWSServiceAccess)")

@@ -1,0 +1,7 @@
+"""Simulated Amazon RDS for Oracle: DB instances with their license model and class, read
+replicas, and option groups."""
+
+from simulator.world.rds.instances import DBInstance, DBInstanceStatus, OptionGroup
+from simulator.world.rds.service import RdsService, RdsTimings
+
+__all__ = ["DBInstance", "DBInstanceStatus", "OptionGroup", "RdsService", "RdsTimings"]

@@ -21,11 +21,13 @@ from simulator.bench_sweep import EXECUTORS, benchmark_sweep  # noqa: E402
 from simulator.cloudtrail import replay_cloudtrail  # noqa: E402
 from simulator.diff import compare  # noqa: E402
 from simulator.replay import replay  # noqa: E402
-from simulator.scenario import Scenario, load_scenario, run_scenario  # noqa: E402
+from simulator.result import check_out_dir  # noqa: E402
+from simulator.scenario import Scenario, ScenarioError, load_scenario, run_scenario  # noqa: E402
 from simulator.sweep import distributed_module, sweep, write_sweep  # noqa: E402
 
 
 def _run(args: argparse.Namespace) -> int:
+    check_out_dir(args.out)
     scenario = load_scenario(args.scenario)
     params = scenario.parse_params(args.param)
     bar = tqdm(total=100, unit="%", desc=f"{scenario.name} (simulated time)", disable=None,
@@ -46,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    check_out_dir(args.out)
     if args.cloudtrail:
         if args.trace or args.overrides:
             raise ValueError("--cloudtrail replays log files: give no trace and no --overrides")
@@ -94,6 +97,7 @@ def _seeds(text: str) -> int | list[int]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    check_out_dir(args.out)
     scenario = load_scenario(args.scenario)
     grid = _grid(scenario, args.grid)
     if not grid:
@@ -189,6 +193,7 @@ def _print_results(results: list[dict], columns: list[str] | None = None) -> Non
 def main(argv: list[str] | None = None) -> int:
     """The ``lmsim`` command."""
     parser = argparse.ArgumentParser(prog="lmsim", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a scenario and write its timelines")
     run.add_argument("scenario", help="path of the scenario file (a build(sim, **params) function)")
@@ -270,7 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
+    except ScenarioError as error:  # the scenario's own code failed: one line, unless --debug
+        if args.debug:
+            raise
+        print(f"lmsim: {error} (--debug shows the traceback)", file=sys.stderr)
+        return 1
     except (ValueError, FileNotFoundError, ImportError) as error:
+        if args.debug:
+            raise
         print(f"lmsim: {error}", file=sys.stderr)
         return 2
 

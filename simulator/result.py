@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,22 @@ if TYPE_CHECKING:
 SUMMARY_FILE = "summary.json"
 #: What a replay did (calls replayed, skipped, blocked ...), when it has something to say.
 REPORT_FILE = "report.json"
+#: The file in an output folder that lists the files the last run wrote there.
+OUTPUTS_MARKER = ".lmsim-outputs"
+
+
+def check_out_dir(out: str | Path) -> Path:
+    """``out`` as an output folder path.
+
+    Raises:
+        ValueError: for an empty path, or a path that is an existing file.
+    """
+    if not str(out).strip():
+        raise ValueError("--out needs a folder path, got an empty one")
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder")
+    return path
 
 
 @dataclass
@@ -96,9 +114,32 @@ class Result:
     def write(self, out: str | Path) -> list[Path]:
         """Write every timeline as ``<name>.csv`` (see ``tables``), ``summary.json`` (the
         digest), the replay's ``report.json`` if any, and the plots (compliance, entitlements,
-        hosts, exposure) of the timelines that have something to show; return the files."""
-        out = Path(out)
+        hosts, exposure) of the timelines that have something to show; return the files.
+
+        The files are written into a fresh folder beside ``out`` and then moved in, after the
+        outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
+        so a folder never mixes two runs' files; other files in ``out`` are left alone.
+
+        Raises:
+            ValueError: for an empty path or one that is a file.
+        """
+        out = check_out_dir(out)
         out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
+        try:
+            files = self._write_files(staging)
+            marker = out / OUTPUTS_MARKER
+            if marker.is_file():
+                for name in marker.read_text().split():
+                    (out / name).unlink(missing_ok=True)
+            for path in files:
+                path.replace(out / path.name)
+            marker.write_text("".join(f"{path.name}\n" for path in files))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return [out / path.name for path in files]
+
+    def _write_files(self, out: Path) -> list[Path]:
         written = []
         for name, text in self.csv().items():
             path = out / f"{name}.csv"

@@ -11,7 +11,9 @@ summary's cost) and define ``summarize(sim)`` (figures of its own for the summar
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,12 +21,41 @@ from typing import Any
 
 from simulator.core.clock import parse_duration, parse_instant
 from simulator.result import Result
-from simulator.simulation import Simulation
+from simulator.simulation import MAX_HORIZON, Simulation
 from simulator.summary import Figure
 from simulator.trace import Trace
 
 DEFAULT_START = "2026-01-01T00:00:00Z"
 DEFAULT_DURATION = "7d"
+
+
+class ScenarioError(Exception):
+    """A scenario file failed: it does not compile or import, or its code raised while
+    building or running. The message names the file, the line and the error; the original
+    exception is the ``__cause__``."""
+
+    def __init__(self, path: Path, error: BaseException) -> None:
+        self.path = path
+        self.error = error
+        super().__init__(f"{path}:{_line_of(error, path)}: {type(error).__name__}: {_message(error)}")
+
+
+def _line_of(error: BaseException, path: Path) -> str:
+    """The line of ``path`` the error comes from (the deepest frame in that file)."""
+    if isinstance(error, SyntaxError) and error.filename == str(path):
+        return str(error.lineno)
+    line = "?"
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename == str(path):
+            line = str(lineno)
+    return line
+
+
+def _message(error: BaseException) -> str:
+    response = getattr(error, "response", None)  # an AWS error: its code and message
+    if isinstance(response, dict) and "Error" in response:
+        return f"{response['Error'].get('Code')}: {response['Error'].get('Message')}"
+    return str(error.msg if isinstance(error, SyntaxError) else error)
 
 
 @dataclass
@@ -64,6 +95,16 @@ class Scenario:
     def summarize(self) -> Callable[[Simulation], Mapping[str, Figure]] | None:
         """The scenario's own ``summarize(sim)``, if it has one."""
         return getattr(self.module, "summarize", None)
+
+    @contextmanager
+    def failures(self) -> Iterator[None]:
+        """Report any exception the block raises as a ScenarioError of this file."""
+        try:
+            yield
+        except ScenarioError:
+            raise
+        except Exception as error:
+            raise ScenarioError(self.path, error) from error
 
     def defaults(self) -> dict[str, Any]:
         """The parameters ``build`` accepts, with their defaults."""
@@ -147,12 +188,16 @@ def scenario_from_source(source: str, path: str | Path) -> Scenario:
     a sweep sends the source to its workers).
 
     Raises:
+        ScenarioError: if it does not compile or its import fails.
         ValueError: if it has no ``build`` function.
     """
     path = Path(path)
     module = ModuleType(f"lmsim_scenario_{path.stem}")
     module.__file__ = str(path)
-    exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102 - running the scenario is the point
+    try:
+        exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102 - running the scenario is the point
+    except Exception as error:
+        raise ScenarioError(path, error) from error
     if not callable(getattr(module, "build", None)):
         raise ValueError(f"scenario {path} has no build(sim, **params) function")
     return Scenario(path, module, source)
@@ -176,21 +221,24 @@ def run_scenario(
 
     Raises:
         FileNotFoundError: if there is no scenario file at the path.
-        ValueError: for an unknown parameter or a malformed ``until``.
+        ValueError: for an unknown parameter or a malformed ``until`` (or DURATION).
+        ScenarioError: if the scenario's code fails (an AWS error it does not catch included).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     params = dict(params or {})
     scenario.check_params(params)
     sim = Simulation(start=scenario.start, seed=seed)
-    end = end_seconds(sim, until or scenario.duration)
-    scenario.build(sim, **params)
-    steps = 200
-    begin = sim.env.now
-    for step in range(1, steps + 1):
-        sim.env.run(until=begin + (end - begin) * step / steps)
-        if progress is not None:
-            progress(sim.env.now - begin, end - begin)
+    end = end_seconds(sim, until, "--until") if until is not None else end_seconds(
+        sim, scenario.duration, f"DURATION of {scenario.path}")
+    with scenario.failures():
+        scenario.build(sim, **params)
+        steps = 200
+        begin = sim.env.now
+        for step in range(1, steps + 1):
+            sim.run_to(begin + (end - begin) * step / steps)
+            if progress is not None:
+                progress(sim.env.now - begin, end - begin)
     result = Result(sim, name=scenario.name, seed=seed, params=params, prices=scenario.prices,
                     extra_figures=scenario.summarize)
     if record is not None:
@@ -198,21 +246,26 @@ def run_scenario(
     return result
 
 
-def end_seconds(sim: Simulation, until: str) -> float:
+def end_seconds(sim: Simulation, until: str, what: str = "--until") -> float:
     """Simulated seconds at which a run told ``until`` (an ISO-8601 instant, or a duration
-    from now such as ``"30d"``) ends.
+    from now such as ``"30d"``) ends; ``what`` names the setting in errors.
 
     Raises:
-        ValueError: for a malformed value, or an instant before now.
+        ValueError: for a malformed or empty value, an instant before now, or an end more
+            than ten simulated years after the start.
     """
+    if not isinstance(until, str) or not until.strip():
+        raise ValueError(f"{what} needs an ISO-8601 instant or a duration like '30d', got {until!r}")
     try:
-        return sim.env.now + parse_duration(until).total_seconds()
+        end = sim.env.now + parse_duration(until).total_seconds()
     except (ValueError, TypeError):
-        pass
-    try:
-        end = sim.clock.to_seconds(parse_instant(until))
-    except ValueError:
-        raise ValueError(f"--until needs an ISO-8601 instant or a duration like '30d', got {until!r}") from None
+        try:
+            end = sim.clock.to_seconds(parse_instant(until))
+        except (ValueError, TypeError):
+            raise ValueError(f"{what} needs an ISO-8601 instant or a duration like '30d', got {until!r}") from None
     if end < sim.env.now:
-        raise ValueError(f"--until {until} lies before the scenario start {sim.now.isoformat()}")
+        raise ValueError(f"{what} {until} lies before the scenario start {sim.now.isoformat()}")
+    if end > MAX_HORIZON:
+        raise ValueError(f"{what} {until} ends more than ten simulated years after the start "
+                         f"({sim.clock.start.isoformat()})")
     return end

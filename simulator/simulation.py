@@ -116,7 +116,7 @@ class Simulation:
                 ten simulated years after the start.
             Exception: whatever a simulation process raised, as it raised it.
         """
-        self._run_to(self.clock.to_seconds(until), f"until {until}")
+        self.run_to(self.clock.to_seconds(until), f"until {until}")
 
     def advance(self, duration: timedelta | str | float) -> None:
         """Run the simulation for ``duration`` (timedelta, seconds, or "90m", "36h", "7d");
@@ -128,9 +128,18 @@ class Simulation:
             Exception: whatever a simulation process raised, as it raised it.
         """
         seconds = parse_duration(duration).total_seconds()
-        self._run_to(self.env.now + seconds, f"duration {duration!r}")
+        self.run_to(self.env.now + seconds, f"duration {duration!r}")
 
-    def _run_to(self, target: float, what: str) -> None:
+    def run_to(self, target: float, what: str | None = None) -> None:
+        """Run the simulation up to ``target`` simulated seconds since the start (the form
+        ``run`` and ``advance`` reduce to; ``what`` names the limit in errors).
+
+        Raises:
+            ValueError: if ``target`` lies before now or more than ten simulated years after
+                the start.
+            Exception: whatever a simulation process raised, as it raised it.
+        """
+        what = what or f"until {target} seconds"
         env = self.env
         if target < env.now:
             raise ValueError(f"{what} lies before the current time {self.now.isoformat()}")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.scenario import Scenario, load_scenario, run_scenario, scenario_from_source
+from simulator.scenario import Scenario, ScenarioError, load_scenario, run_scenario, scenario_from_source
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -59,7 +59,8 @@ def run_point(point: Point) -> dict[str, Any]:
         scenario = scenario_from_source(source, path)
         summary = run_scenario(scenario, seed=seed, until=until, params=params).summary
     except Exception as error:  # noqa: BLE001 - a failing point is reported in its row
-        return {**params, "seed": seed, "error": f"{type(error).__name__}: {error}"}
+        message = str(error) if isinstance(error, ScenarioError) else f"{type(error).__name__}: {error}"
+        return {**params, "seed": seed, "error": message}
     return {**params, "seed": seed, **summary, "error": ""}
 
 

@@ -114,6 +114,71 @@ def test_lmsim_run_reports_bad_parameters(tmp_path, capsys):
     assert not (tmp_path / "events.csv").exists()
 
 
+
+@pytest.mark.parametrize("source, line, error", [
+    ("def build(sim:\n    pass\n", 1, "SyntaxError"),
+    ("import no_such_module_here\ndef build(sim):\n    pass\n", 1, "ModuleNotFoundError"),
+    ("def build(sim):\n    raise RuntimeError('boom')\n", 2, "RuntimeError: boom"),
+])
+def test_a_failing_scenario_is_one_line_naming_file_and_line(tmp_path, capsys, source, line, error):
+    """A scenario that does not compile, import or build is reported in one line (file, line,
+    error) with exit status 1; --debug shows the traceback instead."""
+    path = tmp_path / "broken.py"
+    path.write_text(source)
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{path}:{line}: " in err and error in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+    with pytest.raises(Exception):
+        main(["--debug", "run", str(path), "--out", str(tmp_path / "out")])
+
+
+def test_an_aws_error_inside_the_scenario_keeps_its_code(tmp_path, capsys):
+    """An AWS error raised inside a scenario's process reaches the user with its code and
+    message (not SimPy's rebuilt exception)."""
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--param", "fleet=-5", "--until", "1d",
+                 "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "two_accounts.py:" in err and "InvalidParameterValue: MinCount must be a positive integer" in err
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--out", ""], "--out needs a folder path"),
+    (["--until", "", "--out", "OUT"], "--until needs"),
+    (["--until", "4000d", "--out", "OUT"], "ten simulated years"),
+])
+def test_run_settings_are_checked_before_the_run(tmp_path, capsys, args, fragment):
+    """--out and --until are checked before anything runs: empty values, and runs past ten
+    simulated years, are refused with exit status 2."""
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), *args]) == 2
+    assert fragment in capsys.readouterr().err and not (tmp_path / "out").exists()
+    file = tmp_path / "a-file"
+    file.write_text("")
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--out", str(file)]) == 2
+
+
+def test_a_bad_duration_in_a_scenario_is_named_as_such(tmp_path, capsys):
+    """A scenario's malformed DURATION is reported as its DURATION, not as --until."""
+    path = tmp_path / "endless.py"
+    path.write_text("DURATION = 'forever'\ndef build(sim):\n    pass\n")
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert f"DURATION of {path}" in capsys.readouterr().err
+
+
+def test_a_rerun_replaces_the_last_runs_files(tmp_path):
+    """A run into a folder used before removes that run's outputs (a quickstart's compliance
+    plot does not linger beside a two-account run) and leaves other files alone."""
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "scenarios" / "quickstart.py"), "--until", "2d", "--out", str(out)]) == 0
+    assert (out / "compliance.png").exists()
+    (out / "notes.txt").write_text("mine")
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--until", "1d", "--out", str(out)]) == 0
+    assert not (out / "compliance.png").exists() and (out / "events.csv").exists()
+    assert (out / "notes.txt").read_text() == "mine"
+    assert not [p for p in out.iterdir() if p.name.startswith(".lmsim-") and p.is_dir()]
+
+
 if __name__ == "__main__":
     for path in SCENARIOS:
         digest = run_scenario(path, seed=0).digest()

@@ -61,7 +61,8 @@ def test_a_failing_point_is_reported_in_its_row_and_the_sweep_goes_on(tmp_path):
             sim.add_account("111111111111")
     ''')
     frame = sweep(scenario, {"fleet": [1, 13, 2]}, 1, workers=2, progress=False)
-    assert list(frame.error) == ["", "RuntimeError: unlucky fleet", ""]
+    assert frame.error[0] == frame.error[2] == ""
+    assert frame.error[1].endswith("scenario.py:6: RuntimeError: unlucky fleet")  # file and line of the failure
     assert frame.api_calls.isna().tolist() == [False, True, False]
 
 

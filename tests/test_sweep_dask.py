@@ -52,4 +52,6 @@ def test_the_cluster_needs_no_scenario_file_and_reports_failures(client, tmp_pat
     scenario = load_scenario(path)
     path.unlink()
     frame = sweep(scenario, {"fleet": [-1, 1]}, 2, client=client, progress=False)
-    assert list(frame.error) == ["ValueError: fleet must not be negative"] * 2 + ["", ""]
+    assert [e.endswith("scenario.py:6: ValueError: fleet must not be negative") for e in frame.error] == [
+        True, True, False, False]
+    assert list(frame.error[2:]) == ["", ""]

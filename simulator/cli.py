@@ -21,14 +21,17 @@ from simulator.bench import MODES, as_dict, benchmark  # noqa: E402
 from simulator.bench_checkouts import checkout_benchmark  # noqa: E402
 from simulator.scenario import load_scenario, run_scenario  # noqa: E402
 from simulator.simulation import Simulation  # noqa: E402
+from simulator.timelines.costs import Prices, as_prices  # noqa: E402
+from simulator.timelines.plots import plot_costs  # noqa: E402
 
 
-def write_outputs(sim: Simulation, out: Path) -> list[Path]:
+def write_outputs(sim: Simulation, out: Path, prices: Prices | None = None) -> list[Path]:
     """Write the simulation's timelines (events, compliance, violations as CSV; entitlements,
     grants and checkouts when licenses were issued; hosts with Dedicated Hosts; inventory and
-    exposure when managed nodes or discovery rules exist) and their plots (the compliance of
+    exposure when managed nodes or discovery rules exist; license types and conversions; the
+    costs under the price table ``prices`` when given) and their plots (the compliance of
     its first license configuration, the entitlements of its first license, the hosts, the
-    exposure of its first discovering configuration) into ``out``; return the files."""
+    exposure of its first discovering configuration, the costs) into ``out``; return the files."""
     out.mkdir(parents=True, exist_ok=True)
     timelines = sim.timelines
     written = []
@@ -67,6 +70,25 @@ def write_outputs(sim: Simulation, out: Path) -> list[Path]:
         plt.close(figure)
         written.append(path)
     written += _write_inventory(sim, out)
+    written += _write_costs(sim, out, prices)
+    return written
+
+
+def _write_costs(sim: Simulation, out: Path, prices: Prices | None) -> list[Path]:
+    """The license types and conversions timelines, and with ``prices`` the costs
+    (``costs.csv``) and their plot (``costs.png``)."""
+    timelines, written = sim.timelines, []
+    for name, frame in (("license_types", timelines.license_types), ("conversions", timelines.conversions)):
+        if not frame.empty:
+            frame.to_csv(out / f"{name}.csv", index=False)
+            written.append(out / f"{name}.csv")
+    if prices is not None:
+        costs = sim.costs(prices)
+        costs.to_csv(out / "costs.csv", index=False)
+        figure = plot_costs(costs).figure
+        figure.savefig(out / "costs.png", dpi=120, bbox_inches="tight")
+        plt.close(figure)
+        written += [out / "costs.csv", out / "costs.png"]
     return written
 
 
@@ -92,6 +114,8 @@ def _write_inventory(sim: Simulation, out: Path) -> list[Path]:
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     params = scenario.parse_params(args.param)
+    prices_path = Path(args.prices) if args.prices else scenario.prices
+    prices = as_prices(prices_path) if prices_path is not None else None  # a bad table fails before the run
     bar = tqdm(total=100, unit="%", desc=f"{scenario.name} (simulated time)", disable=None,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
 
@@ -101,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
 
     sim = run_scenario(scenario, seed=args.seed, until=args.until, params=params, progress=progress)
     bar.close()
-    for path in write_outputs(sim, Path(args.out)):
+    for path in write_outputs(sim, Path(args.out), prices):
         print(path)
     return 0
 
@@ -176,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
+    run.add_argument("--prices", help="price table CSV for the cost model (default: the scenario's PRICES)")
     run.set_defaults(handler=_run)
     bench = commands.add_parser(
         "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "

@@ -3,8 +3,9 @@
 A scenario is a Python file with a ``build(sim, **params)`` function whose keyword
 defaults (documented in its docstring) are the scenario's parameters. ``build`` sets up
 accounts and resources and starts SimPy processes; the runner then advances the clock. A
-scenario may set ``DURATION`` (default run length, e.g. ``"30d"``) and ``START`` (its
-start instant).
+scenario may set ``DURATION`` (default run length, e.g. ``"30d"``), ``START`` (its
+start instant) and ``PRICES`` (a price table for the cost model, a CSV path relative to the
+scenario file; ``lmsim run`` then writes the run's costs).
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ class Scenario:
     def duration(self) -> str:
         """How long the scenario runs unless told otherwise."""
         return getattr(self.module, "DURATION", DEFAULT_DURATION)
+
+    @property
+    def prices(self) -> Path | None:
+        """The price table the scenario declares (``PRICES``, relative to its file), if any."""
+        prices = getattr(self.module, "PRICES", None)
+        return None if prices is None else self.path.parent / prices
 
     def defaults(self) -> dict[str, Any]:
         """The parameters ``build`` accepts, with their defaults."""

@@ -24,12 +24,14 @@ from simulator.replay import replay  # noqa: E402
 from simulator.result import check_out_dir  # noqa: E402
 from simulator.scenario import Scenario, ScenarioError, load_scenario, run_scenario  # noqa: E402
 from simulator.sweep import distributed_module, sweep, write_sweep  # noqa: E402
+from simulator.timelines.costs import as_prices  # noqa: E402
 
 
 def _run(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     scenario = load_scenario(args.scenario)
     params = scenario.parse_params(args.param)
+    prices = as_prices(args.prices) if args.prices else scenario.prices  # a bad table fails before the run
     bar = tqdm(total=100, unit="%", desc=f"{scenario.name} (simulated time)", disable=None,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
 
@@ -38,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
         bar.refresh()
 
     result = run_scenario(scenario, seed=args.seed, until=args.until, params=params, record=args.record,
-                          progress=progress)
+                          progress=progress, prices=prices)
     bar.close()
     for path in result.write(args.out):
         print(path)
@@ -203,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.add_argument("--record", metavar="TRACE", help="also write the run's trace (JSON lines) to this file")
+    run.add_argument("--prices", help="price table CSV for the cost model (default: the scenario's PRICES)")
     run.set_defaults(handler=_run)
     again = commands.add_parser(
         "replay", help="replay a trace (optionally with overrides), or CloudTrail logs against what-if configurations")

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from simulator.actions import ActionLog, action
 from simulator.core.clock import Clock
+from simulator.licensing import LicenseManager
 from simulator.world import World
 from simulator.world.ec2 import HostState
+from simulator.world.ec2.billing import is_windows
 
 
 class Faults:
@@ -18,12 +20,14 @@ class Faults:
         world: The simulated world.
         clock: The simulation clock.
         actions: Where facade actions are recorded.
+        license_manager: The License Manager engine (its conversion tasks can fail).
     """
 
-    def __init__(self, world: World, clock: Clock, actions: ActionLog) -> None:
+    def __init__(self, world: World, clock: Clock, actions: ActionLog, license_manager: LicenseManager) -> None:
         self.world = world
         self.clock = clock
         self.actions = actions
+        self.license_manager = license_manager
 
     @action("faults.fail_host", "ec2", resource="host_id")
     def fail_host(self, host_id: str, at: datetime | str | None = None) -> None:
@@ -55,3 +59,23 @@ class Faults:
         host = self.world.find_host(host_id)
         if host is not None and host.state is HostState.AVAILABLE:
             self.world.region(host.region).ec2.host_failures.fail(host)
+
+    @action("faults.fail_conversion_activation", "license-manager", resource="instance_id")
+    def fail_conversion_activation(self, instance_id: str) -> None:
+        """Make the Windows activation step of the next license type conversion of
+        ``instance_id`` that makes Windows Server license included fail, after its usage
+        operation changed: the task ends FAILED with a status message naming the step, the
+        instance keeps its new usage operation, and its Windows stays pointed at the old KMS
+        server until the user switches it (License Manager User Guide, "Troubleshooting
+        license type conversion"; see ``Simulation.set_kms_server``).
+
+        Raises:
+            ValueError: for an unknown instance, or one that does not run Windows.
+        """
+        instance = self.world.find_instance(instance_id)
+        if instance is None:
+            raise ValueError(f"instance_id {instance_id!r} is not an instance of the simulation")
+        if not is_windows(instance.usage_operation):
+            raise ValueError(f"instance {instance_id} runs {instance.platform_details}, not Windows: it has no "
+                             "Windows activation step")
+        self.license_manager.conversions.fail_activation(instance_id)

@@ -31,6 +31,7 @@ from simulator.idmap import Gone, IdMap
 from simulator.inputs import json_input
 from simulator.result import Result
 from simulator.simulation import Simulation
+from simulator.timelines.costs import as_prices
 from simulator.trace import Trace, TraceEntry
 
 #: The fields of a license configuration an override may set, and the type of each.
@@ -131,7 +132,7 @@ def replay(trace: Trace | str | Path, overrides: Overrides | Mapping[str, Any] |
     sim.process(_Replayer(sim, trace, overrides, report).run())
     sim.run(sim.clock.to_datetime(trace.end))
     return Result(sim, name=header.scenario, seed=header.seed, params=dict(header.params),
-                  prices=dict(header.prices), report=report)
+                  prices=None if header.prices is None else as_prices(header.prices), report=report)
 
 
 def _options(recorded: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import pandas as pd
 from simulator.simulation import Simulation
 from simulator.summary import Figure, events_digest, summarize
 from simulator.timelines import Timelines
+from simulator.timelines.costs import Prices
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,7 +51,8 @@ class Result:
         name: What ran (the scenario's name, or the trace's).
         seed: The simulation seed.
         params: The scenario parameters.
-        prices: Price per license per hour by configuration name (the scenario's ``PRICES``).
+        prices: The price table of the cost model (the scenario's ``PRICES``), if any: the
+            run then has a ``costs`` timeline and plot and costs in its summary.
         extra_figures: The scenario's own ``summarize(sim)``, whose figures join the summary.
         report: What a replay did, when the run is one.
     """
@@ -59,7 +61,7 @@ class Result:
     name: str = ""
     seed: int = 0
     params: dict[str, Any] = field(default_factory=dict)
-    prices: Mapping[str, float] = field(default_factory=dict)
+    prices: Prices | None = None
     extra_figures: Callable[[Simulation], Mapping[str, Figure]] | None = None
     report: dict[str, Any] | None = None
 
@@ -98,13 +100,16 @@ class Result:
         return {**events_digest(self.sim.timelines.events), "summary": self.summary}
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every timeline of the run by name: the timelines' tables, and the exposure of every
-        configuration with discovery rules in one table (``exposure``, when there is one)."""
+        """Every timeline of the run by name: the timelines' tables, the exposure of every
+        configuration with discovery rules in one table (``exposure``, when there is one), and
+        the cost per hour under the run's price table (``costs``, when it has one)."""
         tables = self.sim.timelines.tables()
         arns = _exposed(self.sim)
         if arns:
             frames = [self.sim.timelines.exposure(arn).assign(license_configuration_arn=arn) for arn in arns]
             tables["exposure"] = pd.concat(frames, ignore_index=True)
+        if self.prices is not None:
+            tables["costs"] = self.sim.costs(self.prices)
         return tables
 
     def csv(self) -> dict[str, str]:
@@ -114,7 +119,7 @@ class Result:
     def write(self, out: str | Path) -> list[Path]:
         """Write every timeline as ``<name>.csv`` (see ``tables``), ``summary.json`` (the
         digest), the replay's ``report.json`` if any, and the plots (compliance, entitlements,
-        hosts, exposure) of the timelines that have something to show; return the files.
+        hosts, exposure, costs) of the timelines that have something to show; return the files.
 
         The files are written into a fresh folder beside ``out`` and then moved in, after the
         outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
@@ -151,7 +156,7 @@ class Result:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
-        for name, draw in _plots(self.sim).items():
+        for name, draw in _plots(self.sim, self.prices).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
             figure = draw().figure
@@ -167,10 +172,11 @@ def _exposed(sim: Simulation) -> list[str]:
     return list(dict.fromkeys(row[1] for row in sim.records.rows("exposure")))
 
 
-def _plots(sim: Simulation) -> dict[str, Callable[[], Axes]]:
+def _plots(sim: Simulation, prices: Prices | None) -> dict[str, Callable[[], Axes]]:
     """The plots a run directory holds, each when its timeline has something to show: the
     compliance of the first license configuration, the entitlements of the first license
-    with a count, the Dedicated Hosts, the exposure of the first discovering configuration."""
+    with a count, the Dedicated Hosts, the exposure of the first discovering configuration,
+    the costs under ``prices``."""
     timelines = sim.timelines
     plots: dict[str, Callable[[], Axes]] = {}
     if not timelines.compliance.empty:
@@ -184,4 +190,6 @@ def _plots(sim: Simulation) -> dict[str, Callable[[], Axes]]:
     exposed = _exposed(sim)
     if exposed:
         plots["exposure"] = lambda: timelines.plot_exposure(exposed[0])
+    if prices is not None:
+        plots["costs"] = lambda: timelines.plot_costs(prices)
     return plots

@@ -4,8 +4,9 @@ A scenario is a Python file with a ``build(sim, **params)`` function whose keywo
 defaults (documented in its docstring) are the scenario's parameters. ``build`` sets up
 accounts and resources and starts SimPy processes; the runner then advances the clock. A
 scenario may set ``DURATION`` (default run length, e.g. ``"30d"``), ``START`` (its start
-instant), ``PRICES`` (price per license per hour by license configuration name, for the
-summary's cost) and define ``summarize(sim)`` (figures of its own for the summary).
+instant), ``PRICES`` (a price table for the cost model: a CSV path relative to the scenario
+file, or a ``Prices``; the run then has its costs timeline and plot and the summary its cost)
+and define ``summarize(sim)`` (figures of its own for the summary).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from simulator.core.clock import parse_duration, parse_instant
 from simulator.result import Result
 from simulator.simulation import MAX_HORIZON, Simulation
 from simulator.summary import Figure
+from simulator.timelines.costs import Prices, as_prices
 from simulator.trace import Trace
 
 DEFAULT_START = "2026-01-01T00:00:00Z"
@@ -87,9 +89,17 @@ class Scenario:
         return getattr(self.module, "DURATION", DEFAULT_DURATION)
 
     @property
-    def prices(self) -> Mapping[str, float]:
-        """The scenario's ``PRICES``: price per license per hour by configuration name."""
-        return getattr(self.module, "PRICES", {})
+    def prices(self) -> Prices | None:
+        """The price table the scenario declares (``PRICES``: a ``Prices``, a table, or a CSV
+        path relative to the scenario file), if any.
+
+        Raises:
+            FileNotFoundError, ValueError: for a missing or malformed table.
+        """
+        prices = getattr(self.module, "PRICES", None)
+        if isinstance(prices, (str, Path)):
+            prices = self.path.parent / prices
+        return None if prices is None else as_prices(prices)
 
     @property
     def summarize(self) -> Callable[[Simulation], Mapping[str, Figure]] | None:
@@ -207,6 +217,7 @@ def run_scenario(
     scenario: str | Path | Scenario, *, seed: int = 0, until: str | None = None,
     params: Mapping[str, Any] | None = None, record: str | Path | None = None,
     progress: Callable[[float, float], None] | None = None,
+    prices: Prices | str | Path | None = None,
 ) -> Result:
     """Build and run a scenario; return the finished run.
 
@@ -218,16 +229,20 @@ def run_scenario(
         params: Keyword arguments for ``build``.
         record: Write the run's trace to this path (see ``simulator.trace``).
         progress: Called as ``progress(done_seconds, total_seconds)`` while running.
+        prices: The price table for the cost model (a ``Prices`` or a CSV path); default the
+            scenario's ``PRICES``.
 
     Raises:
         FileNotFoundError: if there is no scenario file at the path.
-        ValueError: for an unknown parameter or a malformed ``until`` (or DURATION).
+        ValueError: for an unknown parameter, a malformed ``until`` (or DURATION) or a
+            malformed price table.
         ScenarioError: if the scenario's code fails (an AWS error it does not catch included).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     params = dict(params or {})
     scenario.check_params(params)
+    prices = scenario.prices if prices is None else as_prices(prices)  # a bad table fails before the run
     sim = Simulation(start=scenario.start, seed=seed)
     end = end_seconds(sim, until, "--until") if until is not None else end_seconds(
         sim, scenario.duration, f"DURATION of {scenario.path}")
@@ -239,7 +254,7 @@ def run_scenario(
             sim.run_to(begin + (end - begin) * step / steps)
             if progress is not None:
                 progress(sim.env.now - begin, end - begin)
-    result = Result(sim, name=scenario.name, seed=seed, params=params, prices=scenario.prices,
+    result = Result(sim, name=scenario.name, seed=seed, params=params, prices=prices,
                     extra_figures=scenario.summarize)
     if record is not None:
         Trace.of(result).write(record)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,12 +19,14 @@ from simulator.core import Clock, EventBus, IdFactory, RandomStreams, Records, p
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
 from simulator.faults import Faults
-from simulator.licensing import DashboardRow, DiscoverySchedule, LicenseManager
+from simulator.licensing import ConversionTimings, DashboardRow, DiscoverySchedule, LicenseManager
 from simulator.marketplace import MarketplaceActions
 from simulator.timelines import Timelines
+from simulator.timelines.costs import Prices
 from simulator.world import AWS_REGIONS, World
-from simulator.world.ec2 import Ec2Quotas, Ec2Timings
+from simulator.world.ec2 import Ec2Quotas, Ec2Timings, InstanceState
 from simulator.world.ec2.host_records import HostRecorder
+from simulator.world.ec2.license_type_records import LicenseTypeRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
 from simulator.world.ssm import ManagedNode, Platform, ServerSpec
 from simulator.world.ssm.records import InventoryRecorder
@@ -54,6 +57,8 @@ class Simulation:
             estate's raised quotas).
         discovery_schedule: When License Manager copies inventory and runs automated
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
+        conversion_timings: How long License Manager's license type conversion tasks take
+            (defaults: ``ConversionTimings()``).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -64,6 +69,7 @@ class Simulation:
         region: str = "us-east-1", *, ec2_timings: Ec2Timings | None = None,
         ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
+        conversion_timings: ConversionTimings | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -78,19 +84,21 @@ class Simulation:
         self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         HostRecorder(self.records, self.clock, self.bus)
+        LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
-                                              discovery_schedule)
+                                              discovery_schedule, conversion_timings)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
         self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
-                        "discovery_schedule": self.license_manager.inventory.schedule}
+                        "discovery_schedule": self.license_manager.inventory.schedule,
+                        "conversion_timings": self.license_manager.conversions.timings}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )
         self.gateway = Gateway(self.backends, self.records)
         self.actions = ActionLog(self.records, self.clock)
         self.marketplace = MarketplaceActions(self.actions, self.license_manager.entitlements.marketplace, region)
-        self.faults = Faults(self.world, self.clock, self.actions)
+        self.faults = Faults(self.world, self.clock, self.actions, self.license_manager)
         self.timelines = Timelines(self.records, self.clock)
 
     # -- time -----------------------------------------------------------------------------
@@ -315,7 +323,40 @@ class Simulation:
         node = self._node(resource_id)
         self.world.region(node.region).ssm.set_agent_online(resource_id, online)
 
+    @action("set_kms_server", "ec2", resource="instance_id")
+    def set_kms_server(self, instance_id: str, kms_server: str) -> None:
+        """Log in to a running Windows instance and point it at the KMS server
+        ``kms_server`` (``slmgr.vbs /skms <kms_server>``): your own KMS server after a
+        conversion to BYOL, or the AWS KMS servers (``169.254.169.250``) to activate a
+        license-included instance whose conversion's activation step failed.
+
+        Raises:
+            ValueError: for an unknown instance, one that is not running or does not run
+                Windows, or an empty server name.
+        """
+        instance = self.world.find_instance(instance_id)
+        if instance is None:
+            raise ValueError(f"instance_id {instance_id!r} is not an instance of the simulation")
+        if instance.state is not InstanceState.RUNNING:
+            raise ValueError(f"instance {instance_id} is {instance.state}: log in to it once it runs")
+        if instance.kms_server is None:
+            raise ValueError(f"instance {instance_id} runs {instance.platform_details}, not Windows")
+        if not isinstance(kms_server, str) or not kms_server.strip():
+            raise ValueError("kms_server must be a host name or address")
+        self.world.region(instance.region).ec2.set_kms_server(instance, kms_server)
+
     # -- License Manager ------------------------------------------------------------------
+
+    def costs(self, prices: Prices | str | Path | pd.DataFrame, every: str = "1h") -> pd.DataFrame:
+        """What the run's licenses cost per hour under ``prices`` (a ``Prices``, a price CSV
+        file such as ``scenarios/prices_example.csv``, or its table), by account and component
+        (license-included premiums, BYOL licenses consumed, Dedicated Hosts) on a grid of
+        ``every``; see ``simulator.timelines.costs``. ``timelines.plot_costs`` draws it.
+
+        Raises:
+            ValueError: for a malformed price table, or one that does not price what the run uses.
+        """
+        return self.timelines.costs(prices, every)
 
     def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
         """The License Manager dashboard of ``account_id`` now: one row per license

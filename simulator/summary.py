@@ -5,12 +5,10 @@ Both read the timelines only, so a run and its replay give the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import numpy as np
 import pandas as pd
 
 from simulator.timelines import Timelines
+from simulator.timelines.costs import COMPONENTS, Prices
 
 #: The operations whose refusal by License Manager counts as a blocked launch.
 LAUNCHES = ("RunInstances", "StartInstances")
@@ -24,7 +22,7 @@ def _round(value: float) -> float:
     return round(float(value), DECIMALS)
 
 
-def summarize(timelines: Timelines, end: pd.Timestamp, prices: Mapping[str, float] | None = None) -> dict[str, Figure]:
+def summarize(timelines: Timelines, end: pd.Timestamp, prices: Prices | None = None) -> dict[str, Figure]:
     """The headline figures of a run that ended at ``end``.
 
     Figures (per license configuration ones are keyed ``figure[<configuration name>]``):
@@ -39,14 +37,14 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Mapping[str, floa
       ``peak_consumed[...]``; ``license_hours[...]``: consumption integrated over time, in
       the configuration's unit (core-hours for Core counting).
     - ``licensed_core_hours``: the license hours of every Core configuration.
-    - ``cost`` and ``cost[...]`` when ``prices`` maps configuration names to a price per
-      license per hour: each priced configuration costs its licenses held over time, the
-      greater of its count and its consumption (use past a soft limit is paid for).
+    - ``cost`` and ``cost[<component>]`` (``license_included``, ``byol``,
+      ``dedicated_hosts``) under the price table ``prices``: the cost model's cost per hour
+      (``Timelines.costs``) integrated over the run.
 
     Args:
         timelines: The run's timelines.
         end: The instant the run ended.
-        prices: Price per license per hour by configuration name.
+        prices: The price table of the cost model, if any.
     """
     events = timelines.events
     api = events[events.source == "api"]
@@ -61,14 +59,14 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Mapping[str, floa
     }
     for kind, count in violations.groupby("kind").size().items():
         figures[f"violations[{kind}]"] = int(count)
+    if prices is not None:
+        figures.update(_costs(timelines, end, prices))
     compliance = timelines.compliance
     if compliance.empty:
         return figures
     names = _configuration_names(compliance)
     usage = timelines.utilization(end=end)
     core_hours = 0.0
-    total_cost = 0.0
-    priced = False
     for arn, rows in compliance.groupby("license_configuration_arn", sort=False):
         name = names[arn]
         held = _integral(rows, end, "consumed")
@@ -79,16 +77,18 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Mapping[str, floa
             figures[f"mean_utilization[{name}]"] = _round(usage.loc[arn, "utilization"])
         if rows.counting_type.iloc[-1] == "Core":
             core_hours += held
-        price = (prices or {}).get(rows.name.iloc[-1])
-        if price is not None:
-            licenses = rows.assign(held=np.fmax(rows.license_count.fillna(0), rows.consumed))
-            cost = float(price) * _integral(licenses, end, "held")
-            figures[f"cost[{name}]"] = _round(cost)
-            total_cost += cost
-            priced = True
     figures["licensed_core_hours"] = _round(core_hours)
-    if priced:
-        figures["cost"] = _round(total_cost)
+    return figures
+
+
+def _costs(timelines: Timelines, end: pd.Timestamp, prices: Prices) -> dict[str, Figure]:
+    """The run's cost, in total and by component, under ``prices``."""
+    costs = timelines.costs(prices, every="1h")
+    hours = ((costs.time + pd.Timedelta(hours=1)).clip(upper=end) - costs.time) / pd.Timedelta(hours=1)
+    spent = (costs.cost_per_hour * hours).groupby(costs.component).sum()
+    figures: dict[str, Figure] = {"cost": _round(float(spent.sum()))}
+    for component in COMPONENTS:
+        figures[f"cost[{component}]"] = _round(float(spent.get(component, 0.0)))
     return figures
 
 

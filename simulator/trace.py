@@ -9,7 +9,8 @@ The file holds, one JSON object a line:
 
 - the header: ``format`` (``"lmsim-trace"``), ``version`` (of the format), ``lmsim`` (the
   package version that recorded it), ``scenario``, ``params``, ``seed``, ``start``,
-  ``region``, ``options`` (the Simulation's keyword options, such as ``ec2_timings``), ``prices``,
+  ``region``, ``options`` (the Simulation's keyword options, such as ``ec2_timings``), ``prices`` (the
+  price table, hourly prices by component, or null),
   ``accounts`` (each ``{"at", "account_id", "name"}``) and ``organizations`` (each
   ``{"at", "management_account_id", "member_account_ids", "feature_set"}``), ``at`` being
   simulated seconds since the start;
@@ -71,7 +72,7 @@ class TraceHeader:
     options: dict[str, Any] = field(default_factory=dict)
     scenario: str = ""
     params: dict[str, Any] = field(default_factory=dict)
-    prices: dict[str, float] = field(default_factory=dict)
+    prices: dict[str, dict[str, float]] | None = None
     lmsim: str = ""
 
 
@@ -128,7 +129,7 @@ class Trace:
             seed=sim.seed, start=sim.clock.start.isoformat(), region=sim.region,
             options={name: asdict(value) for name, value in sim.options.items()}, scenario=result.name,
             params=dict(result.params),
-            prices=dict(result.prices), lmsim=package_version(), **setup)
+            prices=None if result.prices is None else result.prices.as_dict(), lmsim=package_version(), **setup)
         return cls(header, entries, sim.env.now)
 
     def write(self, path: str | Path) -> Path:

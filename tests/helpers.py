@@ -381,3 +381,60 @@ def write_scenario(directory, source: str, name: str = "scenario"):
     path = directory / f"{name}.py"
     path.write_text(textwrap.dedent(source))
     return path
+
+
+# -- license type conversions ----------------------------------------------------------------
+
+SQL_EDITIONS = {"Standard": ("Microsoft SQL Server 2019 Standard", "Microsoft Corporation", "15.0.2000.5"),
+                "Enterprise": SQL_ENTERPRISE,
+                "Web": ("Microsoft SQL Server 2019 Web", "Microsoft Corporation", "15.0.2000.5")}
+
+
+def imported_windows(sim: Simulation, ec2, usage_operation: str = "RunInstances:0002") -> str:
+    """An AMI imported from your own Windows VM image (ImportImage) with ``usage_operation``; its id."""
+    task = ec2.import_image(UsageOperation=usage_operation, DiskContainers=[
+        {"Format": "VHDX", "UserBucket": {"S3Bucket": "vms", "S3Key": "windows.vhdx"}}])
+    sim.advance("2h")
+    found = ec2.describe_import_image_tasks(ImportTaskIds=[task["ImportTaskId"]])["ImportImageTasks"][0]
+    return found["ImageId"]
+
+
+def convertible(sim: Simulation, ec2, image: str, instance_type: str = "m5.xlarge", tenancy: str = "dedicated",
+                sql: str | None = None, **params: Any) -> str:
+    """A stopped instance of ``image`` whose inventory License Manager holds (with SQL Server
+    ``sql`` edition installed by hand when given); its id."""
+    (instance_id,) = launch(ec2, instance_type, image=image, Placement={"Tenancy": tenancy, **params.pop(
+        "placement", {})}, **params)
+    sim.advance("2m")
+    if sql is not None:
+        name, publisher, version = SQL_EDITIONS[sql]
+        sim.install_software(instance_id, name, publisher=publisher, version=version)
+    discover(sim)
+    ec2.stop_instances(InstanceIds=[instance_id])
+    sim.advance("5m")
+    return instance_id
+
+
+def convert(lm, account: str, instance_id: str, source: str, destination: str) -> str:
+    """CreateLicenseConversionTaskForResource of an instance; the task id."""
+    return lm.create_license_conversion_task_for_resource(
+        ResourceArn=instance_arn(account, instance_id), SourceLicenseContext={"UsageOperation": source},
+        DestinationLicenseContext={"UsageOperation": destination})["LicenseConversionTaskId"]
+
+
+def conversion_task(lm, task_id: str) -> dict:
+    """GetLicenseConversionTask, without the response metadata."""
+    out = lm.get_license_conversion_task(LicenseConversionTaskId=task_id)
+    out.pop("ResponseMetadata", None)
+    return out
+
+
+def described(ec2, instance_id: str) -> dict:
+    """The instance as DescribeInstances shows it."""
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+
+
+def billing(ec2, instance_id: str) -> tuple[str, str]:
+    """The instance's (UsageOperation, PlatformDetails)."""
+    instance = described(ec2, instance_id)
+    return instance["UsageOperation"], instance["PlatformDetails"]

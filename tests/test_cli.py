@@ -179,13 +179,6 @@ def test_a_rerun_replaces_the_last_runs_files(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".lmsim-") and p.is_dir()]
 
 
-if __name__ == "__main__":
-    for path in SCENARIOS:
-        digest = run_scenario(path, seed=0).digest()
-        (GOLDEN / f"{path.stem}.json").write_text(json.dumps(digest, indent=2) + "\n")
-        print("wrote", GOLDEN / f"{path.stem}.json")
-
-
 def test_lmsim_bench_inventory_mode_prints_its_figures(capsys):
     """lmsim bench --mode inventory prints the run's wall time, peak memory and what it did."""
     assert main(["bench", "--mode", "inventory", "--nodes", "400", "--accounts", "2", "--days", "1", "--json"]) == 0
@@ -205,3 +198,10 @@ def test_lmsim_run_writes_inventory_and_exposure(tmp_path):
     exposure = pd.read_csv(out / "exposure.csv")
     assert (exposure.gap > 0).any() and (exposure.gap == exposure.true_consumed - exposure.reported_consumed).all()
     assert (out / "exposure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+if __name__ == "__main__":
+    for path in SCENARIOS:
+        digest = run_scenario(path, seed=0).digest()
+        (GOLDEN / f"{path.stem}.json").write_text(json.dumps(digest, indent=2) + "\n")
+        print("wrote", GOLDEN / f"{path.stem}.json")

@@ -15,7 +15,7 @@ from tests.helpers import write_scenario
 SCENARIO = '''
     """A vCPU pool of 8 with a hard limit, and a Dedicated Host under a Core configuration."""
     DURATION = "6h"
-    PRICES = {"db-vcpus": 0.5}
+    PRICES = {"byol": {"configuration:db-vcpus": 0.5, "Core": 0.01}, "dedicated_host": {"m5": 5.0}}
     HOUR = 3600.0
 
 
@@ -67,7 +67,8 @@ def test_the_summary_holds_the_headline_figures(result):
     """"License configuration parameters and rules": the vCPU pool holds 4 vCPUs for 2 hours,
     8 for 2 hours (its peak: utilization 1.0) and 4 for 2 hours (32 vCPU-hours, a mean use of
     5.33 of 8); the 8-vCPU launch past the hard limit is blocked; the host's 48 cores count
-    for the 6 hours (288 core-hours); at 0.5 per license-hour the pool costs its 8 licenses."""
+    for the 6 hours (288 core-hours). The cost model prices the pool's 32 vCPU-hours at 0.5
+    (16), the 288 core-hours at 0.01 (2.88) and the host's 6 hours at 5 (30)."""
     summary = result.summary
     assert summary["blocked_launches"] == 1 and summary["violations[hard_limit]"] == 1
     assert summary["api_calls"] == 9 and summary["api_errors"] == 1 and summary["alerts"] == 0
@@ -76,7 +77,8 @@ def test_the_summary_holds_the_headline_figures(result):
     assert summary["mean_utilization[db-vcpus]"] == round(32 / 6 / 8, 6)
     assert summary["license_hours[os-cores]"] == 288.0 and summary["licensed_core_hours"] == 288.0
     assert summary["peak_utilization[os-cores]"] == 0.5
-    assert summary["cost[db-vcpus]"] == 24.0 and summary["cost"] == 24.0 and "cost[os-cores]" not in summary
+    assert summary["cost[byol]"] == 18.88 and summary["cost[dedicated_hosts]"] == 30.0
+    assert summary["cost[license_included]"] == 0.0 and summary["cost"] == 48.88
     assert summary["instances_launched"] == 3  # the scenario's own figure
 
 
@@ -102,13 +104,15 @@ def test_the_scenarios_own_figures_are_checked(tmp_path):
 def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(result, tmp_path, monkeypatch):
     """Each DataFrame property of Timelines is written as <name>.csv (a timeline added later
     is written too), with summary.json (the golden form) and the plots of the timelines that
-    have something to show (compliance and hosts here; no license was issued)."""
+    have something to show (compliance and hosts here; no license was issued), and the costs
+    under the scenario's price table."""
     monkeypatch.setattr(Timelines, "hosts_seen", property(
         lambda self: self.events[self.events.event_name == "HostAllocated"][["time", "resource_id"]]), raising=False)
     written = {p.name for p in result.write(tmp_path)}
     timelines = {name for name, member in vars(Timelines).items() if isinstance(member, property)}
     assert {"events", "compliance", "violations", "notifications", "hosts", "hosts_seen"} <= timelines
-    assert written == {f"{name}.csv" for name in timelines} | {"summary.json", "compliance.png", "hosts.png"}
+    assert written == {f"{name}.csv" for name in timelines} | {
+        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png"}
     assert len(pd.read_csv(tmp_path / "hosts_seen.csv")) == 1
     digest = json.loads((tmp_path / "summary.json").read_text())
     assert digest == json.loads(json.dumps(result.digest()))

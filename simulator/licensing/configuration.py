@@ -23,11 +23,16 @@ Counting (user guide, "License configuration parameters and rules"):
   Systems Manager purges its inventory). An RDS DB instance counts its class's vCPUs while
   it runs.
 
+A configuration applies to an instance's license type unless its License Included rules
+exclude the licenses the instance's billing code includes (``products.excluded_usage_operations``:
+License Included NOT_EQUALS ``sql-server-enterprise`` neither counts nor constrains license-included
+SQL Server Enterprise); without License Included rules it applies to every license type.
+
 Only an AVAILABLE configuration counts: a DISABLED one keeps its associations but tracks
 no consumption, and counts again from the current state when it becomes AVAILABLE.
 
 Every change goes through ``activate``/``deactivate``/``attach_host``/``detach_host`` and
-costs O(1); ``recount`` computes the same total from scratch, for audits and tests.
+costs O(1); ``Views.recount`` computes the same total from scratch, for audits and tests.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from enum import StrEnum
 import numpy as np
 
 from simulator.core.columns import grown
-from simulator.licensing.products import ProductInformation
+from simulator.licensing.products import ProductInformation, excluded_usage_operations
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
 from simulator.world.ec2.instances import ACTIVE_STATES
@@ -163,11 +168,18 @@ class LicenseConfiguration:
     host_usage: dict[str, HostUsage] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     counts_hosts: bool = field(init=False)
+    #: The billing codes of the license types it does not apply to (see the module docstring).
+    excluded_usage_operations: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         # Whether instances count through their Dedicated Host (Core, Socket). A plain
         # attribute: every launch and state change asks.
         self.counts_hosts = self.counting_type in ("Core", "Socket")
+        self.excluded_usage_operations = excluded_usage_operations(self.product_information)
+
+    def applies_to(self, usage_operation: str) -> bool:
+        """Whether it counts and constrains instances billed with ``usage_operation``."""
+        return usage_operation not in self.excluded_usage_operations
 
     # -- what counts ----------------------------------------------------------------------
 
@@ -239,8 +251,10 @@ class LicenseConfiguration:
     # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
 
     def activate(self, instance: Instance, now: float) -> None:
-        """A tracked instance entered pending (on ``instance.host`` if it has one)."""
-        if self.status is not ConfigurationStatus.AVAILABLE:
+        """A tracked instance entered pending (on ``instance.host`` if it has one), or got a
+        billing code this configuration applies to."""
+        if (self.status is not ConfigurationStatus.AVAILABLE
+                or instance.usage_operation in self.excluded_usage_operations):
             return
         if self.counts_hosts:
             host = instance.host
@@ -258,10 +272,13 @@ class LicenseConfiguration:
         self.instance_usage[instance.instance_id] = amount
         self.consumed += amount
 
-    def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None) -> None:
+    def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None,
+                   usage_operation: str | None = None) -> None:
         """A tracked instance left pending/running (stopping, shutting down), or left
-        ``host`` (default: its own) for another one."""
-        if self.status is not ConfigurationStatus.AVAILABLE:
+        ``host`` (default: its own) for another one, or left the billing code
+        ``usage_operation`` (default: its own) it was counted under."""
+        if (self.status is not ConfigurationStatus.AVAILABLE
+                or (usage_operation or instance.usage_operation) in self.excluded_usage_operations):
             return
         if self.counts_hosts:
             host = host or instance.host
@@ -355,6 +372,22 @@ class LicenseConfiguration:
         self.consumed -= amount
         del self.host_usage[usage.host.host_id]
 
+    def set_product_information(self, products: tuple[ProductInformation, ...], now: float) -> None:
+        """New product information: the running instances whose license type it now applies
+        to, or no longer applies to, start or stop counting."""
+        excluded = excluded_usage_operations(products)
+        self.product_information = tuple(products)
+        before = self.excluded_usage_operations
+        if excluded == before:
+            return
+        flipped = [instance for instance, _ in self.instances.values() if instance.state in ACTIVE_STATES
+                   and (instance.usage_operation in before) != (instance.usage_operation in excluded)]
+        for instance in flipped:
+            self.deactivate(instance, now)
+        self.excluded_usage_operations = excluded
+        for instance in flipped:
+            self.activate(instance, now)
+
     def set_affinity(self, now: float) -> None:
         """The affinity rule changed: licenses no longer in use are bound from ``now`` under
         the current rules (or returned, without the rule)."""
@@ -377,31 +410,3 @@ class LicenseConfiguration:
         if marks is not None:
             result[:min(count, len(marks))] = marks[:count]
         return result
-
-    # -- audit ----------------------------------------------------------------------------
-
-    def recount(self, instances: dict[str, Instance], hosts: dict[str, DedicatedHost],
-                inactive: Container[str] = ()) -> int:
-        """The consumption computed from scratch: from the associations, the current state
-        of the associated instances, hosts, servers and DB instances, and the affinity
-        bindings in force.
-
-        Args:
-            instances: The associated instances by id (as the world has them now).
-            hosts: The Dedicated Hosts those instances run on, and the associated hosts, by id.
-            inactive: The managed nodes whose inventory License Manager lost.
-        """
-        if not self.tracking:
-            return 0
-        active = [instances[i] for i in self.instances if instances[i].state in ACTIVE_STATES]
-        if not self.counts_hosts:
-            total = sum(self.instance_amount(i.instance_type.default_vcpus, i.vcpus) for i in active)
-            counted_hosts = set(self.hosts)
-        else:
-            total = 0
-            counted_hosts = {i.host_id for i in active if i.host_id} | set(self.hosts)
-            counted_hosts |= {h for h, u in self.host_usage.items() if u.consuming and u.bound_until is not None}
-        total += sum(self.resource_amount(node) for node_id, (node, _) in self.managed.items()
-                     if node_id not in inactive and not node.deregistered)
-        total += sum(self.resource_amount(database) for database, _ in self.databases.values() if database.running)
-        return total + sum(self.host_amount(hosts[h]) for h in counted_hosts)

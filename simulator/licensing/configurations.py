@@ -243,7 +243,7 @@ class Configurations:
             cfg.license_count = license_count
         if hard_limit is not None:
             cfg.hard_limit = bool(hard_limit)
-        cfg.product_information = tuple(products)
+        cfg.set_product_information(tuple(products), now)
         if disassociate_when_not_found is not None:
             cfg.disassociate_when_not_found = disassociate_when_not_found
         if license_expiry is not None:

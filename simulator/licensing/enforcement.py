@@ -8,7 +8,9 @@ when RunInstances' MinCount allows fewer; past a soft limit it goes ahead and an
 published. A broken rule (tenancy, minimum, maximum) refuses the launch under either limit.
 A disabled configuration refuses launches that name it (in the call or the launch
 template); launches from an AMI associated with it, and starts of instances it tracked, go
-ahead untracked ("Deactivate a license configuration").
+ahead untracked ("Deactivate a license configuration"). A configuration judges only the
+license types it applies to (``LicenseConfiguration.applies_to``), and a license type
+conversion that would make it count a stopped instance is judged as a start of it would be.
 """
 
 from __future__ import annotations
@@ -109,11 +111,13 @@ class Enforcement:
                 key = (candidate.image.image_id, candidate.license_configuration_arns)
                 plan = launch_plans.get(key)
                 if plan is None:
-                    plan = launch_plans[key] = self.configurations.governing_launch(
-                        request.account_id, request.region, candidate.image, candidate.license_configuration_arns)
+                    plan = launch_plans[key] = _applying(self.configurations.governing_launch(
+                        request.account_id, request.region, candidate.image, candidate.license_configuration_arns),
+                        candidate.usage_operation)
                 plans.append(plan)
             else:
-                plans.append(instance_configs.get(candidate.instance.instance_id, ()))
+                plans.append(_applying(instance_configs.get(candidate.instance.instance_id, ()),
+                                       candidate.usage_operation))
         if not any(plans):
             return len(candidates)
         violations, allowed = self._evaluate(candidates, plans, request.account_id, request.min_count)
@@ -170,11 +174,13 @@ class Enforcement:
         return Measures(tenancy=candidate.tenancy, vcpus=vcpus, cores=candidate.core_count,
                         sockets=instance_sockets(candidate.core_count, cores_per_socket))
 
-    def settle(self, violations: list[Violation], operation: str, principal: str) -> None:
+    def settle(self, violations: list[Violation], operation: str, principal: str,
+               code: str = "LicenseUsageException") -> None:
         """Record the violations; refuse the request if one of them blocks it.
 
         Raises:
-            ServiceError: LicenseUsageException with the first blocking violation's message.
+            ServiceError: ``code`` (LicenseUsageException unless the operation answers with
+                another) with the first blocking violation's message.
         """
         state = self.state
         blocking = [v for v in violations if v.blocks]
@@ -187,7 +193,7 @@ class Enforcement:
                     resource_arn=v.resource_arn, resource_type=v.resource_type, error_message=v.message(),
                     failure_time=when, operation_name=operation, resource_owner_id=v.owner_id,
                     requested_by=principal, metadata=v.metadata))
-            raise ServiceError("LicenseUsageException", blocking[0].message())
+            raise ServiceError(code, blocking[0].message())
         for v in violations:
             state.violation(v.config, resource_arn=v.resource_arn, account_id=v.owner_id, kind=v.kind,
                             action="alerted", operation=operation, detail=v.detail)
@@ -211,10 +217,32 @@ class Enforcement:
                        "instance", candidate, instance.account_id)
             for cfg in configs if not cfg.tracking
         ]
-        tracking = [c for c in configs if c.tracking]
+        tracking = [c for c in configs if c.tracking and c.applies_to(instance.usage_operation)]
         if tracking:
             violations += self._evaluate((candidate,), [tracking], instance.account_id, 1)[0]
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
+
+    def check_conversion(self, instance: Instance, destination: str, operation: str, principal: str,
+                         code: str) -> None:
+        """Refuse a license type conversion of ``instance`` to the billing code ``destination``
+        that would break the limits or rules of the configurations tracking it that apply to
+        the new license type but not to the current one, judged as a start (or, for a running
+        instance, its consumption from now on) would be.
+
+        Raises:
+            ServiceError: ``code`` with the first blocking violation's message.
+        """
+        configs = [c for c in self.state.instance_configs.get(instance.instance_id, ())
+                   if c.tracking and c.applies_to(destination) and not c.applies_to(instance.usage_operation)]
+        if not configs:
+            return
+        candidate = LaunchCandidate(
+            instance_type=instance.instance_type, image=instance.image, usage_operation=destination,
+            core_count=instance.core_count, threads_per_core=instance.threads_per_core, tenancy=instance.tenancy,
+            availability_zone=instance.availability_zone, host=instance.host if instance.tenancy == "host" else None,
+            license_configuration_arns=(), instance=instance,
+        )
+        self.settle(self._evaluate((candidate,), [configs], instance.account_id, 1)[0], operation, principal, code)
 
     def check_host_association(self, host: DedicatedHost, configs: list[LicenseConfiguration],
                                principal: str) -> None:
@@ -246,6 +274,15 @@ class Enforcement:
                     detail=_shortfall(cfg, amount, what), resource_arn=resource_arn, resource_type=resource_type,
                     owner_id=owner_id))
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
+
+
+def _applying(configs: Sequence[LicenseConfiguration], usage_operation: str) -> Sequence[LicenseConfiguration]:
+    """The configurations that judge a candidate billed with ``usage_operation``: those that
+    apply to its license type, and the disabled ones (a launch naming one is refused)."""
+    for cfg in configs:  # a plain loop: this runs for every launch and start
+        if usage_operation in cfg.excluded_usage_operations:
+            return [c for c in configs if not c.tracking or c.applies_to(usage_operation)]
+    return configs
 
 
 def _fit(runs: list[list], count: int, *, hard_limits: bool) -> tuple[

@@ -117,12 +117,27 @@ class ResourceInventory:
     def has_inventory(self, resource_id: str, region: str) -> bool:
         """Whether ``resource_id`` (an instance or ``mi-`` id) is an SSM managed node whose
         inventory License Manager holds: its account's own copy has it with inventory."""
+        return self._own_row(resource_id, region) is not None
+
+    def applications(self, resource_id: str, region: str) -> tuple[str, ...]:
+        """The names of the applications License Manager's own copy holds for the managed
+        node ``resource_id`` (empty without inventory)."""
+        found = self._own_row(resource_id, region)
+        if found is None:
+            return ()
+        frame, row = found
+        names = frame.applications["name"][frame.applications["owner"] == row]
+        return tuple(frame.vocabulary.strings[code] for code in names.tolist())
+
+    def _own_row(self, resource_id: str, region: str) -> tuple[InventoryFrame, int] | None:
         node = self.state.world.region(region).ssm.find(resource_id)
         if node is None:
-            return False
+            return None
         own = self.copies(node.account_id, region).get(node.account_id)
         row = own.row(resource_id) if own else None
-        return row is not None and bool(own.frame.present[row])  # type: ignore[union-attr]
+        if row is None or own.frame is None or not own.frame.present[row]:  # type: ignore[union-attr]
+            return None
+        return own.frame, row  # type: ignore[union-attr]
 
     # -- taking copies ------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The License Manager engine's facade: one object per simulation, wiring the engine's
 parts (configurations, associations, enforcement, tracking, views, the inventory copy,
-automated discovery, exposure, settings) over one shared state.
+automated discovery, exposure, settings, license type conversions) over one shared state.
 
 It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
 launch and start), the world's license lookup (host resource groups ask which license
@@ -16,6 +16,7 @@ from simulator.core.ids import IdFactory
 from simulator.core.records import Records
 from simulator.licensing.associations import Associations
 from simulator.licensing.configurations import Configurations
+from simulator.licensing.conversions import Conversions, ConversionTimings
 from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.entitlements import ManagedEntitlements
@@ -36,7 +37,8 @@ class LicenseManager:
 
     The API adapters call its parts: ``configurations``, ``associations``, ``views``,
     ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace),
-    ``inventory`` (inventory search), ``discovery``, ``settings``.
+    ``inventory`` (inventory search), ``discovery``, ``settings``, ``conversions`` (license
+    type conversion tasks).
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -46,10 +48,13 @@ class LicenseManager:
         bus: The world's event bus.
         discovery: When inventory is copied and automated discovery runs (defaults:
             ``DiscoverySchedule()``).
+        conversion_timings: How long license type conversion tasks take (defaults:
+            ``ConversionTimings()``).
     """
 
     def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus,
-                 discovery: DiscoverySchedule | None = None) -> None:
+                 discovery: DiscoverySchedule | None = None,
+                 conversion_timings: ConversionTimings | None = None) -> None:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
@@ -62,6 +67,8 @@ class LicenseManager:
         self.exposure = Exposure(self.state, bus)
         self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
         self.settings = Settings(self.state, self.inventory, self.exposure)
+        self.conversions = Conversions(self.state, self.inventory, self.discovery, self.enforcement,
+                                       conversion_timings)
         world.add_launch_authorizer(self)
         world.set_license_lookup(self)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.core.validation import invalid
-from simulator.world.ec2.billing import INCLUDED_LICENSE_NAMES, license_bits
+from simulator.world.ec2.billing import INCLUDED_LICENSE_NAMES, USAGE_OPERATIONS, included_licenses, license_bits
 from simulator.world.ssm import InventoryFrame
 
 RESOURCE_TYPES = ("SSM_MANAGED", "RDS")
@@ -236,3 +236,14 @@ def excluded_by_license_included(products: Iterable[ProductInformation], include
         if accepts:
             return False
     return True
+
+
+def excluded_usage_operations(products: Iterable[ProductInformation]) -> frozenset[str]:
+    """The billing codes whose instances the License Included rules of ``products`` exclude
+    (``excluded_by_license_included`` of the licenses each code includes): the license types
+    a configuration does not apply to. Empty without License Included rules."""
+    products = tuple(products)
+    if not any(p.license_included_filters for p in products):
+        return frozenset()
+    return frozenset(code for code in USAGE_OPERATIONS
+                     if excluded_by_license_included(products, included_licenses(code)))

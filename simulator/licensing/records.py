@@ -63,3 +63,18 @@ class ExposureRecord(NamedTuple):
     time: float
     license_configuration_arn: str
     true_consumed: int
+
+
+class ConversionRecord(NamedTuple):
+    """A license type conversion task after a change of status: created (IN_PROGRESS), and
+    SUCCEEDED or FAILED with its status message."""
+
+    time: float
+    task_id: str
+    account_id: str
+    region: str
+    instance_id: str
+    source: str
+    destination: str
+    status: str
+    status_message: str

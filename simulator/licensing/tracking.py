@@ -1,5 +1,5 @@
-"""Consumption tracking: how launches, state changes, host recovery and released hosts
-change what each configuration consumes. Every event costs O(1) in the size of the fleet,
+"""Consumption tracking: how launches, state changes, host recovery, released hosts and
+license type conversions change what each configuration consumes. Every event costs O(1) in the size of the fleet,
 and writes one compliance row per configuration whose level (consumed, or bound by license
 affinity) changed."""
 
@@ -11,7 +11,13 @@ from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance, InstanceState
 from simulator.world.ec2.instances import ACTIVE_STATES
-from simulator.world.events import HostReleased, InstancesLaunched, InstancesRecovered, InstancesStateChanged
+from simulator.world.events import (
+    HostReleased,
+    InstancesLaunched,
+    InstancesRecovered,
+    InstancesStateChanged,
+    InstanceUsageOperationChanged,
+)
 
 _PENDING, _RUNNING, _STOPPED, _TERMINATED = (
     InstanceState.PENDING, InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.TERMINATED,
@@ -35,6 +41,7 @@ class Tracking:
         bus.subscribe(InstancesStateChanged, self.on_instances_state)
         bus.subscribe(HostReleased, self.on_host_released)
         bus.subscribe(InstancesRecovered, self.on_instances_recovered)
+        bus.subscribe(InstanceUsageOperationChanged, self.on_usage_operation_changed)
         state.clock.every(DAY, self.release_expired_bindings)
 
     def on_instances_launched(self, event: InstancesLaunched) -> None:
@@ -117,6 +124,22 @@ class Tracking:
                         changed[cfg] = None
         for cfg in changed:
             self.state.record(cfg)
+
+    def on_usage_operation_changed(self, event: InstanceUsageOperationChanged) -> None:
+        """A license type conversion changed a running instance's billing code: the
+        configurations that applied to its old license type but not to the new one stop
+        counting it, those that apply only to the new one start."""
+        instance, previous = event.instance, event.previous
+        if instance.state not in ACTIVE_STATES:
+            return
+        now = self._env.now
+        for cfg in self.state.instance_configs.get(instance.instance_id, ()):
+            if cfg.applies_to(previous) != cfg.applies_to(instance.usage_operation):
+                before = cfg.level
+                cfg.deactivate(instance, now, usage_operation=previous)
+                cfg.activate(instance, now)
+                if cfg.level != before:
+                    self.state.record(cfg)
 
     def on_host_released(self, event: HostReleased) -> None:
         """A released host's own associations end, and so does what it consumed."""

@@ -18,7 +18,7 @@ from simulator.licensing.configuration import (
 )
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
-from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Instance
+from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,28 @@ class Views:
         return rows
 
     def recount(self, arn: str) -> int:
-        """A configuration's consumption computed from scratch (for audits)."""
+        """A configuration's consumption computed from scratch, for audits: from its
+        associations, the current state (and license type) of the associated instances, hosts,
+        servers and DB instances, and the affinity bindings in force."""
         cfg = self.state.configurations[arn]
-        instances: dict[str, Instance] = {i: instance for i, (instance, _) in cfg.instances.items()}
+        if not cfg.tracking:
+            return 0
+        active = [instance for instance, _ in cfg.instances.values()
+                  if instance.state in ACTIVE_STATES and cfg.applies_to(instance.usage_operation)]
         hosts: dict[str, DedicatedHost] = {h: u.host for h, u in cfg.host_usage.items()}
         hosts.update({h: a.resource for h, a in cfg.hosts.items()})  # type: ignore[misc]
-        for instance in instances.values():
-            if instance.host is not None:
-                hosts.setdefault(instance.host.host_id, instance.host)
-        return cfg.recount(instances, hosts, self.state.inactive_nodes)
+        counted_hosts = set(cfg.hosts)
+        if cfg.counts_hosts:
+            total = 0
+            for instance in active:
+                if instance.host is not None:
+                    hosts.setdefault(instance.host.host_id, instance.host)
+                    counted_hosts.add(instance.host.host_id)
+            counted_hosts |= {h for h, u in cfg.host_usage.items() if u.consuming and u.bound_until is not None}
+        else:
+            total = sum(cfg.instance_amount(i.instance_type.default_vcpus, i.vcpus) for i in active)
+        inactive = self.state.inactive_nodes
+        total += sum(cfg.resource_amount(node) for node_id, (node, _) in cfg.managed.items()
+                     if node_id not in inactive and not node.deregistered)
+        total += sum(cfg.resource_amount(database) for database, _ in cfg.databases.values() if database.running)
+        return total + sum(cfg.host_amount(hosts[h]) for h in counted_hosts)

@@ -14,7 +14,11 @@ from simulator.timelines import hosts as host_levels
 from simulator.timelines.levels import resample_levels, time_weighted
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from matplotlib.axes import Axes
+
+    from simulator.timelines.costs import Prices
 
 
 def records_frame(records: Records, kind: str, clock: Clock) -> pd.DataFrame:
@@ -261,3 +265,36 @@ class Timelines:
         from simulator.timelines.plots import plot_hosts  # matplotlib loads only to plot
 
         return plot_hosts(self.hosts, pd.Timestamp(self._clock.now()), ax=ax)
+
+    # -- license types and costs ------------------------------------------------------------
+
+    @property
+    def license_types(self) -> pd.DataFrame:
+        """Each instance's billing code, tenancy and Dedicated Host, one row at launch and at
+        every change; see ``simulator.timelines.license_types``."""
+        from simulator.timelines.license_types import license_types
+
+        return license_types(self._records, self._clock)
+
+    @property
+    def conversions(self) -> pd.DataFrame:
+        """License type conversion tasks, one row when created (IN_PROGRESS) and one when
+        they end. Columns: ``time``, ``task_id``, ``account_id``, ``region``,
+        ``instance_id``, ``source`` and ``destination`` (usage operations), ``status``
+        (IN_PROGRESS, SUCCEEDED, FAILED), ``status_message``."""
+        return records_frame(self._records, "conversions", self._clock)
+
+    def costs(self, prices: Prices | str | Path | pd.DataFrame, every: str = "1h") -> pd.DataFrame:
+        """The cost per hour of the run under ``prices`` (a Prices, a price CSV file or its
+        table) by account and component on a grid of ``every``; see
+        ``simulator.timelines.costs``."""
+        from simulator.timelines.costs import as_prices, cost_frame
+
+        return cost_frame(self._records, self._clock, as_prices(prices), every)
+
+    def plot_costs(self, prices: Prices | str | Path | pd.DataFrame, every: str = "1h",
+                   ax: Axes | None = None) -> Axes:
+        """Plot ``costs(prices, every)``; see ``simulator.timelines.plots.plot_costs``."""
+        from simulator.timelines.plots import plot_costs  # matplotlib loads only to plot
+
+        return plot_costs(self.costs(prices, every), ax=ax)

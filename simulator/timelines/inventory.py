@@ -65,11 +65,12 @@ def plot_exposure(exposure: pd.DataFrame, title: str, ax: Axes | None = None) ->
     ax.step(times, reported, where="post", label="reported by License Manager", color="tab:blue")
     # Each level holds from its row to the next: shade segment by segment (fill_between's
     # ``where`` would need both ends of a step to qualify).
-    starts, ends = times.iloc[:-1].to_numpy(), times.iloc[1:].to_numpy()
-    xs = np.column_stack([starts, ends]).ravel()
-    low, high = (np.repeat(v.iloc[:-1].to_numpy(), 2) for v in (reported, true))
-    ax.fill_between(xs, low, high, where=high > low, color="tab:red", alpha=0.2, label="not yet known")
-    ax.fill_between(xs, low, high, where=high < low, color="tab:gray", alpha=0.2, label="still counted")
+    if len(times) > 1:  # a single row has no segment to shade
+        starts, ends = times.iloc[:-1].to_numpy(), times.iloc[1:].to_numpy()
+        xs = np.column_stack([starts, ends]).ravel()
+        low, high = (np.repeat(v.iloc[:-1].to_numpy(), 2) for v in (reported, true))
+        ax.fill_between(xs, low, high, where=high > low, color="tab:red", alpha=0.2, label="not yet known")
+        ax.fill_between(xs, low, high, where=high < low, color="tab:gray", alpha=0.2, label="still counted")
     ax.set_ylim(bottom=0, top=max(int(true.max()), int(reported.max()), 1) * 1.3)
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)

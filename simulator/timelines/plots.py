@@ -91,3 +91,40 @@ def plot_hosts(hosts: pd.DataFrame, end: pd.Timestamp, ax: Axes | None = None) -
     ax.set_title(f"Dedicated Hosts: vCPU utilization ({len(order)} hosts; blank: not allocated)")
     ax.figure.colorbar(image, ax=ax, label="vCPUs used / host vCPUs")
     return ax
+
+
+#: Colors of the cost components.
+_COMPONENT_COLORS = {"license_included": "tab:orange", "byol": "tab:blue", "dedicated_hosts": "tab:gray"}
+
+
+def plot_costs(costs: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """License costs over time: the cost per hour of each component, summed over accounts,
+    stacked, and their total as a line.
+
+    Args:
+        costs: ``sim.timelines.costs(prices)``.
+        ax: Where to draw (default: a new figure).
+
+    Raises:
+        ValueError: if ``costs`` is empty.
+    """
+    if costs.empty:
+        raise ValueError("no costs to plot: the run has no instances, license configurations or hosts")
+    wide = costs.pivot_table(index="time", columns="component", values="cost_per_hour", aggfunc="sum")
+    wide = wide[[c for c in _COMPONENT_COLORS if c in wide.columns]]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    ax.stackplot(wide.index, *(wide[c] for c in wide.columns), labels=[c.replace("_", " ") for c in wide.columns],
+                 colors=[_COMPONENT_COLORS[c] for c in wide.columns], alpha=0.7, step="post")
+    total = wide.sum(axis=1)
+    ax.step(wide.index, total, where="post", color="black", linewidth=1, label="total")
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    accounts = costs.account_id.nunique()
+    ax.set_title(f"License costs per hour ({accounts} account{'s' if accounts != 1 else ''}; what-if prices)")
+    ax.set_ylabel("cost per hour")
+    ax.set_ylim(bottom=0, top=max(float(total.max()), 1e-9) * 1.3)  # room for the legend
+    ax.legend(loc="upper left", ncols=4)
+    ax.grid(True, alpha=0.3)
+    return ax

@@ -77,6 +77,19 @@ class InstanceUsageOperationChanged(NamedTuple):
                 (f"{self.previous}->{i.usage_operation}",))
 
 
+class WindowsActivationChanged(NamedTuple):
+    """An instance's Windows was pointed at another KMS server: ``previous`` is the one it
+    used (None: never activated)."""
+
+    instance: Instance
+    previous: str | None
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        i = self.instance
+        detail = f"kms={i.kms_server} activated={str(i.windows_activated).lower()}"
+        return (i.account_id, i.region, "ec2", "WindowsActivationChange", (i.instance_id,), (detail,))
+
+
 class HostAllocated(NamedTuple):
     """A Dedicated Host was allocated."""
 

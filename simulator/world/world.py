@@ -74,11 +74,12 @@ class World:
 
     def find_host(self, host_id: str) -> DedicatedHost | None:
         """The Dedicated Host ``host_id`` of any account in any region in use, or None."""
-        for region in self._regions.values():
-            host = region.ec2.hosts.find(host_id)
-            if host is not None:
-                return host
-        return None
+        return next((h for r in self._regions.values() if (h := r.ec2.hosts.find(host_id)) is not None), None)
+
+    def find_instance(self, instance_id: str) -> Instance | None:
+        """The instance ``instance_id`` of any account in any region in use, or None."""
+        return next((i for r in self._regions.values() if (i := r.ec2.instances.lookup(instance_id)) is not None),
+                    None)
 
     def region(self, name: str) -> Region:
         """The region ``name`` (created on first use).

@@ -79,6 +79,8 @@ def _estate() -> tuple[Simulation, dict[str, list[str]]]:
         "ResourceId": [server],
         "Engine": ["oracle-ee", "oracle-se2"],
         "TypeName": ["AWS:Application", "AWS:InstanceInformation", "AWS:Tag"],
+        "UsageOperation": ["RunInstances", "RunInstances:0002", "RunInstances:0800", "RunInstances:0006",
+                           "RunInstances:0804"],
     }
     return sim, pools
 
@@ -149,6 +151,9 @@ SEEDS = {
     "CreateLaunchTemplate": lambda p: {"LaunchTemplateName": "seeded", "LaunchTemplateData": {
         "ImageId": p["ImageId"][0], "InstanceType": "m5.large"}},
     "ModifyInstancePlacement": lambda p: {"InstanceId": p["InstanceId"][1], "Tenancy": "host"},
+    "CreateLicenseConversionTaskForResource": lambda p: {
+        "ResourceArn": p["ResourceArn"][1], "SourceLicenseContext": {"UsageOperation": "RunInstances"},
+        "DestinationLicenseContext": {"UsageOperation": "RunInstances:0800"}},
     "CreateDBInstance": lambda p: {"DBInstanceIdentifier": "seeded", "DBInstanceClass": "db.m5.large",
                                    "Engine": "oracle-ee", "MasterUsername": "admin", "AllocatedStorage": 20},
 }

@@ -21,6 +21,7 @@ from tests.helpers import (
     checkout,
     client_token,
     create_license,
+    discover,
     error_code,
     fingerprint,
     grant,
@@ -190,6 +191,19 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     lm.list_resource_inventory()
     ssm.deregister_managed_instance(InstanceId=server)
     ssm.delete_activation(ActivationId=activation["ActivationId"])
+    imported = ec2.describe_import_image_tasks()["ImportImageTasks"][0]["ImageId"]
+    byol = ec2.run_instances(ImageId=imported, InstanceType="m5.xlarge", MinCount=1, MaxCount=1,
+                             Placement={"Tenancy": "dedicated"})["Instances"][0]["InstanceId"]
+    discover(sim)
+    ec2.stop_instances(InstanceIds=[byol])
+    sim.advance("5m")
+    task = lm.create_license_conversion_task_for_resource(
+        ResourceArn=f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:instance/{byol}",
+        SourceLicenseContext={"UsageOperation": "RunInstances:0800"},
+        DestinationLicenseContext={"UsageOperation": "RunInstances:0002"})["LicenseConversionTaskId"]
+    sim.advance("1h")
+    lm.get_license_conversion_task(LicenseConversionTaskId=task)
+    lm.list_license_conversion_tasks(Filters=[{"Name": "Status", "Values": ["SUCCEEDED"]}])
 
     rds.create_option_group(OptionGroupName="packs", EngineName="oracle-ee", MajorEngineVersion="19",
                             OptionGroupDescription="Oracle packs")

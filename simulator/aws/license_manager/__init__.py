@@ -1,7 +1,13 @@
 """AWS License Manager operations over the engine in ``simulator.licensing``: license
 configurations (``configurations``), seller-issued licenses, checkouts and tokens
-(``entitlements``), grants (``grants``), and inventory search and discovery settings
-(``discovery``)."""
+(``entitlements``), grants (``grants``), inventory search and discovery settings
+(``discovery``), and license type conversions (``conversions``)."""
 
-from simulator.aws.license_manager import configurations, discovery, entitlements, grants  # noqa: F401  (registers them)
+from simulator.aws.license_manager import (  # noqa: F401  (registers them)
+    configurations,
+    conversions,
+    discovery,
+    entitlements,
+    grants,
+)
 

@@ -11,7 +11,12 @@ from simulator.core.errors import ServiceError
 
 #: UsageOperation billing code -> PlatformDetails, as in the EC2 User Guide's
 #: "AMI billing information fields" table and the License Manager User Guide's
-#: "Eligible license types for license type conversion" table.
+#: "Eligible license types for license type conversion" table. RunInstances:0804 (Windows
+#: Server BYOL with SQL Server Standard license included) is the destination of the License
+#: Manager User Guide's combined example ("Convert Windows Server from license included to
+#: BYOL and SQL Server Standard from BYOL to license included"); no AWS table lists its
+#: PlatformDetails, so it is named the way EC2 names combined codes (base platform, then
+#: "with SQL Server <edition>").
 USAGE_OPERATIONS: dict[str, str] = {
     "RunInstances": "Linux/UNIX",
     "RunInstances:00g0": "Red Hat BYOL Linux",
@@ -32,6 +37,7 @@ USAGE_OPERATIONS: dict[str, str] = {
     "RunInstances:0102": "Windows with SQL Server Enterprise",
     "RunInstances:0006": "Windows with SQL Server Standard",
     "RunInstances:0202": "Windows with SQL Server Web",
+    "RunInstances:0804": "Windows BYOL with SQL Server Standard",
 }
 
 LINUX_UNIX = "RunInstances"
@@ -46,15 +52,41 @@ BILLING_PRODUCTS: dict[frozenset[str], str] = {
 }
 KNOWN_BILLING_PRODUCTS = sorted(set().union(*BILLING_PRODUCTS))
 
-#: Billing codes of licenses you bring; every other code but Linux/UNIX includes the license.
-BYOL_USAGE_OPERATIONS = frozenset({"RunInstances:0800", "RunInstances:00g0"})
+#: Billing codes whose operating system license you bring (Windows Server BYOL, also with
+#: SQL Server Standard license included; Red Hat BYOL); every other code but Linux/UNIX
+#: includes the operating system's license.
+BYOL_USAGE_OPERATIONS = frozenset({"RunInstances:0800", "RunInstances:0804", "RunInstances:00g0"})
 
-#: Billing codes that may run on Dedicated Hosts: Linux/UNIX, Windows Server (license
-#: included or BYOL) and Red Hat BYOL ("Tenancy conversion limits": license-included
-#: billing codes other than Windows Server are not permitted on Dedicated Hosts).
-HOST_BILLING_CODES = frozenset({"RunInstances", "RunInstances:0002", "RunInstances:0800", "RunInstances:00g0"})
-#: Billing codes not permitted on shared tenancy (Windows BYOL).
-NOT_ON_SHARED = frozenset({"RunInstances:0800"})
+TENANCIES = ("default", "dedicated", "host")
+_EVERYWHERE = frozenset(TENANCIES)
+_NOT_ON_HOSTS = frozenset({"default", "dedicated"})
+_NOT_SHARED = frozenset({"dedicated", "host"})
+
+#: The tenancies each billing code may run on: the one table launches, starts, placement
+#: changes (ModifyInstancePlacement) and license type conversions are checked against
+#: (License Manager User Guide, "Tenancy conversion limits"). Tenancy ``host`` covers Dedicated
+#: Hosts and host resource groups alike.
+PERMITTED_TENANCIES: dict[str, frozenset[str]] = {
+    # "The Linux billing code is permitted on all tenancy types."
+    "RunInstances": _EVERYWHERE,
+    # "The Windows Server license included billing code is permitted on all tenancy types."
+    "RunInstances:0002": _EVERYWHERE,
+    # "The Windows BYOL billing code is not permitted on Shared tenancy."
+    "RunInstances:0800": _NOT_SHARED,
+    # Windows BYOL and license-included SQL Server at once: neither shared tenancy (Windows
+    # BYOL) nor Dedicated Hosts (SQL Server license included): Dedicated Instances only.
+    "RunInstances:0804": frozenset({"dedicated"}),
+    # Red Hat BYOL brings its own subscription: not a license-included code.
+    "RunInstances:00g0": _EVERYWHERE,
+    # "All supported SQL Server editions, Red Hat (RHEL), and SUSE (SLES) license included
+    # billing codes are permitted on Shared tenancy and Dedicated Instances. However, these
+    # billing codes are not permitted on Dedicated Hosts and Host Resource Groups", nor are
+    # "license included billing codes other than Windows Server" (Ubuntu Pro).
+    **{code: _NOT_ON_HOSTS for code in USAGE_OPERATIONS if code not in (
+        "RunInstances", "RunInstances:0002", "RunInstances:0800", "RunInstances:0804", "RunInstances:00g0")},
+}
+_TENANCY_NAMES = {"default": "shared tenancy", "dedicated": "Dedicated Instances",
+                  "host": "Dedicated Hosts and host resource groups"}
 
 
 #: The licenses a billing code includes, named as License Manager's "License Included"
@@ -107,8 +139,19 @@ class Billed:
         return "windows" if is_windows(self.usage_operation) else None
 
 
+def tenancy_refusal(usage_operation: str, tenancy: str, subject: str) -> str | None:
+    """Why ``PERMITTED_TENANCIES`` refuses ``usage_operation`` on ``tenancy`` (None if it
+    permits it); ``subject`` names what is being placed ("AMI ami-...", "instance i-...")."""
+    permitted = PERMITTED_TENANCIES[usage_operation]
+    if tenancy in permitted:
+        return None
+    where = ", ".join(_TENANCY_NAMES[t] for t in TENANCIES if t in permitted)
+    return (f"{subject}: billing code {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) is not permitted on "
+            f"{_TENANCY_NAMES[tenancy]} (tenancy {tenancy}); it may run on {where}")
+
+
 def check_billing_tenancy(usage_operation: str, tenancy: str, subject: str) -> None:
-    """Refuse a billing code on a tenancy it is not permitted on.
+    """Refuse a billing code on a tenancy ``PERMITTED_TENANCIES`` does not permit it on.
 
     Args:
         usage_operation: The billing code.
@@ -116,18 +159,7 @@ def check_billing_tenancy(usage_operation: str, tenancy: str, subject: str) -> N
         subject: What is being placed ("AMI ami-...", "instance i-..."), named in the error.
 
     Raises:
-        ServiceError: Unsupported, naming the billing code and the tenancy.
+        ServiceError: Unsupported, naming the billing code, the tenancy and where the code may run.
     """
-    if tenancy == "host":
-        if usage_operation not in HOST_BILLING_CODES:
-            raise ServiceError(
-                "Unsupported",
-                f"{subject}: billing code {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) is not "
-                f"permitted on Dedicated Hosts; allowed there: {', '.join(sorted(HOST_BILLING_CODES))}",
-            )
-    elif tenancy == "default" and usage_operation in NOT_ON_SHARED:
-        raise ServiceError(
-            "Unsupported",
-            f"{subject}: billing code {usage_operation} (Windows BYOL) is not permitted on shared "
-            "tenancy; use tenancy dedicated or host",
-        )
+    if tenancy not in PERMITTED_TENANCIES[usage_operation]:  # launches and starts ask: keep it cheap
+        raise ServiceError("Unsupported", tenancy_refusal(usage_operation, tenancy, subject))  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from simulator.world.ec2.billing import check_billing_tenancy
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.hosts import DedicatedHost, HostService
 from simulator.world.ec2.images import Image, ImageService
-from simulator.world.ec2.instances import Instance, InstanceState, PlacementRequest
+from simulator.world.ec2.instances import Instance, InstanceState, PlacementRequest, initial_kms_server
 from simulator.world.ec2.launch_templates import (
     LaunchParameters,
     LaunchTemplateRef,
@@ -124,6 +124,14 @@ class InstanceService:
     def find(self, account_id: str, instance_id: str) -> Instance | None:
         """The instance, or None if ``account_id`` has no such instance (now)."""
         return self.account_instances(account_id).get(instance_id)
+
+    def lookup(self, instance_id: str) -> Instance | None:
+        """The instance ``instance_id`` of whichever account has it (now), or None."""
+        for account_id in self._by_account:
+            instance = self.find(account_id, instance_id)
+            if instance is not None:
+                return instance
+        return None
 
     def get_many(self, account_id: str, instance_ids: list[str]) -> list[Instance]:
         """Instances of ``account_id``, in the order asked (duplicates dropped).
@@ -256,6 +264,7 @@ class InstanceService:
         launched = []
         new_id = self.ctx.ids.resource_id
         region = self.ctx.region
+        kms_server = initial_kms_server(candidates[0].usage_operation) if candidates else None
         for index, candidate in enumerate(candidates):
             host = candidate.host
             instance = Instance(
@@ -266,7 +275,7 @@ class InstanceService:
                 tenancy=candidate.tenancy, availability_zone=candidate.availability_zone, launch_time=now,
                 affinity=affinity, host=host, host_resource_group_arn=group_arn,
                 license_configuration_arns=candidate.license_configuration_arns, tags=dict(tags),
-                principal=principal,
+                principal=principal, kms_server=kms_server,
             )
             account_instances[instance.instance_id] = instance
             if host is not None:

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from simulator.core.arn import format_arn
 from simulator.world.catalog import InstanceTypeSpec
-from simulator.world.ec2.billing import Billed
+from simulator.world.ec2.billing import Billed, is_windows, license_type_of
 from simulator.world.ec2.hosts import DedicatedHost
 from simulator.world.ec2.images import Image
 
@@ -42,8 +42,22 @@ STATE_CODES = {
 #: States in which an instance occupies its hardware (and consumes licenses).
 ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
 
-TENANCIES = ("default", "dedicated", "host")
 AFFINITIES = ("default", "host")
+
+#: The AWS KMS servers Windows instances activate against while AWS provides their license
+#: (EC2 User Guide, "Activate Windows": 169.254.169.250 and 169.254.169.251).
+AWS_KMS_SERVER = "169.254.169.250"
+#: Where a Windows instance whose license you bring activates until you name your KMS server:
+#: the one configured in your own VM image.
+IMAGE_KMS_SERVER = "kms-of-your-vm-image"
+
+
+def initial_kms_server(usage_operation: str) -> str | None:
+    """The KMS server a new instance with ``usage_operation`` activates Windows against
+    (None for an operating system other than Windows)."""
+    if not is_windows(usage_operation):
+        return None
+    return IMAGE_KMS_SERVER if license_type_of(usage_operation) == "BYOL" else AWS_KMS_SERVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +114,9 @@ class Instance(Billed):
     """An EC2 instance.
 
     ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
-    reports it. ``user_shutdown_at`` is the simulated second of the user's stop or
+    reports it. ``kms_server`` is the KMS server its Windows activates against (None
+    without Windows); Windows is activated while it matches the license type
+    (``windows_activated``). ``user_shutdown_at`` is the simulated second of the user's stop or
     termination that put it where it is (None after a launch or start); ``state_reason`` the
     server-side StateReason code of a stop the user did not ask for.
     ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
@@ -132,11 +148,21 @@ class Instance(Billed):
     state_reason: str | None = None
     principal: str = ""
     generation: int = 0
+    kms_server: str | None = None
 
     @property
     def vcpus(self) -> int:
         """The vCPUs the instance runs with (its CPU options)."""
         return self.core_count * self.threads_per_core
+
+    @property
+    def windows_activated(self) -> bool:
+        """Whether Windows is activated: against the AWS KMS servers while AWS provides the
+        license, against your own KMS server while you bring it (False without Windows)."""
+        if self.kms_server is None or not is_windows(self.usage_operation):
+            return False
+        aws = self.kms_server == AWS_KMS_SERVER
+        return aws if license_type_of(self.usage_operation) == "AWS" else not aws
 
     @property
     def host_id(self) -> str | None:

@@ -9,10 +9,10 @@ from datetime import datetime
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import Catalog, InstanceTypeSpec
+from simulator.world.ec2.billing import TENANCIES
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
 from simulator.world.ec2.instances import (
     AFFINITIES,
-    TENANCIES,
     CpuOptionsRequest,
     PlacementRequest,
 )

@@ -16,7 +16,7 @@ from simulator.world.ec2.instance_service import InstanceService
 from simulator.world.ec2.instance_types import InstanceTypeService
 from simulator.world.ec2.instances import Instance, InstanceState
 from simulator.world.ec2.launch_templates import LaunchTemplateService
-from simulator.world.events import InstanceUsageOperationChanged
+from simulator.world.events import InstanceUsageOperationChanged, WindowsActivationChanged
 
 
 class Ec2Service:
@@ -89,3 +89,21 @@ class Ec2Service:
             instance.usage_operation = usage_operation
             instance.usage_operation_update_time = self.ctx.clock.now()
             self.ctx.bus.publish(InstanceUsageOperationChanged(instance, previous))
+
+    def set_kms_server(self, instance: Instance, kms_server: str) -> None:
+        """Point the Windows of ``instance`` at the KMS server ``kms_server`` now (what
+        ``slmgr.vbs /skms`` on the instance, or an activation runbook, does).
+
+        Raises:
+            ServiceError: InvalidParameterValue for an instance without Windows or an empty
+                server name.
+        """
+        if instance.kms_server is None:
+            raise ServiceError("InvalidParameterValue", f"Instance {instance.instance_id} does not run Windows "
+                                                        f"({instance.platform_details}): it has no KMS client")
+        if not kms_server or not kms_server.strip():
+            raise ServiceError("InvalidParameterValue", "The KMS server must be a host name or address")
+        previous = instance.kms_server
+        if kms_server != previous:
+            instance.kms_server = kms_server
+            self.ctx.bus.publish(WindowsActivationChanged(instance, previous))

@@ -1,20 +1,18 @@
-"""AMIs: the Image entity, the built-in catalog of public AMIs, and the image service of
-one region (describe, create, copy, register, deregister, launch permissions)."""
+"""AMIs: the Image entity and the image service of one region (describe, create, copy,
+register, deregister, launch permissions); the public AMIs it starts with are in
+``public_images``."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
-from functools import cache
 
 from simulator.core.arn import format_arn
 from simulator.core.errors import ServiceError
-from simulator.core.random import stable_key
 from simulator.core.validation import check_enum, check_id, is_account_id
-from simulator.world.datafiles import as_bool, data_rows
 from simulator.world.ec2.billing import BILLING_PRODUCTS, KNOWN_BILLING_PRODUCTS, LINUX_UNIX, Billed
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
 from simulator.world.events import ImageAvailable, ImageDeregistered, ImageRegistered
@@ -81,41 +79,6 @@ class Image(Billed):
         return self.owner_id == account_id or self.public or account_id in self.launch_permissions
 
 
-#: When the public AMIs were published (their CreationDate).
-PUBLIC_IMAGE_DATE = datetime(2025, 1, 15, tzinfo=timezone.utc)
-
-
-def public_image_id(region: str, name: str) -> str:
-    """The fixed id of a public AMI in ``region``: the same for every seed, as in AWS."""
-    return f"ami-0{stable_key('public-ami', region, name):016x}"
-
-
-@cache
-def _public_image_rows() -> tuple[dict[str, str], ...]:
-    return tuple(data_rows("public_images.csv"))
-
-
-def public_images(region: str) -> list[Image]:
-    """The public AMI catalog (``data/public_images.csv``) as Image entities of ``region``."""
-    return [
-        Image(
-            image_id=public_image_id(region, row["name"]),
-            region=region,
-            owner_id=row["owner_id"],
-            name=row["name"],
-            description=row["description"],
-            architecture=row["architecture"],
-            usage_operation=row["usage_operation"],
-            creation_date=PUBLIC_IMAGE_DATE,
-            source=ImageSource.PUBLIC,
-            public=True,
-            image_owner_alias="amazon",
-            ssm_agent=as_bool(row["ssm_agent"]),
-        )
-        for row in _public_image_rows()
-    ]
-
-
 ARCHITECTURES = ("x86_64", "arm64", "i386")
 OWNER_ALIASES = ("self", "amazon", "aws-marketplace", "aws-backup-vault")
 _IMAGE_NAME = re.compile(r"[A-Za-z0-9()\[\] ./\-'@_]{3,128}")
@@ -146,11 +109,12 @@ class ImageService:
 
     Args:
         ctx: The region's shared plumbing.
+        public: The public AMIs of the region (see ``public_images``).
     """
 
-    def __init__(self, ctx: RegionContext) -> None:
+    def __init__(self, ctx: RegionContext, public: Iterable[Image] = ()) -> None:
         self.ctx = ctx
-        self.images: dict[str, Image] = {im.image_id: im for im in public_images(ctx.region)}
+        self.images: dict[str, Image] = {im.image_id: im for im in public}
 
     # -- lookups --------------------------------------------------------------------------
 

@@ -9,15 +9,13 @@ change state together); transitions that take time are scheduled on the clock.
 
 from __future__ import annotations
 
-from collections import deque
-
 from simulator.core.errors import ServiceError
-from simulator.core.validation import check_id
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import check_billing_tenancy
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.hosts import DedicatedHost, HostService
 from simulator.world.ec2.images import Image, ImageService
+from simulator.world.ec2.instance_index import InstanceIndex
 from simulator.world.ec2.instances import Instance, InstanceState, PlacementRequest, initial_kms_server
 from simulator.world.ec2.launch_templates import (
     LaunchParameters,
@@ -29,7 +27,6 @@ from simulator.world.ec2.launch_templates import (
 )
 from simulator.world.ec2.placement import HostBooking, Placement, resolve_tenancy
 from simulator.world.events import InstancePlacementChanged, InstancesLaunched, InstancesStateChanged
-from simulator.world.filters import compile_filters
 from simulator.world.launch import LaunchCandidate, LaunchRequest
 
 PENDING = InstanceState.PENDING
@@ -39,25 +36,6 @@ STOPPED = InstanceState.STOPPED
 SHUTTING_DOWN = InstanceState.SHUTTING_DOWN
 TERMINATED = InstanceState.TERMINATED
 
-_INSTANCE_FILTERS = {
-    "affinity": lambda i: i.affinity,
-    "architecture": lambda i: i.image.architecture,
-    "availability-zone": lambda i: i.availability_zone,
-    "host-id": lambda i: i.host_id,
-    "hypervisor": lambda i: i.instance_type.hypervisor,
-    "image-id": lambda i: i.image.image_id,
-    "instance-id": lambda i: i.instance_id,
-    "instance-state-code": lambda i: i.state.code,
-    "instance-state-name": lambda i: i.state.value,
-    "instance-type": lambda i: i.instance_type.name,
-    "owner-id": lambda i: i.account_id,
-    "placement-host-resource-group-arn": lambda i: i.host_resource_group_arn,
-    "platform": lambda i: i.platform,
-    "platform-details": lambda i: i.platform_details,
-    "reservation-id": lambda i: i.reservation_id,
-    "tenancy": lambda i: i.tenancy,
-    "usage-operation": lambda i: i.usage_operation,
-}
 
 
 #: One instance's state before and after a start, stop or terminate call:
@@ -83,8 +61,8 @@ def _incorrect_state(instance: Instance, action: str) -> ServiceError:
     )
 
 
-class InstanceService:
-    """The EC2 instances of one region.
+class InstanceService(InstanceIndex):
+    """The EC2 instances of one region: their lookups (``InstanceIndex``) and lifecycle.
 
     Args:
         ctx: The region's shared plumbing.
@@ -100,87 +78,9 @@ class InstanceService:
         self.images = images
         self.hosts = hosts
         self.templates = templates
+        super().__init__(ctx.clock.env)
         self.placement = Placement(hosts)
-        self._by_account: dict[str, dict[str, Instance]] = {}
-        self._terminated: deque[tuple[float, Instance]] = deque()
         self._publish = ctx.bus.publish
-        self._env = ctx.clock.env
-
-    # -- lookups --------------------------------------------------------------------------
-
-    def account_instances(self, account_id: str) -> dict[str, Instance]:
-        """The instances of ``account_id`` by id, in launch order (recently terminated too)."""
-        self._forget_old_terminated()
-        return self._by_account.setdefault(account_id, {})
-
-    def get(self, account_id: str, instance_id: str) -> Instance:
-        """One instance of ``account_id``.
-
-        Raises:
-            ServiceError: InvalidInstanceID.Malformed or InvalidInstanceID.NotFound.
-        """
-        return self.get_many(account_id, [instance_id])[0]
-
-    def find(self, account_id: str, instance_id: str) -> Instance | None:
-        """The instance, or None if ``account_id`` has no such instance (now)."""
-        return self.account_instances(account_id).get(instance_id)
-
-    def lookup(self, instance_id: str) -> Instance | None:
-        """The instance ``instance_id`` of whichever account has it (now), or None."""
-        for account_id in self._by_account:
-            instance = self.find(account_id, instance_id)
-            if instance is not None:
-                return instance
-        return None
-
-    def get_many(self, account_id: str, instance_ids: list[str]) -> list[Instance]:
-        """Instances of ``account_id``, in the order asked (duplicates dropped).
-
-        Raises:
-            ServiceError: InvalidInstanceID.Malformed for the first malformed id, then
-                InvalidInstanceID.NotFound naming every unknown id.
-        """
-        instances = self.account_instances(account_id)
-        found = [instances.get(i) for i in instance_ids]
-        if None in found:
-            missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found) if f is None))
-            for instance_id in missing:
-                check_id(instance_id, "i", "InvalidInstanceID")
-            noun, verb = ("ID", "does") if len(missing) == 1 else ("IDs", "do")
-            raise ServiceError(
-                "InvalidInstanceID.NotFound", f"The instance {noun} '{', '.join(missing)}' {verb} not exist"
-            )
-        if len(found) > 1:
-            unique = list(dict.fromkeys(found))  # instances hash by identity
-            if len(unique) != len(found):
-                return unique
-        return found  # type: ignore[return-value]
-
-    def describe(
-        self, account_id: str, instance_ids: list[str] | None = None,
-        filters: list[tuple[str, list[str]]] | None = None,
-    ) -> list[Instance]:
-        """DescribeInstances: the account's instances, optionally by id and filtered.
-
-        Raises:
-            ServiceError: InvalidInstanceID.*, InvalidParameterValue for an unknown filter.
-        """
-        matches = compile_filters(filters or (), _INSTANCE_FILTERS, "DescribeInstances")
-        if instance_ids:
-            selected = self.get_many(account_id, instance_ids)
-        else:
-            selected = list(self.account_instances(account_id).values())
-        return [i for i in selected if matches(i)]
-
-    def _forget_old_terminated(self) -> None:
-        queue = self._terminated
-        if not queue:
-            return
-        now = self._env.now
-        while queue and queue[0][0] <= now:
-            _, instance = queue.popleft()
-            if instance.state is TERMINATED:
-                self._by_account[instance.account_id].pop(instance.instance_id, None)
 
     # -- launching ------------------------------------------------------------------------
 
@@ -429,7 +329,7 @@ class InstanceService:
                 if instance.host is not None:
                     self.hosts.vacate(instance.host, instance)
                 if state is TERMINATED:
-                    self._terminated.append((expiry, instance))
+                    self.forget_when_gone(instance, expiry)
         self._publish(InstancesStateChanged(tuple(instances), previous, state))
 
     def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:

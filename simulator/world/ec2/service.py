@@ -16,6 +16,7 @@ from simulator.world.ec2.instance_service import InstanceService
 from simulator.world.ec2.instance_types import InstanceTypeService
 from simulator.world.ec2.instances import Instance, InstanceState
 from simulator.world.ec2.launch_templates import LaunchTemplateService
+from simulator.world.ec2.public_images import public_images
 from simulator.world.events import InstanceUsageOperationChanged, WindowsActivationChanged
 
 
@@ -31,7 +32,7 @@ class Ec2Service:
         self.ctx = ctx
         self.region = ctx.region
         self._region_of = region_of
-        self.images = ImageService(ctx)
+        self.images = ImageService(ctx, public_images(ctx.region))
         self.imports = ImportService(ctx, self.images)
         self.hosts = HostService(ctx)
         self.templates = LaunchTemplateService(ctx)

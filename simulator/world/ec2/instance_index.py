@@ -1,0 +1,129 @@
+"""The instances of one region by account: lookups by id and DescribeInstances.
+
+Terminated instances stay visible for ``Ec2Timings.terminated_visible`` and are then
+forgotten, lazily, at the next lookup.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import simpy
+
+from simulator.core.errors import ServiceError
+from simulator.core.validation import check_id
+from simulator.world.ec2.instances import Instance, InstanceState
+from simulator.world.filters import compile_filters
+
+_INSTANCE_FILTERS = {
+    "affinity": lambda i: i.affinity,
+    "architecture": lambda i: i.image.architecture,
+    "availability-zone": lambda i: i.availability_zone,
+    "host-id": lambda i: i.host_id,
+    "hypervisor": lambda i: i.instance_type.hypervisor,
+    "image-id": lambda i: i.image.image_id,
+    "instance-id": lambda i: i.instance_id,
+    "instance-state-code": lambda i: i.state.code,
+    "instance-state-name": lambda i: i.state.value,
+    "instance-type": lambda i: i.instance_type.name,
+    "owner-id": lambda i: i.account_id,
+    "placement-host-resource-group-arn": lambda i: i.host_resource_group_arn,
+    "platform": lambda i: i.platform,
+    "platform-details": lambda i: i.platform_details,
+    "reservation-id": lambda i: i.reservation_id,
+    "tenancy": lambda i: i.tenancy,
+    "usage-operation": lambda i: i.usage_operation,
+}
+
+
+class InstanceIndex:
+    """The instances of one region, by account and id.
+
+    Args:
+        env: The SimPy environment (for when terminated instances are forgotten).
+    """
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self._by_account: dict[str, dict[str, Instance]] = {}
+        self._terminated: deque[tuple[float, Instance]] = deque()
+        self._env = env
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def account_instances(self, account_id: str) -> dict[str, Instance]:
+        """The instances of ``account_id`` by id, in launch order (recently terminated too)."""
+        self._forget_old_terminated()
+        return self._by_account.setdefault(account_id, {})
+
+    def get(self, account_id: str, instance_id: str) -> Instance:
+        """One instance of ``account_id``.
+
+        Raises:
+            ServiceError: InvalidInstanceID.Malformed or InvalidInstanceID.NotFound.
+        """
+        return self.get_many(account_id, [instance_id])[0]
+
+    def find(self, account_id: str, instance_id: str) -> Instance | None:
+        """The instance, or None if ``account_id`` has no such instance (now)."""
+        return self.account_instances(account_id).get(instance_id)
+
+    def lookup(self, instance_id: str) -> Instance | None:
+        """The instance ``instance_id`` of whichever account has it (now), or None."""
+        for account_id in self._by_account:
+            instance = self.find(account_id, instance_id)
+            if instance is not None:
+                return instance
+        return None
+
+    def get_many(self, account_id: str, instance_ids: list[str]) -> list[Instance]:
+        """Instances of ``account_id``, in the order asked (duplicates dropped).
+
+        Raises:
+            ServiceError: InvalidInstanceID.Malformed for the first malformed id, then
+                InvalidInstanceID.NotFound naming every unknown id.
+        """
+        instances = self.account_instances(account_id)
+        found = [instances.get(i) for i in instance_ids]
+        if None in found:
+            missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found) if f is None))
+            for instance_id in missing:
+                check_id(instance_id, "i", "InvalidInstanceID")
+            noun, verb = ("ID", "does") if len(missing) == 1 else ("IDs", "do")
+            raise ServiceError(
+                "InvalidInstanceID.NotFound", f"The instance {noun} '{', '.join(missing)}' {verb} not exist"
+            )
+        if len(found) > 1:
+            unique = list(dict.fromkeys(found))  # instances hash by identity
+            if len(unique) != len(found):
+                return unique
+        return found  # type: ignore[return-value]
+
+    def describe(
+        self, account_id: str, instance_ids: list[str] | None = None,
+        filters: list[tuple[str, list[str]]] | None = None,
+    ) -> list[Instance]:
+        """DescribeInstances: the account's instances, optionally by id and filtered.
+
+        Raises:
+            ServiceError: InvalidInstanceID.*, InvalidParameterValue for an unknown filter.
+        """
+        matches = compile_filters(filters or (), _INSTANCE_FILTERS, "DescribeInstances")
+        if instance_ids:
+            selected = self.get_many(account_id, instance_ids)
+        else:
+            selected = list(self.account_instances(account_id).values())
+        return [i for i in selected if matches(i)]
+
+    def _forget_old_terminated(self) -> None:
+        queue = self._terminated
+        if not queue:
+            return
+        now = self._env.now
+        while queue and queue[0][0] <= now:
+            _, instance = queue.popleft()
+            if instance.state is InstanceState.TERMINATED:
+                self._by_account[instance.account_id].pop(instance.instance_id, None)
+
+    def forget_when_gone(self, instance: Instance, expiry: float) -> None:
+        """Forget the terminated ``instance`` at simulated second ``expiry``."""
+        self._terminated.append((expiry, instance))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
@@ -28,7 +29,12 @@ _PREFIX = re.compile(r"[a-z]+")
 
 def quota_group(spec: InstanceTypeSpec) -> str:
     """The On-Demand quota group of an instance type."""
-    prefix = _PREFIX.match(spec.family)
+    return _family_group(spec.family)
+
+
+@cache  # asked for every instance that launches, starts or stops
+def _family_group(family: str) -> str:
+    prefix = _PREFIX.match(family)
     return _GROUPS.get(prefix.group(0) if prefix else "", STANDARD)
 
 

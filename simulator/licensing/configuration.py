@@ -1,4 +1,5 @@
-"""License configurations, their associations, and how they count consumption.
+"""License configurations and how they count consumption (their associations are in
+``association``).
 
 Counting (user guide, "License configuration parameters and rules"):
 
@@ -45,6 +46,7 @@ from enum import StrEnum
 import numpy as np
 
 from simulator.core.columns import grown
+from simulator.licensing.association import Association, Failure
 from simulator.licensing.products import ProductInformation, excluded_usage_operations
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
@@ -80,20 +82,6 @@ def _resource_type(resource_id: str) -> str:
 
 
 @dataclass(slots=True, eq=False)
-class Association:
-    """A resource associated with a license configuration."""
-
-    resource_arn: str
-    resource_type: str
-    resource_id: str
-    owner_id: str
-    associated_at: datetime
-    ami_scope: str | None = None
-    associating_account: str = ""
-    resource: object = None
-
-
-@dataclass(slots=True, eq=False)
 class HostUsage:
     """How one Dedicated Host uses one configuration's licenses."""
 
@@ -108,21 +96,6 @@ class HostUsage:
     def held(self) -> bool:
         """Whether something on or of the host needs the licenses now."""
         return self.active_instances > 0 or self.direct
-
-
-@dataclass(slots=True)
-class Failure:
-    """A failed operation on a resource, as ListFailuresForLicenseConfigurationOperations
-    reports it."""
-
-    resource_arn: str
-    resource_type: str
-    error_message: str
-    failure_time: datetime
-    operation_name: str
-    resource_owner_id: str
-    requested_by: str
-    metadata: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True, eq=False)

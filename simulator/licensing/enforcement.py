@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
+from simulator.licensing.association import Failure
 from simulator.licensing.configuration import (
     EC2_AMI,
     EC2_HOST,
     EC2_INSTANCE,
     SYSTEMS_MANAGER_MANAGED_INSTANCE,
-    Failure,
     LicenseConfiguration,
 )
 from simulator.licensing.configurations import Configurations

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from simulator.core.clock import Clock
 from simulator.core.ids import IdFactory
 from simulator.core.records import Records
-from simulator.licensing.configuration import Association, LicenseConfiguration
+from simulator.licensing.association import Association
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.records import ComplianceRecord, NotificationRecord, ViolationRecord
 from simulator.world import World
 

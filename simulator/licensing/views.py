@@ -8,14 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.core.validation import invalid
-from simulator.licensing.configuration import (
-    EC2_HOST,
-    EC2_INSTANCE,
-    RDS,
-    SYSTEMS_MANAGER_MANAGED_INSTANCE,
-    Association,
-    Failure,
-)
+from simulator.licensing.association import Association, Failure
+from simulator.licensing.configuration import EC2_HOST, EC2_INSTANCE, RDS, SYSTEMS_MANAGER_MANAGED_INSTANCE
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost

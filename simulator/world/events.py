@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from simulator.world.ec2.hosts import DedicatedHost
+    from simulator.world.ec2.host import DedicatedHost
     from simulator.world.ec2.images import Image
     from simulator.world.ec2.instances import Instance, InstanceState
     from simulator.world.rds.instances import DBInstance, OptionGroup

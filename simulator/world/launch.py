@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from simulator.world.catalog import InstanceTypeSpec
-    from simulator.world.ec2.hosts import DedicatedHost
+    from simulator.world.ec2.host import DedicatedHost
     from simulator.world.ec2.images import Image
     from simulator.world.ec2.instances import Instance
 

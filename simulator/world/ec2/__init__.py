@@ -1,7 +1,7 @@
 """Simulated Amazon EC2: AMIs, image imports, Dedicated Hosts, launch templates, instances."""
 
 from simulator.world.ec2.context import Ec2Timings, RegionContext
-from simulator.world.ec2.hosts import DedicatedHost, HostState
+from simulator.world.ec2.host import DedicatedHost, HostState
 from simulator.world.ec2.images import Image, ImageSource, ImageState
 from simulator.world.ec2.imports import ImportImageTask
 from simulator.world.ec2.instance_service import StateChange

@@ -10,7 +10,7 @@ from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.world.ec2.hosts import DedicatedHost
+    from simulator.world.ec2.host import DedicatedHost
 
 
 def pool_key(host: DedicatedHost) -> Hashable | None:

@@ -13,7 +13,8 @@ from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import check_billing_tenancy
 from simulator.world.ec2.context import RegionContext
-from simulator.world.ec2.hosts import DedicatedHost, HostService
+from simulator.world.ec2.host import DedicatedHost
+from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.images import Image, ImageService
 from simulator.world.ec2.instance_index import InstanceIndex
 from simulator.world.ec2.instances import Instance, InstanceState, PlacementRequest, initial_kms_server

@@ -10,7 +10,7 @@ from enum import StrEnum
 from simulator.core.arn import format_arn
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import Billed, is_windows, license_type_of
-from simulator.world.ec2.hosts import DedicatedHost
+from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.images import Image
 
 

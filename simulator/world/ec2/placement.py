@@ -16,7 +16,8 @@ from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import TENANCIES, check_billing_tenancy
-from simulator.world.ec2.hosts import DedicatedHost, HostService
+from simulator.world.ec2.host import DedicatedHost
+from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.images import Image
 from simulator.world.ec2.instances import AFFINITIES, Instance, PlacementRequest
 

@@ -18,7 +18,7 @@ from simulator.world.ec2 import (
     InstanceState,
 )
 from simulator.world.ec2.context import RegionContext
-from simulator.world.ec2.hosts import GONE
+from simulator.world.ec2.host import GONE
 from simulator.world.events import (
     HostAddedToGroup,
     HostEvictionNotice,

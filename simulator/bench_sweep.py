@@ -80,7 +80,7 @@ def _time_sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], seeds: in
     distributed = distributed_module()
     began = time.perf_counter()
     with distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         startup = time.perf_counter() - began
         began = time.perf_counter()
         frame = sweep(scenario, grid, seeds, client=client, params=params, progress=False)

@@ -19,7 +19,7 @@ QUICKSTART = Path(__file__).resolve().parents[1] / "scenarios" / "quickstart.py"
 @pytest.fixture(scope="module")
 def client():
     """A Client of a LocalCluster with two single-threaded worker processes."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         yield client
 

@@ -45,6 +45,7 @@ from simulator.core.validation import invalid
 from simulator.licensing.conversion_paths import ConversionPath, conversion_path
 from simulator.licensing.discovery import Discovery
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.filters import filter_by
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.records import ConversionRecord
 from simulator.licensing.state import LicenseState
@@ -53,8 +54,8 @@ from simulator.world.ec2.billing import USAGE_OPERATIONS, tenancy_refusal
 from simulator.world.ec2.instances import AWS_KMS_SERVER
 
 OPERATION = "CreateLicenseConversionTaskForResource"
-#: The filters ListLicenseConversionTasks accepts.
-FILTERS = ("ResourceArns", "Status")
+#: The filters ListLicenseConversionTasks accepts, and the field of a task each tests.
+_TASK_FILTERS = {"ResourceArns": lambda t: t.resource_arn, "Status": lambda t: t.status}
 #: License-included SQL Server needs at least this many vCPUs ("License type conversion limits").
 SQL_INCLUDED_MIN_VCPUS = 4
 ACTIVATION_RUNBOOK = "AWSSupport-ActivateWindowsWithAmazonLicense"
@@ -174,20 +175,12 @@ class Conversions:
         Raises:
             ServiceError: InvalidParameterValueException for an unknown filter or status.
         """
-        tests = []
         for name, values in filters:
-            if name == "ResourceArns":
-                tests.append(lambda t, arns=set(values): t.resource_arn in arns)
-            elif name == "Status":
-                bad = [v for v in values if v not in tuple(ConversionStatus)]
-                if bad:
-                    raise invalid(f"Status filter value {bad[0]!r} is invalid; allowed values: "
-                                  f"{', '.join(ConversionStatus)}")
-                tests.append(lambda t, statuses=set(values): t.status in statuses)
-            else:
-                raise invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(FILTERS)}")
-        tasks = self._tasks.get((account_id, region), {}).values()
-        return [t for t in tasks if all(test(t) for test in tests)]
+            bad = [v for v in values if v not in tuple(ConversionStatus)] if name == "Status" else []
+            if bad:
+                raise invalid(f"Status filter value {bad[0]!r} is invalid; allowed values: "
+                              f"{', '.join(ConversionStatus)}")
+        return filter_by(self._tasks.get((account_id, region), {}).values(), filters, _TASK_FILTERS)
 
     def fail_activation(self, instance_id: str) -> None:
         """Make the next Windows activation step of a conversion of ``instance_id`` fail."""

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from simulator.core.validation import invalid
 from simulator.licensing.association import Association, Failure
 from simulator.licensing.configuration import EC2_HOST, EC2_INSTANCE, RDS, SYSTEMS_MANAGER_MANAGED_INSTANCE
 from simulator.licensing.configurations import Configurations
+from simulator.licensing.filters import filter_by
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost
 
@@ -46,6 +46,14 @@ class DashboardRow:
     dedicated_hosts: int
     alerts: int
     last_alert: str
+
+
+#: ListUsageForLicenseConfiguration's filters.
+_USAGE_FILTERS = {
+    "resourceArn": lambda e: e.resource_arn,
+    "resourceType": lambda e: e.resource_type,
+    "resourceAccount": lambda e: e.owner_id,
+}
 
 
 class Views:
@@ -96,16 +104,6 @@ class Views:
             ServiceError: InvalidParameterValueException for an unknown filter.
         """
         cfg = self.configurations.owned(account_id, region, arn)
-        getters = {
-            "resourceArn": lambda e: e.resource_arn,
-            "resourceType": lambda e: e.resource_type,
-            "resourceAccount": lambda e: e.owner_id,
-        }
-        tests = []
-        for name, values in filters:
-            if name not in getters:
-                raise invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(getters)}")
-            tests.append(lambda e, g=getters[name], v=set(values): g(e) in v)
         to_datetime = self.state.clock.to_datetime
         entries = [
             UsageEntry(resource_arn=instance.arn, resource_type=EC2_INSTANCE, resource_status=instance.state.value,
@@ -139,7 +137,7 @@ class Views:
                 entries.append(UsageEntry(
                     resource_arn=association.resource_arn, resource_type=EC2_HOST, resource_status=host.state,
                     owner_id=association.owner_id, associated_at=association.associated_at, consumed=0))
-        return [e for e in entries if all(test(e) for test in tests)]
+        return filter_by(entries, filters, _USAGE_FILTERS)
 
     def failures(self, account_id: str, region: str, arn: str) -> list[Failure]:
         """ListFailuresForLicenseConfigurationOperations, oldest first."""

@@ -59,7 +59,6 @@ def host_out(host: DedicatedHost, catalog_types: dict[str, InstanceTypeSpec]) ->
     return out
 
 
-
 @operation("ec2", "AllocateHosts")
 def allocate_hosts(call: Call, params: Params) -> Response:
     if params.get("AvailabilityZoneId") or params.get("OutpostArn") or params.get("AssetIds"):

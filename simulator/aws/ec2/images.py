@@ -76,7 +76,6 @@ def import_task_out(task: ImportImageTask, now: float) -> dict[str, Any]:
     return out
 
 
-
 @operation("ec2", "DescribeImages")
 def describe_images(call: Call, params: Params) -> Response:
     images = call.ec2.images.describe(
@@ -151,24 +150,18 @@ def modify_image_attribute(call: Call, params: Params) -> Response:
             f"Value ({attribute}) for parameter Attribute is invalid. Allowed values: "
             "launchPermission, description",
         )
-    add_users: list[str] = []
-    remove_users: list[str] = []
+    users: dict[str, list[str]] = {"Add": [], "Remove": []}
     make_public: bool | None = None
     permission = params.get("LaunchPermission", {})
-    for item in permission.get("Add", ()):
-        if item.get("Group") == "all":
-            make_public = True
-        elif item.get("UserId"):
-            add_users.append(item["UserId"])
-        else:
-            raise ServiceError("InvalidParameterValue", "LaunchPermission.Add items need UserId or Group all")
-    for item in permission.get("Remove", ()):
-        if item.get("Group") == "all":
-            make_public = False
-        elif item.get("UserId"):
-            remove_users.append(item["UserId"])
-        else:
-            raise ServiceError("InvalidParameterValue", "LaunchPermission.Remove items need UserId or Group all")
+    for action, public in (("Add", True), ("Remove", False)):
+        for item in permission.get(action, ()):
+            if item.get("Group") == "all":
+                make_public = public
+            elif item.get("UserId"):
+                users[action].append(item["UserId"])
+            else:
+                raise ServiceError("InvalidParameterValue", f"LaunchPermission.{action} items need UserId or Group all")
+    add_users, remove_users = users["Add"], users["Remove"]
     operation_type = params.get("OperationType")
     if operation_type is not None:
         if operation_type not in ("add", "remove"):

@@ -78,28 +78,28 @@ def delete_grant(call: Call, params: Params) -> Response:
 @operation("license-manager", "ListDistributedGrants")
 def list_distributed_grants(call: Call, params: Params) -> Response:
     grants = engine(call).received.distributed_by(call.account_id, params.get("GrantArns", ()),
-                                                         filters_in(params.get("Filters")))
+                                                  filters_in(params.get("Filters")))
     return _grants(call, params, grants)
 
 
 @operation("license-manager", "ListReceivedGrants")
 def list_received_grants(call: Call, params: Params) -> Response:
     grants = engine(call).received.grants_of(call.account_id, params.get("GrantArns", ()),
-                                                    filters_in(params.get("Filters")))
+                                             filters_in(params.get("Filters")))
     return _grants(call, params, grants)
 
 
 @operation("license-manager", "ListReceivedGrantsForOrganization")
 def list_received_grants_for_organization(call: Call, params: Params) -> Response:
     grants = engine(call).received.grants_of_organization(call.account_id, params["LicenseArn"],
-                                                                 filters_in(params.get("Filters")))
+                                                          filters_in(params.get("Filters")))
     return _grants(call, params, grants)
 
 
 @operation("license-manager", "ListReceivedLicenses")
 def list_received_licenses(call: Call, params: Params) -> Response:
     grants = engine(call).received.licenses_of(call.account_id, params.get("LicenseArns", ()),
-                                                      filters_in(params.get("Filters")))
+                                               filters_in(params.get("Filters")))
     items = [{**license_out(g.license), "ReceivedMetadata": {
         "ReceivedStatus": str(g.status), "ReceivedStatusReason": g.current.status_reason or None,
         "AllowedOperations": list(g.operations)}} for g in grants]

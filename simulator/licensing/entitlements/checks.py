@@ -4,12 +4,10 @@ the calendar arithmetic of renewals and retention."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
 from simulator.core.errors import ServiceError
-from simulator.core.validation import invalid
 from simulator.licensing.entitlements.license import (
     UNITS,
     ConsumptionConfiguration,
@@ -91,19 +89,3 @@ def check_home(home_region: str, region: str) -> None:
     if home_region != region:
         raise ServiceError("RedirectException", f"This license changes only in its home Region {home_region}; the "
                                                 f"request was made in {region}", fields={"Location": home_region})
-
-
-def filter_licenses(licenses: list, filters: Iterable[tuple[str, list[str]]], fields: dict,
-                    code: str = "InvalidParameterValueException") -> list:
-    """The licenses (or granted licenses, tokens) matching every filter; ``fields`` maps each
-    allowed filter name to the value it tests.
-
-    Raises:
-        ServiceError: ``code`` (the operation's validation error) for a filter not in ``fields``.
-    """
-    tests = []
-    for name, values in filters:
-        if name not in fields:
-            raise invalid(f"Filter {name!r} is invalid; allowed filters: {', '.join(fields)}", code)
-        tests.append((fields[name], set(values)))
-    return [item for item in licenses if all(get(item) in wanted for get, wanted in tests)]

@@ -18,7 +18,6 @@ from simulator.licensing.entitlements.checks import (
     check_consumption,
     check_entitlements,
     check_home,
-    filter_licenses,
     validation,
 )
 from simulator.licensing.entitlements.license import (
@@ -32,6 +31,7 @@ from simulator.licensing.entitlements.license import (
     RenewType,
 )
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.filters import filter_by
 
 _LICENSE_ID = re.compile(r"l-[0-9a-f]{32}")
 #: How long a deleted license stays PENDING_DELETE while its grants are recalled.
@@ -236,7 +236,7 @@ class Licenses:
         arns = list(dict.fromkeys(arns))
         licenses = ([self.owned(account_id, arn) for arn in arns] if arns
                     else list(self.state.issued.get(account_id, {}).values()))
-        return filter_licenses(licenses, filters, {
+        return filter_by(licenses, filters, {
             "Beneficiary": lambda lic: lic.current.beneficiary, "ProductSKU": lambda lic: lic.current.product_sku,
             "Fingerprint": lambda lic: lic.current.issuer.key_fingerprint, "Status": lambda lic: lic.status,
         })

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from simulator.core.errors import ServiceError
-from simulator.licensing.entitlements.checks import filter_licenses
 from simulator.licensing.entitlements.grant import Grant
 from simulator.licensing.entitlements.grants import OverGrants
 from simulator.licensing.entitlements.license import License
+from simulator.licensing.filters import filter_by
 from simulator.world.organizations import Organization
 
 Filters = Iterable[tuple[str, list[str]]]
@@ -34,7 +34,7 @@ class Received(OverGrants):
         held = list(self.state.received.get(account_id, {}).values())
         wanted = set(arns)
         held = [g for g in held if not wanted or g.license.arn in wanted]
-        return filter_licenses(held, filters, {
+        return filter_by(held, filters, {
             "ProductSKU": lambda g: g.license.current.product_sku, "Status": lambda g: g.license.status,
             "Fingerprint": lambda g: g.license.current.issuer.key_fingerprint,
             "IssuerName": lambda g: g.license.current.issuer.name,
@@ -54,7 +54,7 @@ class Received(OverGrants):
         for member in org.member_account_ids:
             for grant in self.state.received.get(member, {}).values():
                 found.setdefault(grant.license.arn, grant.license)
-        return filter_licenses(list(found.values()), filters, {
+        return filter_by(list(found.values()), filters, {
             "Beneficiary": lambda lic: lic.current.beneficiary, "ProductSKU": lambda lic: lic.current.product_sku,
         })
 
@@ -67,7 +67,7 @@ class Received(OverGrants):
         """
         wanted = set(arns)
         held = [g for g in self.state.received.get(account_id, {}).values() if not wanted or g.arn in wanted]
-        return filter_licenses(held, filters, {**_GRANT_FIELDS, "GranterAccountId": lambda g: g.grantor_id})
+        return filter_by(held, filters, {**_GRANT_FIELDS, "GranterAccountId": lambda g: g.grantor_id})
 
     def grants_of_organization(self, account_id: str, license_arn: str, filters: Filters = ()) -> list[Grant]:
         """ListReceivedGrantsForOrganization: the grants of a license that accounts of the
@@ -81,7 +81,7 @@ class Received(OverGrants):
         lic = self.licenses.find(license_arn)
         members = set(org.member_account_ids)
         grants = [g for g in lic.grants if g.grantee_account in members and g.status != "DELETED"]
-        return filter_licenses(grants, filters, {
+        return filter_by(grants, filters, {
             "ParentArn": lambda g: g.parent_arn, "GranteePrincipalArn": lambda g: g.grantee,
         })
 
@@ -95,7 +95,7 @@ class Received(OverGrants):
         wanted = set(arns)
         made = [g for g in self.state.distributed.get(account_id, ()) if g.arn in self.state.grants
                 and (not wanted or g.arn in wanted)]
-        return filter_licenses(made, filters, {**_GRANT_FIELDS, "GranteePrincipalARN": lambda g: g.grantee})
+        return filter_by(made, filters, {**_GRANT_FIELDS, "GranteePrincipalARN": lambda g: g.grantee})
 
     def _management(self, account_id: str) -> Organization:
         org = self.state.world.organizations.organization_of(account_id)

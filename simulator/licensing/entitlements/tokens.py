@@ -18,10 +18,11 @@ from jwt.algorithms import RSAPSSAlgorithm
 from simulator.core.arn import parse_arn
 from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.checkouts import Checkout
-from simulator.licensing.entitlements.checks import filter_licenses, validation
+from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.filters import filter_by
 from simulator.world.kms import KmsService
 from simulator.world.sts import WebIdentityProvider
 
@@ -209,7 +210,7 @@ class Tokens(OverGrants):
         """
         wanted = set(token_ids)
         mine = [t for t in self.tokens.values() if t.account_id == account_id and (not wanted or t.token_id in wanted)]
-        return filter_licenses(mine, filters, {"LicenseArns": lambda t: t.license_arn}, "ValidationException")
+        return filter_by(mine, filters, {"LicenseArns": lambda t: t.license_arn}, "ValidationException")
 
     def delete(self, account_id: str, region: str, token_id: str) -> RefreshToken:
         """DeleteToken: revoke a refresh token (GetAccessToken refuses it from now on).

@@ -1,10 +1,10 @@
 """A discrete-event simulator of a multi-account AWS estate under AWS License Manager."""
 
-from simulator.cloudtrail import replay_cloudtrail
-from simulator.replay import replay
-from simulator.result import Result
-from simulator.scenario import run_scenario
+from simulator.replay.cloudtrail import replay_cloudtrail
+from simulator.replay.replays import replay
+from simulator.runs.result import Result
+from simulator.runs.scenario import run_scenario
+from simulator.runs.sweep import sweep
 from simulator.simulation import Simulation
-from simulator.sweep import sweep
 
 __all__ = ["Result", "Simulation", "replay", "replay_cloudtrail", "run_scenario", "sweep"]

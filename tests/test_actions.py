@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from simulator.actions import action
+from simulator.actions.log import action
 from simulator.core.errors import ServiceError
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from simulator import replay, run_scenario
 from simulator.cli import main
-from simulator.diff import RunView, compare
+from simulator.replay.diff import RunView, compare
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.py"))

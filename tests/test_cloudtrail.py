@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.cloudtrail import CloudTrailError, WhatIfError, read_trail, replay_cloudtrail
-from simulator.cloudtrail.translate import translate
+from simulator.replay.cloudtrail import (
+    CloudTrailError,
+    WhatIfError,
+    read_trail,
+    replay_cloudtrail,
+)
+from simulator.replay.cloudtrail.translate import translate
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "scenarios" / "cloudtrail_example"
 WHAT_IF = json.loads((EXAMPLE / "what_if.json").read_text())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.diff import compare
+from simulator.replay.diff import compare
 
 QUICKSTART = Path(__file__).resolve().parents[1] / "scenarios" / "quickstart.py"
 

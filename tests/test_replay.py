@@ -11,9 +11,9 @@ import pytest
 
 from simulator import replay, run_scenario
 from simulator.cli import main
-from simulator.idmap import Gone, IdMap
-from simulator.replay import Overrides, ReplayError, delay_to
-from simulator.trace import Trace
+from simulator.replay.idmap import Gone, IdMap
+from simulator.replay.replays import Overrides, ReplayError, delay_to
+from simulator.runs.trace import Trace
 from tests.helpers import write_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

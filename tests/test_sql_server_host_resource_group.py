@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.scenario import load_scenario, run_scenario
+from simulator.runs.scenario import load_scenario, run_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "sql_server_host_resource_group.py"
 

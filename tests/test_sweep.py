@@ -13,7 +13,7 @@ import pytest
 
 from simulator import run_scenario, sweep
 from simulator.cli import main
-from simulator.sweep import bands, confidence_band, points
+from simulator.runs.sweep import bands, confidence_band, points
 from tests.helpers import write_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -47,7 +47,7 @@ def test_the_cluster_needs_no_scenario_file_and_reports_failures(client, tmp_pat
                 raise ValueError("fleet must not be negative")
             sim.add_account("111111111111")
     ''')
-    from simulator.scenario import load_scenario
+    from simulator.runs.scenario import load_scenario
 
     scenario = load_scenario(path)
     path.unlink()

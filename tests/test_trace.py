@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from simulator import Result, Simulation, replay, run_scenario
-from simulator.actions import action
+from simulator.actions.log import action
 from simulator.cli import main
-from simulator.trace import FORMAT_VERSION, Trace, TraceError, package_version
+from simulator.runs.trace import FORMAT_VERSION, Trace, TraceError, package_version
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from tests.helpers import LINUX, public_ami, write_scenario
 

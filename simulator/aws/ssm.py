@@ -9,8 +9,8 @@ from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
 from simulator.core.errors import ServiceError
 from simulator.world.ssm import ManagedNode, SsmService
-from simulator.world.ssm.activations import Activation
-from simulator.world.ssm.nodes import AGENT_VERSION
+from simulator.world.ssm.activation import Activation
+from simulator.world.ssm.node import AGENT_VERSION
 from simulator.world.ssm.queries import (
     InventoryItem,
     capture_time,

@@ -17,11 +17,23 @@ from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.association import Association
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, LicenseConfiguration
-from simulator.licensing.configurations import CROSS_ACCOUNT, MAX_CONFIGURATIONS_PER_RESOURCE, Configurations
+from simulator.licensing.configurations import (
+    CROSS_ACCOUNT,
+    MAX_CONFIGURATIONS_PER_RESOURCE,
+    Configurations,
+)
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.state import LicenseState
-from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Image, ImageSource, ImageState, Instance, InstanceState
+from simulator.world.ec2 import (
+    ACTIVE_STATES,
+    DedicatedHost,
+    Image,
+    ImageSource,
+    ImageState,
+    Instance,
+    InstanceState,
+)
 from simulator.world.ec2.host import GONE
 from simulator.world.events import ImageRegistered
 from simulator.world.rds import DBInstance

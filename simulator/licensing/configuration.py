@@ -50,7 +50,7 @@ from simulator.licensing.association import Association, Failure
 from simulator.licensing.products import ProductInformation, excluded_usage_operations
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
-from simulator.world.ec2.instances import ACTIVE_STATES
+from simulator.world.ec2.instance import ACTIVE_STATES
 from simulator.world.rds import DBInstance
 from simulator.world.ssm import ManagedNode
 

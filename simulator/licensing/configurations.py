@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from simulator.core.arn import format_arn, parse_arn
+from simulator.core.billing import COUNTING_TYPES
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_count, check_tags, invalid
 from simulator.licensing.configuration import (
@@ -20,8 +21,12 @@ from simulator.licensing.configuration import (
     ConfigurationStatus,
     LicenseConfiguration,
 )
-from simulator.licensing.products import ProductInformation, check_products, validate_product_information
-from simulator.licensing.rules import COUNTING_TYPES, RuleSet, parse_rules
+from simulator.licensing.products import (
+    ProductInformation,
+    check_products,
+    validate_product_information,
+)
+from simulator.licensing.rules import RuleSet, parse_rules
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Image
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from simulator.core.billing import USAGE_OPERATIONS
 from simulator.core.validation import invalid
-from simulator.world.ec2.billing import USAGE_OPERATIONS
 
 LICENSE_INCLUDED = "license included"
 BYOL = "BYOL"

@@ -40,6 +40,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from simulator.core.arn import parse_arn
+from simulator.core.billing import USAGE_OPERATIONS, tenancy_refusal
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.conversion_paths import ConversionPath, conversion_path
@@ -50,8 +51,7 @@ from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.records import ConversionRecord
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance, InstanceState
-from simulator.world.ec2.billing import USAGE_OPERATIONS, tenancy_refusal
-from simulator.world.ec2.instances import AWS_KMS_SERVER
+from simulator.world.ec2.instance import AWS_KMS_SERVER
 
 OPERATION = "CreateLicenseConversionTaskForResource"
 #: The filters ListLicenseConversionTasks accepts, and the field of a task each tests.

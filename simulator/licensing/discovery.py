@@ -29,15 +29,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator.core.billing import included_licenses
 from simulator.core.bus import EventBus
 from simulator.licensing.associations import Associations, resource_key
 from simulator.licensing.configuration import DAY, LicenseConfiguration
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import AccountCopy, ResourceInventory
-from simulator.licensing.products import database_matches, excluded_by_license_included, frame_matches
+from simulator.licensing.products import (
+    database_matches,
+    excluded_by_license_included,
+    frame_matches,
+)
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance
-from simulator.world.ec2.billing import included_licenses
 from simulator.world.events import DBInstanceDeleted, NodesDeregistered
 from simulator.world.rds import DBInstance
 from simulator.world.ssm import ManagedNode

@@ -38,7 +38,7 @@ from simulator.world.events import (
     SoftwareUninstalled,
 )
 from simulator.world.rds import DBInstance
-from simulator.world.rds.instances import BYOL
+from simulator.world.rds.db_instance import BYOL
 from simulator.world.ssm import ManagedNode
 
 _STATE_CHANGES = frozenset({InstanceState.PENDING, InstanceState.STOPPING, InstanceState.SHUTTING_DOWN})

@@ -31,7 +31,7 @@ import numpy as np
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Image
 from simulator.world.rds import DBInstance
-from simulator.world.rds.instances import BYOL
+from simulator.world.rds.db_instance import BYOL
 from simulator.world.ssm import InventoryFrame, ManagedNode
 
 HOUR = 3600.0

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.core.billing import (
+    INCLUDED_LICENSE_NAMES,
+    USAGE_OPERATIONS,
+    included_licenses,
+    license_bits,
+)
 from simulator.core.validation import invalid
-from simulator.world.ec2.billing import INCLUDED_LICENSE_NAMES, USAGE_OPERATIONS, included_licenses, license_bits
 from simulator.world.ssm import InventoryFrame
 
 RESOURCE_TYPES = ("SSM_MANAGED", "RDS")

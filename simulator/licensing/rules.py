@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 
 from simulator.core.validation import invalid, parse_whole_number
 
-COUNTING_TYPES = ("vCPU", "Instance", "Core", "Socket")
-
 #: Counting type -> the rules it allows (user guide table).
 ALLOWED_RULES: dict[str, frozenset[str]] = {
     "Core": frozenset({"licenseAffinityToHost", "maximumCores", "minimumCores", "allowedTenancy"}),

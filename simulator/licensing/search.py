@@ -17,11 +17,20 @@ from typing import overload
 
 import numpy as np
 
+from simulator.core.billing import (
+    INCLUDED_LICENSE_NAMES,
+    included_licenses,
+    license_bits,
+)
 from simulator.core.validation import invalid
-from simulator.licensing.configuration import EC2_AMI, EC2_INSTANCE, RDS, SYSTEMS_MANAGER_MANAGED_INSTANCE
+from simulator.licensing.configuration import (
+    EC2_AMI,
+    EC2_INSTANCE,
+    RDS,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
+)
 from simulator.licensing.inventory import AccountCopy, DatabaseFacts, ResourceInventory
 from simulator.world.ec2 import Image
-from simulator.world.ec2.billing import INCLUDED_LICENSE_NAMES, included_licenses, license_bits
 
 CONDITIONS = ("EQUALS", "NOT_EQUALS", "BEGINS_WITH", "CONTAINS")
 SEARCH_FILTERS: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,11 @@ from simulator.core.ids import IdFactory
 from simulator.core.records import Records
 from simulator.licensing.association import Association
 from simulator.licensing.configuration import LicenseConfiguration
-from simulator.licensing.records import ComplianceRecord, NotificationRecord, ViolationRecord
+from simulator.licensing.records import (
+    ComplianceRecord,
+    NotificationRecord,
+    ViolationRecord,
+)
 from simulator.world import World
 
 _NAN = float("nan")

@@ -10,7 +10,7 @@ from simulator.licensing.configuration import DAY, LicenseConfiguration
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance, InstanceState
-from simulator.world.ec2.instances import ACTIVE_STATES
+from simulator.world.ec2.instance import ACTIVE_STATES
 from simulator.world.events import (
     HostReleased,
     InstancesLaunched,

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.licensing.association import Association, Failure
-from simulator.licensing.configuration import EC2_HOST, EC2_INSTANCE, RDS, SYSTEMS_MANAGER_MANAGED_INSTANCE
+from simulator.licensing.configuration import (
+    EC2_HOST,
+    EC2_INSTANCE,
+    RDS,
+    SYSTEMS_MANAGER_MANAGED_INSTANCE,
+)
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.filters import filter_by
 from simulator.licensing.state import LicenseState

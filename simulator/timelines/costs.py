@@ -26,12 +26,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator.core.billing import (
+    BYOL_USAGE_OPERATIONS,
+    COUNTING_TYPES,
+    LINUX_UNIX,
+    USAGE_OPERATIONS,
+    included_licenses,
+)
 from simulator.core.clock import Clock
 from simulator.core.records import Records
-from simulator.world.ec2.billing import BYOL_USAGE_OPERATIONS, LINUX_UNIX, USAGE_OPERATIONS, included_licenses
 
 COMPONENTS = ("license_included", "byol", "dedicated_hosts")
-COUNTING_TYPES = ("vCPU", "Instance", "Core", "Socket")
 PERIOD_HOURS = {"hour": 1.0, "day": 24.0, "month": 730.0, "year": 8760.0}
 #: Host states in which a Dedicated Host is no longer billed.
 UNBILLED_HOST_STATES = ("released", "released-permanent-failure", "permanent-failure")

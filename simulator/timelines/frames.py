@@ -197,7 +197,9 @@ class Timelines:
     def plot_compliance(self, arn: str | None = None, ax: Axes | None = None) -> Axes:
         """Plot one configuration's compliance (default: the first one created); see
         ``simulator.timelines.plot_compliance``."""
-        from simulator.timelines.plots import plot_compliance  # matplotlib loads only to plot
+        from simulator.timelines.plots import (
+            plot_compliance,  # matplotlib loads only to plot
+        )
 
         compliance = self.compliance
         if arn is None:
@@ -262,7 +264,9 @@ class Timelines:
 
     def plot_hosts(self, ax: Axes | None = None) -> Axes:
         """Plot the hosts' vCPU use over time; see ``simulator.timelines.plots.plot_hosts``."""
-        from simulator.timelines.plots import plot_hosts  # matplotlib loads only to plot
+        from simulator.timelines.plots import (
+            plot_hosts,  # matplotlib loads only to plot
+        )
 
         return plot_hosts(self.hosts, pd.Timestamp(self._clock.now()), ax=ax)
 
@@ -295,6 +299,8 @@ class Timelines:
     def plot_costs(self, prices: Prices | str | Path | pd.DataFrame, every: str = "1h",
                    ax: Axes | None = None) -> Axes:
         """Plot ``costs(prices, every)``; see ``simulator.timelines.plots.plot_costs``."""
-        from simulator.timelines.plots import plot_costs  # matplotlib loads only to plot
+        from simulator.timelines.plots import (
+            plot_costs,  # matplotlib loads only to plot
+        )
 
         return plot_costs(self.costs(prices, every), ax=ax)

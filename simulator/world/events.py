@@ -7,22 +7,34 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from simulator.world.ec2.host import DedicatedHost
-    from simulator.world.ec2.images import Image
-    from simulator.world.ec2.instances import Instance, InstanceState
-    from simulator.world.rds.instances import DBInstance, OptionGroup
+    from simulator.world.ec2.image import Image
+    from simulator.world.ec2.instance import Instance, InstanceState
+    from simulator.world.rds.db_instance import DBInstance
+    from simulator.world.rds.option_group import OptionGroup
     from simulator.world.ssm.inventory import GatheredChange
-    from simulator.world.ssm.nodes import InstalledApplication, ManagedNode
+    from simulator.world.ssm.node import InstalledApplication, ManagedNode
 
 
-def _transitions() -> dict[InstanceState, dict[InstanceState, str]]:
-    from simulator.world.ec2.instances import InstanceState
+class _Transitions(dict):
+    """current state -> previous state -> the events row's detail, e.g. "running->stopping";
+    each detail string is made once."""
 
-    states = list(InstanceState)
-    return {to: {old: f"{old}->{to}" for old in states} for to in states}
+    def __missing__(self, current: InstanceState) -> dict[InstanceState, str]:
+        details = self[current] = _From(current)
+        return details
 
 
-#: current state -> previous state -> the events row's detail, e.g. "running->stopping".
-_DETAILS: dict = {}
+class _From(dict):
+    def __init__(self, current: InstanceState) -> None:
+        super().__init__()
+        self.current = current
+
+    def __missing__(self, previous: InstanceState) -> str:
+        detail = self[previous] = f"{previous}->{self.current}"
+        return detail
+
+
+_DETAILS = _Transitions()
 
 
 class InstancesLaunched(NamedTuple):
@@ -47,7 +59,7 @@ class InstancesStateChanged(NamedTuple):
     current: InstanceState
 
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        details = _DETAILS.get(self.current) or _DETAILS.setdefault(self.current, _transitions()[self.current])
+        details = _DETAILS[self.current]
         first = self.instances[0]  # one call's instances share account and region
         return (first.account_id, first.region, "ec2", "InstanceStateChange",
                 tuple([i.instance_id for i in self.instances]), tuple([details[p] for p in self.previous]))

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 if TYPE_CHECKING:
     from simulator.world.catalog import InstanceTypeSpec
     from simulator.world.ec2.host import DedicatedHost
-    from simulator.world.ec2.images import Image
-    from simulator.world.ec2.instances import Instance
+    from simulator.world.ec2.image import Image
+    from simulator.world.ec2.instance import Instance
 
 
 class LaunchCandidate(NamedTuple):

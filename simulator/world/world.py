@@ -8,7 +8,13 @@ from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.world.catalog import Catalog
-from simulator.world.ec2 import DedicatedHost, Ec2Timings, Image, Instance, RegionContext
+from simulator.world.ec2 import (
+    DedicatedHost,
+    Ec2Timings,
+    Image,
+    Instance,
+    RegionContext,
+)
 from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
 from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer, LicenseLookup

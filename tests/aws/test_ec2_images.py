@@ -7,7 +7,16 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, SQL_STANDARD, WINDOWS, error_code, public_ami, states
+from tests.helpers import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    LINUX,
+    SQL_STANDARD,
+    WINDOWS,
+    error_code,
+    public_ami,
+    states,
+)
 
 DISK = [{"Format": "VMDK", "Url": "s3://my-bucket/vm-disk.vmdk"}]
 SQL_ENTERPRISE = "Windows_Server-2022-English-Full-SQL_2022_Enterprise-*"

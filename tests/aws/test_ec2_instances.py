@@ -7,7 +7,16 @@ from botocore.exceptions import ClientError
 
 from simulator.core.errors import ServiceError
 from simulator.world.events import InstancesLaunched, InstancesStateChanged
-from tests.helpers import ACCOUNT_A, LINUX, LINUX_ARM, WINDOWS, error_code, launch, public_ami, states
+from tests.helpers import (
+    ACCOUNT_A,
+    LINUX,
+    LINUX_ARM,
+    WINDOWS,
+    error_code,
+    launch,
+    public_ami,
+    states,
+)
 
 
 def _run(ec2, pattern=LINUX, count=1, **kwargs):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.world.rds.instances import DATA_GUARD
+from simulator.world.rds.db_instance import DATA_GUARD
 from tests.helpers import ACCOUNT_A, ACCOUNT_B, assert_refused
 
 

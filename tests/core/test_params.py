@@ -8,7 +8,12 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.core.params import Unreplayable, decode_params, encode_params, unreplayable
+from simulator.core.params import (
+    Unreplayable,
+    decode_params,
+    encode_params,
+    unreplayable,
+)
 
 _TAGGED = st.one_of(
     st.datetimes(timezones=st.just(timezone.utc)), st.datetimes(), st.dates(), st.binary(max_size=40),

@@ -12,7 +12,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from simulator import Simulation
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, LINUX, enable_cross_account_discovery, error_code, public_ami, summaries
+from tests.helpers import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    LINUX,
+    enable_cross_account_discovery,
+    error_code,
+    public_ami,
+    summaries,
+)
 from tests.helpers import configuration as get
 
 ARN = re.compile(r"^arn:aws:license-manager:us-east-1:(\d{12}):license-configuration:(lic-[0-9a-f]{32})$")

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator import Simulation
+from simulator.core.billing import PERMITTED_TENANCIES
 from simulator.core.errors import ServiceError
 from simulator.licensing.conversion_paths import ELIGIBLE
 from simulator.licensing.products import ProductFilter, ProductInformation
 from simulator.world.ec2 import ACTIVE_STATES, LaunchParameters, PlacementRequest
-from simulator.world.ec2.billing import PERMITTED_TENANCIES
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"

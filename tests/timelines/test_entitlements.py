@@ -10,7 +10,14 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from tests.helpers import ACCOUNT_B, active_grant, checkout, create_license, fingerprint, seats  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    ACCOUNT_B,
+    active_grant,
+    checkout,
+    create_license,
+    fingerprint,
+    seats,
+)
 
 
 def test_entitlement_grant_and_checkout_timelines(sim, lm, lm_b):

@@ -152,8 +152,8 @@ def test_example_price_table_is_labelled_illustrative():
     and prices every license-included code."""
     from pathlib import Path
 
+    from simulator.core.billing import USAGE_OPERATIONS
     from simulator.timelines.costs import needs_premium
-    from simulator.world.ec2.billing import USAGE_OPERATIONS
 
     path = Path(__file__).resolve().parents[2] / "scenarios" / "prices_example.csv"
     header = path.read_text().splitlines()[0]

@@ -10,7 +10,13 @@ from simulator.aws.ec2.common import RUN_TAG_TYPES, launch_parameters
 from simulator.aws.shapes import filters_in, tags_out
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
-from simulator.world.ec2 import Instance, InstanceState, LaunchTemplateRef, PlacementRequest, StateChange
+from simulator.world.ec2 import (
+    Instance,
+    InstanceState,
+    LaunchTemplateRef,
+    PlacementRequest,
+    StateChange,
+)
 
 #: Messages of the server-side state reasons (EC2 API reference, StateReason).
 _SERVER_REASONS = {

@@ -11,7 +11,7 @@ from simulator.core.arn import format_arn
 from simulator.world.catalog import HostTypeSpec, InstanceTypeSpec
 
 if TYPE_CHECKING:
-    from simulator.world.ec2.instances import Instance
+    from simulator.world.ec2.instance import Instance
 
 
 class HostState(StrEnum):

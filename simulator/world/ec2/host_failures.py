@@ -15,8 +15,8 @@ from simulator.core.errors import ServiceError
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.host import DedicatedHost, HostState
 from simulator.world.ec2.hosts import HostService
-from simulator.world.ec2.instance_service import InstanceService
-from simulator.world.ec2.instances import ACTIVE_STATES, Instance
+from simulator.world.ec2.instance import ACTIVE_STATES, Instance
+from simulator.world.ec2.instances import InstanceService
 from simulator.world.events import (
     HostAllocated,
     HostFailed,

@@ -16,7 +16,7 @@ from simulator.world.events import HostAllocated, HostReleased, HostRemovedFromG
 from simulator.world.filters import compile_filters
 
 if TYPE_CHECKING:
-    from simulator.world.ec2.instances import Instance
+    from simulator.world.ec2.instance import Instance
 
 
 _HOST_FILTERS = {

@@ -12,7 +12,7 @@ import simpy
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_id
-from simulator.world.ec2.instances import Instance, InstanceState
+from simulator.world.ec2.instance import Instance, InstanceState
 from simulator.world.filters import compile_filters
 
 _INSTANCE_FILTERS = {

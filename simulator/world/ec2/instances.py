@@ -1,181 +1,382 @@
-"""EC2 instances: lifecycle states, placement, CPU options (the service that runs them
-lives in ``instance_service``)."""
+"""The instance service of one region: launch, start, stop, terminate, placement changes.
+
+Every call checks everything first and changes nothing when it fails. Before instances
+launch or start, the registered launch authorizers see the fully placed request and may
+refuse it or cut it down to MinCount. Each change is published at the simulated instant it
+happens (``InstancesLaunched`` for a launch, ``InstancesStateChanged`` for the instances that
+change state together); transitions that take time are scheduled on the clock.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
-
-from simulator.core.arn import format_arn
+from simulator.core.billing import check_billing_tenancy
+from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
-from simulator.world.ec2.billing import Billed, is_windows, license_type_of
+from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.host import DedicatedHost
-from simulator.world.ec2.images import Image
+from simulator.world.ec2.hosts import HostService
+from simulator.world.ec2.image import Image
+from simulator.world.ec2.images import ImageService
+from simulator.world.ec2.instance import (
+    Instance,
+    InstanceState,
+    PlacementRequest,
+    initial_kms_server,
+)
+from simulator.world.ec2.instance_index import InstanceIndex
+from simulator.world.ec2.launch_template import LaunchParameters, LaunchTemplateRef
+from simulator.world.ec2.launch_templates import (
+    LaunchTemplateService,
+    check_instance_type,
+    check_launch_parameters,
+    resolve_cpu_options,
+)
+from simulator.world.ec2.placement import HostBooking, Placement, resolve_tenancy
+from simulator.world.events import (
+    InstancePlacementChanged,
+    InstancesLaunched,
+    InstancesStateChanged,
+)
+from simulator.world.launch import LaunchCandidate, LaunchRequest
+
+PENDING = InstanceState.PENDING
+RUNNING = InstanceState.RUNNING
+STOPPING = InstanceState.STOPPING
+STOPPED = InstanceState.STOPPED
+SHUTTING_DOWN = InstanceState.SHUTTING_DOWN
+TERMINATED = InstanceState.TERMINATED
 
 
-class InstanceState(StrEnum):
-    """The EC2 instance states, with their state codes."""
 
-    PENDING = "pending"
-    RUNNING = "running"
-    SHUTTING_DOWN = "shutting-down"
-    TERMINATED = "terminated"
-    STOPPING = "stopping"
-    STOPPED = "stopped"
-
-    @property
-    def code(self) -> int:
-        """The numeric state code DescribeInstances reports."""
-        return STATE_CODES[self]
+#: One instance's state before and after a start, stop or terminate call:
+#: ``(instance, previous, current)`` (plain tuples: every call makes one per instance).
+StateChange = tuple[Instance, InstanceState, InstanceState]
 
 
-STATE_CODES = {
-    InstanceState.PENDING: 0,
-    InstanceState.RUNNING: 16,
-    InstanceState.SHUTTING_DOWN: 32,
-    InstanceState.TERMINATED: 48,
-    InstanceState.STOPPING: 64,
-    InstanceState.STOPPED: 80,
-}
-
-#: States in which an instance occupies its hardware (and consumes licenses).
-ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
-
-AFFINITIES = ("default", "host")
-
-#: The AWS KMS servers Windows instances activate against while AWS provides their license
-#: (EC2 User Guide, "Activate Windows": 169.254.169.250 and 169.254.169.251).
-AWS_KMS_SERVER = "169.254.169.250"
-#: Where a Windows instance whose license you bring activates until you name your KMS server:
-#: the one configured in your own VM image.
-IMAGE_KMS_SERVER = "kms-of-your-vm-image"
-
-
-def initial_kms_server(usage_operation: str) -> str | None:
-    """The KMS server a new instance with ``usage_operation`` activates Windows against
-    (None for an operating system other than Windows)."""
-    if not is_windows(usage_operation):
-        return None
-    return IMAGE_KMS_SERVER if license_type_of(usage_operation) == "BYOL" else AWS_KMS_SERVER
-
-
-@dataclass(frozen=True, slots=True)
-class PlacementRequest:
-    """The placement a launch asks for; None fields are left to defaults or a template."""
-
-    availability_zone: str | None = None
-    tenancy: str | None = None
-    host_id: str | None = None
-    affinity: str | None = None
-    host_resource_group_arn: str | None = None
-
-    def over(self, base: PlacementRequest | None) -> PlacementRequest:
-        """This request with its unset fields taken from ``base``."""
-        if base is None:
-            return self
-        return PlacementRequest(
-            *(mine if mine is not None else theirs for mine, theirs in zip(_fields(self), _fields(base)))
+def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
+    image_arch = "x86_64" if image.architecture == "i386" else image.architecture
+    if image_arch != spec.architecture:
+        raise ServiceError(
+            "InvalidParameterValue",
+            f"The architecture '{spec.architecture}' of the specified instance type "
+            f"{spec.name} does not match the architecture '{image.architecture}' of the "
+            f"specified AMI {image.image_id}",
         )
 
 
-def _fields(placement: PlacementRequest) -> tuple:
-    return (
-        placement.availability_zone,
-        placement.tenancy,
-        placement.host_id,
-        placement.affinity,
-        placement.host_resource_group_arn,
+def _incorrect_state(instance: Instance, action: str) -> ServiceError:
+    return ServiceError(
+        "IncorrectInstanceState",
+        f"The instance '{instance.instance_id}' is in state '{instance.state}', from which it cannot be {action}.",
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CpuOptionsRequest:
-    """CpuOptions of a launch: either field may be left to the instance type's default."""
+class InstanceService(InstanceIndex):
+    """The EC2 instances of one region: their lookups (``InstanceIndex``) and lifecycle.
 
-    core_count: int | None = None
-    threads_per_core: int | None = None
-
-    def over(self, base: CpuOptionsRequest | None) -> CpuOptionsRequest:
-        """This request with its unset fields taken from ``base``."""
-        if base is None:
-            return self
-        return replace(
-            self,
-            core_count=self.core_count if self.core_count is not None else base.core_count,
-            threads_per_core=(
-                self.threads_per_core if self.threads_per_core is not None else base.threads_per_core
-            ),
-        )
-
-
-@dataclass(slots=True, eq=False)
-class Instance(Billed):
-    """An EC2 instance.
-
-    ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
-    reports it. ``kms_server`` is the KMS server its Windows activates against (None
-    without Windows); Windows is activated while it matches the license type
-    (``windows_activated``). ``user_shutdown_at`` is the simulated second of the user's stop or
-    termination that put it where it is (None after a launch or start); ``state_reason`` the
-    server-side StateReason code of a stop the user did not ask for.
-    ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
-    the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
-    earlier state can tell it is stale.
+    Args:
+        ctx: The region's shared plumbing.
+        images: The region's AMIs.
+        hosts: The region's Dedicated Hosts.
+        templates: The region's launch templates.
     """
 
-    instance_id: str
-    account_id: str
-    region: str
-    reservation_id: str
-    ami_launch_index: int
-    instance_type: InstanceTypeSpec
-    image: Image
-    usage_operation: str
-    usage_operation_update_time: datetime
-    core_count: int
-    threads_per_core: int
-    tenancy: str
-    availability_zone: str
-    launch_time: datetime
-    affinity: str | None = None
-    host: DedicatedHost | None = None
-    host_resource_group_arn: str | None = None
-    license_configuration_arns: tuple[str, ...] = ()
-    tags: dict[str, str] = field(default_factory=dict)
-    state: InstanceState = InstanceState.PENDING
-    user_shutdown_at: float | None = None
-    state_reason: str | None = None
-    principal: str = ""
-    generation: int = 0
-    kms_server: str | None = None
+    def __init__(
+        self, ctx: RegionContext, images: ImageService, hosts: HostService, templates: LaunchTemplateService,
+    ) -> None:
+        self.ctx = ctx
+        self.images = images
+        self.hosts = hosts
+        self.templates = templates
+        super().__init__(ctx.clock.env)
+        self.placement = Placement(hosts)
+        self._publish = ctx.bus.publish
 
-    @property
-    def vcpus(self) -> int:
-        """The vCPUs the instance runs with (its CPU options)."""
-        return self.core_count * self.threads_per_core
+    # -- launching ------------------------------------------------------------------------
 
-    @property
-    def windows_activated(self) -> bool:
-        """Whether Windows is activated: against the AWS KMS servers while AWS provides the
-        license, against your own KMS server while you bring it (False without Windows)."""
-        if self.kms_server is None or not is_windows(self.usage_operation):
-            return False
-        aws = self.kms_server == AWS_KMS_SERVER
-        return aws if license_type_of(self.usage_operation) == "AWS" else not aws
+    def run(
+        self, account_id: str, params: LaunchParameters, *, min_count: int = 1, max_count: int = 1,
+        launch_template: LaunchTemplateRef | None = None, principal: str = "",
+    ) -> list[Instance]:
+        """RunInstances: launch between ``min_count`` and ``max_count`` instances, as many as
+        host capacity and the launch authorizers allow.
 
-    @property
-    def host_id(self) -> str | None:
-        """The Dedicated Host it runs on (or last ran on, while stopped), if any."""
-        host = self.host
-        return None if host is None else host.host_id
+        The call's parameters win over the launch template's; placement and CPU options
+        merge field by field, license configurations and tags add up.
 
-    @property
-    def image_id(self) -> str:
-        """The AMI it was launched from."""
-        return self.image.image_id
+        Returns:
+            The launched instances (one reservation), in ``pending`` state.
 
-    @property
-    def arn(self) -> str:
-        """The instance's ARN."""
-        return format_arn("ec2", self.region, self.account_id, "instance", self.instance_id)
+        Raises:
+            ServiceError: a parameter error, InvalidAMIID.*, InsufficientHostCapacity, an
+                authorizer's refusal. Nothing launches then.
+        """
+        check_launch_parameters(self.ctx.catalog, params)
+        if launch_template is not None:
+            template = self.templates.get(account_id, launch_template.template_id, launch_template.name)
+            version = self.templates.version(template, launch_template.version)
+            params = params.over(version.parameters)
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise ServiceError("InvalidParameterValue", f"MinCount must be a positive integer, got {min_count}")
+        if isinstance(max_count, bool) or not isinstance(max_count, int) or max_count < min_count:
+            raise ServiceError(
+                "InvalidParameterValue",
+                f"MaxCount ({max_count}) must be greater than or equal to MinCount ({min_count})",
+            )
+        if params.image_id is None:
+            raise ServiceError("MissingParameter", "The request must contain the parameter ImageId")
+        if params.instance_type is None:
+            raise ServiceError("MissingParameter", "The request must contain the parameter InstanceType")
+        image = self.images.launchable(account_id, params.image_id)
+        spec = check_instance_type(self.ctx.catalog, params.instance_type)
+        _check_architecture(spec, image)
+        cores, threads = resolve_cpu_options(spec, params.cpu_options)
+        placement = params.placement or PlacementRequest()
+        tenancy, affinity = resolve_tenancy(placement)
+        zone = placement.availability_zone
+        if zone is not None:
+            self.ctx.check_availability_zone(zone, "Placement.AvailabilityZone")
+        check_billing_tenancy(image.usage_operation, tenancy, f"AMI {image.image_id}")
+        shared = LaunchCandidate(
+            instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=cores,
+            threads_per_core=threads, tenancy=tenancy, availability_zone=zone or self.ctx.availability_zones[0],
+            host=None, license_configuration_arns=params.license_configuration_arns,
+        )
+        booking = HostBooking()
+        if tenancy == "host":
+            hosts = self.placement.place_launch(account_id, spec, image, params.license_configuration_arns,
+                                                placement, booking, min_count, max_count)
+            candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
+        else:
+            max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
+            candidates = (shared,) * max_count  # identical instances share one candidate
+        count = self.authorize("RunInstances", account_id, principal, candidates, min_count)
+        delay = self._pending_delay(booking, [c.host for c in candidates[:count]])
+        return self._launch(account_id, candidates[:count], params, affinity, principal, delay)
+
+    def _pending_delay(self, booking: HostBooking, hosts: list[DedicatedHost | None]) -> float:
+        """Allocate the hosts planned for a call that goes ahead; how long its instances
+        stay pending (longer on hosts still being allocated)."""
+        self.placement.allocate_planned(booking, hosts)
+        ready = max((h.ready_at for h in hosts if h is not None and h.ready_at is not None), default=None)
+        wait = 0.0 if ready is None else max(0.0, ready - self._env.now)
+        return wait + self.ctx.timings.pending
+
+    def _launch(
+        self, account_id: str, candidates: tuple[LaunchCandidate, ...], params: LaunchParameters,
+        affinity: str | None, principal: str, delay: float,
+    ) -> list[Instance]:
+        now = self.ctx.clock.now()
+        reservation_id = self.ctx.ids.resource_id("r")
+        tags = dict(params.instance_tags)
+        group_arn = params.placement.host_resource_group_arn if params.placement else None
+        account_instances = self.account_instances(account_id)
+        launched = []
+        new_id = self.ctx.ids.resource_id
+        region = self.ctx.region
+        kms_server = initial_kms_server(candidates[0].usage_operation) if candidates else None
+        for index, candidate in enumerate(candidates):
+            host = candidate.host
+            instance = Instance(
+                instance_id=new_id("i"), account_id=account_id, region=region, reservation_id=reservation_id,
+                ami_launch_index=index, instance_type=candidate.instance_type, image=candidate.image,
+                usage_operation=candidate.usage_operation, usage_operation_update_time=now,
+                core_count=candidate.core_count, threads_per_core=candidate.threads_per_core,
+                tenancy=candidate.tenancy, availability_zone=candidate.availability_zone, launch_time=now,
+                affinity=affinity, host=host, host_resource_group_arn=group_arn,
+                license_configuration_arns=candidate.license_configuration_arns, tags=dict(tags),
+                principal=principal, kms_server=kms_server,
+            )
+            account_instances[instance.instance_id] = instance
+            if host is not None:
+                self.hosts.occupy(host, instance)
+            launched.append(instance)
+        if candidates and candidates[0].host is None:
+            self.ctx.quotas.add(account_id, candidates[0].instance_type, len(candidates))
+        self._publish(InstancesLaunched(tuple(launched)))
+        self._schedule(delay, launched, RUNNING)
+        return launched
+
+    def authorize(
+        self, operation: str, account_id: str, principal: str, candidates: tuple[LaunchCandidate, ...],
+        min_count: int,
+    ) -> int:
+        """How many leading candidates every authorizer lets go ahead.
+
+        Raises:
+            ServiceError: an authorizer's refusal.
+        """
+        count = len(candidates)
+        if not self.ctx.authorizers or not candidates:
+            return count
+        for authorizer in self.ctx.authorizers:
+            request = LaunchRequest(operation, account_id, self.ctx.region, principal, candidates[:count], min_count)
+            count = min(count, authorizer.authorize_launch(request))
+        return count
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
+        """StartInstances: stopped instances go to ``pending``; pending or running ones are
+        left as they are.
+
+        Raises:
+            ServiceError: InvalidInstanceID.*, IncorrectInstanceState,
+                InsufficientHostCapacity, an authorizer's refusal. Nothing starts then.
+        """
+        instances = self.get_many(account_id, instance_ids)
+        to_start = []
+        for instance in instances:
+            if instance.state is STOPPED:
+                to_start.append(instance)
+            elif instance.state is not PENDING and instance.state is not RUNNING:
+                raise _incorrect_state(instance, "started")
+        booking = HostBooking()
+        candidates = []
+        for instance in to_start:
+            spec = instance.instance_type
+            check_billing_tenancy(instance.usage_operation, instance.tenancy, f"instance {instance.instance_id}")
+            host = self.placement.place_start(instance, booking) if instance.tenancy == "host" else None
+            candidates.append(LaunchCandidate(
+                instance_type=spec, image=instance.image, usage_operation=instance.usage_operation,
+                core_count=instance.core_count, threads_per_core=instance.threads_per_core, tenancy=instance.tenancy,
+                availability_zone=host.availability_zone if host else instance.availability_zone,
+                host=host, license_configuration_arns=instance.license_configuration_arns, instance=instance,
+            ))
+        self.ctx.quotas.check_start(account_id, [c.instance_type for c in candidates if c.host is None])
+        self.authorize("StartInstances", account_id, principal, tuple(candidates), len(candidates))
+        delay = self._pending_delay(booking, [c.host for c in candidates])
+
+        now = self.ctx.clock.now()
+        for candidate in candidates:
+            instance = candidate.instance
+            if candidate.host is not None:
+                instance.host = candidate.host
+                instance.availability_zone = candidate.host.availability_zone
+                self.hosts.occupy(candidate.host, instance)
+            instance.launch_time = now
+            instance.user_shutdown_at = None
+            instance.state_reason = None
+            instance.principal = principal
+            if candidate.host is None:
+                self.ctx.quotas.add(account_id, instance.instance_type, 1)
+        return self._move(instances, to_start, PENDING, delay, RUNNING)
+
+    def stop(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
+        """StopInstances: running instances go to ``stopping``, then ``stopped``.
+
+        Raises:
+            ServiceError: InvalidInstanceID.*, IncorrectInstanceState (pending, shutting
+                down or terminated instances). Nothing stops then.
+        """
+        instances = self.get_many(account_id, instance_ids)
+        for instance in instances:
+            if instance.state is not RUNNING and instance.state is not STOPPING and instance.state is not STOPPED:
+                raise _incorrect_state(instance, "stopped")
+        to_stop = [i for i in instances if i.state is RUNNING]
+        self._user_initiated(to_stop)
+        return self._move(instances, to_stop, STOPPING, self.ctx.timings.stopping, STOPPED)
+
+    def terminate(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
+        """TerminateInstances: instances go to ``shutting-down``, then ``terminated``, and
+        stay visible for ``terminated_visible`` seconds after that.
+
+        Raises:
+            ServiceError: InvalidInstanceID.*. Nothing is terminated then.
+        """
+        instances = self.get_many(account_id, instance_ids)
+        to_terminate = [i for i in instances if i.state is not SHUTTING_DOWN and i.state is not TERMINATED]
+        self._user_initiated(to_terminate)
+        return self._move(instances, to_terminate, SHUTTING_DOWN, self.ctx.timings.shutting_down, TERMINATED)
+
+    def stop_for(self, instances: list[Instance], reason: str) -> None:
+        """Stop the pending or running ones of ``instances`` for ``reason``, a server-side
+        StateReason code (``Server.InternalError`` for a failed host, ``Server.ScheduledStop``
+        for an eviction), not at their user's request."""
+        moving = [i for i in instances if i.state is RUNNING or i.state is PENDING]
+        for instance in moving:
+            instance.user_shutdown_at = None
+            instance.state_reason = reason
+        self._move(moving, moving, STOPPING, self.ctx.timings.stopping, STOPPED)
+
+    def _user_initiated(self, instances: list[Instance]) -> None:
+        now = self._env.now
+        for instance in instances:
+            instance.user_shutdown_at = now
+            instance.state_reason = None
+
+    def _move(
+        self, asked: list[Instance], moving: list[Instance], state: InstanceState, delay: float,
+        then: InstanceState,
+    ) -> list[StateChange]:
+        """Put ``moving`` into ``state`` now and into ``then`` after ``delay``; report the
+        change of every instance ``asked`` about (unchanged ones included)."""
+        before = [i.state for i in asked]
+        if len(moving) == len(asked):
+            after = [state] * len(asked)
+        else:
+            moved = {id(i) for i in moving}
+            after = [state if id(i) in moved else i.state for i in asked]
+        changes = list(zip(asked, before, after))
+        self._enter(moving, state)
+        self._schedule(delay, moving, then)
+        return changes
+
+    def _enter(self, instances: list[Instance], state: InstanceState) -> None:
+        if not instances:
+            return
+        previous = tuple([i.state for i in instances])
+        for instance in instances:
+            instance.state = state
+            instance.generation += 1
+        if state is STOPPING or state is SHUTTING_DOWN:
+            for instance, before in zip(instances, previous):
+                if (before is PENDING or before is RUNNING) and instance.tenancy != "host":
+                    self.ctx.quotas.add(instance.account_id, instance.instance_type, -1)
+        if state is STOPPED or state is TERMINATED:
+            expiry = self._env.now + self.ctx.timings.terminated_visible
+            for instance in instances:
+                if instance.host is not None:
+                    self.hosts.vacate(instance.host, instance)
+                if state is TERMINATED:
+                    self.forget_when_gone(instance, expiry)
+        self._publish(InstancesStateChanged(tuple(instances), previous, state))
+
+    def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:
+        if instances:
+            tokens = [(i, i.generation) for i in instances]
+            self.ctx.clock.call_later(delay, self._complete, tokens, state)
+
+    def _complete(self, tokens: list[tuple[Instance, int]], state: InstanceState) -> None:
+        self._enter([i for i, generation in tokens if i.generation == generation], state)
+
+    # -- placement ------------------------------------------------------------------------
+
+    def modify_placement(
+        self, account_id: str, instance_id: str, placement: PlacementRequest, group_name: str | None = None,
+    ) -> Instance:
+        """ModifyInstancePlacement of a stopped instance (tenancy conversion); see
+        ``Placement.modify``.
+
+        Raises:
+            ServiceError: InvalidInstanceID.*, IncorrectInstanceState unless stopped,
+                InvalidPlacementGroup.Unknown, and the errors of ``Placement.modify``.
+        """
+        instance = self.get(account_id, instance_id)
+        if instance.state is not STOPPED:
+            raise ServiceError(
+                "IncorrectInstanceState",
+                f"The instance '{instance_id}' is in state '{instance.state}'; its placement can be modified "
+                "only when it is stopped.",
+            )
+        if group_name:
+            raise ServiceError("InvalidPlacementGroup.Unknown", f"The Placement Group '{group_name}' is unknown.")
+        self.placement.modify(instance, placement)
+        self._publish(InstancePlacementChanged(instance))
+        return instance
+
+    # -- changes other services make --------------------------------------------------------
+
+    def set_license_configurations(self, instance: Instance, arns: tuple[str, ...]) -> None:
+        """Record the license configurations attached to ``instance`` (its Licenses)."""
+        instance.license_configuration_arns = tuple(arns)

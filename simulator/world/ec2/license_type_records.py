@@ -10,7 +10,7 @@ from typing import NamedTuple
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.records import Records
-from simulator.world.ec2.instances import Instance, InstanceState
+from simulator.world.ec2.instance import Instance, InstanceState
 from simulator.world.events import (
     InstancePlacementChanged,
     InstancesLaunched,

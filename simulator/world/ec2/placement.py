@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from simulator.core.billing import TENANCIES, check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import InstanceTypeSpec
-from simulator.world.ec2.billing import TENANCIES, check_billing_tenancy
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.hosts import HostService
-from simulator.world.ec2.images import Image
-from simulator.world.ec2.instances import AFFINITIES, Instance, PlacementRequest
+from simulator.world.ec2.image import Image
+from simulator.world.ec2.instance import AFFINITIES, Instance, PlacementRequest
 
 
 class HostPool(Protocol):

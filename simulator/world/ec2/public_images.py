@@ -9,7 +9,7 @@ from functools import cache
 
 from simulator.core.random import stable_key
 from simulator.world.datafiles import as_bool, data_rows
-from simulator.world.ec2.images import Image, ImageSource
+from simulator.world.ec2.image import Image, ImageSource
 
 #: When the public AMIs were published (their CreationDate).
 PUBLIC_IMAGE_DATE = datetime(2025, 1, 15, tzinfo=timezone.utc)

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.core.billing import USAGE_OPERATIONS
 from simulator.core.errors import ServiceError
-from simulator.world.ec2.billing import USAGE_OPERATIONS
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.host_failures import HostFailures
 from simulator.world.ec2.hosts import HostService
-from simulator.world.ec2.images import Image, ImageService
-from simulator.world.ec2.imports import ImportService
-from simulator.world.ec2.instance_service import InstanceService
+from simulator.world.ec2.image import Image
+from simulator.world.ec2.images import ImageService
+from simulator.world.ec2.import_tasks import ImportService
+from simulator.world.ec2.instance import Instance, InstanceState
 from simulator.world.ec2.instance_types import InstanceTypeService
-from simulator.world.ec2.instances import Instance, InstanceState
+from simulator.world.ec2.instances import InstanceService
 from simulator.world.ec2.launch_templates import LaunchTemplateService
 from simulator.world.ec2.public_images import public_images
-from simulator.world.events import InstanceUsageOperationChanged, WindowsActivationChanged
+from simulator.world.events import (
+    InstanceUsageOperationChanged,
+    WindowsActivationChanged,
+)
 
 
 class Ec2Service:

@@ -5,37 +5,20 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from simulator.core.arn import parse_arn
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags
-from simulator.world.iam.policies import MANAGED_POLICIES, ManagedPolicy, PolicyDocument
+from simulator.world.iam.policy import MANAGED_POLICIES, PolicyDocument
+from simulator.world.iam.role import Role
 
 UPPER_ALNUM = string.ascii_uppercase + string.digits
 #: IAM quotas: managed policies attached to one role (IAM User Guide, "IAM and AWS STS quotas").
 MAX_ATTACHED_POLICIES = 10
 _PATH = re.compile(r"/|/[\x21-\x7e]+/")
 
-
-@dataclass(eq=False)
-class Role:
-    """An IAM role."""
-
-    account_id: str
-    role_name: str
-    role_id: str
-    path: str
-    arn: str
-    trust_policy: PolicyDocument
-    description: str
-    max_session_duration: int
-    created_at: datetime
-    attached: list[ManagedPolicy] = field(default_factory=list)
-    tags: dict[str, str] = field(default_factory=dict)
 
 
 class IamService:

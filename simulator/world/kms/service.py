@@ -12,7 +12,7 @@ from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
 from simulator.world.ec2.context import RegionContext
-from simulator.world.kms.keys import (
+from simulator.world.kms.key import (
     KEY_SPECS,
     KeySpec,
     KeyUsage,

@@ -1,8 +1,7 @@
 """Simulated AWS Resource Access Manager: resource shares, their principals and resources,
 and invitations for principals outside the owner's organization."""
 
-from simulator.world.ram.service import ResourceAccessManager
-from simulator.world.ram.shares import (
+from simulator.world.ram.resource_share import (
     AssociationStatus,
     AssociationType,
     Invitation,
@@ -12,6 +11,7 @@ from simulator.world.ram.shares import (
     ShareAssociation,
     ShareStatus,
 )
+from simulator.world.ram.service import ResourceAccessManager
 
 __all__ = [
     "AssociationStatus",

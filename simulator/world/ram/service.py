@@ -20,7 +20,7 @@ from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags, is_account_id
 from simulator.world.organizations import Organization, Organizations
-from simulator.world.ram.shares import (
+from simulator.world.ram.resource_share import (
     AssociationStatus,
     AssociationType,
     Invitation,

@@ -16,8 +16,12 @@ from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM
 from simulator.core.validation import check_tags
 from simulator.world.ec2.context import RegionContext
-from simulator.world.events import DBInstanceCreated, DBInstanceDeleted, OptionGroupChanged
-from simulator.world.rds.instances import (
+from simulator.world.events import (
+    DBInstanceCreated,
+    DBInstanceDeleted,
+    OptionGroupChanged,
+)
+from simulator.world.rds.db_instance import (
     BYOL,
     ENGINE_VERSIONS,
     LICENSE_INCLUDED,
@@ -29,8 +33,8 @@ from simulator.world.rds.instances import (
     REPLICA_MODES,
     DBInstance,
     DBInstanceStatus,
-    OptionGroup,
 )
+from simulator.world.rds.option_group import OptionGroup
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _MASTER_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")

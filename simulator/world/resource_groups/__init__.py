@@ -9,7 +9,7 @@ from simulator.world.resource_groups.configuration import (
     GroupConfiguration,
     HostManagement,
 )
-from simulator.world.resource_groups.groups import ResourceGroup
+from simulator.world.resource_groups.group import ResourceGroup
 from simulator.world.resource_groups.membership import EVICTION_PERIOD, MEMBERSHIP_DELAY
 from simulator.world.resource_groups.service import ResourceGroupService
 

@@ -27,7 +27,7 @@ from simulator.world.events import (
     InstancesStateChanged,
 )
 from simulator.world.resource_groups.configuration import bad_request
-from simulator.world.resource_groups.groups import ResourceGroup
+from simulator.world.resource_groups.group import ResourceGroup
 
 #: How long adding a host takes (user guide, "Adding Dedicated Hosts": "1 - 2 minutes").
 MEMBERSHIP_DELAY = 90.0

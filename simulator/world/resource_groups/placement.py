@@ -15,7 +15,7 @@ from simulator.world.ec2 import DedicatedHost, HostState, Image, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.hosts import HostService
 from simulator.world.events import HostAllocated, HostAvailable
-from simulator.world.resource_groups.groups import ResourceGroup
+from simulator.world.resource_groups.group import ResourceGroup
 
 if TYPE_CHECKING:
     from simulator.world.resource_groups.service import ResourceGroupService

@@ -20,7 +20,7 @@ from simulator.world.resource_groups.configuration import (
     bad_request,
     parse_configuration,
 )
-from simulator.world.resource_groups.groups import ResourceGroup
+from simulator.world.resource_groups.group import ResourceGroup
 from simulator.world.resource_groups.membership import GroupMembership
 from simulator.world.resource_groups.placement import GroupPlacement
 

@@ -5,12 +5,12 @@ expiry."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM, IdFactory
+from simulator.world.ssm.activation import Activation
 
 #: An activation expires 24 hours after its creation unless told otherwise, and at most 30
 #: days after it (CreateActivation's ExpirationDate).
@@ -19,27 +19,6 @@ LONGEST_LIFETIME = 30 * 86400.0
 REGISTRATION_LIMITS = (1, 1000)
 ACTIVATION_FILTERS = ("ActivationIds", "DefaultInstanceName", "IamRole")
 
-
-@dataclass(slots=True, eq=False)
-class Activation:
-    """A hybrid activation of one account and region."""
-
-    activation_id: str
-    code: str
-    account_id: str
-    region: str
-    iam_role: str
-    created_at: datetime
-    expires_at: float
-    description: str = ""
-    default_instance_name: str = ""
-    registration_limit: int = 1
-    registrations: int = 0
-    tags: dict[str, str] = field(default_factory=dict)
-
-    def expired(self, now: float) -> bool:
-        """Whether the activation has expired at ``now`` (simulated seconds)."""
-        return now >= self.expires_at
 
 
 class Activations:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.core.billing import license_bits
 from simulator.core.columns import RowTable, Vocabulary, grown, table
-from simulator.world.ec2.billing import license_bits
-from simulator.world.ssm.nodes import ManagedNode
+from simulator.world.ssm.node import ManagedNode
 
 APPLICATION_COLUMNS = {"name": np.int32, "publisher": np.int32, "version": np.int32, "installed": np.float64}
 TAG_COLUMNS = {"key": np.int32, "value": np.int32}

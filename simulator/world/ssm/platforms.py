@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from simulator.world.ec2.billing import is_windows
-from simulator.world.ec2.images import Image
+from simulator.core.billing import is_windows
+from simulator.world.ec2.image import Image
 
 PLATFORM_TYPES = ("Windows", "Linux", "MacOS")
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.core.errors import ServiceError
-from simulator.world.ssm.nodes import AGENT_VERSION, ManagedNode, NodeResourceType, PingStatus
+from simulator.world.ssm.node import (
+    AGENT_VERSION,
+    ManagedNode,
+    NodeResourceType,
+    PingStatus,
+)
 from simulator.world.ssm.platforms import PLATFORM_TYPES
 from simulator.world.ssm.service import SsmService
 

@@ -17,7 +17,7 @@ from simulator.world.events import (
     SoftwareInstalled,
     SoftwareUninstalled,
 )
-from simulator.world.ssm.nodes import ManagedNode
+from simulator.world.ssm.node import ManagedNode
 
 
 class InventoryRecord(NamedTuple):

@@ -32,8 +32,17 @@ from simulator.world.events import (
 )
 from simulator.world.ssm.activations import Activations
 from simulator.world.ssm.inventory import AccountInventory, InventoryFrame, live_frame
-from simulator.world.ssm.nodes import InstalledApplication, ManagedNode, NodeResourceType
-from simulator.world.ssm.platforms import PLATFORM_TYPES, Platform, platform_of, preinstalled
+from simulator.world.ssm.node import (
+    InstalledApplication,
+    ManagedNode,
+    NodeResourceType,
+)
+from simulator.world.ssm.platforms import (
+    PLATFORM_TYPES,
+    Platform,
+    platform_of,
+    preinstalled,
+)
 
 DAY = 86400.0
 

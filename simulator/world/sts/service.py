@@ -4,76 +4,21 @@ sessions (temporary credentials) it hands out."""
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
-from simulator.world.iam import IamService, Role
+from simulator.world.iam import IamService
+from simulator.world.sts.session import Session
+from simulator.world.sts.web_identity_provider import WebIdentityProvider
 
 UPPER_ALNUM = string.ascii_uppercase + string.digits
 SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 #: AssumeRoleWithWebIdentity's DurationSeconds when none is given.
 DEFAULT_DURATION = 3600
 
-
-@dataclass(frozen=True)
-class WebIdentityProvider:
-    """An OpenID Connect identity provider STS trusts: tokens whose ``iss`` is
-    ``https://<name>`` and that verify with ``public_key`` under one of ``algorithms``."""
-
-    name: str
-    public_key: PublicKeyTypes
-    algorithms: tuple[str, ...]
-
-
-@dataclass(eq=False)
-class Session:
-    """An assumed-role session and its temporary credentials.
-
-    Attributes:
-        expires_at: Simulated seconds since the start at which the credentials expire.
-        claims: The web identity token's claims (``sub``, ``aud``, ``amr``, ...).
-    """
-
-    access_key_id: str
-    secret_access_key: str
-    session_token: str
-    expires_at: float
-    role: Role
-    session_name: str
-    provider: str
-    claims: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def account_id(self) -> str:
-        """The account of the assumed role."""
-        return self.role.account_id
-
-    @property
-    def arn(self) -> str:
-        """The assumed-role ARN the session acts as."""
-        return f"arn:aws:sts::{self.role.account_id}:assumed-role/{self.role.role_name}/{self.session_name}"
-
-    @property
-    def assumed_role_id(self) -> str:
-        """``<role id>:<session name>``."""
-        return f"{self.role.role_id}:{self.session_name}"
-
-    @property
-    def audience(self) -> str:
-        """The token's ``aud`` claim (the first, if it holds several)."""
-        aud = self.claims.get("aud", "")
-        return aud[0] if isinstance(aud, list) and aud else str(aud)
-
-    def expired(self, now: float) -> bool:
-        """Whether the credentials have expired at ``now``."""
-        return now >= self.expires_at
 
 
 class StsService:

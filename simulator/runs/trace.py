@@ -1,5 +1,5 @@
 """Traces: every input of a run, as JSON lines, so it can be replayed without the code that
-made it (``simulator.replay``).
+made it (``simulator.replay.replays``).
 
 A trace is read from what the simulation recorded: each API call and each facade action is
 a row of the events timeline with its parameters (``simulator.core.params`` keeps them
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.core.params import decode_params, decode_value, encode_params
 
 if TYPE_CHECKING:
-    from simulator.result import Result
+    from simulator.runs.result import Result
 
 FORMAT = "lmsim-trace"
 FORMAT_VERSION = 1

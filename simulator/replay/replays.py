@@ -6,7 +6,7 @@ principal; each facade action is called at its path on the Simulation. With the 
 simulator, a replay gives the recorded run's ids and timelines byte for byte. Overrides
 make it a what-if: license configurations created (or updated) under a given name get the
 overridden count, hard limit or rules, and the same requests meet them. Requests about
-resources the what-if never created are translated or dropped (``simulator.idmap``).
+resources the what-if never created are translated or dropped (``simulator.replay.idmap``).
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from botocore.exceptions import ClientError
 
 from simulator.aws.gateway import StrictModeViolation
 from simulator.core.params import unreplayable
-from simulator.idmap import Gone, IdMap
-from simulator.inputs import json_input
-from simulator.result import Result
+from simulator.replay.idmap import Gone, IdMap
+from simulator.replay.inputs import json_input
+from simulator.runs.result import Result
+from simulator.runs.trace import Trace, TraceEntry
 from simulator.simulation import Simulation
 from simulator.timelines.costs import as_prices
-from simulator.trace import Trace, TraceEntry
 
 #: The fields of a license configuration an override may set, and the type of each.
 OVERRIDABLE = {"LicenseCount": int, "LicenseCountHardLimit": bool, "LicenseRules": list}

@@ -1,8 +1,13 @@
 """CloudTrail replay: real histories, read from the log files AWS delivers, made again in
 the simulation against what-if license configurations."""
 
-from simulator.cloudtrail.logs import CloudTrailError, Trail, TrailEvent, read_trail
-from simulator.cloudtrail.replay import replay_cloudtrail
-from simulator.cloudtrail.whatif import WhatIf, WhatIfError
+from simulator.replay.cloudtrail.logs import (
+    CloudTrailError,
+    Trail,
+    TrailEvent,
+    read_trail,
+)
+from simulator.replay.cloudtrail.replay import replay_cloudtrail
+from simulator.replay.cloudtrail.whatif import WhatIf, WhatIfError
 
 __all__ = ["CloudTrailError", "Trail", "TrailEvent", "WhatIf", "WhatIfError", "read_trail", "replay_cloudtrail"]

@@ -22,7 +22,7 @@ from botocore.model import Shape
 
 from simulator.aws.dispatch import implemented
 from simulator.aws.models import operation_model
-from simulator.cloudtrail.logs import TrailEvent
+from simulator.replay.cloudtrail.logs import TrailEvent
 
 #: The EC2 calls a CloudTrail replay makes again (the instance and Dedicated Host lifecycle).
 EC2_LIFECYCLE = ("RunInstances", "StartInstances", "StopInstances", "TerminateInstances",

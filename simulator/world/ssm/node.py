@@ -8,8 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from simulator.core.arn import format_arn
-from simulator.world.ec2.billing import included_licenses
-from simulator.world.ec2.instances import ACTIVE_STATES, Instance, InstanceState
+from simulator.core.billing import included_licenses
+from simulator.world.ec2.instance import ACTIVE_STATES, Instance, InstanceState
 from simulator.world.ssm.platforms import Platform
 
 #: The SSM Agent version every simulated node runs.

@@ -26,7 +26,7 @@ from botocore.validate import ParamValidator
 
 from simulator.aws.models import operation_model
 from simulator.core.validation import is_account_id
-from simulator.inputs import json_input
+from simulator.replay.inputs import json_input
 
 _AMI = re.compile(r"ami-[0-9a-f]{8,17}")
 _KEYS = ("license_configurations", "management_account_id")

@@ -21,11 +21,11 @@ from types import ModuleType
 from typing import Any
 
 from simulator.core.clock import parse_duration, parse_instant
-from simulator.result import Result
+from simulator.runs.result import Result
+from simulator.runs.summary import Figure
+from simulator.runs.trace import Trace
 from simulator.simulation import MAX_HORIZON, Simulation
-from simulator.summary import Figure
 from simulator.timelines.costs import Prices, as_prices
-from simulator.trace import Trace
 
 DEFAULT_START = "2026-01-01T00:00:00Z"
 DEFAULT_DURATION = "7d"
@@ -227,7 +227,7 @@ def run_scenario(
         until: An ISO-8601 instant or a duration from the start (``"30d"``); default the
             scenario's ``DURATION``.
         params: Keyword arguments for ``build``.
-        record: Write the run's trace to this path (see ``simulator.trace``).
+        record: Write the run's trace to this path (see ``simulator.runs.trace``).
         progress: Called as ``progress(done_seconds, total_seconds)`` while running.
         prices: The price table for the cost model (a ``Prices`` or a CSV path); default the
             scenario's ``PRICES``.

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.scenario import Scenario, load_scenario
-from simulator.sweep import distributed_module, points, sweep
+from simulator.runs.scenario import Scenario, load_scenario
+from simulator.runs.sweep import distributed_module, points, sweep
 
 EXECUTORS = ("serial", "pool", "dask")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.result import SUMMARY_FILE, Result
+from simulator.runs.result import SUMMARY_FILE, Result
 
 #: The columns of an events row that say what happened, shown at a divergence.
 _EVENT_COLUMNS = ("event_name", "account_id", "resource_id", "outcome", "error_code")
@@ -114,7 +114,9 @@ def load_run(source: str | Path | Result) -> RunView:
         if not isinstance(digest, dict) or "summary" not in digest:
             raise ValueError(f"{path} is not a summary file (no \"summary\" member)")
         return RunView(f"{path} (summary)", {}, digest)
-    from simulator.replay import replay  # a trace is compared through its replay
+    from simulator.replay.replays import (
+        replay,  # a trace is compared through its replay
+    )
 
     result = replay(path)
     return RunView(f"{path} (trace, replayed)", result.csv(), result.digest())

@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from simulator.scenario import Scenario, ScenarioError, load_scenario, run_scenario, scenario_from_source
+from simulator.runs.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    run_scenario,
+    scenario_from_source,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -130,7 +136,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulator.sweep"])
+    context.set_forkserver_preload(["simulator.runs.sweep"])
     return context
 
 

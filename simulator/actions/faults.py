@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from simulator.actions import ActionLog, action
+from simulator.actions.log import ActionLog, action
+from simulator.core.billing import is_windows
 from simulator.core.clock import Clock
 from simulator.licensing import LicenseManager
 from simulator.world import World
 from simulator.world.ec2 import HostState
-from simulator.world.ec2.billing import is_windows
 
 
 class Faults:

@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from simulator.core.arn import format_arn
+from simulator.world.rds.option_group import OptionGroup
 
 #: Engine -> the Oracle Database edition it runs (License Manager's Engine Edition values).
 ORACLE_ENGINES = {"oracle-ee": "oracle-ee", "oracle-ee-cdb": "oracle-ee", "oracle-se2": "oracle-se2",
@@ -42,7 +43,6 @@ ORACLE_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = 
     "SPATIAL": (("oracle-ee", "oracle-se2"), {}),
     "STATSPACK": (("oracle-ee", "oracle-se2"), {}),
 }
-_SQLT_PACKS = {"T": ("diagnostic pack sqlt", "tuning pack sqlt"), "D": ("diagnostic pack sqlt",), "N": ()}
 DATA_GUARD = "data guard"
 
 
@@ -53,35 +53,6 @@ class DBInstanceStatus(StrEnum):
     AVAILABLE = "available"
     DELETING = "deleting"
 
-
-@dataclass(slots=True, eq=False)
-class OptionGroup:
-    """An option group: ``options`` maps an option name to its settings."""
-
-    name: str
-    account_id: str
-    region: str
-    engine_name: str
-    major_engine_version: str
-    description: str
-    options: dict[str, dict[str, str]] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
-    default: bool = False
-
-    @property
-    def arn(self) -> str:
-        """The option group's ARN."""
-        return format_arn("rds", self.region, self.account_id, "og", self.name, ":")
-
-    def license_packs(self) -> tuple[str, ...]:
-        """The Oracle license packs its options use."""
-        packs: list[str] = []
-        for name, settings in self.options.items():
-            if name in ("OLS", "OLAP"):
-                packs.append(name.lower())
-            elif name == "SQLT":
-                packs.extend(_SQLT_PACKS[settings.get("LICENSE_PACK", "N")])
-        return tuple(packs)
 
 
 @dataclass(slots=True, eq=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from simulator.actions import ActionLog, action
+from simulator.actions.log import ActionLog, action
 from simulator.licensing.entitlements import Marketplace
 
 

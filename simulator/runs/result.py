@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from simulator.runs.summary import Figure, events_digest, summarize
 from simulator.simulation import Simulation
-from simulator.summary import Figure, events_digest, summarize
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
 
@@ -72,7 +72,7 @@ class Result:
 
     @property
     def summary(self) -> dict[str, Figure]:
-        """The run's headline figures (see ``simulator.summary.summarize``), then those of
+        """The run's headline figures (see ``simulator.runs.summary.summarize``), then those of
         the scenario's ``summarize(sim)``.
 
         Raises:

@@ -24,18 +24,28 @@ from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError, ParamValidationError
 
-from simulator.cloudtrail.logs import CloudTrailError, Trail, TrailEvent, read_trail
-from simulator.cloudtrail.translate import HISTORY_IDS, TrailCall, replayable, translate
-from simulator.cloudtrail.whatif import WhatIf, WhatIfError
+from simulator.core.billing import LINUX_UNIX, USAGE_OPERATIONS
 from simulator.core.errors import ServiceError
 from simulator.core.validation import is_account_id
-from simulator.idmap import Gone, IdMap
-from simulator.replay import delay_to
-from simulator.result import Result
-from simulator.scenario import end_seconds
+from simulator.replay.cloudtrail.logs import (
+    CloudTrailError,
+    Trail,
+    TrailEvent,
+    read_trail,
+)
+from simulator.replay.cloudtrail.translate import (
+    HISTORY_IDS,
+    TrailCall,
+    replayable,
+    translate,
+)
+from simulator.replay.cloudtrail.whatif import WhatIf, WhatIfError
+from simulator.replay.idmap import Gone, IdMap
+from simulator.replay.replays import delay_to
+from simulator.runs.result import Result
+from simulator.runs.scenario import end_seconds
 from simulator.simulation import Simulation
-from simulator.world.ec2.billing import LINUX_UNIX, USAGE_OPERATIONS
-from simulator.world.ec2.images import Image, ImageSource
+from simulator.world.ec2.image import Image, ImageSource
 
 #: The billing code of a stand-in AMI whose launches the trail shows as Windows.
 WINDOWS = "RunInstances:0002"
@@ -49,7 +59,7 @@ def replay_cloudtrail(paths: str | Path | Iterable[str | Path], what_if: WhatIf 
 
     Args:
         paths: Log files (``.json.gz`` or ``.json``) and directories holding them.
-        what_if: The what-if (see ``simulator.cloudtrail.whatif``), or its JSON file.
+        what_if: The what-if (see ``simulator.replay.cloudtrail.whatif``), or its JSON file.
         until: When the replay ends: an ISO-8601 instant, or a duration from the start of
             the trail's first day; default an hour after the last event.
         seed: The simulation seed (ids of simulated resources).

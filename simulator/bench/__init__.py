@@ -1,0 +1,1 @@
+"""The benchmarks behind ``lmsim bench``, one module per mode."""

@@ -1,0 +1,182 @@
+"""EC2 instances: lifecycle states, placement, CPU options (the service that runs them
+lives in ``instance_service``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from simulator.core.arn import format_arn
+from simulator.core.billing import is_windows, license_type_of
+from simulator.world.catalog import InstanceTypeSpec
+from simulator.world.ec2.billing import Billed
+from simulator.world.ec2.host import DedicatedHost
+from simulator.world.ec2.image import Image
+
+
+class InstanceState(StrEnum):
+    """The EC2 instance states, with their state codes."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    SHUTTING_DOWN = "shutting-down"
+    TERMINATED = "terminated"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+    @property
+    def code(self) -> int:
+        """The numeric state code DescribeInstances reports."""
+        return STATE_CODES[self]
+
+
+STATE_CODES = {
+    InstanceState.PENDING: 0,
+    InstanceState.RUNNING: 16,
+    InstanceState.SHUTTING_DOWN: 32,
+    InstanceState.TERMINATED: 48,
+    InstanceState.STOPPING: 64,
+    InstanceState.STOPPED: 80,
+}
+
+#: States in which an instance occupies its hardware (and consumes licenses).
+ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
+
+AFFINITIES = ("default", "host")
+
+#: The AWS KMS servers Windows instances activate against while AWS provides their license
+#: (EC2 User Guide, "Activate Windows": 169.254.169.250 and 169.254.169.251).
+AWS_KMS_SERVER = "169.254.169.250"
+#: Where a Windows instance whose license you bring activates until you name your KMS server:
+#: the one configured in your own VM image.
+IMAGE_KMS_SERVER = "kms-of-your-vm-image"
+
+
+def initial_kms_server(usage_operation: str) -> str | None:
+    """The KMS server a new instance with ``usage_operation`` activates Windows against
+    (None for an operating system other than Windows)."""
+    if not is_windows(usage_operation):
+        return None
+    return IMAGE_KMS_SERVER if license_type_of(usage_operation) == "BYOL" else AWS_KMS_SERVER
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRequest:
+    """The placement a launch asks for; None fields are left to defaults or a template."""
+
+    availability_zone: str | None = None
+    tenancy: str | None = None
+    host_id: str | None = None
+    affinity: str | None = None
+    host_resource_group_arn: str | None = None
+
+    def over(self, base: PlacementRequest | None) -> PlacementRequest:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return PlacementRequest(
+            *(mine if mine is not None else theirs for mine, theirs in zip(_fields(self), _fields(base)))
+        )
+
+
+def _fields(placement: PlacementRequest) -> tuple:
+    return (
+        placement.availability_zone,
+        placement.tenancy,
+        placement.host_id,
+        placement.affinity,
+        placement.host_resource_group_arn,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CpuOptionsRequest:
+    """CpuOptions of a launch: either field may be left to the instance type's default."""
+
+    core_count: int | None = None
+    threads_per_core: int | None = None
+
+    def over(self, base: CpuOptionsRequest | None) -> CpuOptionsRequest:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return replace(
+            self,
+            core_count=self.core_count if self.core_count is not None else base.core_count,
+            threads_per_core=(
+                self.threads_per_core if self.threads_per_core is not None else base.threads_per_core
+            ),
+        )
+
+
+@dataclass(slots=True, eq=False)
+class Instance(Billed):
+    """An EC2 instance.
+
+    ``launch_time`` is the last time it entered ``pending`` (launch or start), as EC2
+    reports it. ``kms_server`` is the KMS server its Windows activates against (None
+    without Windows); Windows is activated while it matches the license type
+    (``windows_activated``). ``user_shutdown_at`` is the simulated second of the user's stop or
+    termination that put it where it is (None after a launch or start); ``state_reason`` the
+    server-side StateReason code of a stop the user did not ask for.
+    ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
+    the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
+    earlier state can tell it is stale.
+    """
+
+    instance_id: str
+    account_id: str
+    region: str
+    reservation_id: str
+    ami_launch_index: int
+    instance_type: InstanceTypeSpec
+    image: Image
+    usage_operation: str
+    usage_operation_update_time: datetime
+    core_count: int
+    threads_per_core: int
+    tenancy: str
+    availability_zone: str
+    launch_time: datetime
+    affinity: str | None = None
+    host: DedicatedHost | None = None
+    host_resource_group_arn: str | None = None
+    license_configuration_arns: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    state: InstanceState = InstanceState.PENDING
+    user_shutdown_at: float | None = None
+    state_reason: str | None = None
+    principal: str = ""
+    generation: int = 0
+    kms_server: str | None = None
+
+    @property
+    def vcpus(self) -> int:
+        """The vCPUs the instance runs with (its CPU options)."""
+        return self.core_count * self.threads_per_core
+
+    @property
+    def windows_activated(self) -> bool:
+        """Whether Windows is activated: against the AWS KMS servers while AWS provides the
+        license, against your own KMS server while you bring it (False without Windows)."""
+        if self.kms_server is None or not is_windows(self.usage_operation):
+            return False
+        aws = self.kms_server == AWS_KMS_SERVER
+        return aws if license_type_of(self.usage_operation) == "AWS" else not aws
+
+    @property
+    def host_id(self) -> str | None:
+        """The Dedicated Host it runs on (or last ran on, while stopped), if any."""
+        host = self.host
+        return None if host is None else host.host_id
+
+    @property
+    def image_id(self) -> str:
+        """The AMI it was launched from."""
+        return self.image.image_id
+
+    @property
+    def arn(self) -> str:
+        """The instance's ARN."""
+        return format_arn("ec2", self.region, self.account_id, "instance", self.instance_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from simulator.core.arn import format_arn
 from simulator.core.billing import is_windows, license_type_of
@@ -13,6 +14,10 @@ from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import Billed
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.image import Image
+
+if TYPE_CHECKING:
+    from simulator.world.ec2.network import SecurityGroup, Subnet
+    from simulator.world.ec2.volume import Volume, VolumeSpec
 
 
 class InstanceState(StrEnum):
@@ -110,6 +115,63 @@ class CpuOptionsRequest:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MetadataOptions:
+    """Instance metadata service options (MetadataOptions); None fields of a request are
+    left to a template or to EC2's defaults (``resolved``)."""
+
+    http_tokens: str | None = None
+    http_put_response_hop_limit: int | None = None
+    http_endpoint: str | None = None
+    http_protocol_ipv6: str | None = None
+    instance_metadata_tags: str | None = None
+
+    def over(self, base: MetadataOptions | None) -> MetadataOptions:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return MetadataOptions(*(mine if mine is not None else theirs
+                                 for mine, theirs in zip(_metadata_fields(self), _metadata_fields(base), strict=True)))
+
+    def resolved(self) -> MetadataOptions:
+        """Every field set: EC2's defaults for those left unset."""
+        return self.over(DEFAULT_METADATA)
+
+
+def _metadata_fields(options: MetadataOptions) -> tuple:
+    return (options.http_tokens, options.http_put_response_hop_limit, options.http_endpoint,
+            options.http_protocol_ipv6, options.instance_metadata_tags)
+
+
+DEFAULT_METADATA = MetadataOptions("optional", 1, "enabled", "disabled", "disabled")
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSettings:
+    """What an instance keeps of its launch beyond type and placement, shared by the
+    instances of one launch (a change to one instance gives it its own copy).
+    ``iam_instance_profile`` is the profile's ARN as given (profiles are recorded, not
+    simulated); ``user_data`` the raw bytes; ``volume_specs`` the EBS volumes each instance
+    gets (with ``volume_tags``), made when first looked at; ``launched_at`` the launch."""
+
+    security_groups: tuple[SecurityGroup, ...] = ()
+    key_name: str | None = None
+    ebs_optimized: bool = False
+    monitoring: bool = False
+    metadata: MetadataOptions = DEFAULT_METADATA
+    hibernation: bool = False
+    user_data: bytes | None = None
+    iam_instance_profile: str | None = None
+    client_token: str = ""
+    root_device_name: str = "/dev/xvda"
+    volume_specs: tuple[VolumeSpec, ...] = ()
+    volume_tags: tuple[tuple[str, str], ...] = ()
+    launched_at: datetime | None = None
+
+
+DEFAULT_SETTINGS = InstanceSettings()
+
+
 @dataclass(slots=True, eq=False)
 class Instance(Billed):
     """An EC2 instance.
@@ -122,7 +184,9 @@ class Instance(Billed):
     server-side StateReason code of a stop the user did not ask for.
     ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
     the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
-    earlier state can tell it is stale.
+    earlier state can tell it is stale. ``subnet`` and ``private_ip`` (an integer IPv4
+    address) are its place in the VPC, ``volumes`` the EBS volumes attached to it (None until
+    they are first looked at: see ``VolumeService.of``).
     """
 
     instance_id: str
@@ -150,6 +214,10 @@ class Instance(Billed):
     principal: str = ""
     generation: int = 0
     kms_server: str | None = None
+    subnet: Subnet | None = None
+    private_ip: int = 0
+    settings: InstanceSettings = DEFAULT_SETTINGS
+    volumes: tuple[Volume, ...] | None = None
 
     @property
     def vcpus(self) -> int:

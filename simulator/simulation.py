@@ -37,6 +37,8 @@ from simulator.licensing import (
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
 from simulator.world import AWS_REGIONS, World
+from simulator.world.autoscaling import AutoScalingTimings
+from simulator.world.autoscaling.records import ScalingRecorder
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.ec2.license_type_records import LicenseTypeRecorder
@@ -71,6 +73,8 @@ class Simulation(MachineActions):
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
         conversion_timings: How long License Manager's license type conversion tasks take
             (defaults: ``ConversionTimings()``).
+        autoscaling_timings: How long EC2 Auto Scaling takes to react, detect unhealthy
+            instances and back off after failed launches (defaults: ``AutoScalingTimings()``).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -82,6 +86,7 @@ class Simulation(MachineActions):
         ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
+        autoscaling_timings: AutoScalingTimings | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -93,17 +98,19 @@ class Simulation(MachineActions):
         self.region = region
         self.records = Records()
         self.bus = EventBus()
-        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
+        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas, autoscaling_timings)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         HostRecorder(self.records, self.clock, self.bus)
         LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
+        ScalingRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
                                               discovery_schedule, conversion_timings)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
         self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
                         "discovery_schedule": self.license_manager.inventory.schedule,
-                        "conversion_timings": self.license_manager.conversions.timings}
+                        "conversion_timings": self.license_manager.conversions.timings,
+                        "autoscaling_timings": self.world.autoscaling_timings}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )

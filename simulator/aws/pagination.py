@@ -54,6 +54,14 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Constraints: Minimum 20, maximum 100."
     ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
     ("rds", "DescribeOptionGroups"): Bounds(20, 100, default=100),
+    # Amazon EC2 Auto Scaling API reference, MaxRecords of each: "The default value is 50 and
+    # the maximum value is 100" (DescribeAutoScalingGroups, DescribeScheduledActions), "The
+    # default value is 100 and the maximum value is 100" (DescribeScalingActivities), "The
+    # default value is 50 and the maximum value is 50" (DescribeAutoScalingInstances).
+    ("autoscaling", "DescribeAutoScalingGroups"): Bounds(1, 100, default=50),
+    ("autoscaling", "DescribeScheduledActions"): Bounds(1, 100, default=50),
+    ("autoscaling", "DescribeScalingActivities"): Bounds(1, 100, default=100),
+    ("autoscaling", "DescribeAutoScalingInstances"): Bounds(1, 50, default=50),
 }
 
 #: The error a service answers a bad page size or token with: (code, extra error members).
@@ -67,6 +75,7 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "resource-groups": ("BadRequestException", {}),
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
+    "autoscaling": ("ValidationError", {}),
 }
 
 

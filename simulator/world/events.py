@@ -20,6 +20,7 @@ from simulator.world.inventory_events import (  # noqa: F401  (one module export
 )
 
 if TYPE_CHECKING:
+    from simulator.world.autoscaling.group import Activity, AutoScalingGroup
     from simulator.world.catalog import InstanceTypeSpec
     from simulator.world.ec2.host import DedicatedHost
     from simulator.world.ec2.image import Image
@@ -324,3 +325,22 @@ class InstancesEvicted(NamedTuple):
         first = self.instances[0]
         return (first.account_id, first.region, "license-manager", "InstanceEvicted",
                 tuple([i.instance_id for i in self.instances]), (self.host.host_id,) * len(self.instances))
+
+
+class ScalingGroupChanged(NamedTuple):
+    """An Auto Scaling group changed: ``activity`` started or ended (a launch, termination,
+    attachment or detachment, or a failed launch), or, without one, its desired capacity or
+    the state of its instances changed for ``cause``."""
+
+    group: AutoScalingGroup
+    activity: Activity | None
+    cause: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        g, a = self.group, self.activity
+        if a is not None:
+            return (g.account_id, g.region, "autoscaling", "ScalingActivity", (a.activity_id,),
+                    (f"{g.name} {a.status}: {a.description}",))
+        in_service, pending = g.levels()
+        return (g.account_id, g.region, "autoscaling", "GroupCapacityChange", (g.name,),
+                (f"desired={g.desired} min={g.min_size} max={g.max_size} in_service={in_service} pending={pending}",))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.world.autoscaling import AutoScalingService, AutoScalingTimings, ScheduledActions
 from simulator.world.ec2 import Ec2Service, RegionContext
 from simulator.world.kms import KmsService
 from simulator.world.launch import LicenseLookup
@@ -16,17 +17,20 @@ from simulator.world.ssm import SsmService
 
 class Region:
     """The services of one region, each an attribute (``region.ec2``, ``region.kms``,
-    ``region.ram``, ``region.resource_groups``, ``region.ssm``, ``region.rds``).
+    ``region.ram``, ``region.resource_groups``, ``region.ssm``, ``region.rds``,
+    ``region.autoscaling`` with its ``region.scheduled_actions``).
 
     Args:
         ctx: The region's shared plumbing.
         region_of: Gives another region (services that read across regions use it).
         organizations: The accounts and organizations (RAM shares with them).
         license_lookup: Gives the engine's license lookup, if one is registered.
+        autoscaling_timings: How long Auto Scaling takes.
     """
 
     def __init__(self, ctx: RegionContext, region_of: Callable[[str], Region], organizations: Organizations,
-                 license_lookup: Callable[[], LicenseLookup | None]) -> None:
+                 license_lookup: Callable[[], LicenseLookup | None],
+                 autoscaling_timings: AutoScalingTimings | None = None) -> None:
         self.name = ctx.region
         self.ctx = ctx
         self.ec2 = Ec2Service(ctx, lambda name: region_of(name).ec2)
@@ -35,3 +39,5 @@ class Region:
         self.resource_groups = ResourceGroupService(ctx, self.ec2, self.ram, license_lookup)
         self.ssm = SsmService(ctx)
         self.rds = RdsService(ctx)
+        self.autoscaling = AutoScalingService(ctx, self.ec2, autoscaling_timings)
+        self.scheduled_actions = ScheduledActions(self.autoscaling)

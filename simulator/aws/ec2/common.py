@@ -61,7 +61,7 @@ def placement_in(placement: Mapping[str, Any] | None, field: str = "Placement.")
     zone = placement.get("AvailabilityZone")
     zone_by_id = placement.get("AvailabilityZoneId")
     if zone_by_id is not None:
-        named = _zone_named(zone_by_id)
+        named = zone_named(zone_by_id)
         if named is None or (zone is not None and zone != named):
             raise ServiceError("InvalidParameterValue", f"Invalid availability zone id: [{zone_by_id}] for "
                                f"{field}AvailabilityZoneId" + (f" (it is not {zone})" if zone else ""))
@@ -92,7 +92,7 @@ def license_arns(specs: list[Mapping[str, Any]] | None, field: str = "LicenseSpe
     return tuple(dict.fromkeys(arns))
 
 
-def _zone_named(zone_id_value: str) -> str | None:
+def zone_named(zone_id_value: str) -> str | None:
     """The availability zone name a zone id stands for (``use1-az1`` -> ``us-east-1a``)."""
     for region in AWS_REGIONS:
         for letter in "abcdef":

@@ -71,7 +71,7 @@ def plot_scaling(frame: pd.DataFrame, group_name: str, end: pd.Timestamp, ax: Ax
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_title(f"Auto Scaling group {group_name}")
+    ax.set_title(f"Auto Scaling group {group_name} ({rows.account_id.iloc[0]})")
     ax.set_ylabel("instances")
     ax.legend(loc="upper left", ncols=2)
     ax.grid(True, alpha=0.3)

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -147,7 +148,7 @@ def imported_key(material: bytes) -> tuple[str, str, str] | None:
     format, or None if it is not an RSA key of an accepted length or an ED25519 key."""
     try:
         key = serialization.load_ssh_public_key(material.strip())
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, UnsupportedAlgorithm):
         return None
     if isinstance(key, ed25519.Ed25519PublicKey):
         return "ed25519", openssh_public(key), ed25519_fingerprint(key)

@@ -4,7 +4,6 @@ the events they record."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 
 import pytest

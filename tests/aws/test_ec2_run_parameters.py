@@ -26,7 +26,7 @@ def _count(ec2) -> int:
     return sum(len(r["Instances"]) for r in ec2.describe_instances()["Reservations"])
 
 
-def _value(shape, default):  # noqa: ANN001, ANN202 - a value of any shape other than ``default``
+def _value(shape, default):
     kind = shape.type_name
     if kind == "structure":
         name, member = next(iter(shape.members.items()))

@@ -16,6 +16,7 @@ from tests.helpers import (
     ACCOUNT_B,
     CONSUMPTION_POLICY,
     LINUX,
+    LINUX_ARM,
     WINDOWS,
     activate,
     checkout,
@@ -130,6 +131,37 @@ def _tour_ec2_estate(ec2, sim) -> None:
     sim.advance("5m")
     ec2.delete_security_group(GroupId=group)
     ec2.delete_launch_template(LaunchTemplateId=template)
+
+
+def _autoscaling_tour(sim, asg, ec2) -> None:
+    """Every Auto Scaling operation once."""
+    ec2.create_launch_template(LaunchTemplateName="fleet", LaunchTemplateData={
+        "ImageId": public_ami(ec2, LINUX_ARM), "InstanceType": "m6g.large"})
+    asg.create_auto_scaling_group(AutoScalingGroupName="fleet", LaunchTemplate={"LaunchTemplateName": "fleet"},
+                                  MinSize=1, MaxSize=4, DesiredCapacity=1, AvailabilityZones=["us-east-1a"])
+    asg.update_auto_scaling_group(AutoScalingGroupName="fleet", MaxSize=5)
+    asg.set_desired_capacity(AutoScalingGroupName="fleet", DesiredCapacity=2)
+    asg.put_scheduled_update_group_action(AutoScalingGroupName="fleet", ScheduledActionName="nightly",
+                                          Recurrence="0 2 * * *", DesiredCapacity=1)
+    asg.describe_scheduled_actions()
+    asg.delete_scheduled_action(AutoScalingGroupName="fleet", ScheduledActionName="nightly")
+    sim.advance("2m")
+    asg.describe_auto_scaling_groups()
+    asg.describe_auto_scaling_instances()
+    asg.describe_scaling_activities()
+    asg.suspend_processes(AutoScalingGroupName="fleet", ScalingProcesses=["AZRebalance"])
+    asg.resume_processes(AutoScalingGroupName="fleet")
+    extra = ec2.run_instances(ImageId=public_ami(ec2, LINUX_ARM), InstanceType="m6g.large", MinCount=1, MaxCount=1,
+                              Placement={"AvailabilityZone": "us-east-1a"})["Instances"][0]["InstanceId"]
+    sim.advance("1m")
+    asg.attach_instances(AutoScalingGroupName="fleet", InstanceIds=[extra])
+    asg.detach_instances(AutoScalingGroupName="fleet", InstanceIds=[extra], ShouldDecrementDesiredCapacity=True)
+    member = asg.describe_auto_scaling_instances()["AutoScalingInstances"][0]["InstanceId"]
+    asg.terminate_instance_in_auto_scaling_group(InstanceId=member, ShouldDecrementDesiredCapacity=False)
+    sim.advance("2m")
+    asg.start_instance_refresh(AutoScalingGroupName="fleet")
+    asg.describe_instance_refreshes(AutoScalingGroupName="fleet")
+    asg.delete_auto_scaling_group(AutoScalingGroupName="fleet", ForceDelete=True)
 
 
 def _tour(sim) -> dict[tuple[str, str], dict]:
@@ -265,6 +297,7 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     sim.advance("11m")
     rds.delete_db_instance(DBInstanceIdentifier="orcl-ro", SkipFinalSnapshot=True)
     _entitlements_tour(sim, make, lm)
+    _autoscaling_tour(sim, make("autoscaling", ACCOUNT_A), ec2)
     return responses
 
 
@@ -329,7 +362,7 @@ def test_every_implemented_operation_answers_in_its_output_shape(sim):
     responses = _tour(sim)
     session = botocore.session.get_session()
     validator = ParamValidator()
-    for service in ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds"):
+    for service in ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "autoscaling"):
         assert sorted(name for svc, name in responses if svc == service) == [name for _, name in implemented(service)]
         model = session.get_service_model(service)
         for (svc, name), parsed in responses.items():

@@ -9,7 +9,7 @@ from simulator.core.clock import parse_instant
 from simulator.world.autoscaling.errors import validation_error
 
 
-def _actions(call: Call):  # noqa: ANN202
+def _actions(call: Call):
     return call.world.region(call.region).scheduled_actions
 
 

@@ -17,7 +17,6 @@ from datetime import datetime
 
 from simulator.core.errors import ServiceError
 from simulator.core.random import stable_key
-from simulator.world.autoscaling.refresh import advance_refresh
 from simulator.world.autoscaling.group import (
     Activity,
     AutoScalingGroup,
@@ -26,6 +25,7 @@ from simulator.world.autoscaling.group import (
     LifecycleState,
     Member,
 )
+from simulator.world.autoscaling.refresh import advance_refresh
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.instance import Instance, InstanceState
 from simulator.world.ec2.launch_parameters import LaunchParameters
@@ -209,7 +209,7 @@ class Reconciler:
 
     def _zone_plan(self, group: AutoScalingGroup, count: int) -> dict[str, int]:
         """How many new instances go to each zone: each to the zone with the fewest."""
-        sizes = {zone: 0 for zone in group.zones}
+        sizes = dict.fromkeys(group.zones, 0)
         for member in group.counted():
             if member.zone in sizes:
                 sizes[member.zone] += 1

@@ -104,8 +104,9 @@ class InstanceService(InstanceIndex):
         zone = placement.availability_zone
         shared = LaunchCandidate(
             instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=prepared.cores,
-            threads_per_core=prepared.threads, tenancy=tenancy, availability_zone=zone or self.ctx.availability_zones[0],
-            host=None, license_configuration_arns=params.license_configuration_arns,
+            threads_per_core=prepared.threads, tenancy=tenancy,
+            availability_zone=zone or self.ctx.availability_zones[0], host=None,
+            license_configuration_arns=params.license_configuration_arns,
         )
         booking = HostBooking()
         if tenancy == "host":

@@ -1,8 +1,9 @@
 """Key pairs: the KeyPair entity and the real keys behind it (made with ``cryptography``).
 
 Keys are drawn from a byte stream derived from the simulation seed and the key pair's id,
-so the same seed and calls make the same keys: RSA primes are found by a Miller-Rabin
-search over that stream, ED25519 keys are 32 bytes of it. Fingerprints follow EC2: for RSA
+so the same seed and calls make the same keys: an RSA key takes two primes of the pool in
+``data/rsa_primes.csv`` (built by ``tools/build_rsa_primes.py``) chosen by that stream, an
+ED25519 key is 32 bytes of it. Fingerprints follow EC2: for RSA
 keys EC2 made, the SHA-1 digest of the private key in PKCS#8 DER; for imported RSA keys, the
 MD5 digest of the public key in DER; for ED25519 keys, the base64 SHA-256 digest of the
 OpenSSH public key (as ``ssh-keygen -l`` shows it, without padding).
@@ -12,19 +13,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
+from simulator.world.datafiles import data_table
+
 KEY_TYPES = ("rsa", "ed25519")
 #: The RSA key lengths EC2 imports.
 RSA_IMPORT_BITS = (1024, 2048, 4096)
-_SMALL_PRIMES = [p for p in range(3, 2000) if all(p % d for d in range(2, int(p**0.5) + 1))]
-_SMALL_PRODUCT = math.prod(_SMALL_PRIMES)
 
 
 @dataclass(slots=True, eq=False)
@@ -63,47 +64,23 @@ class _Stream:
         return int.from_bytes(self.read((bits + 7) // 8), "big") >> (-bits % 8)
 
 
-def _probably_prime(n: int, stream: _Stream, rounds: int = 8) -> bool:
-    """Miller-Rabin over bases from ``stream`` (for n larger than the small primes), after
-    trial division and a base-2 Fermat test that reject almost every composite cheaply."""
-    if math.gcd(n, _SMALL_PRODUCT) != 1 or pow(2, n - 1, n) != 1:
-        return False
-    d, r = n - 1, 0
-    while d % 2 == 0:
-        d, r = d // 2, r + 1
-    for _ in range(rounds):
-        a = 2 + stream.integer(n.bit_length()) % (n - 3)
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(r - 1):
-            x = pow(x, 2, n)
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
+@lru_cache(maxsize=1)
+def _prime_pool() -> tuple[int, ...]:
+    _, rows = data_table("rsa_primes.csv")
+    return tuple(int(row[0], 16) for row in rows)
 
 
-def _prime(bits: int, stream: _Stream, e: int) -> int:
-    while True:
-        candidate = stream.integer(bits) | (3 << (bits - 2)) | 1  # top two bits set: n has 2*bits bits
-        if (candidate - 1) % e and _probably_prime(candidate, stream):
-            return candidate
-
-
-def rsa_key(seed: bytes, bits: int = 2048) -> rsa.RSAPrivateKey:
-    """An RSA private key of ``bits`` bits drawn from ``seed``."""
+def rsa_key(seed: bytes) -> rsa.RSAPrivateKey:
+    """An RSA-2048 private key made of two primes of the pool chosen by ``seed``."""
+    pool = _prime_pool()
     stream = _Stream(seed)
+    first = stream.integer(32) % len(pool)
+    second = (first + 1 + stream.integer(32) % (len(pool) - 1)) % len(pool)
+    p, q = pool[first], pool[second]
     e = 65537
-    p = _prime(bits // 2, stream, e)
-    q = _prime(bits // 2, stream, e)
-    while q == p:
-        q = _prime(bits // 2, stream, e)
-    n, phi = p * q, (p - 1) * (q - 1)
-    d = pow(e, -1, phi)
-    numbers = rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), rsa.RSAPublicNumbers(e, n))
-    return numbers.private_key()
+    d = pow(e, -1, (p - 1) * (q - 1))
+    numbers = rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), rsa.RSAPublicNumbers(e, p * q))
+    return numbers.private_key(unsafe_skip_rsa_key_validation=True)  # the pool holds checked primes
 
 
 def ed25519_key(seed: bytes) -> ed25519.Ed25519PrivateKey:

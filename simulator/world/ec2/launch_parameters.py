@@ -177,7 +177,7 @@ def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -
     for field_name, value, valid in (("CoreCount", cores, spec.valid_cores),
                                      ("ThreadsPerCore", threads, spec.valid_threads_per_core)):
         if value not in valid:
-            raise invalid_parameter_value(f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
-                f"{', '.join(map(str, valid))}",
-            )
+            raise invalid_parameter_value(
+                f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
+                f"{', '.join(map(str, valid))}")
     return cores, threads

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
-from simulator.world.ec2 import ACTIVE_STATES, Ec2Service, Image, Instance
+from simulator.world.ec2 import ACTIVE_STATES, Ec2Service, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.launch import LicenseConfigurationInfo, LicenseLookup
 from simulator.world.ram import ResourceAccessManager, ShareableType
@@ -58,7 +58,7 @@ class ResourceGroupService:
         self.groups: dict[str, ResourceGroup] = {}
         self._by_name: dict[tuple[str, str], ResourceGroup] = {}
         self.membership = GroupMembership(ctx, ec2, self.groups)
-        self.placement = GroupPlacement(ctx, ec2.hosts, self)
+        self.placement = GroupPlacement(ctx, ec2.hosts, self.groups, self.membership, ram, license_lookup)
         ec2.instances.placement.groups = self.placement
         ram.register_type(ShareableType(code="resource-groups:Group", service="resource-groups",
                                         resource_type="group", owner_of=self._owner_of))
@@ -69,19 +69,6 @@ class ResourceGroupService:
         """The license configuration ``arn`` names (None without an engine, or if unknown)."""
         lookup = self._license_lookup()
         return lookup.license_configuration(region, arn) if lookup is not None else None
-
-    def launch_license_configurations(
-        self, account_id: str, image: Image, arns: tuple[str, ...],
-    ) -> tuple[LicenseConfigurationInfo, ...]:
-        """The license configurations a launch from ``image`` naming ``arns`` would be
-        tracked by (none without an engine).
-
-        Raises:
-            ServiceError: EC2's InvalidParameterValue for a named configuration that does not
-                exist or is another account's.
-        """
-        lookup = self._license_lookup()
-        return lookup.launch_license_configurations(account_id, self.ctx.region, image, arns) if lookup else ()
 
     def _owner_of(self, arn: str) -> str | None:
         group = self.groups.get(arn)

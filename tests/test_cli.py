@@ -224,7 +224,7 @@ def test_a_diff_piped_into_head_ends_quietly(tmp_path):
     import sys
 
     golden = json.loads((GOLDEN / "quickstart.json").read_text())
-    other = {**golden, "summary": {f"figure_{n}": n for n in range(20000)}}
+    other = {**golden, "summary": {f"figure_{n}": n for n in range(5000)}}
     (tmp_path / "other.json").write_text(json.dumps(other))
     command = (f"{sys.executable} -m simulator.cli diff {GOLDEN / 'quickstart.json'} {tmp_path / 'other.json'} "
                "| head -1")

@@ -136,8 +136,7 @@ def _sweep(args: argparse.Namespace) -> int:
         frame = sweep(scenario, grid, _seeds(args.seeds), workers=args.workers, params=params, until=args.until)
     files = write_sweep(frame, args.out, list(grid))
     failed = int((frame.error != "").sum())
-    print(f"{len(frame)} points, {failed} failed; {len(files)} files in {Path(args.out)}{os.sep}: "
-          f"{', '.join(str(path.relative_to(args.out)) for path in files)}")
+    print(f"{len(frame)} points, {failed} failed; {files[0]} and {len(files) - 1} plots in {files[0].parent / 'plots'}")
     if failed:
         print(f"lmsim: {failed} of {len(frame)} points failed; their errors are in the error column of "
               f"{files[0]}", file=sys.stderr)

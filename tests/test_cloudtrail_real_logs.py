@@ -12,7 +12,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.replay.cloudtrail import CloudTrailError, WhatIfError, replay_cloudtrail
-from simulator.replay.cloudtrail.replay import UNKNOWN_IMAGE
+from simulator.replay.cloudtrail.plan import UNKNOWN_IMAGE
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"
@@ -130,14 +130,19 @@ def test_stand_ins_take_the_what_ifs_default_type_and_image(trail):
 
 def test_regions_come_from_botocore_and_other_partitions_are_skipped_and_counted(tmp_path):
     """A launch in ap-southeast-5 (a Region newer than the old fixed list) is replayed; records
-    of the China and GovCloud partitions are skipped and counted by Region, never fatal."""
+    of the China and GovCloud partitions are skipped and counted by Region, never fatal; a
+    request the replay cannot make (no InstanceId) is listed with its reason."""
     logs = write_trail(tmp_path / "logs", run(NEW, "2026-03-02T10:00:00Z", region="ap-southeast-5"),
                        run("i-0c00000000000000a", "2026-03-02T10:05:00Z", region="cn-north-1"),
-                       start("i-0c00000000000000b", "2026-03-02T10:06:00Z", region="us-gov-west-1"))
+                       start("i-0c00000000000000b", "2026-03-02T10:06:00Z", region="us-gov-west-1"),
+                       record("ModifyInstancePlacement", "2026-03-02T10:07:00Z", {"tenancy": "host"},
+                              region="ap-southeast-5"))
     result = replay_cloudtrail(logs, what_if())
     report = result.report
     assert report["replayed"] == {"RunInstances": 1}
     assert report["unplaceable"] == {"cn-north-1": 1, "us-gov-west-1": 1}
+    assert [(u["event_name"], u["reason"]) for u in report["untranslatable"]] == [
+        ("ModifyInstancePlacement", "its request lacks InstanceId")]
     assert list(report["license_configurations"]) == ["ap-southeast-5"]
     assert result.summary["peak_consumed[windows]"] == 1
 

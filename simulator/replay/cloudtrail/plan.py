@@ -60,8 +60,7 @@ class ReplayPlan:
         try:
             return translate(event)
         except ValueError as error:
-            self.plan.untranslatable.append({"event_id": event.event_id, "event_name": event.name,
-                                             "reason": str(error)})
+            self.untranslatable.append({"event_id": event.event_id, "event_name": event.name, "reason": str(error)})
             return None
 
 

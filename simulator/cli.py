@@ -4,6 +4,7 @@ parameters, and write their timelines and plots."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -155,8 +156,8 @@ def _dask_client(address: str) -> Any:
     try:
         return distributed.Client(address)
     except (OSError, ValueError) as error:  # unreachable (OSError, TimeoutError) or not an address (ValueError)
-        raise ValueError(f"cannot reach the Dask scheduler at {address}: {str(error).strip() or type(error).__name__}") \
-            from None
+        raise ValueError(
+            f"cannot reach the Dask scheduler at {address}: {str(error).strip() or type(error).__name__}") from None
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -264,7 +265,8 @@ def _add_replay_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_diff_command(commands: argparse._SubParsersAction) -> None:
-    diff = commands.add_parser("diff", help="compare two runs: first divergence and summary deltas (exit 1 if they differ)")
+    diff = commands.add_parser("diff", help="compare two runs: first divergence and summary deltas "
+                                            "(exit 1 if they differ)")
     diff.add_argument("a", help="run directory, trace (.jsonl) or summary file (.json)")
     diff.add_argument("b", help="run directory, trace (.jsonl) or summary file (.json)")
     diff.set_defaults(handler=_diff)
@@ -373,10 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (| head): nothing more to say, and nothing for Python to fail
         # to flush at exit either.
-        try:
+        with contextlib.suppress(OSError, ValueError):  # stdout may be no file (captured)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):  # stdout is no file (captured)
-            pass
         return 141
     except ScenarioError as error:  # the scenario's own code failed: one line, unless --debug
         if args.debug:

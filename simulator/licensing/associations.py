@@ -266,7 +266,7 @@ class Associations:
                 return list(state.instance_configs.get(resource.instance_id, ()))
             case DedicatedHost():
                 return list(state.host_configs.get(resource.host_id, ()))
-        return list(state.resource_configs.get(resource_key(resource), ()))  # type: ignore[arg-type]
+        return list(state.resource_configs.get(resource_key(resource), ()))
 
     def link(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
              now: float) -> None:

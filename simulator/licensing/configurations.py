@@ -5,7 +5,7 @@ for EC2)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.billing import COUNTING_TYPES
@@ -110,9 +110,8 @@ class Configurations:
             if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
                 found.setdefault(cfg.arn, cfg)
         if len(found) > MAX_CONFIGURATIONS_PER_RESOURCE:
-            raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each instance; a resource "
-                f"can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}",
-            )
+            raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each "
+                                          f"instance; a resource can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}")
         return list(found.values())
 
     # -- the operations -------------------------------------------------------------------
@@ -145,9 +144,8 @@ class Configurations:
         check_license_tags(tags or {})
         owned = state.owned.setdefault((account_id, region), {})
         if len(owned) >= MAX_CONFIGURATIONS:
-            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license configurations in {region}, the "
-                "most it may have",
-            )
+            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license "
+                                                    f"configurations in {region}, the most it may have")
         configuration_id = "lic-" + state.ids.token("lic", 32)
         cfg = LicenseConfiguration(
             configuration_id=configuration_id,
@@ -203,7 +201,7 @@ class Configurations:
 
     def update(
         self, account_id: str, region: str, arn: str, *, status: str | None = None,
-        rules: list[str] | None = None, license_count: int | None = None, hard_limit: bool | None = None,
+        rules: Sequence[str] | None = None, license_count: int | None = None, hard_limit: bool | None = None,
         name: str | None = None, description: str | None = None,
         product_information: tuple[ProductInformation, ...] | None = None,
         disassociate_when_not_found: bool | None = None, license_expiry: int | None = None,
@@ -251,7 +249,7 @@ class Configurations:
 
     def _checked_update(
         self, cfg: LicenseConfiguration, account_id: str, region: str, *, status: str | None,
-        rules: list[str] | None, license_count: int | None, hard_limit: bool | None, name: str | None,
+        rules: Sequence[str] | None, license_count: int | None, hard_limit: bool | None, name: str | None,
         product_information: tuple[ProductInformation, ...] | None,
     ) -> tuple[RuleSet, tuple[ProductInformation, ...]]:
         """Check an update of ``cfg`` before anything changes; the rules and the product

@@ -72,7 +72,7 @@ class RuleSet:
     @property
     def names(self) -> frozenset[str]:
         """The API names of the rules present."""
-        return frozenset(_RULE.match(text)["name"] for text in self.texts)
+        return frozenset(match["name"] for text in self.texts if (match := _RULE.match(text)))
 
 
 _NUMERIC = {
@@ -115,7 +115,7 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
         honor_vcpu_optimization=bool(honor),
         affinity_days=numbers.get("licenseAffinityToHost"),
         texts=tuple(text.strip() for text in texts),
-        **{attr: numbers.get(name) for name, attr in _NUMERIC.items()},  # type: ignore[arg-type]
+        **{attr: numbers.get(name) for name, attr in _NUMERIC.items()},
     )
 
 

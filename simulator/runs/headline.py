@@ -34,8 +34,7 @@ def headline(name: str, seed: int, start: datetime, end: datetime, summary: Mapp
              f"  API calls {summary['api_calls']} ({summary['api_errors']} failed), blocked launches "
              f"{summary['blocked_launches']}, soft-limit alerts {summary['alerts']}"]
     names = [m["name"] for key in summary if (m := _PER_CONFIGURATION.fullmatch(key))]
-    for configuration in names[:MAX_CONFIGURATIONS]:
-        lines.append(f"  {configuration}: {_use(summary, configuration)}")
+    lines.extend(f"  {configuration}: {_use(summary, configuration)}" for configuration in names[:MAX_CONFIGURATIONS])
     if len(names) > MAX_CONFIGURATIONS:
         lines.append(f"  ... and {len(names) - MAX_CONFIGURATIONS} more license configurations (summary.json)")
     if "cost" in summary:

@@ -182,7 +182,8 @@ class Result:
         for name, draw in _plots(self.sim, self.prices).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
-            figure = draw().figure
+            figure = draw().get_figure(root=True)
+            assert figure is not None  # a drawn Axes has its figure
             path = out / f"{name}.png"
             figure.savefig(path, dpi=120, bbox_inches="tight")
             plt.close(figure)

@@ -10,6 +10,7 @@ import pandas as pd
 from simulator.timelines import Timelines
 from simulator.timelines.costs import COMPONENTS, Prices
 from simulator.timelines.launches import blocked_launches
+
 #: Figures are rounded to this many decimals, so goldens hold no float noise.
 DECIMALS = 6
 
@@ -96,7 +97,7 @@ def _configuration_names(compliance: pd.DataFrame) -> dict[str, str]:
     shared = last.name.duplicated(keep=False)
     return {
         row.license_configuration_arn: f"{row.name}@{row.owner_account_id}" if dup else row.name
-        for row, dup in zip(last.itertuples(), shared)
+        for row, dup in zip(last.itertuples(), shared, strict=True)
     }
 
 

@@ -48,14 +48,20 @@ def points(grid: Mapping[str, Sequence[Any]], seeds: int | Iterable[int]) -> lis
     Raises:
         ValueError: for an empty value list, or seeds that are not non-negative integers.
     """
-    seed_list = list(range(seeds)) if isinstance(seeds, int) and not isinstance(seeds, bool) else list(seeds)
+    seed_list: list[Any]
+    if isinstance(seeds, bool):
+        seed_list = [seeds]  # refused below
+    elif isinstance(seeds, int):
+        seed_list = list(range(seeds))
+    else:
+        seed_list = list(seeds)
     if not seed_list or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seed_list):
         raise ValueError(f"seeds must be a positive count or a list of non-negative integers, got {seeds!r}")
     for name, values in grid.items():
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ValueError(f"grid parameter {name} needs a non-empty list of values, got {values!r}")
     combos = itertools.product(*grid.values())
-    return [(dict(zip(grid, combo)), seed) for combo in combos for seed in seed_list]
+    return [(dict(zip(grid, combo, strict=True)), seed) for combo in combos for seed in seed_list]
 
 
 def run_point(point: Point) -> dict[str, Any]:
@@ -218,7 +224,8 @@ def bands(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = 
     for key, group in ok.groupby([*by, parameter], sort=True):
         mean, low, high = confidence_band(group[figure].astype("float64"))
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip([*by, parameter], key)), "mean": mean, "low": low, "high": high, "runs": len(group)})
+        rows.append({**dict(zip([*by, parameter], key, strict=True)), "mean": mean, "low": low, "high": high,
+                     "runs": len(group)})
     return pd.DataFrame(rows, columns=[*by, parameter, "mean", "low", "high", "runs"])
 
 
@@ -231,7 +238,8 @@ def readable(name: str, width: int = 40) -> str:
     return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
 
 
-def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = (), ax: Axes | None = None) -> Axes:
+def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = (),
+               ax: Axes | None = None) -> Axes:
     """Plot a figure against ``parameter``: its mean across seeds as a line, the 95%
     confidence band of the mean shaded, one line per combination of the ``by`` parameters.
     Takes ``ax=None`` (a new figure then) and returns the Axes."""
@@ -243,7 +251,7 @@ def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[st
     series = table.groupby(list(by), sort=True) if by else [((), table)]
     for key, rows in series:
         key = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(f"{name}={value}" for name, value in zip(by, key)) or readable(figure, 10_000)
+        label = ", ".join(f"{name}={value}" for name, value in zip(by, key, strict=True)) or readable(figure, 10_000)
         line, = ax.plot(rows[parameter], rows["mean"], marker="o", label=label)
         ax.fill_between(rows[parameter], rows["low"], rows["high"], color=line.get_color(), alpha=0.2)
     runs = int(table.runs.max()) if len(table) else 0
@@ -287,7 +295,9 @@ def write_sweep(frame: pd.DataFrame, out: str | Path, grid: Sequence[str]) -> li
             continue
         ax = plot_sweep(frame, figure, grid[0], by=grid[1:])
         path = out / "plots" / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', figure).strip('_')}.png"
-        ax.figure.savefig(path, dpi=100)
-        plt.close(ax.figure)
+        figure = ax.get_figure(root=True)
+        assert figure is not None  # a drawn Axes has its figure
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
         written.append(path)
     return written

@@ -190,7 +190,7 @@ class Timelines:
             "mean_consumed": mean_consumed,
             "mean_license_count": mean_count,
             "peak_consumed": inside.groupby("license_configuration_arn").consumed.max(),
-            "hours_over_count": over * (end - start).total_seconds() / 3600,
+            "hours_over_count": over * (pd.Timestamp(end) - pd.Timestamp(start)).total_seconds() / 3600,
         })
         frame.insert(4, "utilization", frame.mean_consumed / frame.mean_license_count)
         frame.index.name = "license_configuration_arn"
@@ -246,7 +246,8 @@ class Timelines:
         ``simulator.timelines.entitlements.plot_entitlements``."""
         from simulator.timelines import entitlements
 
-        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=pd.Timestamp(self._clock.now()))
+        end = pd.Timestamp(self._clock.now())
+        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=end)
 
     def plot_licenses_in_use(self, limit: int = 8) -> list[Axes]:
         """Small multiples of the licenses with a limited entitlement that were consumed, up

@@ -73,7 +73,8 @@ def plot_exposure(exposure: pd.DataFrame, title: str, ax: Axes | None = None, en
         starts, ends = times[:-1].to_numpy(), times[1:].to_numpy()
         xs = np.column_stack([starts, ends]).ravel()
         low, high = (np.repeat(v.iloc[:-1].to_numpy(), 2) for v in (reported, true))
-        for where, color, label in ((high > low, "tab:red", "not yet known"), (high < low, "tab:gray", "still counted")):
+        shades = ((high > low, "tab:red", "not yet known"), (high < low, "tab:gray", "still counted"))
+        for where, color, label in shades:
             if where.any():
                 ax.fill_between(xs, low, high, where=where, color=color, alpha=0.2, label=label, zorder=1)
     ax.set_ylim(bottom=0, top=max(int(true.max()), int(reported.max()), 1) * 1.3)

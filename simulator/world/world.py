@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from simulator.core.regions import aws_regions
 from simulator.core.arn import parse_arn
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
+from simulator.core.regions import aws_regions
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import (
     DedicatedHost,

@@ -33,7 +33,7 @@ from simulator.core.errors import ServiceError
 from simulator.core.validation import is_account_id
 from simulator.replay.cloudtrail.fleet import FleetInstance
 from simulator.replay.cloudtrail.logs import CloudTrailError, TrailEvent, read_trail
-from simulator.replay.cloudtrail.plan import UNKNOWN_IMAGE, ReplayPlan
+from simulator.replay.cloudtrail.plan import ReplayPlan
 from simulator.replay.cloudtrail.translate import HISTORY_IDS, TrailCall, replayable
 from simulator.replay.cloudtrail.whatif import WhatIf, WhatIfError
 from simulator.replay.idmap import Gone, IdMap
@@ -169,7 +169,7 @@ class _TrailReplayer:
             if instance.host_id is not None and instance.host_id not in hosts:
                 hosts[instance.host_id] = self._allocate_host(instance)
                 self.ids.pair(instance.host_id, hosts[instance.host_id])
-            self._stand_in(instance.region, instance.image_id, [instance.launched] if instance.launched else [])
+            self._stand_in(instance.region, instance.image_id, [dict(instance.launched)] if instance.launched else [])
             params = instance.run_params()
             if instance.host_id is not None:
                 params["Placement"]["HostId"] = hosts[instance.host_id] or instance.host_id
@@ -178,8 +178,9 @@ class _TrailReplayer:
                 launched = ec2.run_instances(**params)["Instances"][0]["InstanceId"]
             except ClientError as error:
                 self.ids.pair(instance.trail_id, None)
-                self.fleet_refused.append({"instance_id": instance.trail_id, "error_code": error.response["Error"]["Code"],
-                                           "message": error.response["Error"].get("Message", "")})
+                answer = error.response["Error"]
+                self.fleet_refused.append({"instance_id": instance.trail_id, "error_code": answer["Code"],
+                                           "message": answer.get("Message", "")})
                 continue
             self.ids.pair(instance.trail_id, launched)
             if instance.stopped:
@@ -309,15 +310,15 @@ class _TrailReplayer:
 
     def _warnings(self, unused: list[str]) -> list[str]:
         """What-if settings the trail never meets, and fleet instances that could not launch."""
-        warnings = [f"what-if AMI {ami} is never launched in the trail{' or the initial fleet' if self.plan.fleet else ''}: "
-                    "its configurations count nothing from it" for ami in unused]
+        where = "the trail or the initial fleet" if self.plan.fleet else "the trail"
+        warnings = [f"what-if AMI {ami} is never launched in {where}: its configurations count nothing from it"
+                    for ami in unused]
         manager = self.what_if.management_account_id
         if manager is not None and manager not in self.trail.accounts:
             warnings.append(f"management_account_id {manager} is not an account of the trail "
                             f"({', '.join(self.trail.accounts)})")
-        for refused in self.fleet_refused:
-            warnings.append(f"instance {refused['instance_id']} of the fleet when the logs begin could not be launched: "
-                            f"{refused['error_code']}: {refused['message']}")
+        warnings.extend(f"instance {refused['instance_id']} of the fleet when the logs begin could not be launched: "
+                        f"{refused['error_code']}: {refused['message']}" for refused in self.fleet_refused)
         return warnings
 
 

@@ -151,12 +151,12 @@ def from_trail(shape: Shape, value: Any) -> Any:
         if isinstance(value, dict):
             value = value.get("items", value.get("item", [value]))
         values = value if isinstance(value, list) else [value]
-        items = [from_trail(shape.member, v) for v in values]  # type: ignore[attr-defined]
+        items = [from_trail(shape.member, v) for v in values]
         return [i for i in items if i is not None]
     if kind == "map":
         if not isinstance(value, dict):
             return None
-        return {str(k): from_trail(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+        return {str(k): from_trail(shape.value, v) for k, v in value.items()}
     return _scalar(kind, value)
 
 
@@ -164,7 +164,7 @@ def _structure(shape: Shape, value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     lookup: dict[str, str] = {}
-    for name, member in shape.members.items():  # type: ignore[attr-defined]
+    for name, member in shape.members.items():
         for alias in (name, member.serialization.get("name"), member.serialization.get("queryName")):
             if alias:
                 lookup.setdefault(alias.lower(), name)
@@ -176,7 +176,7 @@ def _structure(shape: Shape, value: Any) -> dict[str, Any] | None:
         name = lookup.get(lowered) or (lookup.get(lowered[:-3]) if lowered.endswith("set") else None)
         if name is None:
             continue
-        converted = from_trail(shape.members[name], item)  # type: ignore[attr-defined]
+        converted = from_trail(shape.members[name], item)
         if converted is not None:
             params[name] = converted
     return params

@@ -162,7 +162,8 @@ def initial_instances(given: Any, base: Path) -> tuple[dict[str, Any], ...]:
             raise WhatIfError(f"{where} is not the output of aws ec2 describe-instances (no \"Reservations\" list)")
         for r, reservation in enumerate(reservations):
             for i, instance in enumerate(reservation.get("Instances", []) if isinstance(reservation, Mapping) else []):
-                found.append(_instance(instance, reservation.get("OwnerId"), f"{where}: Reservations[{r}].Instances[{i}]"))
+                at = f"{where}: Reservations[{r}].Instances[{i}]"
+                found.append(_instance(instance, reservation.get("OwnerId"), at))
     return tuple(found)
 
 

@@ -112,16 +112,14 @@ class HostService:
             raise missing_parameter("The request must contain the parameter AvailabilityZone")
         self.ctx.check_availability_zone(availability_zone)
         if instance_type and instance_family:
-            raise invalid_parameter_combination("You cannot specify InstanceType and InstanceFamily in the same request",
-            )
+            raise invalid_parameter_combination("You cannot specify InstanceType and InstanceFamily in the same "
+                                                "request")
         if not instance_type and not instance_family:
-            raise missing_parameter("The request must contain InstanceType or InstanceFamily"
-            )
+            raise missing_parameter("The request must contain InstanceType or InstanceFamily")
         check_enum("AutoPlacement", auto_placement, ("on", "off"))
         check_enum("HostRecovery", host_recovery, ("on", "off"))
         if not isinstance(quantity, int) or quantity < 1:
-            raise invalid_parameter_value(f"Quantity must be a positive integer, got {quantity}"
-            )
+            raise invalid_parameter_value(f"Quantity must be a positive integer, got {quantity}")
         check_ec2_tags(tags or {})
         host_type, type_spec = self._host_type(instance_type, instance_family)
         self.check_quota(account_id, host_type.family, quantity)

@@ -44,7 +44,7 @@ def import_license(platform: str | None, license_type: str | None,
         raise invalid_parameter_value(f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
                                       f"not fit Platform {platform}")
     implied = license_type_of(usage_operation) if usage_operation is not None else None
-    if license_type is not None and implied is not None and license_type != implied:
+    if license_type is not None and usage_operation is not None and implied is not None and license_type != implied:
         raise invalid_parameter_value(f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
                                       f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}")
     license_type = license_type or implied or ("AWS" if platform == "Windows" else "BYOL")
@@ -146,8 +146,7 @@ class ImportService:
                 check_id(task_id, "import-ami", "InvalidConversionTaskId")
                 task = self.tasks.get(task_id)
                 if task is None or task.account_id != account_id:
-                    raise invalid_conversion_task_id(f"The import task ID '{task_id}' does not exist"
-                    )
+                    raise invalid_conversion_task_id(f"The import task ID '{task_id}' does not exist")
                 tasks.append(task)
         else:
             tasks = [t for t in self.tasks.values() if t.account_id == account_id]

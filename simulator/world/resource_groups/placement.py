@@ -48,6 +48,8 @@ class GroupPool:
         if settings is None or not settings.auto_allocate:
             return None
         host_type = self.ctx.catalog.host_type(spec.family)
+        if host_type is None:  # a family without Dedicated Hosts never reaches a group's pool
+            return None
         if not self.hosts.within_quota(self.group.owner_id, host_type.family, 1):
             return None  # the owner's Dedicated Host quota for the family is used up
         host = self.hosts.plan(
@@ -62,6 +64,7 @@ class GroupPool:
         for host in hosts:
             self.hosts.register(host, HostState.PENDING)
             self.ctx.bus.publish(HostAllocated(host))
+            assert host.ready_at is not None  # plan_host set it
             self.ctx.clock.call_at(host.ready_at, self._available, host)
 
     def _available(self, host: DedicatedHost) -> None:
@@ -110,25 +113,25 @@ class GroupPlacement:
         """
         group = self.groups.get(group_arn)
         if group is None or (group.owner_id != account_id and not self.ram.shared_with(group.arn, account_id)):
-            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} for account "
-                           f"{account_id}")
+            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} "
+                                          f"for account {account_id}")
         settings = group.host_management
         if settings is None:
-            raise invalid_parameter_value(f"Group {group_arn} is not a host resource group (it has no AWS::EC2::HostManagement "
-                           "configuration)")
+            raise invalid_parameter_value(f"Group {group_arn} is not a host resource group (it has no "
+                                          "AWS::EC2::HostManagement configuration)")
         host_type = self.ctx.catalog.host_type(spec.family)
         if host_type is None or spec.size not in host_type.capacity:
             raise invalid_parameter_value(f"Instance type {spec.name} does not run on Dedicated Hosts")
         if not settings.allows_family(spec.family):
             raise invalid_parameter_value(f"Host resource group {group.name} allows the instance families "
-                           f"{', '.join(settings.allowed_families)}, not {spec.family}")
+                                          f"{', '.join(settings.allowed_families)}, not {spec.family}")
         infos = self._license_configurations(account_id, image, license_arns, instance)
         if not any(settings.allows_license(info) for info in infos):
             allowed = ("any core- or socket-based license configuration" if settings.any_license_configuration
                        else ", ".join(settings.license_configuration_arns))
             what = f"instance {instance.instance_id}" if instance is not None else f"AMI {image.image_id}"
-            raise invalid_parameter_value(f"The {what} is not associated with a license configuration that host resource group "
-                           f"{group.name} allows ({allowed})")
+            raise invalid_parameter_value(f"The {what} is not associated with a license configuration that host "
+                                          f"resource group {group.name} allows ({allowed})")
         pool = self._pools.get(group.arn)
         if pool is None or pool.group is not group:
             pool = self._pools[group.arn] = GroupPool(self.ctx, self.hosts, group, self.membership)

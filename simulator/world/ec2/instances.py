@@ -9,6 +9,8 @@ change state together); transitions that take time are scheduled on the clock.
 
 from __future__ import annotations
 
+from typing import cast
+
 from simulator.core.billing import check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.world.ec2.context import RegionContext
@@ -51,8 +53,8 @@ StateChange = tuple[Instance, InstanceState, InstanceState]
 
 
 def _incorrect_state(instance: Instance, action: str) -> ServiceError:
-    return incorrect_instance_state(f"The instance '{instance.instance_id}' is in state '{instance.state}', from which it cannot be {action}.",
-    )
+    return incorrect_instance_state(f"The instance '{instance.instance_id}' is in state '{instance.state}', from "
+                                    f"which it cannot be {action}.")
 
 
 class InstanceService(InstanceIndex):
@@ -221,7 +223,7 @@ class InstanceService(InstanceIndex):
 
         now = self.ctx.clock.now()
         for candidate in candidates:
-            instance = candidate.instance
+            instance = cast(Instance, candidate.instance)  # a start's candidates are its instances
             if candidate.host is not None:
                 instance.host = candidate.host
                 instance.availability_zone = candidate.host.availability_zone
@@ -289,7 +291,7 @@ class InstanceService(InstanceIndex):
         else:
             moved = {id(i) for i in moving}
             after = [state if id(i) in moved else i.state for i in asked]
-        changes = list(zip(asked, before, after))
+        changes = list(zip(asked, before, after, strict=True))
         self._enter(moving, state)
         self._schedule(delay, moving, then)
         return changes
@@ -302,7 +304,7 @@ class InstanceService(InstanceIndex):
             instance.state = state
             instance.generation += 1
         if state is STOPPING or state is SHUTTING_DOWN:
-            for instance, before in zip(instances, previous):
+            for instance, before in zip(instances, previous, strict=True):
                 if (before is PENDING or before is RUNNING) and instance.tenancy != "host":
                     self.ctx.quotas.add(instance.account_id, instance.instance_type, -1)
         if state is STOPPED or state is TERMINATED:
@@ -338,9 +340,8 @@ class InstanceService(InstanceIndex):
         """
         instance = self.get(account_id, instance_id)
         if instance.state is not STOPPED:
-            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; its placement can be modified "
-                "only when it is stopped.",
-            )
+            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; its "
+                                           "placement can be modified only when it is stopped.")
         if group_name:
             raise invalid_placement_group_unknown(f"The Placement Group '{group_name}' is unknown.")
         self.placement.modify(instance, placement)

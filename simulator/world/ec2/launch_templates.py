@@ -53,13 +53,13 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.AlreadyExistsException, or a parameter error.
         """
         if not _TEMPLATE_NAME.fullmatch(name):
-            raise invalid_launch_template_name_malformed_exception(f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
-                "letters, numbers and ( ) . - / _",
-            )
+            raise invalid_launch_template_name_malformed_exception(
+                f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of letters, numbers and ( ) "
+                ". - / _")
         templates = self.account_templates(account_id)
         if any(t.name == name for t in templates.values()):
-            raise invalid_launch_template_name_already_exists_exception(f"Launch template name already in use: {name}",
-            )
+            raise invalid_launch_template_name_already_exists_exception(
+                f"Launch template name already in use: {name}")
         check_launch_parameters(self.ctx.catalog, parameters, "LaunchTemplateData.")
         check_ec2_tags(tags or {})
         now = self.ctx.clock.now()
@@ -86,24 +86,22 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.NotFoundException.
         """
         if template_id and name:
-            raise invalid_parameter_combination("Specify either LaunchTemplateId or LaunchTemplateName, not both",
-            )
+            raise invalid_parameter_combination("Specify either LaunchTemplateId or LaunchTemplateName, not both")
         templates = self.account_templates(account_id)
         if template_id:
             check_id(template_id, "lt", "InvalidLaunchTemplateId")
             template = templates.get(template_id)
             if template is None:
-                raise invalid_launch_template_id_not_found(f"The specified launch template, with template ID {template_id}, does not exist.",
-                )
+                raise invalid_launch_template_id_not_found("The specified launch template, with template ID "
+                                                           f"{template_id}, does not exist.")
             return template
         if name:
             for template in templates.values():
                 if template.name == name:
                     return template
-            raise invalid_launch_template_name_not_found_exception(f"The specified launch template, with template name {name}, does not exist.",
-            )
-        raise missing_parameter("The request must contain LaunchTemplateId or LaunchTemplateName"
-        )
+            raise invalid_launch_template_name_not_found_exception(
+                f"The specified launch template, with template name {name}, does not exist.")
+        raise missing_parameter("The request must contain LaunchTemplateId or LaunchTemplateName")
 
     @staticmethod
     def version(template: LaunchTemplate, version: str | None) -> LaunchTemplateVersion:
@@ -123,9 +121,9 @@ class LaunchTemplateService:
         for candidate in template.versions:
             if candidate.number == number:
                 return candidate
-        raise invalid_launch_template_id_version_not_found(f"Could not find launch template version {version} of {template.template_id}; "
-            f"use a number from 1 to {template.latest_version}, $Latest or $Default",
-        )
+        raise invalid_launch_template_id_version_not_found(f"Could not find launch template version {version} of "
+                                                           f"{template.template_id}; use a number from 1 to "
+                                                           f"{template.latest_version}, $Latest or $Default")
 
     def describe(
         self, account_id: str, template_ids: list[str] | None = None,

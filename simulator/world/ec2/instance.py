@@ -146,10 +146,11 @@ def _metadata_fields(options: MetadataOptions) -> tuple:
 DEFAULT_METADATA = MetadataOptions("optional", 1, "enabled", "disabled", "disabled")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class InstanceSettings:
     """What an instance keeps of its launch beyond type and placement, shared by the
-    instances of one launch (a change to one instance gives it its own copy).
+    instances of one launch: never changed in place (a change to one instance gives it its own
+    copy, ``dataclasses.replace``); not frozen, which makes one per launch cheaper to build.
     ``iam_instance_profile`` is the profile's ARN as given (profiles are recorded, not
     simulated); ``user_data`` the raw bytes; ``volume_specs`` the EBS volumes each instance
     gets (with ``volume_tags``), made when first looked at; ``launched_at`` the launch."""

@@ -37,7 +37,7 @@ from simulator.world.ec2.launch_templates import LaunchTemplateService
 from simulator.world.ec2.network import SecurityGroup, Subnet
 from simulator.world.ec2.networks import NetworkService
 from simulator.world.ec2.placement import resolve_tenancy
-from simulator.world.ec2.volumes import VolumeService, root_device_name
+from simulator.world.ec2.volumes import VolumeService
 from simulator.world.launch import LaunchCandidate
 
 _DEFAULT_METADATA = MetadataOptions().resolved()
@@ -54,7 +54,7 @@ class PreparedLaunch(NamedTuple):
     tenancy: str
     affinity: str | None
     placement: PlacementRequest
-    subnet: Subnet | None
+    subnet: Subnet | None  # None only on Dedicated Hosts without a subnet named: each host's zone
     private_ip: int | None
     settings: InstanceSettings
 
@@ -134,7 +134,8 @@ class Launches:
         if params.image_id is None:
             raise missing_parameter("The request must contain the parameter ImageId")
         image = self.images.launchable(account_id, params.image_id)
-        spec = check_instance_type(catalog, params.instance_type or DEFAULT_INSTANCE_TYPE)
+        spec = catalog.instance_type(params.instance_type or DEFAULT_INSTANCE_TYPE) or check_instance_type(
+            catalog, params.instance_type or DEFAULT_INSTANCE_TYPE)
         _check_architecture(spec, image)
         cores, threads = resolve_cpu_options(spec, params.cpu_options)
         placement = params.placement or PlacementRequest()
@@ -147,7 +148,10 @@ class Launches:
         if subnet is not None and zone is None:
             placement = PlacementRequest(subnet.availability_zone, placement.tenancy, placement.host_id,
                                          placement.affinity, placement.host_resource_group_arn)
-        vpc = subnet.vpc if subnet is not None else self.networks.of(account_id).default_vpc
+        network = self.networks.of(account_id)
+        if subnet is None and tenancy != "host":  # one zone: its default subnet
+            subnet = network.default_subnets[zone or self.ctx.availability_zones[0]]
+        vpc = subnet.vpc if subnet is not None else network.default_vpc
         groups = self.networks.launch_groups(account_id, vpc, params.security_group_ids, params.security_group_names)
         if params.key_name is not None:
             self.key_pairs.get(account_id, params.key_name)
@@ -161,7 +165,7 @@ class Launches:
             security_groups=groups, key_name=params.key_name, ebs_optimized=bool(params.ebs_optimized),
             monitoring=bool(params.monitoring), metadata=metadata, hibernation=bool(params.hibernation),
             user_data=params.user_data, iam_instance_profile=params.iam_instance_profile, client_token=client_token,
-            root_device_name=root_device_name(image), volume_specs=volumes, volume_tags=params.volume_tags,
+            root_device_name=volumes[0].device_name, volume_specs=volumes, volume_tags=params.volume_tags,
             launched_at=self.ctx.clock.now(),
         )
         return PreparedLaunch(params, image, spec, cores, threads, tenancy, affinity, placement, subnet, private_ip,
@@ -203,13 +207,13 @@ class Launches:
         Raises:
             ServiceError: InsufficientFreeAddressesInSubnet.
         """
-        if prepared.subnet is not None or prepared.tenancy != "host":
-            zone = candidates[0].availability_zone if candidates else self.ctx.availability_zones[0]
-            needed = {prepared.subnet or self.networks.default_subnet(account_id, zone): len(candidates)}
-        else:
+        if prepared.subnet is not None:
+            needed = {prepared.subnet: len(candidates)}
+        else:  # on Dedicated Hosts, possibly in several zones
+            default_subnets = self.networks.of(account_id).default_subnets
             needed = {}
             for candidate in candidates:
-                subnet = self.networks.default_subnet(account_id, candidate.availability_zone)
+                subnet = default_subnets[candidate.availability_zone]
                 needed[subnet] = needed.get(subnet, 0) + 1
         for subnet, count in needed.items():
             if subnet.available_ip_address_count < count:
@@ -229,9 +233,8 @@ class Launches:
             subnet = prepared.subnet
             subnet.take(prepared.private_ip)  # type: ignore[union-attr]
             instances[0].subnet, instances[0].private_ip = subnet, prepared.private_ip
-        elif prepared.subnet is not None or prepared.tenancy != "host":
-            subnet = prepared.subnet or self.networks.default_subnet(instances[0].account_id,
-                                                                     instances[0].availability_zone)
+        elif prepared.subnet is not None:
+            subnet = prepared.subnet
             allocate = subnet.allocate
             for instance in instances:
                 instance.subnet = subnet
@@ -250,8 +253,9 @@ class Launches:
         groups: tuple[SecurityGroup, ...] = ()
         for instance in instances:
             subnet = instance.subnet
-            if subnet is not None:
-                subnet.release(instance.private_ip)
+            if subnet is not None:  # each instance terminates once: its address is taken
+                subnet.taken.discard(instance.private_ip)
+                subnet.freed.append(instance.private_ip)
             if instance.settings is not settings:  # the instances of a launch share their settings
                 settings = instance.settings
                 groups = settings.security_groups

@@ -96,6 +96,9 @@ class AccountNetwork:
         self.subnets = {s.subnet_id: s for s in subnets.values()}
         self.default_subnets = subnets  # by zone
         self.groups = {default_group.group_id: default_group}
+        #: The default VPC's ``default`` group (which cannot be deleted): a launch's group
+        #: when it names none.
+        self.default_group = default_group
 
 
 class NetworkService:
@@ -339,6 +342,9 @@ class NetworkService:
                 for a group of another VPC or names outside the default VPC.
         """
         if not group_ids and not group_names:
+            network = self.of(account_id)
+            if vpc is network.default_vpc:
+                return (network.default_group,)
             return (self.group(account_id, group_name="default", vpc=vpc),)
         groups = [self.group(account_id, group_id=g) for g in group_ids or ()]
         for group in groups:

@@ -116,13 +116,12 @@ class VolumeService:
                 InvalidParameterCombination for Iops or Throughput its type does not take,
                 or the root volume suppressed.
         """
-        root_name = root_device_name(image)
         if not mappings:
-            specs = self._root_specs.get(root_name + image.platform_details)
+            specs = self._root_specs.get(image.image_id)
             if specs is None:
-                specs = (self._root(image, root_name),)
-                self._root_specs[root_name + image.platform_details] = specs
+                specs = self._root_specs[image.image_id] = (self._root(image, root_device_name(image)),)
             return specs
+        root_name = root_device_name(image)
         root = self._root(image, root_name)
         seen: set[str] = set()
         extra = []

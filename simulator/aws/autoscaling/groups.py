@@ -154,7 +154,7 @@ def terminate_instance_in_auto_scaling_group(call: Call, params: Params) -> Resp
         raise validation_error("InstanceIds is not simulated; terminate one InstanceId per call")
     if not params.get("InstanceId"):
         raise validation_error("InstanceId is required")
-    activity = service(call).terminate_instance(call.account_id, params["InstanceId"],
+    activity = service(call).members.terminate_instance(call.account_id, params["InstanceId"],
                                                 params["ShouldDecrementDesiredCapacity"])
     call.resource_id = params["InstanceId"]
     return {"Activity": activity_out(activity)}
@@ -164,7 +164,7 @@ def terminate_instance_in_auto_scaling_group(call: Call, params: Params) -> Resp
 def attach_instances(call: Call, params: Params) -> Response:
     ids = params.get("InstanceIds") or []
     if ids:
-        service(call).attach(call.account_id, params["AutoScalingGroupName"], ids)
+        service(call).members.attach(call.account_id, params["AutoScalingGroupName"], ids)
     call.resource_id = " ".join(ids)
     return {}
 
@@ -172,7 +172,7 @@ def attach_instances(call: Call, params: Params) -> Response:
 @operation("autoscaling", "DetachInstances")
 def detach_instances(call: Call, params: Params) -> Response:
     ids = params.get("InstanceIds") or []
-    activities = service(call).detach(call.account_id, params["AutoScalingGroupName"], ids,
+    activities = service(call).members.detach(call.account_id, params["AutoScalingGroupName"], ids,
                                       params["ShouldDecrementDesiredCapacity"]) if ids else []
     call.resource_id = " ".join(ids)
     return {"Activities": [activity_out(a) for a in activities]}

@@ -96,6 +96,10 @@ class Reconciler:
         group.members[member.instance_id] = member
         self._members[member.instance_id] = (group, member)
 
+    def manages(self, instance_id: str) -> bool:
+        """Whether a group of the region manages ``instance_id``."""
+        return instance_id in self._members
+
     def release(self, group: AutoScalingGroup, member: Member) -> None:
         """Stop managing ``member``'s instance."""
         group.members.pop(member.instance_id, None)
@@ -143,7 +147,7 @@ class Reconciler:
             else:
                 self.publish(group, cause=f"instance {member.instance_id} is in service")
             if group.refresh is not None:
-                self.wake(group, self._warmup(group))
+                self.wake(group, self.warmup(group))
         elif state is _TERMINATED and member.lifecycle is LifecycleState.TERMINATING:
             member.lifecycle = LifecycleState.TERMINATED
             self.release(group, member)
@@ -160,7 +164,9 @@ class Reconciler:
                                       f"EC2 health check ({state})")
             self.wake(group, self.timings.health_check)
 
-    def _warmup(self, group: AutoScalingGroup) -> float:
+    def warmup(self, group: AutoScalingGroup) -> float:
+        """How long a new instance of ``group`` warms up (its refresh's, the group's, or the
+        default)."""
         refresh = group.refresh
         if refresh is not None and refresh.warmup is not None:
             return float(refresh.warmup)
@@ -310,7 +316,7 @@ class Reconciler:
         counted = group.counted()
         candidates = [m for m in counted if not m.protected]
         chosen: list[Member] = []
-        current = self._current_version(group)
+        current = self.current_version(group)
         now = self.ctx.clock.seconds
         seed = self.ctx.ids.seed
         policies = [p for p in group.termination_policies if p != "Default"] + ["Default"]
@@ -339,7 +345,9 @@ class Reconciler:
             chosen.append(min(pool, key=order))
         return chosen
 
-    def _current_version(self, group: AutoScalingGroup) -> tuple[str | None, int | None]:
+    def current_version(self, group: AutoScalingGroup) -> tuple[str | None, int | None]:
+        """The launch template and version number the group launches now (None, None when
+        its template is gone)."""
         spec = self.launch_spec(group)
         try:
             template = self.ec2.templates.get(group.account_id, spec.template.template_id, spec.template.name)

@@ -58,7 +58,7 @@ def advance_refresh(reconciler: Reconciler, group: AutoScalingGroup, refresh: In
     now = reconciler.ctx.clock.seconds
     refresh.status = "InProgress"
     refresh.to_replace &= set(group.members)
-    warmup = reconciler._warmup(group)
+    warmup = reconciler.warmup(group)
     counted = group.counted()
     warming = [m for m in counted if m.lifecycle is LifecycleState.PENDING
                or (m.in_service_at is not None and now - m.in_service_at < warmup)]

@@ -97,7 +97,7 @@ class ScheduledActions:
             desired = min(max(desired, min_size), max_size)
             before = group.desired
             group.min_size, group.max_size, group.desired = min_size, max_size, desired
-            self.groups._desired_changed(group, before, f"a scheduled action update of AutoScalingGroup constraints "
+            self.groups.desired_changed(group, before, f"a scheduled action update of AutoScalingGroup constraints "
                                                         f"to min: {min_size}, max: {max_size}, desired: {desired}")
         if action.recurrence is None:
             del group.scheduled[action.name]  # a one-time action goes once it ran

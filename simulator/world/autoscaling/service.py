@@ -1,7 +1,7 @@
-"""EC2 Auto Scaling in one region: groups created, updated, resized and deleted, instances
-attached, detached and terminated, processes suspended and resumed, instance refreshes
-started. Each change wakes the group's reconciliation (``reconcile``), which does the work on
-the clock; scheduled actions are in ``scheduling``."""
+"""EC2 Auto Scaling in one region: groups created, updated, resized and deleted, processes
+suspended and resumed, instance refreshes started. Each change wakes the group's
+reconciliation (``reconcile``), which does the work on the clock; instances attached,
+detached and terminated by request are in ``members``, scheduled actions in ``scheduling``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from simulator.world.autoscaling.errors import (
 from simulator.world.autoscaling.group import (
     PROCESSES,
     TERMINATION_POLICIES,
-    Activity,
     AutoScalingGroup,
     AutoScalingTimings,
     GroupTag,
@@ -30,10 +29,10 @@ from simulator.world.autoscaling.group import (
     LifecycleState,
     Member,
 )
-from simulator.world.autoscaling.reconcile import GROUP_TAG, Reconciler, stamp
+from simulator.world.autoscaling.members import GroupMembers
+from simulator.world.autoscaling.reconcile import Reconciler, stamp
 from simulator.world.autoscaling.refresh import InstanceRefresh
 from simulator.world.ec2.context import RegionContext
-from simulator.world.ec2.instance import InstanceState
 from simulator.world.ec2.network import Subnet
 from simulator.world.ec2.service import Ec2Service
 
@@ -73,6 +72,7 @@ class AutoScalingService:
         self.timings = timings or AutoScalingTimings()
         self._groups: dict[str, dict[str, AutoScalingGroup]] = {}
         self.reconciler = Reconciler(ctx, ec2, self.timings, self._forget)
+        self.members = GroupMembers(self)
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -239,11 +239,12 @@ class AutoScalingService:
             value = getattr(settings, attribute)
             if value is not None:
                 setattr(group, attribute, value)
-        self._desired_changed(group, before, f"a user request update of AutoScalingGroup constraints to min: "
+        self.desired_changed(group, before, f"a user request update of AutoScalingGroup constraints to min: "
                                              f"{min_size}, max: {max_size}, desired: {desired}")
         return group
 
-    def _desired_changed(self, group: AutoScalingGroup, before: int, why: str) -> None:
+    def desired_changed(self, group: AutoScalingGroup, before: int, why: str) -> None:
+        """Record that ``group``'s desired capacity changed from ``before`` for ``why``, and wake it."""
         group.cause = (f"At {stamp(self.ctx.clock.now())} {why} changing the desired capacity from {before} to "
                        f"{group.desired}.")
         self.reconciler.publish(group, cause=group.cause)
@@ -268,7 +269,7 @@ class AutoScalingService:
             raise scaling_activity_in_progress(f"Scaling activity is in progress or the cooldown period of "
                                                f"{group.default_cooldown} seconds has not passed for {name}")
         before, group.desired = group.desired, desired
-        self._desired_changed(group, before, "a user request explicitly set group desired capacity")
+        self.desired_changed(group, before, "a user request explicitly set group desired capacity")
 
     def delete(self, account_id: str, name: str, force: bool = False) -> None:
         """DeleteAutoScalingGroup; with ``force``, its instances are terminated and the group
@@ -299,105 +300,6 @@ class AutoScalingService:
         for member in alive:
             if member.lifecycle is not LifecycleState.TERMINATING:
                 self.reconciler.terminate(group, member, cause)
-
-    # -- instances --------------------------------------------------------------------------
-
-    def terminate_instance(self, account_id: str, instance_id: str, decrement: bool) -> Activity:
-        """TerminateInstanceInAutoScalingGroup.
-
-        Raises:
-            ServiceError: ValidationError for an instance no group manages, or a decrement
-                below MinSize.
-        """
-        group, member = self.member(account_id, instance_id)
-        if decrement and group.desired - 1 < group.min_size:
-            raise validation_error(
-                f"Currently, desiredSize equals minSize ({group.min_size}). Terminating instance without "
-                "replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity "
-                "flag to false or lower group's min size.")
-        now = stamp(self.ctx.clock.now())
-        if decrement:
-            group.desired -= 1
-            cause = (f"At {now} instance {instance_id} was taken out of service in response to a user request, "
-                     f"shrinking the capacity from {group.desired + 1} to {group.desired}.")
-        else:
-            cause = f"At {now} instance {instance_id} was taken out of service in response to a user request."
-        activity = self.reconciler.terminate(group, member, cause)
-        self.reconciler.wake(group)
-        return activity
-
-    def attach(self, account_id: str, name: str, instance_ids: list[str]) -> None:
-        """AttachInstances: running instances of the group's zones join it in service, and
-        its desired capacity grows by as many.
-
-        Raises:
-            ServiceError: ValidationError for an instance that is not running, lies outside
-                the group's zones or belongs to another group, or past MaxSize.
-        """
-        group = self.get(account_id, name)
-        instances = self.ec2.instances.get_many(account_id, instance_ids)
-        zones = set(group.zones)
-        for instance in instances:
-            if instance.state is not InstanceState.RUNNING:
-                raise validation_error(f"Instance {instance.instance_id} is not in correct state ({instance.state}); "
-                                       "only running instances can be attached")
-            if instance.availability_zone not in zones:
-                raise validation_error(f"Instance {instance.instance_id} is in {instance.availability_zone}, "
-                                       f"outside the zones of {name}")
-            if instance.instance_id in self.reconciler._members:
-                raise validation_error(f"The instance {instance.instance_id} is already part of an Auto Scaling "
-                                       "group")
-        if group.desired + len(instances) > group.max_size:
-            raise validation_error(f"Attaching {len(instances)} instance(s) to {name} would exceed its max size "
-                                   f"({group.max_size})")
-        before = group.desired
-        group.desired += len(instances)
-        now = stamp(self.ctx.clock.now())
-        for instance in instances:
-            instance.tags[GROUP_TAG] = group.name
-            member = Member(instance, LifecycleState.IN_SERVICE, None, None, group.new_instances_protected,
-                            launched_at=self.ctx.clock.seconds, in_service_at=self.ctx.clock.seconds)
-            self.reconciler.adopt(group, member)
-            cause = (f"At {now} an instance was added in response to a user request to attach instance "
-                     f"{instance.instance_id}, increasing the capacity from {before} to {group.desired}.")
-            activity = self.reconciler.start_activity(group, f"Attaching an existing EC2 instance: "
-                                                             f"{instance.instance_id}", cause)
-            self.reconciler.end_activity(group, activity)
-
-    def detach(self, account_id: str, name: str, instance_ids: list[str], decrement: bool) -> list[Activity]:
-        """DetachInstances: the instances leave the group (and keep running); without
-        ``decrement`` the group launches replacements.
-
-        Raises:
-            ServiceError: ValidationError for an instance the group does not manage, or a
-                decrement below MinSize.
-        """
-        group = self.get(account_id, name)
-        members = []
-        for instance_id in instance_ids:
-            member = group.members.get(instance_id)
-            if member is None or not member.counted:
-                raise validation_error(f"The instance {instance_id} is not part of Auto Scaling group {name}.")
-            members.append(member)
-        if decrement and group.desired - len(members) < group.min_size:
-            raise validation_error(f"Detaching {len(members)} instance(s) with ShouldDecrementDesiredCapacity would "
-                                   f"take {name} below its min size ({group.min_size})")
-        before = group.desired
-        if decrement:
-            group.desired -= len(members)
-        now = stamp(self.ctx.clock.now())
-        activities = []
-        for member in members:
-            self.reconciler.release(group, member)
-            member.lifecycle = LifecycleState.DETACHED
-            member.instance.tags.pop(GROUP_TAG, None)
-            cause = (f"At {now} instance {member.instance_id} was detached in response to a user request"
-                     + (f", shrinking the capacity from {before} to {group.desired}." if decrement else "."))
-            activity = self.reconciler.start_activity(group, f"Detaching EC2 instance: {member.instance_id}", cause)
-            self.reconciler.end_activity(group, activity)
-            activities.append(activity)
-        self.reconciler.wake(group)
-        return activities
 
     # -- processes and refreshes ----------------------------------------------------------------
 
@@ -445,7 +347,7 @@ class AutoScalingService:
         refresh = InstanceRefresh(self.ctx.ids.uuid("instance-refresh"), name, self.ctx.clock.now(), min_healthy,
                                   warmup, skip_matching, desired)
         target = replace(group, launch=desired) if desired is not None else group
-        current = self.reconciler._current_version(target)
+        current = self.reconciler.current_version(target)
         refresh.to_replace = {m.instance_id for m in group.counted()
                               if not skip_matching or (m.template_id, m.template_version) != current}
         refresh.total = len(refresh.to_replace)

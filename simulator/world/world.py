@@ -59,7 +59,7 @@ class World:
         self.bus = bus
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
-        self.organizations = Organizations(clock, ids)
+        self.organizations = Organizations(clock, ids, bus)
         self.global_services = GlobalServices(clock, ids)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None

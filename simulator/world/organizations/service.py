@@ -1,15 +1,34 @@
-"""AWS accounts and AWS Organizations: management and member accounts, trusted access."""
+"""AWS accounts and AWS Organizations: management and member accounts, trusted access,
+accounts removed or leaving (invitations are in ``handshakes``, delegated administrators in
+``delegation``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from simulator.core.arn import format_arn
+from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM, IdFactory
-from simulator.core.validation import check_account_id, invalid, is_account_id
+from simulator.core.validation import check_account_id, is_account_id
+from simulator.world.organizations.account import Account
+from simulator.world.organizations.delegation import Delegation
+from simulator.world.organizations.errors import (
+    access_denied_exception,
+    account_not_found_exception,
+    already_in_organization_exception,
+    constraint_violation_exception,
+    invalid_input_exception,
+    master_cannot_leave_organization_exception,
+    organizations_not_in_use_exception,
+)
+from simulator.world.organizations.events import (
+    AccountJoinedOrganization,
+    AccountLeftOrganization,
+    ServiceAccessDisabled,
+)
+from simulator.world.organizations.handshakes import Handshakes
+from simulator.world.organizations.organization import Organization
 
 FEATURE_SETS = ("ALL", "CONSOLIDATED_BILLING")
 
@@ -39,55 +58,23 @@ SERVICE_PRINCIPALS = frozenset(
 )
 
 
-@dataclass(slots=True, eq=False)
-class Account:
-    """An AWS account."""
-
-    account_id: str
-    name: str
-    email: str
-    created_at: datetime
-    organization_id: str | None = None
-    joined_method: str | None = None
-    joined_at: datetime | None = None
-    status: str = "ACTIVE"
-
-
-@dataclass(slots=True, eq=False)
-class Organization:
-    """An AWS organization: one management account and its members (in joining order)."""
-
-    organization_id: str
-    feature_set: str
-    management_account_id: str
-    member_account_ids: list[str]
-    enabled_services: dict[str, datetime] = field(default_factory=dict)
-
-    @property
-    def arn(self) -> str:
-        """The organization's ARN."""
-        return format_arn("organizations", "", self.management_account_id, "organization", self.organization_id)
-
-    def account_arn(self, account_id: str) -> str:
-        """The ARN of a member account inside this organization."""
-        return format_arn(
-            "organizations", "", self.management_account_id, "account", f"{self.organization_id}/{account_id}"
-        )
-
-
 class Organizations:
     """The accounts of the simulated estate and the AWS Organizations service over them.
 
     Args:
         clock: The simulation clock (joining and enabling times).
         ids: The id factory (organization and root ids).
+        bus: Where accounts leaving and trusted access turned off are published.
     """
 
-    def __init__(self, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, bus: EventBus | None = None) -> None:
         self._clock = clock
         self._ids = ids
+        self._bus = bus or EventBus()
         self.accounts: dict[str, Account] = {}
         self.organizations: dict[str, Organization] = {}
+        self.handshakes = Handshakes(self, clock, ids)
+        self.delegation = Delegation(self, clock, self._bus)
 
     # -- accounts -------------------------------------------------------------------------
 
@@ -148,10 +135,8 @@ class Organizations:
                 AlreadyInOrganizationException if the account already belongs to one.
         """
         if feature_set not in FEATURE_SETS:
-            raise invalid(
-                f"FeatureSet {feature_set!r} is not valid; allowed values: {', '.join(FEATURE_SETS)}",
-                "InvalidInputException", Reason="INVALID_ENUM",
-            )
+            raise invalid_input_exception(
+                f"FeatureSet {feature_set!r} is not valid; allowed values: {', '.join(FEATURE_SETS)}", "INVALID_ENUM")
         account = self._standalone(account_id)
         org = Organization(
             organization_id="o-" + self._ids.token("organization", 10, LOWER_ALNUM),
@@ -163,23 +148,22 @@ class Organizations:
         self._join(org, account, "CREATED")
         return org
 
-    def join(self, organization_id: str, account_id: str, method: str = "INVITED") -> None:
-        """Make the standalone account ``account_id`` a member of the organization.
+    def join(self, organization_id: str, account_id: str, method: str = "INVITED", *, announce: bool = False) -> None:
+        """Make the standalone account ``account_id`` a member of the organization (with
+        ``announce``, publish AccountJoinedOrganization: it joined while the clock ran).
 
         Raises:
             ServiceError: AlreadyInOrganizationException if it already belongs to one.
         """
         self._join(self.organizations[organization_id], self._standalone(account_id), method)
+        if announce:
+            self._bus.publish(AccountJoinedOrganization(account_id, organization_id))
 
     def _standalone(self, account_id: str) -> Account:
         account = self.account(account_id)
         if account.organization_id is not None:
-            raise ServiceError(
-                "AlreadyInOrganizationException",
-                f"The account {account_id} is already a member of organization "
-                f"{account.organization_id}.",
-                status=409,
-            )
+            raise already_in_organization_exception(
+                f"The account {account_id} is already a member of organization {account.organization_id}.")
         return account
 
     def _join(self, org: Organization, account: Account, method: str) -> None:
@@ -191,20 +175,21 @@ class Organizations:
     def _caller_organization(self, caller: str) -> Organization:
         org = self.organization_of(caller)
         if org is None:
-            raise ServiceError(
-                "AWSOrganizationsNotInUseException",
-                f"Your account {caller} is not a member of an organization.",
-            )
+            raise organizations_not_in_use_exception(f"Your account {caller} is not a member of an organization.")
         return org
 
-    def _management_organization(self, caller: str) -> Organization:
+    def management_organization(self, caller: str) -> Organization:
+        """The organization ``caller`` manages.
+
+        Raises:
+            ServiceError: AWSOrganizationsNotInUseException for a standalone account,
+                AccessDeniedException for a member account.
+        """
         org = self._caller_organization(caller)
         if org.management_account_id != caller:
-            raise ServiceError(
-                "AccessDeniedException",
+            raise access_denied_exception(
                 f"You don't have permissions to access this resource: account {caller} is "
-                f"not the management account of {org.organization_id}.",
-            )
+                f"not the management account of {org.organization_id}.")
         return org
 
     def describe_organization(self, caller: str) -> Organization:
@@ -222,7 +207,7 @@ class Organizations:
             ServiceError: AWSOrganizationsNotInUseException, or AccessDeniedException for
                 a member account.
         """
-        org = self._management_organization(caller)
+        org = self.management_organization(caller)
         return [self.accounts[a] for a in org.member_account_ids]
 
     def describe_account(self, caller: str, account_id: str) -> Account:
@@ -232,27 +217,53 @@ class Organizations:
             ServiceError: InvalidInputException for a malformed id, AccountNotFoundException
                 if it is not in the organization, AccessDeniedException for a member caller.
         """
-        return self._member(caller, account_id)[1]
+        return self.member(caller, account_id)[1]
 
     def remove_account(self, caller: str, account_id: str) -> Account:
-        """Remove a member account; it becomes a standalone account.
+        """RemoveAccountFromOrganization: a member becomes a standalone account.
 
         Raises:
             ServiceError: InvalidInputException, AccountNotFoundException,
                 MasterCannotLeaveOrganizationException for the management account,
+                ConstraintViolationException for a delegated administrator,
                 AccessDeniedException for a member caller.
         """
-        org, account = self._member(caller, account_id)
+        org, account = self.member(caller, account_id)
+        self._check_may_leave(org, account_id)
+        self._leave(org, account, removed=True)
+        return account
+
+    def leave_organization(self, caller: str) -> Account:
+        """LeaveOrganization: the calling member account becomes a standalone account.
+
+        Raises:
+            ServiceError: AWSOrganizationsNotInUseException for a standalone account,
+                MasterCannotLeaveOrganizationException for the management account,
+                ConstraintViolationException for a delegated administrator.
+        """
+        org = self._caller_organization(caller)
+        self._check_may_leave(org, caller)
+        account = self.accounts[caller]
+        self._leave(org, account, removed=False)
+        return account
+
+    def _check_may_leave(self, org: Organization, account_id: str) -> None:
         if account_id == org.management_account_id:
-            raise ServiceError(
-                "MasterCannotLeaveOrganizationException",
-                "You can't remove the management account from an organization.",
-            )
-        org.member_account_ids.remove(account_id)
+            raise master_cannot_leave_organization_exception(
+                "You can't remove the management account from an organization.")
+        delegated = [p for p, accounts in org.delegated_administrators.items() if account_id in accounts]
+        if delegated:
+            raise constraint_violation_exception(
+                f"Account {account_id} is a delegated administrator of {delegated[0]}; deregister it first",
+                "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG")
+
+    def _leave(self, org: Organization, account: Account, removed: bool) -> None:
+        org.member_account_ids.remove(account.account_id)
         account.organization_id = None
         account.joined_method = None
         account.joined_at = None
-        return account
+        self._bus.publish(AccountLeftOrganization(account.account_id, org.organization_id,
+                                                  org.management_account_id, removed))
 
     def enable_service_access(self, caller: str, service_principal: str) -> None:
         """Give a service trusted access to the caller's organization.
@@ -262,20 +273,27 @@ class Organizations:
                 ConstraintViolationException (ORGANIZATION_NOT_IN_ALL_FEATURES_MODE),
                 AccessDeniedException for a member caller.
         """
-        org = self._management_organization(caller)
-        if service_principal not in SERVICE_PRINCIPALS:
-            raise invalid(
-                f"ServicePrincipal {service_principal!r} is not a recognized service principal.",
-                "InvalidInputException", Reason="UNRECOGNIZED_SERVICE_PRINCIPAL",
-            )
+        org = self.management_organization(caller)
+        self.check_service_principal(service_principal)
         if org.feature_set != "ALL":
-            raise ServiceError(
-                "ConstraintViolationException",
+            raise constraint_violation_exception(
                 "Trusted access requires an organization with all features enabled; "
-                f"{org.organization_id} has FeatureSet {org.feature_set}.",
-                fields={"Reason": "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE"},
-            )
+                f"{org.organization_id} has FeatureSet {org.feature_set}.", "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE")
         org.enabled_services.setdefault(service_principal, self._clock.now())
+
+    def disable_service_access(self, caller: str, service_principal: str) -> None:
+        """DisableAWSServiceAccess: the service loses trusted access to the caller's
+        organization (nothing happens if it had none).
+
+        Raises:
+            ServiceError: InvalidInputException (UNRECOGNIZED_SERVICE_PRINCIPAL),
+                AccessDeniedException for a member caller.
+        """
+        org = self.management_organization(caller)
+        self.check_service_principal(service_principal)
+        if org.enabled_services.pop(service_principal, None) is not None:
+            self._bus.publish(ServiceAccessDisabled(org.organization_id, org.management_account_id,
+                                                    service_principal))
 
     def list_service_access(self, caller: str) -> dict[str, datetime]:
         """Service principals with trusted access, and when each was enabled.
@@ -283,23 +301,54 @@ class Organizations:
         Raises:
             ServiceError: AWSOrganizationsNotInUseException, AccessDeniedException.
         """
-        return dict(self._management_organization(caller).enabled_services)
+        return dict(self.management_organization(caller).enabled_services)
 
-    def _member(self, caller: str, account_id: str) -> tuple[Organization, Account]:
-        """The caller's organization and its member ``account_id`` (management callers only)."""
-        self._check_account_id_input(account_id)
-        org = self._management_organization(caller)
-        if account_id not in org.member_account_ids:
-            raise ServiceError(
-                "AccountNotFoundException",
-                f"Account {account_id} is not a member of organization {org.organization_id}.",
-            )
+    def member(self, caller: str, account_id: str) -> tuple[Organization, Account]:
+        """The caller's organization and its member ``account_id`` (management callers only).
+
+        Raises:
+            ServiceError: InvalidInputException for a malformed id, AccessDeniedException for
+                a member caller, AccountNotFoundException for an account not in it.
+        """
+        check_account_id_input(account_id)
+        org = self.management_organization(caller)
+        self.check_account_in(org, account_id)
         return org, self.accounts[account_id]
 
     @staticmethod
-    def _check_account_id_input(account_id: str) -> None:
-        if not is_account_id(account_id):
-            raise invalid(
-                f"AccountId {account_id!r} is not valid; it must be a string of 12 digits.",
-                "InvalidInputException", Reason="INVALID_PATTERN",
-            )
+    def check_account_in(org: Organization, account_id: str) -> None:
+        """Refuse an account that is not in ``org``.
+
+        Raises:
+            ServiceError: InvalidInputException for a malformed id, AccountNotFoundException.
+        """
+        check_account_id_input(account_id)
+        if account_id not in org.member_account_ids:
+            raise account_not_found_exception(
+                f"Account {account_id} is not a member of organization {org.organization_id}.")
+
+    @staticmethod
+    def check_service_principal(service_principal: str) -> None:
+        """Refuse a service principal that cannot have trusted access.
+
+        Raises:
+            ServiceError: InvalidInputException (UNRECOGNIZED_SERVICE_PRINCIPAL).
+        """
+        if service_principal not in SERVICE_PRINCIPALS:
+            raise _unrecognized(service_principal)
+
+
+def check_account_id_input(account_id: str) -> None:
+    """Refuse an AccountId that is not 12 digits.
+
+    Raises:
+        ServiceError: InvalidInputException (INVALID_PATTERN).
+    """
+    if not is_account_id(account_id):
+        raise invalid_input_exception(f"AccountId {account_id!r} is not valid; it must be a string of 12 digits.",
+                                      "INVALID_PATTERN")
+
+
+def _unrecognized(service_principal: str) -> ServiceError:
+    return invalid_input_exception(f"ServicePrincipal {service_principal!r} is not a recognized service principal.",
+                                   "UNRECOGNIZED_SERVICE_PRINCIPAL")

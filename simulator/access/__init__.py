@@ -18,6 +18,7 @@ from simulator.access.evaluator import (
     resource_policy_verdict,
 )
 from simulator.access.policy import IDENTITY, RESOURCE, Policy, Principals, Statement
+from simulator.access.records import AccessRecord
 
 __all__ = [
     "ALLOWED",
@@ -25,6 +26,7 @@ __all__ = [
     "IDENTITY",
     "IMPLICIT_DENY",
     "RESOURCE",
+    "AccessRecord",
     "AccessRequest",
     "Caller",
     "Decision",

@@ -125,12 +125,18 @@ class PolicySet:
                 fixed = Decision(True, allows[0].label)
             else:
                 fixed = IMPLICIT_DENY
-        plan = self._plans[action.lower()] = _ActionPlan(denies, allows, fixed)
+        plan = self._plans[action] = _ActionPlan(denies, allows, fixed)
         return plan
+
+    def fixed_decision(self, action: str) -> Decision | None:
+        """The decision on every request for ``action``, when it depends on nothing but the
+        action (no statement about it names resources or has conditions); None otherwise."""
+        plan = self._plans.get(action) or self._plan(action)
+        return plan.fixed
 
     def evaluate(self, request: AccessRequest) -> Decision:
         """The decision on ``request`` under these policies alone."""
-        plan = self._plans.get(request.action.lower()) or self._plan(request.action)
+        plan = self._plans.get(request.action) or self._plan(request.action)
         if plan.fixed is not None:
             return plan.fixed
         lookups = [(resource, request.lookup(resource)) for resource in request.resources]

@@ -18,6 +18,7 @@ from tests.helpers import (
     LINUX,
     WINDOWS,
     activate,
+    iam_role,
     checkout,
     client_token,
     create_license,
@@ -63,7 +64,7 @@ def test_dry_run_answers_dry_run_operation(ec2):
 
 def test_calls_are_recorded_with_account_region_and_principal(sim):
     """Every call is an events row naming the account, region, principal and outcome."""
-    principal = f"arn:aws:iam::{ACCOUNT_B}:role/Deployer"
+    principal = iam_role(sim, ACCOUNT_B, "Deployer")
     west = sim.client("ec2", ACCOUNT_B, region="us-west-2", principal=principal)
     west.describe_hosts()
     row = sim.timelines.events.iloc[-1]

@@ -17,6 +17,7 @@ from tests.helpers import (
     REGION,
     associate,
     associated,
+    iam_user,
     consumed,
     failures,
     host_arn,
@@ -142,7 +143,7 @@ def test_unknown_configuration_in_the_call_is_refused(ec2, lm):
 
 def test_hard_limit_refuses_the_launch_that_would_pass_it(sim, lm):
     """Guide "License configuration parameters and rules": a hard limit blocks an out-of-compliance launch."""
-    principal = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    principal = iam_user(sim, ACCOUNT_A, "alice")
     ec2 = sim.client("ec2", ACCOUNT_A, principal=principal)
     arn = config(lm, "Instance", count=4, name="four-seats")
     run(ec2, count=2, licenses=[arn])

@@ -88,7 +88,7 @@ class CloudTrailService:
 
     def event(self, index: int) -> ApiEvent:
         """The ``index``-th event."""
-        return ApiEvent._make(self.events[index])
+        return ApiEvent(*self.events[index])
 
     def record_of(self, index: int) -> dict[str, Any]:
         """The ``index``-th event as a CloudTrail event record."""

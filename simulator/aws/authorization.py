@@ -40,6 +40,8 @@ UNSIGNED_OPERATIONS = frozenset({("sts", "AssumeRoleWithWebIdentity"), ("license
 #: GetCallerIdentity: "No permissions are required to perform this operation").
 ALWAYS_ALLOWED = frozenset({("sts", "GetCallerIdentity")})
 _DENIED_CODES: dict[tuple[str, str], str] = {}
+#: (service, operation) -> (IAM action, CloudTrail event source), made once.
+_NAMES: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def event_source(service: str) -> str:
@@ -96,14 +98,18 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
                                                    f"{principal} does not exist", status=403)
     if (call.service, call.operation) in ALWAYS_ALLOWED:
         return
-    action = f"{call.service}:{call.operation}"
+    key = (call.service, call.operation)
+    names = _NAMES.get(key)
+    if names is None:
+        names = _NAMES[key] = (f"{call.service}:{call.operation}", event_source(call.service))
+    action, source = names
     decision = policy_set.fixed_decision(action)
     request = None
     if decision is None:
         request = access_request(call, params, action)
         decision = policy_set.evaluate(request)
-    record((call.clock.seconds, call.account_id, principal, event_source(call.service), call.operation,
-            decision.decision, decision.statement))
+    record((call.clock.seconds, call.account_id, principal, source, call.operation, decision.decision,
+            decision.statement))
     if not decision.allowed:
         raise denied(call, protocol, action, decision, request or access_request(call, params, action))
 

@@ -83,8 +83,10 @@ def test_lmsim_run_ends_with_the_headline_figures(tmp_path, capsys):
     mean = figures["mean_utilization[windows-server-datacenter-cores]"]
     assert lines[2] == (f"  windows-server-datacenter-cores: utilization peak {peak:.0%}, mean {mean:.1%} "
                         f"(peak {figures['peak_consumed[windows-server-datacenter-cores]']} licenses consumed)")
-    assert lines[3] == f"  empty timelines, not written: {', '.join(summary['empty_timelines'])}"
-    assert lines[4].startswith(f"9 files in {out}/: events.csv, compliance.csv")
+    wrapped = next(i for i, line in enumerate(lines[3:], 3) if not line.startswith("  "))  # wrapped at 100
+    assert " ".join(line.strip() for line in lines[3:wrapped]) == (
+        f"empty timelines, not written: {', '.join(summary['empty_timelines'])}")
+    assert lines[wrapped].startswith(f"9 files in {out}/: events.csv, compliance.csv")
 
 
 def test_lmsim_bench_prints_its_figures(capsys):
@@ -113,6 +115,18 @@ def test_lmsim_bench_hrg_mode(capsys):
     assert figures["dedicated_hosts"] > 0 and figures["blocked_launches"] == 0
     with pytest.raises(SystemExit):
         main(["bench", "--mode", "packing"])
+
+
+def test_lmsim_bench_principal_user_compares_root_and_an_iam_user(capsys):
+    """lmsim bench --principal user drives the fleet through boto3 as root and as an IAM user
+    whose 20-statement policy allows every call, and reports both times and the slowdown."""
+    assert main(["bench", "--principal", "user", "--instances", "200", "--accounts", "2", "--days", "1",
+                 "--repeats", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["calls"] > 50 and figures["lifecycle_events"] > 400 and figures["blocked_launches"] == 0
+    assert figures["root_cpu_seconds"] > 0 and figures["user_cpu_seconds"] > 0
+    assert isinstance(figures["slowdown_percent"], float)  # of the unrounded times
+    assert main(["bench", "--principal", "user", "--mode", "hrg"]) == 2
 
 
 def test_lmsim_run_writes_the_hosts_timeline(tmp_path):

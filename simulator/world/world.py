@@ -21,6 +21,7 @@ from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
 from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer, LicenseLookup
 from simulator.world.organizations import Organizations
+from simulator.world.ram import ShareableType
 from simulator.world.rds import DBInstance
 from simulator.world.region import Region
 from simulator.world.ssm import ManagedNode
@@ -33,7 +34,7 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations, global services (``global_services``: IAM, STS) and
+    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail) and
     per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
@@ -56,11 +57,12 @@ class World:
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
         self.autoscaling_timings = autoscaling_timings or AutoScalingTimings()
-        self.organizations = Organizations(clock, ids)
-        self.global_services = GlobalServices(clock, ids)
+        self.organizations = Organizations(clock, ids, bus)
+        self.global_services = GlobalServices(clock, ids, self.organizations)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
+        self._shareable: list[ShareableType] = []
 
     @property
     def catalog(self) -> Catalog:
@@ -70,6 +72,13 @@ class World:
     def add_launch_authorizer(self, authorizer: LaunchAuthorizer) -> None:
         """Ask ``authorizer`` before every launch and start, in every region."""
         self.launch_authorizers.append(authorizer)
+
+    def register_shareable(self, shareable: ShareableType) -> None:
+        """Let RAM share resources of ``shareable`` in every region (a type of a service above
+        the world, such as License Manager's license configurations)."""
+        self._shareable.append(shareable)
+        for region in self._regions.values():
+            region.ram.register_type(shareable)
 
     def set_license_lookup(self, lookup: LicenseLookup) -> None:
         """Answer the world's questions about license configurations with ``lookup``."""
@@ -102,6 +111,8 @@ class World:
             )
             region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup,
                                                   self.autoscaling_timings)
+            for shareable in self._shareable:
+                region.ram.register_type(shareable)
         return region
 
     def regions(self) -> list[Region]:

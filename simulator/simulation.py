@@ -41,6 +41,7 @@ from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.ec2.license_type_records import LicenseTypeRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
+from simulator.world.sns import DeliveryRecorder, SnsHub
 from simulator.world.ssm.records import InventoryRecorder
 
 #: The furthest a simulation runs: ten simulated years.
@@ -71,6 +72,13 @@ class Simulation(MachineActions):
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
         conversion_timings: How long License Manager's license type conversion tasks take
             (defaults: ``ConversionTimings()``).
+        s3_root: A folder where every S3 object is kept as a file ``<s3_root>/<bucket>/<key>``
+            (created if need be); None keeps objects in memory. ``sim.s3.read(uri)`` and
+            ``sim.s3.list(prefix_uri)`` read them either way.
+
+    Attributes:
+        s3: Amazon S3 of the whole world (``read``, ``list``, ``export``).
+        sns: Amazon SNS across regions (``on_message(topic_arn, callback)``).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -82,6 +90,7 @@ class Simulation(MachineActions):
         ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
+        s3_root: str | Path | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -98,6 +107,11 @@ class Simulation(MachineActions):
         HostRecorder(self.records, self.clock, self.bus)
         LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
+        DeliveryRecorder(self.records, self.clock, self.bus)
+        self.s3 = self.world.global_services.s3
+        if s3_root is not None:
+            self.s3.use_folder(s3_root)
+        self.sns = SnsHub(lambda region: self.world.region(region).sns)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
                                               discovery_schedule, conversion_timings)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).

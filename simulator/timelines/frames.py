@@ -115,6 +115,15 @@ class Timelines:
         return records_frame(self._records, "notifications", self._clock)
 
     @property
+    def deliveries(self) -> pd.DataFrame:
+        """Messages Amazon SNS delivered to confirmed subscriptions, one row each.
+
+        Columns: ``time``, ``topic_arn``, ``subscription_arn``, ``protocol`` (email,
+        email-json, http, https, sqs, lambda), ``endpoint``, ``subject``, ``message``.
+        """
+        return records_frame(self._records, "deliveries", self._clock)
+
+    @property
     def inventory(self) -> pd.DataFrame:
         """Change points of managed nodes' inventory, one row each.
 

@@ -11,12 +11,14 @@ from simulator.world.organizations import Organizations
 from simulator.world.ram import ResourceAccessManager
 from simulator.world.rds import RdsService
 from simulator.world.resource_groups import ResourceGroupService
+from simulator.world.sns import SnsService
 from simulator.world.ssm import SsmService
 
 
 class Region:
     """The services of one region, each an attribute (``region.ec2``, ``region.kms``,
-    ``region.ram``, ``region.resource_groups``, ``region.ssm``, ``region.rds``).
+    ``region.ram``, ``region.resource_groups``, ``region.ssm``, ``region.rds``,
+    ``region.sns``).
 
     Args:
         ctx: The region's shared plumbing.
@@ -35,3 +37,4 @@ class Region:
         self.resource_groups = ResourceGroupService(ctx, self.ec2, self.ram, license_lookup)
         self.ssm = SsmService(ctx)
         self.rds = RdsService(ctx)
+        self.sns = SnsService(ctx)

@@ -38,7 +38,7 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail) and
+    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail, S3) and
     per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
@@ -60,7 +60,7 @@ class World:
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
         self.organizations = Organizations(clock, ids, bus)
-        self.global_services = GlobalServices(clock, ids, self.organizations)
+        self.global_services = GlobalServices(clock, ids, self.organizations, AWS_REGIONS)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}

@@ -33,6 +33,7 @@ from simulator.licensing import (
     DashboardRow,
     DiscoverySchedule,
     LicenseManager,
+    LicenseManagerQuotas,
 )
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
@@ -72,6 +73,9 @@ class Simulation(MachineActions):
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
         conversion_timings: How long License Manager's license type conversion tasks take
             (defaults: ``ConversionTimings()``).
+        license_manager_quotas: License Manager's quotas (defaults:
+            ``LicenseManagerQuotas()``: 25 configurations per account and region, 10 per
+            resource, 2,000 grants per license).
         s3_root: A folder where every S3 object is kept as a file ``<s3_root>/<bucket>/<key>``
             (created if need be); None keeps objects in memory. ``sim.s3.read(uri)`` and
             ``sim.s3.list(prefix_uri)`` read them either way.
@@ -90,6 +94,7 @@ class Simulation(MachineActions):
         ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
+        license_manager_quotas: LicenseManagerQuotas | None = None,
         s3_root: str | Path | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
@@ -113,11 +118,12 @@ class Simulation(MachineActions):
             self.s3.use_folder(s3_root)
         self.sns = SnsHub(lambda region: self.world.region(region).sns)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
-                                              discovery_schedule, conversion_timings)
+                                              discovery_schedule, conversion_timings, license_manager_quotas)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
         self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
                         "discovery_schedule": self.license_manager.inventory.schedule,
-                        "conversion_timings": self.license_manager.conversions.timings}
+                        "conversion_timings": self.license_manager.conversions.timings,
+                        "license_manager_quotas": self.license_manager.state.quotas}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )

@@ -11,8 +11,9 @@ from simulator.world.cloudtrail import Identity, source_ip
 from simulator.world.iam import Role, User
 from simulator.world.sts import Session
 
-#: What the gateway's clients announce as their user agent.
-USER_AGENT = "lmsim boto3"
+#: The user agent CloudTrail shows for the gateway's clients (fixed, so that a run's events
+#: are the same on every machine).
+USER_AGENT = "Boto3 (lmsim)"
 
 
 def identity_of(world: World, account_id: str, principal: str, session: Session | None = None,

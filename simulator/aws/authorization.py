@@ -124,7 +124,7 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
     record((call.clock.seconds, call.account_id, principal, event_source(call.service), call.operation,
             decision.decision, decision.statement))
     if not decision.allowed:
-        raise denied(call, protocol, action, decision, request)
+        raise denied(call, protocol, action, decision, request or access_request(call, params, action))
 
 
 def evaluate(call: Call, policy_set: PolicySet, params: Mapping[str, Any]) -> Decision:

@@ -27,7 +27,7 @@ from botocore.model import OperationModel
 from simulator.access import AccessRecord
 from simulator.aws.audit import identity_of, web_identity_account
 from simulator.aws.authorization import authorize
-from simulator.aws.dispatch import OPERATIONS, Backends, Call
+from simulator.aws.dispatch import BEFORE, OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
 from simulator.aws.models import boto3_session, operation_model
 from simulator.aws.shapes import ResponseSerializer
@@ -141,8 +141,7 @@ class Gateway:
         service_id = client.meta.service_model.service_id.hyphenize()
         service = client.meta.service_model.service_name
         protocol = client.meta.service_model.protocol
-        identity = identity_of(self.backends.world, account_id, principal, session, key_id or keys[0],
-                               client.meta.config.user_agent)
+        identity = identity_of(self.backends.world, account_id, principal, session, key_id or keys[0])
 
         def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
             # A copy of what the caller passed, before botocore fills in idempotency tokens
@@ -219,6 +218,9 @@ class Gateway:
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
         authorize(call, protocol, params, self._access)
+        before = BEFORE.get(call.service)
+        if before is not None:
+            before(call)
         response = handler(call, params)
         shape = operation_model(call.service, call.operation).output_shape
         return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

@@ -230,6 +230,7 @@ def list_objects_v2(call: Call, params: Params) -> Response:
     after = _token_in(token) if token else params.get("StartAfter") or ""
     entries = _s3(call).list_objects(requester_of(call, params), name, prefix, delimiter, after)
     page = entries[:size]
+    truncated = 0 < len(page) < len(entries)
     owner = canonical_id(_s3(call).bucket(name).owner_id) if params.get("FetchOwner") else None
     contents = [
         {"Key": quote_plus(e.key, safe="/"), "LastModified": e.last_modified, "ETag": e.etag, "Size": e.size,
@@ -240,13 +241,13 @@ def list_objects_v2(call: Call, params: Params) -> Response:
     call.resource_id = name
     response: Response = {
         "Name": name, "Prefix": quote_plus(prefix, safe="/"), "MaxKeys": size, "KeyCount": len(page),
-        "IsTruncated": len(page) < len(entries), "EncodingType": "url",
+        "IsTruncated": truncated, "EncodingType": "url",
         "Contents": contents or None, "CommonPrefixes": prefixes or None,
         "Delimiter": quote_plus(delimiter, safe="/") if delimiter else None,
         "ContinuationToken": token, "StartAfter": quote_plus(params["StartAfter"], safe="/")
         if params.get("StartAfter") else None,
     }
-    if len(page) < len(entries):
+    if truncated:
         last = page[-1]
         response["NextContinuationToken"] = _token_out(last.key if isinstance(last, S3Object) else last)
     return response

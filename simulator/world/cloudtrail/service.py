@@ -98,7 +98,7 @@ class CloudTrailService:
 
     def event(self, index: int) -> ApiEvent:
         """The ``index``-th event."""
-        return ApiEvent._make(self.events[index])
+        return ApiEvent(*self.events[index])
 
     def record_of(self, index: int) -> dict[str, Any]:
         """The ``index``-th event as a CloudTrail event record."""
@@ -128,8 +128,8 @@ class CloudTrailService:
     def create_trail(self, account_id: str, region: str, name: str, bucket: str, *, prefix: str = "",
                      multi_region: bool = False, global_events: bool = True, organization: bool = False,
                      tags: dict[str, str] | None = None) -> Trail:
-        """CreateTrail (the bucket is taken on trust: S3 is not simulated, ``export`` writes
-        its files).
+        """CreateTrail (the bucket is taken on trust: log files go into it once it exists and
+        its policy lets CloudTrail write, and ``export`` writes them either way).
 
         Raises:
             ServiceError: InvalidTrailNameException, InvalidS3BucketNameException,

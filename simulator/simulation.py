@@ -38,6 +38,7 @@ from simulator.licensing import (
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
 from simulator.world import AWS_REGIONS, World
+from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.ec2.license_type_records import LicenseTypeRecorder
@@ -314,6 +315,15 @@ class Simulation(MachineActions):
         if principal is not None or account_id not in (None, session.account_id):
             raise ValueError(f"credentials act as {session.arn}; give no other account or principal")
         return self.gateway.client(service_name, session.account_id, region, session.arn, session=session)
+
+    # -- CloudTrail -----------------------------------------------------------------------
+
+    @property
+    def cloudtrail(self) -> CloudTrailService:
+        """CloudTrail of every account: the event history every call leaves, the trails, and
+        ``export(directory)``, which writes the trails' log files as they lie in their buckets
+        (``AWSLogs/[<organization id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/``)."""
+        return self.world.global_services.cloudtrail
 
     # -- License Manager ------------------------------------------------------------------
 

@@ -94,7 +94,7 @@ class CloudTrailService:
         identity = Identity(kind="AWSService", account_id=account_id, invoked_by=invoked_by)
         self.events.append(ApiEvent(
             self._clock.seconds, account_id, region, service, operation, identity, params, response, "", "",
-            self._ids.uuid("request"), 200, resource))
+            self._ids.uuid("service-request"), 200, resource))
 
     def event(self, index: int) -> ApiEvent:
         """The ``index``-th event."""

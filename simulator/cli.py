@@ -21,7 +21,7 @@ from simulator.bench.sweep import EXECUTORS, benchmark_sweep
 from simulator.replay.cloudtrail import replay_cloudtrail
 from simulator.replay.diff import compare
 from simulator.replay.replays import replay
-from simulator.runs.result import check_out_dir
+from simulator.runs.result import FORMATS, check_out_dir
 from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario
 from simulator.runs.sweep import distributed_module, sweep, write_sweep
 from simulator.timelines.costs import as_prices
@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     result = run_scenario(scenario, seed=args.seed, until=args.until, params=params, record=args.record,
                           progress=progress, prices=prices)
     bar.close()
-    for path in result.write(args.out):
+    for path in result.write(args.out, args.format):
         print(path)
     if args.record:
         print(args.record)
@@ -205,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.add_argument("--record", metavar="TRACE", help="also write the run's trace (JSON lines) to this file")
+    run.add_argument("--format", choices=FORMATS, default="csv",
+                     help="write the timelines as CSV (default), Parquet, or both")
     run.add_argument("--prices", help="price table CSV for the cost model (default: the scenario's PRICES)")
     run.set_defaults(handler=_run)
     again = commands.add_parser(

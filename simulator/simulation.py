@@ -37,6 +37,7 @@ from simulator.licensing import (
 )
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
+from simulator.timelines.dashboard import render_dashboard
 from simulator.world import AWS_REGIONS, World
 from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
@@ -339,12 +340,44 @@ class Simulation(MachineActions):
         return self.timelines.costs(prices, every)
 
     def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
-        """The License Manager dashboard of ``account_id`` now: one row per license
-        configuration with its counting type, licenses consumed and remaining, whether the
-        limit is enforced, its rules, the instances it tracks by tenancy and the Dedicated
-        Hosts they run on, and its alerts (count and last message)."""
+        """The License Manager dashboard of ``account_id`` now ("Dashboard in License
+        Manager"): one row per license configuration.
+
+        Columns: ``name``, ``license_type`` (the counting type), ``consumed``, ``remaining``
+        (empty without a count; negative past a soft limit), ``rules_enforced`` (a hard
+        limit), ``hosts_default``, ``hosts_dedicated``, ``hosts_host`` (the instances it
+        tracks on shared tenancy, as Dedicated Instances and on Dedicated Hosts), ``alerts``
+        and ``last_alert``, then ``license_configuration_arn``, ``license_count``, ``status``,
+        ``rules`` and ``dedicated_hosts`` (the Dedicated Hosts they run on)."""
         rows = self.license_manager.views.dashboard(account_id, region or self.region)
-        return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
+        frame = pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
+        for column in ("remaining", "license_count"):
+            frame[column] = pd.array(list(frame[column]), dtype="Int64")
+        return frame
+
+    def dashboard_html(self, account_id: str | None, path: str | Path, region: str | None = None) -> Path:
+        """Write the dashboard of ``account_id`` (None: of every account that owns a license
+        configuration) as one self-contained HTML page at ``path``: the dashboard table, each
+        configuration's compliance as an inline SVG plot, and the account's alerts (no
+        script, no network). Returns the path.
+
+        Raises:
+            ValueError: for an account that does not exist.
+        """
+        region = region or self.region
+        if account_id is None:
+            accounts = sorted({owner for (owner, where), owned in self.license_manager.state.owned.items()
+                               if where == region and owned})
+        else:
+            self.world.organizations.account(account_id)
+            accounts = [account_id]
+        timelines = self.timelines
+        page = render_dashboard([(a, self.dashboard(a, region)) for a in accounts], region, timelines.compliance,
+                                timelines.violations, timelines.notifications, self.clock.start, self.now)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        return target
 
 
 def _carried(generator: Generator[simpy.Event, Any, Any]) -> Generator[simpy.Event, Any, Any]:

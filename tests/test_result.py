@@ -103,16 +103,16 @@ def test_the_scenarios_own_figures_are_checked(tmp_path):
 
 def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(result, tmp_path, monkeypatch):
     """Each DataFrame property of Timelines is written as <name>.csv (a timeline added later
-    is written too), with summary.json (the golden form) and the plots of the timelines that
-    have something to show (compliance and hosts here; no license was issued), and the costs
-    under the scenario's price table."""
+    is written too), with summary.json (the golden form), the plots of the timelines that
+    have something to show (compliance and hosts here; no license was issued), the costs
+    under the scenario's price table, and the dashboard page (no bucket: no s3/ folder)."""
     monkeypatch.setattr(Timelines, "hosts_seen", property(
         lambda self: self.events[self.events.event_name == "HostAllocated"][["time", "resource_id"]]), raising=False)
     written = {p.name for p in result.write(tmp_path)}
     timelines = {name for name, member in vars(Timelines).items() if isinstance(member, property)}
     assert {"events", "compliance", "violations", "notifications", "hosts", "hosts_seen"} <= timelines
     assert written == {f"{name}.csv" for name in timelines} | {
-        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png"}
+        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png", "dashboard.html"}
     assert len(pd.read_csv(tmp_path / "hosts_seen.csv")) == 1
     digest = json.loads((tmp_path / "summary.json").read_text())
     assert digest == json.loads(json.dumps(result.digest()))

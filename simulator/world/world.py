@@ -112,7 +112,8 @@ class World:
                 region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
-            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
+            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup,
+                                                  self.global_services.s3)
             for shareable in self._shareable:
                 region.ram.register_type(shareable)
         return region

@@ -65,6 +65,22 @@ def test_lmsim_run_quickstart_writes_timelines_and_plot(tmp_path):
     assert (out / "compliance.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_lmsim_run_writes_the_buckets_the_dashboard_and_parquet(tmp_path):
+    """lmsim run --format parquet writes the timelines as Parquet (no CSV), the run's S3
+    buckets under s3/ (the reports at their key pattern) and dashboard.html."""
+    out = tmp_path / "reports"
+    assert main(["run", str(ROOT / "scenarios" / "monthly_reports.py"), "--until", "15d", "--format", "parquet",
+                 "--out", str(out)]) == 0
+    assert (out / "events.parquet").is_file() and not (out / "events.csv").exists()
+    assert str(pd.read_parquet(out / "reports.parquet").time.dt.tz) == "UTC"
+    (bucket,) = (out / "s3").iterdir()
+    assert bucket.name.startswith("aws-license-manager-service-")
+    weekly = sorted(p.relative_to(bucket / "Reports" / "weekly-usage").as_posix()
+                    for p in (bucket / "Reports" / "weekly-usage").rglob("*.csv"))
+    assert [w.rsplit("/", 1)[0] for w in weekly] == ["2026/01/05", "2026/01/12", "2026/01/19"]
+    assert (out / "dashboard.html").read_text().startswith("<!DOCTYPE html>")
+
+
 def test_lmsim_bench_prints_its_figures(capsys):
     """lmsim bench prints lifecycle events, wall time, events per second, the bare SimPy rate and the ratio."""
     assert main(["bench", "--instances", "200", "--accounts", "2", "--days", "1", "--repeats", "1",

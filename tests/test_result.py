@@ -128,3 +128,22 @@ def test_run_scenario_checks_its_arguments(tmp_path):
         run_scenario(path, until="later")
     with pytest.raises(FileNotFoundError):
         run_scenario(tmp_path / "missing.py")
+
+
+def test_timelines_round_trip_through_parquet_with_their_types(result, tmp_path):
+    """``write(format="parquet")`` writes every timeline as Parquet through pyarrow; read back
+    with pandas each equals its frame, column types included (times tz-aware UTC); ``both``
+    writes CSV beside it; another format is refused before anything is written."""
+    written = {p.name for p in result.write(tmp_path / "pq", format="parquet")}
+    tables = result.tables()
+    assert {f"{name}.parquet" for name in tables} <= written and not any(n.endswith(".csv") for n in written)
+    for name, frame in tables.items():
+        back = pd.read_parquet(tmp_path / "pq" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=True)
+    events = pd.read_parquet(tmp_path / "pq" / "events.parquet")
+    assert str(events.time.dt.tz) == "UTC" and events.time.is_monotonic_increasing
+    both = {p.name for p in result.write(tmp_path / "both", format="both")}
+    assert {"compliance.csv", "compliance.parquet"} <= both
+    with pytest.raises(ValueError, match="format must be one of csv, parquet, both"):
+        result.write(tmp_path / "bad", format="feather")
+    assert not (tmp_path / "bad").exists()

@@ -20,9 +20,9 @@ configuration, the servers started last until the configuration is back within i
 Two member accounts run SQL Server Enterprise (bring your own license) on Windows Server
 (license included) from the company's image, which the management account shares with them
 and associates with both configurations for all accounts: a vCPU count with a soft limit,
-and a server count with a hard limit, which refuses launches past it. On business days each team starts yesterday's servers and
-launches more to meet the day's demand, stops them in the evening, and retires the oldest
-on Fridays.
+and a server count with a hard limit, which refuses launches past it. On business days each
+team starts yesterday's servers and launches more to meet the day's demand, stops them in
+the evening, and retires the oldest on Fridays.
 
 ``lmsim run`` writes the bucket's reports under ``s3/`` and the dashboard as
 ``dashboard.html``.

@@ -131,10 +131,9 @@ def compliance_svg(levels: pd.DataFrame, blocked: pd.DataFrame, start: pd.Timest
 def _alerts(notifications: pd.DataFrame, limit: int = 20) -> str:
     if notifications.empty:
         return '<p class="empty">No alerts.</p>'
-    rows = []
-    for row in notifications.tail(limit).iloc[::-1].itertuples(index=False):
-        rows.append(f"<tr><td>{row.time:%Y-%m-%d %H:%M}</td><td>{_cell(row.kind)}</td><td>{_cell(row.subject)}</td>"
-                    f"<td>{_cell(row.topic_arn) or 'not published'}</td></tr>")
+    rows = [f"<tr><td>{row.time:%Y-%m-%d %H:%M}</td><td>{_cell(row.kind)}</td><td>{_cell(row.subject)}</td>"
+            f"<td>{_cell(row.topic_arn) or 'not published'}</td></tr>"
+            for row in notifications.tail(limit).iloc[::-1].itertuples(index=False)]
     return ('<table class="alerts"><thead><tr><th scope="col">Time (UTC)</th><th scope="col">Kind</th>'
             '<th scope="col">Subject</th><th scope="col">SNS topic</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")

@@ -87,9 +87,9 @@ def summary_report(state: LicenseState, configurations: list[LicenseConfiguratio
 
 def usage_report(views: Views, configurations: list[LicenseConfiguration]) -> bytes:
     """The LicenseConfigurationUsageReport of ``configurations``: their tracked resources now."""
-    rows: list[list[object]] = []
-    for cfg in configurations:
-        for entry in views.usage(cfg.owner_id, cfg.region, cfg.arn):
-            rows.append([cfg.name, cfg.arn, entry.resource_arn, entry.resource_type, entry.resource_status,
-                         entry.owner_id, entry.consumed, _iso(entry.associated_at)])
+    rows: list[list[object]] = [
+        [cfg.name, cfg.arn, entry.resource_arn, entry.resource_type, entry.resource_status, entry.owner_id,
+         entry.consumed, _iso(entry.associated_at)]
+        for cfg in configurations for entry in views.usage(cfg.owner_id, cfg.region, cfg.arn)
+    ]
     return _csv(USAGE_COLUMNS, rows)

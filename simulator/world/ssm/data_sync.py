@@ -118,7 +118,8 @@ class ResourceDataSyncs:
                 f"SyncType {sync_type!r}: the simulator syncs inventory to S3 only ({SYNC_TO_DESTINATION})")
         if not bucket or not bucket_region or sync_format != SYNC_FORMAT:
             raise resource_data_sync_invalid_configuration_exception(
-                f"A {SYNC_TO_DESTINATION} sync needs S3Destination with BucketName, Region and SyncFormat {SYNC_FORMAT}")
+                f"A {SYNC_TO_DESTINATION} sync needs S3Destination with BucketName, Region and SyncFormat "
+                f"{SYNC_FORMAT}")
         if (account_id, name) in self.syncs:
             raise resource_data_sync_already_exists_exception(f"Resource data sync {name} already exists")
         if sum(1 for a, _ in self.syncs if a == account_id) >= MAX_SYNCS:

@@ -99,7 +99,7 @@ def _on_text(test: Callable[[str], bool], lower: bool = False) -> Callable[[Any]
     """``test`` applied to a request value as text."""
     if lower:
         return lambda value: bool(test(_text(value).lower()))
-    return lambda value: bool(test(_text(value)))
+    return lambda value: bool(test(value if value.__class__ is str else _text(value)))
 
 
 def _ordered(convert: Callable[[Any], float | None], compare: Callable[[float, float], bool],
@@ -201,4 +201,7 @@ def compile_conditions(block: Any) -> tuple[Condition, ...]:
 
 def all_hold(conditions: tuple[Condition, ...], lookup: Lookup) -> bool:
     """Whether every condition holds."""
-    return all(condition.holds(lookup) for condition in conditions)
+    for condition in conditions:  # a plain loop: this runs for every evaluated call
+        if not condition.holds(lookup):
+            return False
+    return True

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from simulator.access.conditions import Lookup, all_hold
 from simulator.access.policy import Policy, Statement
@@ -51,6 +51,14 @@ class Decision:
 IMPLICIT_DENY = Decision(False)
 
 
+class Context(Protocol):
+    """Condition keys worked out on demand: ``get(key)`` gives a key's value or None."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of the condition key ``key`` (lower case), or ``default``."""
+        ...
+
+
 @dataclass(slots=True)
 class AccessRequest:
     """What a call asks to do.
@@ -60,14 +68,15 @@ class AccessRequest:
         resources: The ARNs the action applies to (``"*"`` for an action on no particular
             resource).
         context: Condition keys of the request (lower case): ``aws:principalaccount``,
-            ``aws:requestedregion``, ``aws:currenttime``, ``aws:requesttag/<key>`` ...
+            ``aws:requestedregion``, ``aws:currenttime``, ``aws:requesttag/<key>`` ... (a
+            mapping, or any object with ``get`` that works them out when asked).
         resource_context: The condition keys of one resource (its tags as
             ``aws:resourcetag/<key>``), asked only when a condition needs them.
     """
 
     action: str
     resources: tuple[str, ...] = ("*",)
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] | Context = field(default_factory=dict)
     resource_context: Callable[[str], Mapping[str, Any]] | None = None
 
     def lookup(self, resource: str) -> Lookup:
@@ -135,22 +144,41 @@ class PolicySet:
         return plan.fixed
 
     def evaluate(self, request: AccessRequest) -> Decision:
-        """The decision on ``request`` under these policies alone."""
+        """The decision on ``request`` under these policies alone.
+
+        A statement's conditions on the request are checked once; only those on resource
+        tags are checked per resource, and a resource's tags are read only then."""
         plan = self._plans.get(request.action) or self._plan(request.action)
         if plan.fixed is not None:
             return plan.fixed
-        lookups = [(resource, request.lookup(resource)) for resource in request.resources]
+        get = request.context.get
+        lookups: dict[str, Lookup] = {}
+        resources = request.resources
         for statement in plan.denies:
-            for resource, lookup in lookups:
-                if _matches(statement, resource, lookup):
+            if statement.request_conditions and not all_hold(statement.request_conditions, get):
+                continue
+            for resource in resources:
+                if statement.covers(resource) and (not statement.resource_conditions or all_hold(
+                        statement.resource_conditions, _lookup(lookups, request, resource))):
                     return Decision(False, statement.label, True)
+        allows = [s for s in plan.allows if not s.request_conditions or all_hold(s.request_conditions, get)]
         first = ""
-        for resource, lookup in lookups:
-            allowing = next((s for s in plan.allows if _matches(s, resource, lookup)), None)
-            if allowing is None:
+        for resource in resources:  # plain loops: this runs for every evaluated call
+            for statement in allows:
+                if statement.covers(resource) and (not statement.resource_conditions or all_hold(
+                        statement.resource_conditions, _lookup(lookups, request, resource))):
+                    first = first or statement.label
+                    break
+            else:
                 return IMPLICIT_DENY
-            first = first or allowing.label
         return Decision(True, first)
+
+
+def _lookup(lookups: dict[str, Lookup], request: AccessRequest, resource: str) -> Lookup:
+    found = lookups.get(resource)
+    if found is None:
+        found = lookups[resource] = request.lookup(resource)
+    return found
 
 
 def evaluate(policies: Iterable[Policy], request: AccessRequest) -> Decision:

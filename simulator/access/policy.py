@@ -132,6 +132,8 @@ class Statement:
     conditions: tuple[Condition, ...]
     principals: Principals | None = None
     not_principals: Principals | None = None
+    request_conditions: tuple[Condition, ...] = ()
+    resource_conditions: tuple[Condition, ...] = ()
 
     def about(self, action: str) -> bool:
         """Whether the statement is about ``action``."""
@@ -244,12 +246,15 @@ def _statement(statement: Any, index: int, name: str, kind: str) -> Statement:
     sid = statement.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise PolicyError(f"Statement {index}: Sid must be a string")
+    conditions = compile_conditions(statement["Condition"]) if "Condition" in statement else ()
+    per_resource = tuple(c for c in conditions if ":resourcetag/" in c.key)
     return Statement(
         label=f"{name}#{sid or index}", deny=statement["Effect"] == "Deny",
         actions=any_of(actions, ignore_case=True) if key == "Action" else None,
         not_actions=any_of(actions, ignore_case=True) if key == "NotAction" else None,
         resources=resources, not_resources=not_resources, any_resource=any_resource,
-        conditions=compile_conditions(statement["Condition"]) if "Condition" in statement else (),
+        conditions=conditions,
+        request_conditions=tuple(c for c in conditions if c not in per_resource), resource_conditions=per_resource,
         principals=Principals.parse(statement["Principal"], index) if "Principal" in statement else None,
         not_principals=Principals.parse(statement["NotPrincipal"], index) if "NotPrincipal" in statement else None,
     )

@@ -16,6 +16,12 @@ def _always(_: str) -> bool:
     return True
 
 
+def _prefix(prefix: str) -> Matcher:
+    def matches(value: str) -> bool:
+        return value.startswith(prefix)
+    return matches
+
+
 def has_wildcard(pattern: str) -> bool:
     """Whether ``pattern`` holds ``*`` or ``?``."""
     return "*" in pattern or "?" in pattern
@@ -38,6 +44,8 @@ def compile_pattern(pattern: str, ignore_case: bool = False) -> Matcher:
             folded = pattern.lower()
             return lambda value: value.lower() == folded
         return pattern.__eq__
+    if not ignore_case and pattern.endswith("*") and not has_wildcard(pattern[:-1]):
+        return _prefix(pattern[:-1])  # "arn:...:instance/*": a prefix test
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
     return re.compile(glob_regex(pattern), flags).fullmatch  # type: ignore[return-value]
 
@@ -54,6 +62,14 @@ def any_of(patterns: tuple[str, ...], ignore_case: bool = False) -> Matcher:
             return lambda value: value.lower() in exact
         return exact.__contains__
     flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    if not ignore_case:
+        # Resource ARNs ending in * (arn:...:instance/*) are prefix tests, cheaper than a regex.
+        prefixes = tuple(p[:-1] for p in wild if p.endswith("*") and not has_wildcard(p[:-1]))
+        rest = [p for p in wild if not (p.endswith("*") and not has_wildcard(p[:-1]))]
+        if not rest:
+            return lambda value: value in exact or value.startswith(prefixes)
+        others = re.compile("|".join(f"(?:{glob_regex(p)})" for p in rest), flags).fullmatch
+        return lambda value: value in exact or value.startswith(prefixes) or others(value) is not None
     regex = re.compile("|".join(f"(?:{glob_regex(p)})" for p in wild), flags).fullmatch
     if ignore_case:
         return lambda value: value.lower() in exact or regex(value) is not None

@@ -51,6 +51,8 @@ IAM_ACTIONS = {
 #: resource's account either kind of policy may allow it. Asked only on the way to a denial.
 RESOURCE_POLICIES: dict[str, Callable[[Call, Mapping[str, Any], PolicySet, str, str], Decision | None]] = {}
 _DENIED_CODES: dict[tuple[str, str], str] = {}
+#: (service, operation) -> (IAM action, CloudTrail event source), made once.
+_NAMES: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def event_source(service: str) -> str:
@@ -111,7 +113,11 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
                                                    f"{principal} does not exist", status=403)
     if (call.service, call.operation) in ALWAYS_ALLOWED:
         return
-    action = IAM_ACTIONS.get((call.service, call.operation)) or f"{call.service}:{call.operation}"
+    key = (call.service, call.operation)
+    names = _NAMES.get(key)
+    if names is None:
+        names = _NAMES[key] = (IAM_ACTIONS.get(key) or f"{call.service}:{call.operation}", event_source(call.service))
+    action, source = names
     decision = policy_set.fixed_decision(action)
     request = None
     if decision is None:
@@ -121,8 +127,8 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
         request = request or access_request(call, params, action)
         owned = RESOURCE_POLICIES[call.service](call, params, policy_set, action, request.resources[0])
         decision = owned if owned is not None else decision
-    record((call.clock.seconds, call.account_id, principal, event_source(call.service), call.operation,
-            decision.decision, decision.statement))
+    record((call.clock.seconds, call.account_id, principal, source, call.operation, decision.decision,
+            decision.statement))
     if not decision.allowed:
         raise denied(call, protocol, action, decision, request or access_request(call, params, action))
 

@@ -27,7 +27,7 @@ from botocore.model import OperationModel
 from simulator.access import AccessRecord
 from simulator.aws.audit import identity_of, web_identity_account
 from simulator.aws.authorization import authorize
-from simulator.aws.dispatch import BEFORE, OPERATIONS, Backends, Call
+from simulator.aws.dispatch import AFTER, OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
 from simulator.aws.models import boto3_session, operation_model
 from simulator.aws.shapes import ResponseSerializer
@@ -218,9 +218,9 @@ class Gateway:
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
         authorize(call, protocol, params, self._access)
-        before = BEFORE.get(call.service)
-        if before is not None:
-            before(call)
         response = handler(call, params)
+        after = AFTER.get(call.service)
+        if after is not None:
+            after(call)
         shape = operation_model(call.service, call.operation).output_shape
         return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

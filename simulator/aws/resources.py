@@ -59,16 +59,16 @@ def resources_of(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _ec2(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:
-    region, account = call.region, call.account_id
+    prefix = f"arn:aws:ec2:{call.region}:{call.account_id}:"
     operation = call.operation
     ids = params.get("InstanceIds") or ([params["InstanceId"]] if isinstance(params.get("InstanceId"), str) else [])
-    found = [format_arn("ec2", region, account, "instance", i) for i in ids]
-    found += [format_arn("ec2", region, account, "dedicated-host", h) for h in params.get("HostIds") or ()]
+    found = [f"{prefix}instance/{i}" for i in ids]
+    found += [f"{prefix}dedicated-host/{h}" for h in params.get("HostIds") or ()]
     if operation == "RunInstances":
-        found.append(format_arn("ec2", region, account, "instance", "*"))
+        found.append(f"{prefix}instance/*")
         image_id = params.get("ImageId")
         if image_id:
-            found.append(format_arn("ec2", region, "", "image", image_id))
+            found.append(f"arn:aws:ec2:{call.region}::image/{image_id}")
         found += license_configurations_of_launch(call, params)
     elif operation == "StartInstances":
         instances = call.ec2.instances
@@ -77,7 +77,7 @@ def _ec2(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:
             if instance is not None:
                 found += instance.license_configuration_arns
     elif isinstance(params.get("ImageId"), str):
-        found.append(format_arn("ec2", region, "", "image", params["ImageId"]))
+        found.append(f"arn:aws:ec2:{call.region}::image/{params['ImageId']}")
     return tuple(dict.fromkeys(found)) or _ANY
 
 
@@ -148,15 +148,41 @@ def request_tags(params: Mapping[str, Any]) -> dict[str, str]:
     return tags
 
 
-def request_context(call: Call, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The call's global condition keys (lower case)."""
+class RequestContext:
+    """A call's global condition keys (lower case), each worked out when a condition first
+    asks for it: ``aws:principalaccount``, ``aws:principalarn``, ``aws:principaltype``,
+    ``aws:username``, ``aws:requestedregion``, ``aws:currenttime``, ``aws:epochtime``,
+    ``aws:securetransport``, ``aws:requesttag/<key>``, ``aws:tagkeys``."""
+
+    __slots__ = ("_call", "_params", "_values")
+
+    def __init__(self, call: Call, params: Mapping[str, Any]) -> None:
+        self._call = call
+        self._params = params
+        self._values: dict[str, Any] | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of the condition key ``key`` (lower case), or ``default``."""
+        call = self._call
+        if key == "aws:requestedregion":
+            return call.region
+        if key == "aws:principalaccount":
+            return call.account_id
+        values = self._values
+        if values is None:
+            values = self._values = _context(call, self._params)
+        return values.get(key, default)
+
+
+def _context(call: Call, params: Mapping[str, Any]) -> dict[str, Any]:
     principal = call.principal
+    now = call.clock.now()
     context: dict[str, Any] = {
         "aws:principalaccount": call.account_id,
         "aws:principalarn": call.session.role.arn if call.session is not None else principal,
         "aws:requestedregion": call.region,
-        "aws:currenttime": call.clock.now(),
-        "aws:epochtime": int(call.clock.now().timestamp()),
+        "aws:currenttime": now,
+        "aws:epochtime": int(now.timestamp()),
         "aws:securetransport": True,
         "aws:principaltype": "AssumedRole" if ":assumed-role/" in principal or call.session is not None else
                              "User" if ":user/" in principal else "Role",
@@ -169,6 +195,11 @@ def request_context(call: Call, params: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in tags.items():
             context[f"aws:requesttag/{key.lower()}"] = value
     return context
+
+
+def request_context(call: Call, params: Mapping[str, Any]) -> RequestContext:
+    """The call's global condition keys (lower case), worked out on demand."""
+    return RequestContext(call, params)
 
 
 def resource_context(call: Call, arn: str) -> dict[str, Any]:
@@ -188,6 +219,10 @@ def resource_context(call: Call, arn: str) -> dict[str, Any]:
 
 def resource_tags(call: Call, arn: str) -> dict[str, str]:
     """The tags of the resource ``arn`` names, where the simulator keeps them."""
+    pieces = arn.split(":", 5)
+    if len(pieces) == 6 and pieces[2] == "ec2" and pieces[5].startswith("instance/") and pieces[3] == call.region:
+        instance = call.ec2.instances.lookup(pieces[5][9:])  # the common case, without parsing the ARN
+        return dict(instance.tags) if instance is not None else {}
     parts = parse_arn(arn)
     if parts is None:
         return {}
@@ -198,8 +233,7 @@ def resource_tags(call: Call, arn: str) -> dict[str, str]:
         lic = call.license_manager.entitlements.state.licenses.get(arn)
         return dict(getattr(lic, "tags", {}) or {})
     if parts.service == "ec2" and parts.resource_id != "*":
-        found = call.world.resolve(arn)
-        return dict(getattr(found, "tags", {}) or {})
+        return dict(getattr(call.world.resolve(arn), "tags", {}) or {})
     if parts.service == "iam":
         found_iam = call.world.global_services.iam.principal(arn)
         return dict(getattr(found_iam, "tags", {}) or {})

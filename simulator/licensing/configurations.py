@@ -5,7 +5,6 @@ for EC2)."""
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
@@ -38,7 +37,6 @@ from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Image
 
 CROSS_ACCOUNT = "cross-account"
-_CONFIGURATION_ID = re.compile(r"lic-[0-9a-f]{32}")
 
 
 def check_license_tags(tags: dict[str, str]) -> dict[str, str]:
@@ -62,11 +60,7 @@ class Configurations:
     def find(self, region: str, arn: str) -> LicenseConfiguration | None:
         """The configuration ``arn`` names in ``region``, or None (malformed, unknown, or
         of another region)."""
-        parts = parse_arn(arn)
-        if (parts is None or parts.service != "license-manager" or parts.resource_type != "license-configuration"
-                or _CONFIGURATION_ID.fullmatch(parts.resource_id) is None):
-            return None
-        cfg = self.state.configurations.get(arn)
+        cfg = self.state.configurations.get(arn)  # its keys are well-formed ARNs: nothing to parse
         return cfg if cfg is not None and cfg.region == region else None
 
     def owned(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:

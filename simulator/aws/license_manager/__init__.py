@@ -4,10 +4,10 @@ configurations (``configurations``), seller-issued licenses, checkouts and token
 (``discovery``), license type conversions (``conversions``) and report generators
 (``reports``).
 
-An account's first call to License Manager makes its service-linked role
+An account's first successful call to License Manager makes its service-linked role
 (AWSServiceRoleForAWSLicenseManagerRole), as the console's first-run experience does."""
 
-from simulator.aws.dispatch import BEFORE, Call
+from simulator.aws.dispatch import AFTER, Call
 from simulator.aws.license_manager import (  # noqa: F401  (registers them)
     configurations,
     conversions,
@@ -23,4 +23,4 @@ def _first_use(call: Call) -> None:
         call.license_manager.link.first_use(call.account_id)
 
 
-BEFORE["license-manager"] = _first_use
+AFTER["license-manager"] = _first_use

@@ -227,21 +227,16 @@ class CloudTrailService:
 
     # -- delivery -----------------------------------------------------------------------------
 
-    def _members(self, trail: Trail) -> frozenset[str]:
-        if trail.organization_id is None:
-            return frozenset()
-        org = self._organizations.organizations.get(trail.organization_id)
-        return frozenset(org.member_account_ids) if org is not None else frozenset()
-
     def _pending(self, trail: Trail) -> dict[tuple[str, str], list[int]]:
         """The undelivered events of a trail, by account and region."""
         until = trail.stopped_at if not trail.logging and trail.stopped_at is not None else float("inf")
-        members = self._members(trail)
+        organization_at = self._organizations.organization_at
         grouped: dict[tuple[str, str], list[int]] = {}
         events = self.events
         for index in range(trail.cursor, len(events)):
             event = events[index]
-            if event[0] <= until and trail.covers(event[1], event[2], members):
+            organization = organization_at(event[1], event[0]) if trail.organization_id is not None else None
+            if event[0] <= until and trail.covers(event[1], event[2], organization):
                 grouped.setdefault((event[1], event[2]), []).append(index)
         return grouped
 

@@ -37,10 +37,11 @@ class Trail:
     tags: dict[str, str] = field(default_factory=dict)
     delivery_error: str = ""
 
-    def covers(self, account_id: str, region: str, organization_accounts: frozenset[str]) -> bool:
-        """Whether an event of ``account_id`` in ``region`` belongs in this trail."""
+    def covers(self, account_id: str, region: str, organization_id: str | None) -> bool:
+        """Whether an event of ``account_id`` in ``region`` belongs in this trail, the account
+        then belonging to ``organization_id``."""
         if self.organization_id is not None:
-            if account_id not in organization_accounts:
+            if organization_id != self.organization_id:
                 return False
         elif account_id != self.account_id:
             return False

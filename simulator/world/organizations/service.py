@@ -73,6 +73,7 @@ class Organizations:
         self._bus = bus or EventBus()
         self.accounts: dict[str, Account] = {}
         self.organizations: dict[str, Organization] = {}
+        self._memberships: dict[str, list[tuple[float, str | None]]] = {}
         self.handshakes = Handshakes(self, clock, ids)
         self.delegation = Delegation(self, clock, self._bus)
 
@@ -155,7 +156,8 @@ class Organizations:
         Raises:
             ServiceError: AlreadyInOrganizationException if it already belongs to one.
         """
-        self._join(self.organizations[organization_id], self._standalone(account_id), method)
+        self._join(self.organizations[organization_id], self._standalone(account_id), method,
+                   self._clock.seconds if announce else float("-inf"))
         if announce:
             self._bus.publish(AccountJoinedOrganization(account_id, organization_id))
 
@@ -166,7 +168,19 @@ class Organizations:
                 f"The account {account_id} is already a member of organization {account.organization_id}.")
         return account
 
-    def _join(self, org: Organization, account: Account, method: str) -> None:
+    def organization_at(self, account_id: str, seconds: float) -> str | None:
+        """The organization ``account_id`` belonged to at ``seconds`` since the start (a call
+        made at the instant it joins or leaves counts from before the change)."""
+        found = None
+        for since, organization_id in self._memberships.get(account_id, ()):
+            if since >= seconds:
+                break
+            found = organization_id
+        return found
+
+    def _join(self, org: Organization, account: Account, method: str, since: float = float("-inf")) -> None:
+        # Accounts set up with the organization, or joining it by the facade, are members from the start.
+        self._memberships.setdefault(account.account_id, []).append((since, org.organization_id))
         account.organization_id = org.organization_id
         account.joined_method = method
         account.joined_at = self._clock.now()
@@ -258,6 +272,7 @@ class Organizations:
                 "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG")
 
     def _leave(self, org: Organization, account: Account, removed: bool) -> None:
+        self._memberships.setdefault(account.account_id, []).append((self._clock.seconds, None))
         org.member_account_ids.remove(account.account_id)
         account.organization_id = None
         account.joined_method = None

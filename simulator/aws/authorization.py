@@ -116,7 +116,8 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
     key = (call.service, call.operation)
     names = _NAMES.get(key)
     if names is None:
-        names = _NAMES[key] = (IAM_ACTIONS.get(key) or f"{call.service}:{call.operation}", event_source(call.service))
+        action = IAM_ACTIONS.get(key) or f"{call.service}:{call.operation}"
+        names = _NAMES[key] = (action, event_source(call.service))
     action, source = names
     decision = policy_set.fixed_decision(action)
     request = None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.access.evaluator import AccessRequest, Caller, Decision, PolicySet, authorize
+from simulator.access.evaluator import AccessRequest, Caller, Context, Decision, PolicySet, authorize
 from simulator.access.policy import Policy
 
 
@@ -26,7 +26,7 @@ class Requester:
 
     caller: Caller
     identity: PolicySet | None = None
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Mapping[str, Any] | Context = field(default_factory=dict)
 
     @property
     def account_id(self) -> str:

@@ -143,7 +143,8 @@ def _team(sim, account, how, arn, pattern, instance_type, days):
     params = {"ImageId": image, "InstanceType": instance_type}
     if how == "template":
         ec2.create_launch_template(LaunchTemplateName="licensed-server", LaunchTemplateData={
-            "ImageId": image, "InstanceType": instance_type, "LicenseSpecifications": [{"LicenseConfigurationArn": arn}]})
+            "ImageId": image, "InstanceType": instance_type,
+            "LicenseSpecifications": [{"LicenseConfigurationArn": arn}]})
         params = {"LaunchTemplate": {"LaunchTemplateName": "licensed-server"}}
     elif how == "specifications":
         params["LicenseSpecifications"] = [{"LicenseConfigurationArn": arn}]

@@ -201,7 +201,4 @@ def compile_conditions(block: Any) -> tuple[Condition, ...]:
 
 def all_hold(conditions: tuple[Condition, ...], lookup: Lookup) -> bool:
     """Whether every condition holds."""
-    for condition in conditions:  # a plain loop: this runs for every evaluated call
-        if not condition.holds(lookup):
-            return False
-    return True
+    return all(condition.holds(lookup) for condition in conditions)

@@ -275,7 +275,7 @@ def reference(policies: list[list[dict]], action: str, resources: tuple[str, ...
     return "implicit"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(policies=st.lists(st.lists(statements(), min_size=1, max_size=4), min_size=0, max_size=3),
        action=st.sampled_from(ACTIONS), resources=st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2,
                                                            unique=True),

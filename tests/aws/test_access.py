@@ -221,14 +221,17 @@ def matrix():
     sim = Simulation(seed=0)
     sim.add_account(ACCOUNT_A)
     sim.add_account(ACCOUNT_B)
-    arn = create_configuration(sim.client("license-manager", ACCOUNT_A), count=4)
+    owner = sim.client("license-manager", ACCOUNT_A)
+    arn = create_configuration(owner, count=4)
     nobody = iam_user(sim, ACCOUNT_A, "nobody", managed=())
     lister = iam_user(sim, ACCOUNT_A, "lister", document(allow("license-manager:List*")), managed=())
-    return sim, arn, nobody, lister
+    clients = {"owner": owner, "other": sim.client("license-manager", ACCOUNT_B),
+               "nobody": sim.client("license-manager", ACCOUNT_A, principal=nobody),
+               "lister": sim.client("license-manager", ACCOUNT_A, principal=lister)}
+    return sim, arn, clients, lister
 
 
-def _state(sim, arn):
-    owner = sim.client("license-manager", ACCOUNT_A)
+def _state(sim, arn, owner):
     return (configuration(owner, arn), owner.list_tags_for_resource(ResourceArn=arn)["Tags"], world_events(sim),
             len(owner.list_license_configurations()["LicenseConfigurations"]))
 
@@ -237,30 +240,30 @@ def _state(sim, arn):
 def test_another_account_without_a_share_gets_the_access_error(matrix, operation):
     """A principal of another account, with no share, calling about A's configuration gets
     AccessDeniedException and nothing changes."""
-    sim, arn, _, _ = matrix
-    before = _state(sim, arn)
-    client = sim.client("license-manager", ACCOUNT_B)
+    sim, arn, clients, _ = matrix
+    before = _state(sim, arn, clients["owner"])
+    client = clients["other"]
     request = minimal_request(operation, arn)
     if operation == "UpdateLicenseConfiguration":
         request["LicenseCount"] = 1
     if operation == "TagResource":
         request["Tags"] = [{"Key": "team", "Value": "red"}]
     assert denied_code(lambda: getattr(client, _method(client, operation))(**request)) == "AccessDeniedException"
-    assert _state(sim, arn) == before
+    assert _state(sim, arn, clients["owner"]) == before
 
 
 def test_another_account_cannot_attach_an_unshared_configuration(matrix):
     """Nor can it attach A's configuration to its own resources or launches."""
-    sim, arn, _, _ = matrix
+    sim, arn, clients, _ = matrix
     ec2_b = sim.client("ec2", ACCOUNT_B)
     image = public_ami(ec2_b, LINUX)
-    before = _state(sim, arn)
-    lm_b = sim.client("license-manager", ACCOUNT_B)
+    before = _state(sim, arn, clients["owner"])
+    lm_b = clients["other"]
     assert denied_code(lambda: lm_b.update_license_specifications_for_resource(
         ResourceArn=f"arn:aws:ec2:us-east-1::image/{image}", AddLicenseSpecifications=license_specs(arn))) == \
         "AccessDeniedException"
     assert denied_code(lambda: launch(ec2_b, image=image, licenses=[arn])) == "InvalidParameterValue"
-    assert _state(sim, arn) == before
+    assert _state(sim, arn, clients["owner"]) == before
 
 
 def _method(client, operation: str) -> str:
@@ -272,18 +275,18 @@ def test_a_user_without_a_policy_is_denied_every_operation(matrix, operation):
     """Every License Manager operation refuses a user without a policy with its access error,
     before anything changes; one allowed license-manager:List* may call exactly the List
     operations."""
-    sim, arn, nobody, lister = matrix
-    before = _state(sim, arn)
+    sim, arn, clients, lister = matrix
+    before = _state(sim, arn, clients["owner"])
     request = minimal_request(operation, arn)
-    client = sim.client("license-manager", ACCOUNT_A, principal=nobody)
+    client = clients["nobody"]
     assert denied_code(lambda: getattr(client, _method(client, operation))(**request)) in (
         "AccessDeniedException", "AuthorizationException")
     assert sim.timelines.access.decision.iloc[-1] == "denied"
-    listing = sim.client("license-manager", ACCOUNT_A, principal=lister)
+    listing = clients["lister"]
     with contextlib.suppress(ClientError):  # the request may be refused for what it asks, once allowed
         getattr(listing, _method(listing, operation))(**request)
     decision = sim.timelines.access.iloc[-1]
     assert (decision.principal, decision.event_name) == (lister, operation)
     assert decision.decision == ("allowed" if operation.startswith("List") else "denied")
-    assert _state(sim, arn)[:2] == before[:2]
-    assert _state(sim, arn)[3] == before[3]
+    after = _state(sim, arn, clients["owner"])
+    assert (after[:2], after[3]) == (before[:2], before[3])

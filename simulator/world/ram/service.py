@@ -121,8 +121,8 @@ class ResourceAccessManager:
         """
         org = self._organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id or org.feature_set != "ALL":
-            raise operation_not_permitted_exception("Only the management account of an organization with all "
-                                                           "features enabled can enable sharing with AWS Organizations")
+            raise operation_not_permitted_exception("Only the management account of an organization with all features "
+                                                    "enabled can enable sharing with AWS Organizations")
         self._organizations.enable_service_access(account_id, RAM_PRINCIPAL)
 
     def create(
@@ -317,14 +317,13 @@ class ResourceAccessManager:
             codes = ", ".join(sorted(t.code for t in self._types.values()))
             raise invalid_parameter_exception(f"{arn} cannot be shared; shareable resource types: {codes}")
         if parts.region != self.region:
-            raise invalid_parameter_exception(f"{arn} is in {parts.region}; this resource share is in "
-                                                      f"{self.region}")
+            raise invalid_parameter_exception(f"{arn} is in {parts.region}; this resource share is in {self.region}")
         owner = shareable.owner_of(arn)
         if owner is None:
             raise unknown_resource_exception(f"Resource {arn} was not found")
         if owner != share.owner_id:
-            raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner "
-                                                           "can share it")
+            raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner can "
+                                                    "share it")
 
     def _check_principal(self, share: ResourceShare, principal: str, service_managed: bool = False) -> bool:
         """Whether ``principal`` is external (it needs an invitation)."""

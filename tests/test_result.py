@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from simulator import run_scenario
+from simulator.replay.diff import compare
 from simulator.timelines import Timelines
 from tests.helpers import write_scenario
 
@@ -136,11 +137,12 @@ def test_run_scenario_checks_its_arguments(tmp_path):
 
 
 def test_timelines_round_trip_through_parquet_with_their_types(result, tmp_path):
-    """``write(format="parquet")`` writes every timeline as Parquet through pyarrow; read back
-    with pandas each equals its frame, column types included (times tz-aware UTC); ``both``
-    writes CSV beside it; another format is refused before anything is written."""
+    """``write(format="parquet")`` writes every timeline with rows as Parquet through pyarrow;
+    read back with pandas each equals its frame, column types included (times tz-aware UTC);
+    ``both`` writes CSV beside it, and ``lmsim diff`` finds the two runs identical; another
+    format is refused before anything is written."""
     written = {p.name for p in result.write(tmp_path / "pq", format="parquet")}
-    tables = result.tables()
+    tables = {name: frame for name, frame in result.tables().items() if not frame.empty}
     assert {f"{name}.parquet" for name in tables} <= written and not any(n.endswith(".csv") for n in written)
     for name, frame in tables.items():
         back = pd.read_parquet(tmp_path / "pq" / f"{name}.parquet")
@@ -149,6 +151,7 @@ def test_timelines_round_trip_through_parquet_with_their_types(result, tmp_path)
     assert str(events.time.dt.tz) == "UTC" and events.time.is_monotonic_increasing
     both = {p.name for p in result.write(tmp_path / "both", format="both")}
     assert {"compliance.csv", "compliance.parquet"} <= both
+    assert compare(tmp_path / "pq", tmp_path / "both").identical  # lmsim diff reads Parquet-only runs
     with pytest.raises(ValueError, match="format must be one of csv, parquet, both"):
         result.write(tmp_path / "bad", format="feather")
     assert not (tmp_path / "bad").exists()

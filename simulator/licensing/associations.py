@@ -157,14 +157,11 @@ class Associations:
 
     def _check_foreign(self, resource: Resource, account_id: str, region: str, resource_arn: str,
                        removes: list[tuple[LicenseConfiguration, str | None]]) -> str:
-        """Another account's resource: only its configurations' owner may let it go, from
-        configurations that track it, through the account's member account role; the
-        resource's account.
+        """The resource's account; for another account's resource, only the owner of
+        configurations tracking it may let it go, through that account's member role.
 
         Raises:
-            ServiceError: InvalidParameterValueException naming a configuration that does not
-                track it, AccessDeniedException for a configuration of another account or
-                without the member account role.
+            ServiceError: InvalidParameterValueException, AccessDeniedException.
         """
         if not isinstance(resource, (Instance, DedicatedHost, ManagedNode)) or resource.account_id == account_id:
             return account_id

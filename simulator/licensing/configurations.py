@@ -4,7 +4,6 @@ for EC2)."""
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
@@ -26,6 +25,7 @@ from simulator.licensing.errors import (
     invalid_parameter_value,
     resource_limit_exceeded_exception,
 )
+from simulator.licensing.filters import filter_configurations
 from simulator.licensing.products import (
     ProductInformation,
     check_products,
@@ -218,28 +218,7 @@ class Configurations:
             if arns else [*self.state.owned.get((account_id, region), {}).values(),
                           *self.sharing.shared_configurations(account_id, region)]
         )
-        return self.filtered(selected, filters)
-
-    def filtered(self, selected: Sequence[LicenseConfiguration],
-                 filters: Iterable[tuple[str, Sequence[str]]] = ()) -> builtins.list[LicenseConfiguration]:
-        """``selected`` under ListLicenseConfigurations' filters.
-
-        Raises:
-            ServiceError: InvalidParameterValueException for an unknown filter.
-        """
-        tests = []
-        for name, values in filters:
-            wanted = {v.lower() for v in values}
-            if name == "licenseCountingType":
-                tests.append(lambda c, w=set(values): c.counting_type in w)
-            elif name == "enforceLicenseCount":
-                tests.append(lambda c, w=wanted: str(c.hard_limit).lower() in w)
-            elif name == "usagelimitExceeded":
-                tests.append(lambda c, w=wanted: str(c.available is not None and c.available < 0).lower() in w)
-            else:
-                raise invalid(f"Filter {name!r} is invalid; allowed filters: licenseCountingType, "
-                              "enforceLicenseCount, usagelimitExceeded")
-        return [c for c in selected if all(test(c) for test in tests)]
+        return filter_configurations(selected, filters)
 
     def update(
         self, account_id: str, region: str, arn: str, *, status: str | None = None,

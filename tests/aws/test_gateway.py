@@ -18,7 +18,6 @@ from tests.helpers import (
     LINUX,
     WINDOWS,
     activate,
-    iam_role,
     checkout,
     client_token,
     create_license,
@@ -28,6 +27,7 @@ from tests.helpers import (
     grant,
     host_arn,
     host_group_configuration,
+    iam_role,
     public_ami,
     seats,
 )

@@ -19,7 +19,7 @@ from tests.helpers import (
     image_arn,
     launch,
     license_specs,
-    lm_refused,
+    license_state,
     public_ami,
     usage,
 )
@@ -112,7 +112,8 @@ def test_members_attach_it_three_ways_and_consume_the_owners_pool(org):
     launch(ec2_b, image=image)
     assert consumed(owner, arn) == 3
     assert sorted(u["ResourceOwnerId"] for u in usage(owner, arn)) == [A, A, B]
-    lm_refused("LicenseUsageException", lambda: launch(ec2_b, image=image), [ec2_b], owner, [arn])
+    assert_refused(sim, "LicenseUsageException", lambda: launch(ec2_b, image=image),
+                   license_state([ec2_b], owner, [arn]))
 
 
 def test_only_the_owner_changes_or_deletes_it(org):

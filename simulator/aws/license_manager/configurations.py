@@ -7,6 +7,7 @@ from typing import Any
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
 from simulator.licensing.configuration import LicenseConfiguration
+from simulator.licensing.filters import filter_configurations
 from simulator.licensing.products import ProductFilter, ProductInformation
 
 
@@ -130,7 +131,7 @@ def list_license_configurations_for_organization(call: Call, params: Params) -> 
     configurations = call.license_manager.configurations
     found = configurations.sharing.organization_configurations(call.account_id, call.region)
     wanted = set(params.get("LicenseConfigurationArns") or ())
-    found = configurations.filtered([c for c in found if not wanted or c.arn in wanted], _filters(params))
+    found = filter_configurations([c for c in found if not wanted or c.arn in wanted], _filters(params))
     return _page(call, params, [configuration_out(c) for c in found], "LicenseConfigurations")
 
 

@@ -67,6 +67,11 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     ("autoscaling", "DescribeScheduledActions"): Bounds(1, 100, default=50),
     ("autoscaling", "DescribeScalingActivities"): Bounds(1, 100, default=100),
     ("autoscaling", "DescribeAutoScalingInstances"): Bounds(1, 50, default=50),
+    # Amazon SNS API reference: ListTopics and ListSubscriptions(ByTopic) return "a limited
+    # list of ... up to 100"; the caller gives no page size.
+    ("sns", "ListTopics"): Bounds(1, 100, default=100),
+    ("sns", "ListSubscriptions"): Bounds(1, 100, default=100),
+    ("sns", "ListSubscriptionsByTopic"): Bounds(1, 100, default=100),
 }
 
 #: The error a service answers a bad page size or token with: (code, extra error members).
@@ -81,6 +86,7 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
     "autoscaling": ("ValidationError", {}),
+    "sns": ("InvalidParameter", {}),
     "cloudtrail": ("InvalidNextTokenException", {}),
 }
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from simulator.world.ec2.host import DedicatedHost
     from simulator.world.ec2.image import Image
     from simulator.world.ec2.instance import Instance, InstanceState
+    from simulator.world.sns.topic import Subscription
 
 
 class _Transitions(dict):
@@ -344,3 +345,30 @@ class ScalingGroupChanged(NamedTuple):
         in_service, pending = g.levels()
         return (g.account_id, g.region, "autoscaling", "GroupCapacityChange", (g.name,),
                 (f"desired={g.desired} min={g.min_size} max={g.max_size} in_service={in_service} pending={pending}",))
+
+
+class SubscriptionConfirmed(NamedTuple):
+    """The endpoint of an SNS subscription confirmed it (email and HTTP(S) recipients do
+    so a minute after Subscribe): it receives what the topic publishes from now on."""
+
+    subscription: Subscription
+    account_id: str
+    region: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        s = self.subscription
+        return (self.account_id, self.region, "sns", "SubscriptionConfirmed", (s.arn,), (f"{s.protocol}:{s.endpoint}",))
+
+
+class MessageDelivered(NamedTuple):
+    """SNS delivered a message published to ``topic_arn`` to a confirmed subscription."""
+
+    subscription: Subscription
+    account_id: str
+    region: str
+    subject: str
+    message: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        s = self.subscription
+        return (self.account_id, self.region, "sns", "MessageDelivered", (s.arn,), (f"{s.protocol}:{s.endpoint}",))

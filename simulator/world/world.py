@@ -34,7 +34,7 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail) and
+    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail, S3) and
     per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
@@ -58,7 +58,7 @@ class World:
         self.quotas = quotas or Ec2Quotas()
         self.autoscaling_timings = autoscaling_timings or AutoScalingTimings()
         self.organizations = Organizations(clock, ids, bus)
-        self.global_services = GlobalServices(clock, ids, self.organizations)
+        self.global_services = GlobalServices(clock, ids, self.organizations, AWS_REGIONS)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
@@ -110,6 +110,7 @@ class World:
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
             region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup,
+                                                  self.global_services.s3,
                                                   self.autoscaling_timings)
             for shareable in self._shareable:
                 region.ram.register_type(shareable)

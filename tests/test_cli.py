@@ -73,8 +73,8 @@ def test_lmsim_bench_prints_its_figures(capsys):
     assert figures["instances"] == 200 and figures["lifecycle_events"] > 400
     assert figures["events_per_second"] > 0 and figures["bare_simpy_events_per_second"] > 0
     assert figures["ratio"] == pytest.approx(figures["bare_simpy_events_per_second"] / figures["events_per_second"], rel=0.01)
-    assert figures["ratio"] == pytest.approx(figures["cpu_seconds"] / figures["bare_cpu_seconds"], rel=0.05)
-    assert figures["wall_seconds"] > 0 and figures["bare_wall_seconds"] > 0
+    assert figures["cpu_seconds"] > 0 and figures["bare_cpu_seconds"] > 0
+    assert figures["wall_seconds"] > 0 and figures["bare_wall_seconds"] > 0 and figures["wall_ratio"] > 0
     assert figures["peak_memory_mib"] > 0 and figures["bytes_per_instance"] > 0
 
 

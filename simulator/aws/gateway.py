@@ -142,9 +142,7 @@ class Gateway:
         return client
 
     def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
-        rows = self._rows
-        slot = len(rows)
-        rows.append(None)  # keeps the call's row ahead of the world events it causes
+        slot = self._rows.reserve()  # keeps the call's row ahead of the world events it causes
         request_id = self.backends.ids.uuid("request")
         failure: Exception | None = None
         injected, self._next_failure = self._next_failure, None
@@ -165,11 +163,11 @@ class Gateway:
             body = {"Error": {"Code": code, "Message": f"Internal error: {type(error).__name__}: {error}"}}
             status, outcome = 500, "error"
             failure = error
-        rows[slot] = (
+        self._rows.fill(slot, (
             self.backends.clock.seconds, call.account_id, call.region, call.service, call.operation,
             call.resource_id or _guess_resource(params), outcome, code, call.principal, "api",
             encode_params(params),
-        )
+        ))
         if call.session is not None:
             self._sessions.append((slot, call.session.access_key_id))
         if failure is not None and self.strict:

@@ -89,7 +89,7 @@ def checkout_benchmark(checkouts: int = 1_000_000, live: int = 10_000, seed: int
     with settled_heap(), Stopwatch() as watch:
         sim.advance(checkouts // max(live // 100, 1) + 7200)
     timing = watch.timing
-    lapses = sum(1 for row in sim.records.rows("checkouts") if row[1] == "lapse")
+    lapses = sim.records.rows("checkouts").column("event").count("lapse")
     operations = stats["checkouts"] + stats["check_ins"]
     return CheckoutBenchResult(
         checkouts=stats["checkouts"], check_ins=stats["check_ins"], extensions=stats["extensions"], lapses=lapses,

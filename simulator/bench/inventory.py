@@ -97,7 +97,9 @@ def run_inventory_bench(nodes: int = 100_000, accounts: int = 20, days: float = 
         sim.run(sim.clock.to_datetime(days * 86400.0))
     lm = sim.license_manager
     cfg = lm.state.configurations[arn]
-    gathered = sum(len(g[6]) for g in sim.records.rows("event_groups") if g[5] == "InventoryGathered")
+    groups = sim.records.rows("event_groups")
+    names, ids = groups.column("event_name"), groups.column("resource_ids")
+    gathered = sum(len(group) for name, group in zip(names, ids, strict=True) if name == "InventoryGathered")
     return InventoryBenchResult(
         nodes=(nodes // accounts) * accounts, accounts=accounts, days=days, software_changes=stats["changes"],
         gather_cycles=accounts * int(days * 86400 // sim.world.region(sim.region).ssm.timings.inventory_interval),

@@ -28,14 +28,13 @@ import simpy
 
 from simulator.bench.common import Stopwatch, Timing, peak_memory_mib, print_figures, settled_heap
 from simulator.core.errors import ServiceError
-from simulator.core.records import EventGroupRecord
 from simulator.simulation import Simulation
 from simulator.world.ec2 import Image, Instance, InstanceState, LaunchParameters, PlacementRequest
 
 MANAGEMENT = "100000000000"
 HOST_SHARE = 0.1
 TYPES = ("m5.large", "m5.xlarge", "m5.2xlarge", "m5.4xlarge")
-SETTLED = frozenset({InstanceState.RUNNING, InstanceState.STOPPED})
+RUNNING, STOPPED = InstanceState.RUNNING, InstanceState.STOPPED
 
 #: Launch parameters of one batch: (index into TYPES, instances launched so far) -> parameters.
 LaunchPlan = Callable[[int, int], LaunchParameters]
@@ -147,7 +146,8 @@ def _workload(sim: Simulation, account_id: str, count: int, days: float, batch: 
         busy: list[Instance] = []
         for _ in range(min(len(pool), sizes[step])):
             instance = pool.pop()
-            (ready if instance.state in SETTLED else busy).append(instance)
+            state = instance.state
+            (ready if state is RUNNING or state is STOPPED else busy).append(instance)
         pool.extendleft(busy)  # still in transition: to the far end
         if not ready:
             continue
@@ -210,8 +210,9 @@ def run_fleet(instances: int, accounts: int, days: float, batch: int = 10, seed:
     sim, stats = build_fleet(instances, accounts, days, batch, seed, placement)
     with settled_heap(), Stopwatch() as watch:
         sim.run_to(_horizon(days))
-    events = sum(len(group.resource_ids) for group in map(EventGroupRecord._make, sim.records.rows("event_groups"))
-                 if group.event_name == "InstanceStateChange")
+    groups = sim.records.rows("event_groups")
+    events = sum(len(ids) for name, ids in zip(groups.column("event_name"), groups.column("resource_ids"), strict=True)
+                 if name == "InstanceStateChange")
     region = sim.world.region(sim.region)
     hosts = sum(len(region.ec2.hosts.account_hosts(a)) for a in sim.world.organizations.accounts)
     return FleetRun(events, watch.timing, stats["blocked"], hosts)

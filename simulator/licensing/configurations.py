@@ -4,7 +4,6 @@ for EC2)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from simulator.core.arn import format_arn, parse_arn
@@ -33,7 +32,6 @@ from simulator.world.ec2 import Image
 MAX_CONFIGURATIONS = 25
 MAX_CONFIGURATIONS_PER_RESOURCE = 10
 CROSS_ACCOUNT = "cross-account"
-_CONFIGURATION_ID = re.compile(r"lic-[0-9a-f]{32}")
 
 
 def check_license_tags(tags: dict[str, str]) -> dict[str, str]:
@@ -55,12 +53,9 @@ class Configurations:
 
     def find(self, region: str, arn: str) -> LicenseConfiguration | None:
         """The configuration ``arn`` names in ``region``, or None (malformed, unknown, or
-        of another region)."""
-        parts = parse_arn(arn)
-        if (parts is None or parts.service != "license-manager" or parts.resource_type != "license-configuration"
-                or _CONFIGURATION_ID.fullmatch(parts.resource_id) is None):
-            return None
-        cfg = self.state.configurations.get(arn)
+        of another region). Only ARNs the engine made are keys of ``state.configurations``:
+        a lookup there needs no parsing."""
+        cfg = self.state.configurations.get(arn) if isinstance(arn, str) else None
         return cfg if cfg is not None and cfg.region == region else None
 
     def owned(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:

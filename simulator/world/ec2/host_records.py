@@ -68,7 +68,7 @@ class HostRecorder:
         bus.subscribe(HostRecovered, self._on_recovered)
         bus.subscribe(InstancesRecovered, self._on_moved)
         bus.subscribe(InstancesLaunched, self._on_instances)
-        bus.subscribe(InstancesStateChanged, self._on_state)
+        bus.subscribe(InstancesStateChanged, self._on_state, topics=_OCCUPANCY_CHANGES)
 
     def _on_host(self, event: HostAllocated) -> None:
         self._write(event.host)
@@ -84,8 +84,7 @@ class HostRecorder:
         self._write_hosts_of(event.instances)
 
     def _on_state(self, event: InstancesStateChanged) -> None:
-        if event.current in _OCCUPANCY_CHANGES:
-            self._write_hosts_of(event.instances)
+        self._write_hosts_of(event.instances)
 
     def _write_hosts_of(self, instances: Iterable[Instance]) -> None:
         hosts = {id(i.host): i.host for i in instances if i.host is not None}

@@ -53,7 +53,8 @@ class GroupMembership:
         self.ec2 = ec2
         self.hosts = ec2.hosts
         self.groups = groups
-        ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
+        ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left,
+                          topics=(InstanceState.STOPPED, InstanceState.TERMINATED))
 
     def _host(self, arn: str) -> tuple[DedicatedHost | None, Failure | None]:
         parts = parse_arn(arn)
@@ -159,8 +160,6 @@ class GroupMembership:
     # -- auto-release -------------------------------------------------------------------------
 
     def _on_instances_left(self, event: InstancesStateChanged) -> None:
-        if event.current is not InstanceState.STOPPED and event.current is not InstanceState.TERMINATED:
-            return
         hosts = {id(i.host): i.host for i in event.instances
                  if i.host is not None and i.host.host_resource_group_arn is not None}
         for host in hosts.values():

@@ -21,9 +21,11 @@ def group_placement(sim: Simulation, image: Image) -> PlanFactory:
     in_group = PlacementRequest(tenancy="host", host_resource_group_arn=_shared_group(sim, image.arn))
 
     def factory(image_id: str, instance_arn: str, core_arn: str, count: int) -> LaunchPlan:
+        params = [LaunchParameters(image_id=image_id, instance_type=name, placement=in_group,
+                                   license_configuration_arns=(instance_arn,)) for name in TYPES]
+
         def plan(type_index: int, launched: int) -> LaunchParameters:
-            return LaunchParameters(image_id=image_id, instance_type=TYPES[type_index], placement=in_group,
-                                    license_configuration_arns=(instance_arn,))
+            return params[type_index]
 
         return plan
 

@@ -20,6 +20,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -90,14 +91,13 @@ def lifecycle_placement(sim: Simulation, image: Image) -> PlanFactory:
 
     def factory(image_id: str, instance_arn: str, core_arn: str, count: int) -> LaunchPlan:
         host_quota = int(count * HOST_SHARE)
+        on_hosts = LaunchParameters(image_id=image_id, instance_type="m5.4xlarge", placement=on_host,
+                                    license_configuration_arns=(instance_arn, core_arn))
+        shared = [LaunchParameters(image_id=image_id, instance_type=name, license_configuration_arns=(instance_arn,))
+                  for name in TYPES]
 
         def plan(type_index: int, launched: int) -> LaunchParameters:
-            host = launched < host_quota
-            return LaunchParameters(
-                image_id=image_id, instance_type="m5.4xlarge" if host else TYPES[type_index],
-                placement=on_host if host else None,
-                license_configuration_arns=(instance_arn, core_arn) if host else (instance_arn,),
-            )
+            return on_hosts if launched < host_quota else shared[type_index]
 
         return plan
 
@@ -110,14 +110,14 @@ def _workload(sim: Simulation, account_id: str, count: int, days: float, batch: 
     account launches, stops, starts or terminates a batch of its instances (1 to
     ``2 * batch - 1`` at a time, ``batch`` on average). Launches come first, churn fills the
     middle of the run, terminations close it. The random draws are made up front, per
-    account, as arrays."""
+    account, as arrays (typed: they are the workload's, not the simulator's, memory)."""
     ec2 = sim.world.region(sim.region).ec2.instances
     rng = sim.random.stream(f"bench-{account_id}")
     horizon = days * 86400.0
     actions = max(4 * count // batch, 1)
     draws = 4 * actions + 64
-    gaps = rng.exponential(horizon / actions, draws).tolist()
-    coins = rng.random(draws).tolist()
+    gaps = array("d", rng.exponential(horizon / actions, draws).tobytes())
+    coins = array("d", rng.random(draws).tobytes())
     sizes = rng.integers(1, 2 * batch, draws).tolist()
     types = rng.integers(0, len(TYPES), draws).tolist()
     running: deque = deque()  # the newest at the right end: churn picks them first

@@ -1,5 +1,6 @@
 """How a record buffer keeps the values of one field: numbers in typed arrays, repeated
-strings as small integer codes, anything else in a plain list.
+strings as small integer codes, tuples of strings end to end in one such column, anything
+else in a plain list.
 
 Every column gives back exactly the values it was given, of the same types: a value the
 compact form cannot hold (an ``int`` 0 in a float column before the clock first moved, a
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import Any
+from itertools import accumulate, chain
+from typing import Any, get_origin
 
 #: A column whose aside values pass this share of its rows (past a few) becomes a plain list.
 _ASIDE_SHARE = 8
@@ -198,14 +200,54 @@ class Texts(_Aside):
         return [strings[code] for code in self.codes]
 
 
+class Tuples(Column):
+    """Tuples of strings (the resource ids of a group of world events, their details), end
+    to end in one text column, with where each tuple ends. Values that are not tuples make
+    it a plain list."""
+
+    __slots__ = ("ends", "items")
+
+    def __init__(self) -> None:
+        self.ends = array("q")
+        self.items: Column = Texts()
+
+    def extend(self, values: Sequence[Any]) -> Column:
+        if set(map(type, values)) != {tuple}:
+            return Objects(self.values()).extend(values)
+        self.items = self.items.extend(tuple(chain.from_iterable(values)))
+        ends = accumulate(map(len, values), initial=self.ends[-1] if self.ends else 0)
+        next(ends)  # the initial end: the last tuple's, already there
+        self.ends.extend(ends)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, index: int) -> Any:
+        start = self.ends[index - 1] if index else 0
+        items = self.items
+        return tuple([items[position] for position in range(start, self.ends[index])])
+
+    def values(self) -> list[Any]:
+        flat = self.items.values()
+        starts = chain((0,), self.ends)
+        return [tuple(flat[start:end]) for start, end in zip(starts, self.ends, strict=False)]
+
+
 def column_for(annotation: Any) -> Column:
     """An empty column for a field annotated ``annotation`` (a type, or its name as
     postponed annotations leave it): numbers for ``float`` and ``int``, codes for ``str``,
-    a plain list for anything else."""
-    name = annotation if isinstance(annotation, str) else getattr(
-        annotation, "__forward_arg__", getattr(annotation, "__name__", ""))
+    tuples of strings end to end for ``tuple[str, ...]``, a plain list for anything else."""
+    if isinstance(annotation, str):
+        name = annotation
+    elif hasattr(annotation, "__forward_arg__"):  # a postponed annotation of a NamedTuple
+        name = annotation.__forward_arg__
+    else:
+        name = str(annotation) if get_origin(annotation) else getattr(annotation, "__name__", "")
     if name in ("float", "int"):
         return Numbers(float if name == "float" else int)
     if name == "str":
         return Texts()
+    if name.replace(" ", "") == "tuple[str,...]":
+        return Tuples()
     return Objects()

@@ -96,7 +96,7 @@ class RecordBuffer(Sequence[tuple]):
 
     def _store(self) -> None:
         columns = self._columns
-        for position, values in enumerate(zip(*self._tail, strict=True)):
+        for position, values in enumerate(zip(*self._tail, strict=False)):  # rows of equal length
             columns[position] = columns[position].extend(values)
         self._stored += len(self._tail)
         self._tail = []

@@ -48,6 +48,8 @@ class Configurations:
 
     def __init__(self, state: LicenseState) -> None:
         self.state = state
+        # (account, region, image id, named ARNs) -> (governing revision, configurations)
+        self._governing: dict[tuple, tuple[int, tuple[LicenseConfiguration, ...]]] = {}
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -88,14 +90,25 @@ class Configurations:
 
     def governing_launch(
         self, account_id: str, region: str, image: Image, explicit: tuple[str, ...],
-    ) -> list[LicenseConfiguration]:
+    ) -> tuple[LicenseConfiguration, ...]:
         """The configurations a launch from ``image`` is tracked by: those the call and its
-        launch template name, then those the AMI is associated with for this account.
+        launch template name, then those the AMI is associated with for this account
+        (remembered until an AMI association or a configuration changes).
 
         Raises:
             ServiceError: EC2's InvalidParameterValue for a named configuration that does
                 not exist or is another account's, or past 10 configurations per resource.
         """
+        key = (account_id, region, image.image_id, explicit)
+        known = self._governing.get(key)
+        if known is not None and known[0] == self.state.governing_revision:
+            return known[1]
+        found = self._resolve_launch(account_id, region, image, explicit)
+        self._governing[key] = (self.state.governing_revision, found)
+        return found
+
+    def _resolve_launch(self, account_id: str, region: str, image: Image,
+                        explicit: tuple[str, ...]) -> tuple[LicenseConfiguration, ...]:
         found = {arn: self.for_launch(account_id, region, arn) for arn in explicit}
         for cfg, association in self.state.ami_index.get((region, image.image_id), ()):
             if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
@@ -106,7 +119,7 @@ class Configurations:
                 f"The launch would associate {len(found)} license configurations with each instance; a resource "
                 f"can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}",
             )
-        return list(found.values())
+        return tuple(found.values())
 
     # -- the operations -------------------------------------------------------------------
 
@@ -293,6 +306,7 @@ class Configurations:
                           "before deleting it")
         del self.state.configurations[arn]
         del self.state.owned[(account_id, region)][arn]
+        self.state.governing_changed()
         cfg.status = DELETED
         self.state.record(cfg)
         if cfg.product_information:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from simulator.core.errors import ServiceError
 from simulator.licensing.association import Failure
@@ -91,6 +90,7 @@ class Enforcement:
     def __init__(self, state: LicenseState, configurations: Configurations) -> None:
         self.state = state
         self.configurations = configurations
+        self._largest: dict[str, int] | None = None  # from the catalog, at the first launch
 
     def authorize_launch(self, request: LaunchRequest) -> int:
         """How many of the request's leading candidates may launch or start: all of them,
@@ -104,21 +104,19 @@ class Enforcement:
         """
         candidates = request.candidates
         state = self.state
-        state.launch_plan = None
         if not state.configurations and not any(c.license_configuration_arns for c in candidates):
             return len(candidates)
         plans: list[Sequence[LicenseConfiguration]] = []
-        launch_plans: dict[tuple, list[LicenseConfiguration]] = {}  # the candidates of a launch share them
+        launch_plans: dict[tuple, Sequence[LicenseConfiguration]] = {}  # the candidates of a launch share them
         instance_configs = state.instance_configs
         for candidate in candidates:
             if candidate.instance is None:
                 key = (candidate.image.image_id, candidate.license_configuration_arns)
                 plan = launch_plans.get(key)
                 if plan is None:
-                    governing = tuple(self.configurations.governing_launch(
-                        request.account_id, request.region, candidate.image, candidate.license_configuration_arns))
-                    state.launch_plan = ((request.account_id, request.region, *key), governing)
-                    plan = launch_plans[key] = _applying(governing, candidate.usage_operation)
+                    plan = launch_plans[key] = _applying(self.configurations.governing_launch(
+                        request.account_id, request.region, candidate.image, candidate.license_configuration_arns),
+                        candidate.usage_operation)
                 plans.append(plan)
             else:
                 plans.append(_applying(instance_configs.get(candidate.instance.instance_id, ()),
@@ -174,7 +172,9 @@ class Enforcement:
         """Whether every counted configuration of the runs has room for ``total`` instances
         of the largest kind there is: then no hard limit cuts the request and no soft limit
         is passed, and working out the exact demand can be skipped."""
-        largest = _largest_amounts(self.state.world.catalog)
+        largest = self._largest
+        if largest is None:
+            largest = self._largest = _largest_amounts(self.state.world.catalog)
         seen: set[int] = set()
         for _, configs, _ in runs:
             if id(configs) in seen:
@@ -300,7 +300,6 @@ class Enforcement:
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
 
 
-@cache  # one catalog per process
 def _largest_amounts(catalog: Catalog) -> dict[str, int]:
     """The most licenses one instance can add, by counting type: its vCPUs, 1, or the
     cores or sockets of the Dedicated Host it is the first to use."""

@@ -51,9 +51,9 @@ class LicenseState:
             purged their inventory).
         product_listeners: Called with a configuration whose product information (its
             discovery rules) was set, changed or deleted.
-        launch_plan: The configurations governing the launch enforcement judged last, by
-            ``(account, region, image id, named configuration ARNs)``: tracking takes them
-            when that launch happens, so each launch resolves them once.
+        governing_revision: Changes whenever what decides a launch's configurations changes
+            (an AMI association, its scope, a configuration deleted): lookups made before
+            are stale then.
     """
 
     world: World
@@ -69,7 +69,7 @@ class LicenseState:
     resource_configs: dict[str, tuple[LicenseConfiguration, ...]] = field(default_factory=dict)
     inactive_nodes: set[str] = field(default_factory=set)
     product_listeners: list[Callable[[LicenseConfiguration], None]] = field(default_factory=list)
-    launch_plan: tuple[tuple[str, str, str, tuple[str, ...]], tuple[LicenseConfiguration, ...]] | None = None
+    governing_revision: int = 0
 
     def __post_init__(self) -> None:
         self.compliance = self.records.register("compliance", ComplianceRecord)
@@ -77,14 +77,9 @@ class LicenseState:
         self.notifications = self.records.register("notifications", NotificationRecord)
         self._env = self.clock.env
 
-    def take_launch_plan(self, account_id: str, region: str, image_id: str,
-                         arns: tuple[str, ...]) -> tuple[LicenseConfiguration, ...] | None:
-        """The governing configurations enforcement found for this launch, if it judged it
-        last (None otherwise); either way the plan is used up."""
-        plan, self.launch_plan = self.launch_plan, None
-        if plan is None or plan[0] != (account_id, region, image_id, arns):
-            return None
-        return plan[1]
+    def governing_changed(self) -> None:
+        """Note that an AMI association or a configuration that launches may name changed."""
+        self.governing_revision += 1
 
     def record(self, cfg: LicenseConfiguration) -> None:
         """Append the configuration's level now to the compliance timeline."""

@@ -55,23 +55,22 @@ class Tracking:
             return
         instances = event.instances
         first = instances[0]
-        configs = state.take_launch_plan(first.account_id, first.region, first.image.image_id,
-                                         first.license_configuration_arns)
-        if configs is None:
-            configs = tuple(self.configurations.governing_launch(first.account_id, first.region, first.image,
-                                                                 first.license_configuration_arns))
+        configs = self.configurations.governing_launch(first.account_id, first.region, first.image,
+                                                       first.license_configuration_arns)
         if not configs:
             return
         now = self._env.now
-        arns = tuple(c.arn for c in configs)
-        set_licenses = state.world.region(first.region).ec2.instances.set_license_configurations
+        arns = tuple([c.arn for c in configs])
+        # the instances of one launch share their license specifications: the AMI added some?
+        set_licenses = (state.world.region(first.region).ec2.instances.set_license_configurations
+                        if arns != first.license_configuration_arns else None)
         instance_configs = state.instance_configs
         for instance in instances:
             link = (instance, now)
             for cfg in configs:
                 cfg.instances[instance.instance_id] = link
             instance_configs[instance.instance_id] = configs
-            if arns != instance.license_configuration_arns:  # the AMI added some
+            if set_licenses is not None:
                 set_licenses(instance, arns)
         self._count([(instance, configs) for instance in instances], activate=True)
 

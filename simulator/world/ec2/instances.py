@@ -9,6 +9,8 @@ change state together); transitions that take time are scheduled on the clock.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from simulator.core.billing import PERMITTED_TENANCIES, check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
@@ -18,6 +20,7 @@ from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.image import Image
 from simulator.world.ec2.images import ImageService
 from simulator.world.ec2.instance import (
+    NO_TAGS,
     Instance,
     InstanceState,
     PlacementRequest,
@@ -177,7 +180,7 @@ class InstanceService(InstanceIndex):
     ) -> list[Instance]:
         now = self.ctx.clock.now()
         reservation_id = self.ctx.ids.resource_id("r")
-        tags = dict(params.instance_tags)
+        tags = MappingProxyType(dict(params.instance_tags)) if params.instance_tags else NO_TAGS
         group_arn = params.placement.host_resource_group_arn if params.placement else None
         account_instances = self.account_instances(account_id)
         launched = []
@@ -193,7 +196,7 @@ class InstanceService(InstanceIndex):
                 core_count=candidate.core_count, threads_per_core=candidate.threads_per_core,
                 tenancy=candidate.tenancy, availability_zone=candidate.availability_zone, launch_time=now,
                 affinity=affinity, host=host, host_resource_group_arn=group_arn,
-                license_configuration_arns=candidate.license_configuration_arns, tags=dict(tags),
+                license_configuration_arns=candidate.license_configuration_arns, tags=tags,
                 principal=principal, kms_server=kms_server,
             )
             account_instances[instance.instance_id] = instance

@@ -75,7 +75,8 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
                     "InvalidParameterValue",
                     f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
                 )
-    check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+    if params.instance_tags:
+        check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
 
 
 def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -> tuple[int, int]:

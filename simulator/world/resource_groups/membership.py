@@ -8,6 +8,7 @@ host has no running instances")."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from simulator.core.arn import parse_arn
 from simulator.world.ec2 import (
@@ -37,6 +38,8 @@ EVICTION_PERIOD = 15 * 86400.0
 EVICTION_REASON = "Server.ScheduledStop"
 #: A failure of one resource: (ARN, error code, message).
 Failure = tuple[str, str, str]
+
+_host_of = attrgetter("host")
 
 
 class GroupMembership:
@@ -160,9 +163,8 @@ class GroupMembership:
     # -- auto-release -------------------------------------------------------------------------
 
     def _on_instances_left(self, event: InstancesStateChanged) -> None:
-        hosts = {id(i.host): i.host for i in event.instances
-                 if i.host is not None and i.host.host_resource_group_arn is not None}
-        for host in hosts.values():
+        grouped = [h for h in map(_host_of, event.instances) if h is not None and h.host_resource_group_arn is not None]
+        for host in dict.fromkeys(grouped):  # each host once, in order
             # after the event is delivered: the release follows the change in the timelines
             self.ctx.clock.call_later(0.0, self.release_if_unused, host)
 

@@ -158,7 +158,8 @@ class InstanceService(InstanceIndex):
         if tenancy == "host":
             hosts = self.placement.place_launch(account_id, spec, image, params.license_configuration_arns,
                                                 placement, booking, min_count, max_count)
-            candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
+            # the shared candidate on each host (fields in order: a host launch makes one per instance)
+            candidates = tuple([LaunchCandidate(*shared[:6], h.availability_zone, h, shared[8]) for h in hosts])
         else:
             max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
             candidates = (shared,) * max_count  # identical instances share one candidate

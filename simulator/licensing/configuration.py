@@ -140,6 +140,9 @@ class LicenseConfiguration:
     consumed: int = 0
     bound: int = 0
     instance_usage: dict[str, int] = field(default_factory=dict)
+    #: What on-premises servers and DB instances consume, by resource type (kept with every
+    #: change, so that the split by type costs nothing per tracked instance).
+    resource_consumed: dict[str, int] = field(default_factory=dict)
     host_usage: dict[str, HostUsage] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     counts_hosts: bool = field(init=False)
@@ -207,12 +210,11 @@ class LicenseConfiguration:
         """Consumption split by the resource type that counts it, every type listed (0 when
         unused), as ListLicenseConfigurations shows it."""
         on_hosts = sum(self.host_amount(u.host) for u in self.host_usage.values() if u.consuming)
-        by_type = {EC2_INSTANCE: 0, EC2_HOST: on_hosts, SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
-        if self.tracks_rds:
-            by_type[RDS] = 0
-        for resource_id, amount in self.instance_usage.items():
-            kind = _resource_type(resource_id)
-            by_type[kind] = by_type.get(kind, 0) + amount
+        others = self.resource_consumed
+        by_type = {EC2_INSTANCE: self.consumed - on_hosts - sum(others.values()), EC2_HOST: on_hosts,
+                   SYSTEMS_MANAGER_MANAGED_INSTANCE: others.get(SYSTEMS_MANAGER_MANAGED_INSTANCE, 0)}
+        if self.tracks_rds or others.get(RDS):
+            by_type[RDS] = others.get(RDS, 0)
         return by_type
 
     def associations_by_type(self) -> dict[str, int]:
@@ -272,10 +274,16 @@ class LicenseConfiguration:
         if self.status is _AVAILABLE and key not in self.instance_usage:
             amount = self.instance_usage[key] = self.resource_amount(resource)
             self.consumed += amount
+            kind = _resource_type(key)
+            self.resource_consumed[kind] = self.resource_consumed.get(kind, 0) + amount
 
     def deactivate_resource(self, key: str) -> None:
         """An on-premises server or a DB instance stops counting."""
-        self.consumed -= self.instance_usage.pop(key, 0)
+        amount = self.instance_usage.pop(key, 0)
+        self.consumed -= amount
+        if amount:
+            kind = _resource_type(key)
+            self.resource_consumed[kind] -= amount
 
     def attach_host(self, host: DedicatedHost, now: float) -> None:
         """The host itself was associated."""
@@ -300,6 +308,7 @@ class LicenseConfiguration:
         """The configuration was disabled: it counts nothing until enabled again."""
         self.consumed = self.bound = 0
         self.instance_usage.clear()
+        self.resource_consumed.clear()
         self.host_usage.clear()
 
     def start_tracking(self, now: float, inactive: Container[str] = ()) -> None:

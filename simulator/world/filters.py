@@ -51,7 +51,9 @@ def compile_filters(
     """
     tests: list[Callable[[Any], bool]] = []
     for name, values in filters:
-        patterns = [_pattern(v) for v in values]
+        # values without wildcards match by equality; the others through their patterns
+        exact = frozenset(v for v in values if "*" not in v and "?" not in v)
+        patterns = [_pattern(v) for v in values if "*" in v or "?" in v]
         getter: Getter | None
         if not taggable and (name.startswith("tag:") or name in ("tag-key", "tag-value")):
             getter = None
@@ -74,8 +76,8 @@ def compile_filters(
                 f"{', '.join(sorted(getters))}{tag_filters}",
             )
         tests.append(
-            lambda r, getter=getter, patterns=patterns: any(
-                p.fullmatch(s) for s in _as_strings(getter(r)) for p in patterns
+            lambda r, getter=getter, exact=exact, patterns=patterns: any(
+                s in exact or any(p.fullmatch(s) for p in patterns) for s in _as_strings(getter(r))
             )
         )
     return lambda resource: all(test(resource) for test in tests)

@@ -10,13 +10,19 @@ from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grant import GrantStatus
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.lapses import LapseQueues
 from simulator.licensing.entitlements.license import Entitlement, License
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import (
+    access_denied_exception,
+    no_entitlements_allowed_exception,
+    resource_not_found_exception,
+    unsupported_digital_signature_method_exception,
+    validation_exception,
+)
 
 PROVISIONAL, PERPETUAL, BORROW = "PROVISIONAL", "PERPETUAL", "BORROW"
 CHECKOUT_TYPES = (PROVISIONAL, PERPETUAL)
@@ -95,13 +101,14 @@ class Checkouts(OverGrants):
             if earlier is not None:
                 return earlier
         if checkout_type not in CHECKOUT_TYPES:
-            raise validation(f"CheckoutType {checkout_type!r} is invalid; allowed values: {', '.join(CHECKOUT_TYPES)}")
+            raise validation_exception(f"CheckoutType {checkout_type!r} is invalid; allowed values: "
+                                       f"{', '.join(CHECKOUT_TYPES)}")
         candidates = [lic for lic in self.state.by_product.get((product_sku, key_fingerprint), ())
                       if (scope is None or lic.arn == scope) and self._may_consume(account_id, lic, beneficiary, scope)]
         if not candidates:
-            raise ServiceError("NoEntitlementsAllowedException",
-                               f"No license of product {product_sku} from issuer {key_fingerprint} is available to "
-                               f"account {account_id}" + (f" for beneficiary {beneficiary}" if beneficiary else ""))
+            for_whom = f" for beneficiary {beneficiary}" if beneficiary else ""
+            raise no_entitlements_allowed_exception(f"No license of product {product_sku} from issuer "
+                                                    f"{key_fingerprint} is available to account {account_id}{for_whom}")
         failure: ServiceError | None = None
         for lic in candidates:
             minutes = lic.current.consumption.provisional_minutes
@@ -112,7 +119,7 @@ class Checkouts(OverGrants):
             except ServiceError as error:
                 failure = failure or error
                 continue
-            ttl = None if checkout_type == PERPETUAL else minutes * 60.0
+            ttl = None if checkout_type == PERPETUAL or minutes is None else minutes * 60.0
             result = self._open(lic, account_id, principal, checkout_type, items, summary, beneficiary or "",
                                 node_id or "", (), ttl)
             self.state.remember(account_id, "CheckoutLicense", client_token, request, result)
@@ -142,18 +149,18 @@ class Checkouts(OverGrants):
             return earlier
         lic = self.licenses.find(license_arn, "ResourceNotFoundException")
         if signature_method not in SIGNATURE_METHODS:
-            raise ServiceError("UnsupportedDigitalSignatureMethodException",
-                               f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
+            raise unsupported_digital_signature_method_exception(
+                f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
         if (scope is not None and scope != lic.arn) or (scope is None and account_id == lic.owner_id):
-            raise ServiceError("AccessDeniedException", f"Account {account_id} cannot borrow license {lic.arn}")
+            raise access_denied_exception(f"Account {account_id} cannot borrow license {lic.arn}")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "CheckoutBorrowLicense")
         minutes = lic.current.consumption.borrow_minutes
         if minutes is None:
             raise invalid(f"License {lic.arn} has no BorrowConfiguration; CheckoutBorrowLicense needs one")
         if lic.current.issuer.sign_key is None:
-            raise ServiceError("UnsupportedDigitalSignatureMethodException",
-                               f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
+            raise unsupported_digital_signature_method_exception(
+                f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
         items, summary = self._fit(lic, requested)
         result = self._open(lic, account_id, principal, BORROW, items, summary, "", node_id or "", metadata,
                             minutes * 60.0)
@@ -173,9 +180,9 @@ class Checkouts(OverGrants):
         """The checked-out entitlements if the whole request fits the license now, and their
         summary (``name=amount`` joined by ``;``)."""
         if not lic.usable:
-            raise ServiceError("NoEntitlementsAllowedException", f"License {lic.arn} is {lic.status}")
+            raise no_entitlements_allowed_exception(f"License {lic.arn} is {lic.status}")
         if not requested:
-            raise validation("Entitlements must name at least one entitlement")
+            raise validation_exception("Entitlements must name at least one entitlement")
         version = lic.current
         known = version.checkout_items.get(requested)
         if known is None:
@@ -187,9 +194,9 @@ class Checkouts(OverGrants):
             entitlement = by_name[name]
             cap = entitlement.max_count
             if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
-                raise ServiceError("NoEntitlementsAllowedException",
-                                   f"Entitlement {name!r} of {lic.arn} has {cap - consumed.get(name, 0)} of {cap} "
-                                   f"left; {amount} requested and overage is not allowed")
+                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has "
+                                                        f"{cap - consumed.get(name, 0)} of {cap} left; {amount} "
+                                                        "requested and overage is not allowed")
         return items, summary
 
     @staticmethod
@@ -205,18 +212,17 @@ class Checkouts(OverGrants):
         for name, unit, value in requested:
             entitlement = by_name.get(name)
             if entitlement is None:
-                raise ServiceError("NoEntitlementsAllowedException", f"License {lic.arn} has no entitlement {name!r}; "
-                                   f"its entitlements: {', '.join(by_name)}")
+                raise no_entitlements_allowed_exception(f"License {lic.arn} has no entitlement {name!r}; its "
+                                                        f"entitlements: {', '.join(by_name)}")
             if unit != entitlement.unit:
-                raise validation(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
+                raise validation_exception(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
             items.append((name, unit, *_amount(entitlement, value)))
         if len(items) > 1 and len({item[0] for item in items}) != len(items):
-            raise validation("Entitlements must name each entitlement once")
+            raise validation_exception("Entitlements must name each entitlement once")
         return tuple(items), ";".join(f"{name}={amount}" for name, _, amount, _ in items)
 
     def _open(self, lic: License, account_id: str, principal: str, checkout_type: str, items, summary: str,
-              beneficiary: str,
-              node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
+              beneficiary: str, node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
         state = self.state
         now = state.clock.seconds
         checkout = Checkout(token=state.ids.token("consumption", 32), license=lic, account_id=account_id,
@@ -239,9 +245,8 @@ class Checkouts(OverGrants):
     def _own(self, account_id: str, token: str) -> Checkout:
         checkout = self.state.checkouts.get(token)
         if checkout is None or checkout.account_id != account_id:
-            raise ServiceError("ResourceNotFoundException",
-                               f"LicenseConsumptionToken {token!r} is not a live checkout of account {account_id} "
-                               "(never made, checked in, or lapsed)")
+            raise resource_not_found_exception(f"LicenseConsumptionToken {token!r} is not a live checkout of account "
+                                               f"{account_id} (never made, checked in, or lapsed)")
         return checkout
 
     def check_in(self, account_id: str, token: str, beneficiary: str | None = None) -> Checkout:
@@ -264,10 +269,11 @@ class Checkouts(OverGrants):
         for name, _, _, _ in checkout.entitlements:
             entitlement = version.by_name.get(name)
             if entitlement is not None and not entitlement.allow_check_in:
-                raise validation(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn is false)")
+                raise validation_exception(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn "
+                                           "is false)")
         if checkout.checkout_type == BORROW and not version.consumption.allow_early_check_in:
-            raise validation(f"Borrowed license {token} cannot be checked in before it expires: the license's "
-                             "BorrowConfiguration does not allow early check-in")
+            raise validation_exception(f"Borrowed license {token} cannot be checked in before it expires: the "
+                                       "license's BorrowConfiguration does not allow early check-in")
         self._end(checkout, "check_in")
         return checkout
 
@@ -283,13 +289,13 @@ class Checkouts(OverGrants):
         checkout = self._own(account_id, token)
         lic = checkout.license
         if checkout.checkout_type != PROVISIONAL:
-            raise validation(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be "
-                             "extended")
+            raise validation_exception(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can "
+                                       "be extended")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "ExtendConsumptionLicense")
         minutes = lic.current.consumption.provisional_minutes
         if not lic.usable or minutes is None:
-            raise validation(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
+            raise validation_exception(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
         if not dry_run:
             checkout.expires_at = self.state.clock.seconds + minutes * 60.0
             self._lapses.add(checkout, minutes * 60.0)
@@ -340,6 +346,6 @@ def _amount(entitlement: Entitlement, value: str | None) -> tuple[int, str]:
         return 1, entitlement.value or value or ""
     text = (value or "").strip()
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise validation(f"Entitlement {entitlement.name!r} is limited: Value must be a whole number of "
-                         f"{entitlement.unit} of 1 or more, got {value!r}")
+        raise validation_exception(f"Entitlement {entitlement.name!r} is limited: Value must be a whole number of "
+                                   f"{entitlement.unit} of 1 or more, got {value!r}")
     return int(text), text

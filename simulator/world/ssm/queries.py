@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from simulator.core.errors import ServiceError
+from simulator.world.ssm.errors import (
+    invalid_filter,
+    invalid_filter_key,
+    invalid_instance_information_filter_value,
+    invalid_type_name_exception,
+)
 from simulator.world.ssm.node import (
     AGENT_VERSION,
     ManagedNode,
@@ -55,7 +61,8 @@ def _instant(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def instance_information(ssm: SsmService, account_id: str, filters: Iterable[tuple[str, list[str]]]) -> list[ManagedNode]:
+def instance_information(ssm: SsmService, account_id: str,
+                         filters: Iterable[tuple[str, list[str]]]) -> list[ManagedNode]:
     """DescribeInstanceInformation: the account's registered nodes, filtered (values
     within a filter ORed, filters ANDed; ``tag:<key>`` and ``tag-key`` too).
 
@@ -63,24 +70,36 @@ def instance_information(ssm: SsmService, account_id: str, filters: Iterable[tup
         ServiceError: InvalidFilterKey for an unknown key, InvalidInstanceInformationFilterValue
             for a value outside PingStatus, PlatformTypes or ResourceType.
     """
-    tests = []
+    tests: list[Callable[[ManagedNode], bool]] = []
     for key, values in filters:
         if key.startswith("tag:"):
-            tests.append(lambda n, k=key[4:], v=set(values): n.node_tags.get(k) in v)
+            tests.append(_tag_is(key[4:], set(values)))
             continue
         if key == "tag-key":
-            tests.append(lambda n, v=set(values): bool(v & set(n.node_tags)))
+            tests.append(_has_tag_key(set(values)))
             continue
         getter = _NODE_FILTERS.get(key)
         if getter is None:
-            raise ServiceError("InvalidFilterKey", f"Filter key {key!r} is invalid; allowed: "
-                                                   f"{', '.join(_NODE_FILTERS)}, tag:<key>, tag-key")
+            raise invalid_filter_key(f"Filter key {key!r} is invalid; allowed: {', '.join(_NODE_FILTERS)}, tag:<key>, "
+                                     "tag-key")
         bad = [v for v in values if key in _ENUM_VALUES and v not in _ENUM_VALUES[key]]
         if bad:
-            raise ServiceError("InvalidInstanceInformationFilterValue",
-                               f"{bad[0]!r} is not a valid {key} value; allowed: {', '.join(_ENUM_VALUES[key])}")
-        tests.append(lambda n, g=getter, v=set(values): g(n) in v)
+            raise invalid_instance_information_filter_value(f"{bad[0]!r} is not a valid {key} value; allowed: "
+                                                            f"{', '.join(_ENUM_VALUES[key])}")
+        tests.append(_value_in(getter, set(values)))
     return [n for n in ssm.account_nodes(account_id) if all(test(n) for test in tests)]
+
+
+def _tag_is(key: str, values: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: node.node_tags.get(key) in values
+
+
+def _has_tag_key(keys: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: bool(keys & set(node.node_tags))
+
+
+def _value_in(getter: Callable[[ManagedNode], Any], values: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: getter(node) in values
 
 
 def inventory_item(ssm: SsmService, node: ManagedNode, type_name: str) -> InventoryItem | None:
@@ -98,10 +117,11 @@ def inventory_item(ssm: SsmService, node: ManagedNode, type_name: str) -> Invent
         content = tuple(
             {"Name": strings[n], "Publisher": strings[p], "Version": strings[v],
              "InstalledTime": _instant(to_datetime(float(t)))}
-            for n, p, v, t in zip(rows["name"], rows["publisher"], rows["version"], rows["installed"]))
+            for n, p, v, t in zip(rows["name"], rows["publisher"], rows["version"], rows["installed"], strict=True))
     elif type_name == TAG:
         rows = inventory.tags.rows_of(row)
-        content = tuple({"Key": strings[k], "Value": strings[v]} for k, v in zip(rows["key"], rows["value"]))
+        content = tuple({"Key": strings[k], "Value": strings[v]}
+                        for k, v in zip(rows["key"], rows["value"], strict=True))
     else:
         platform_type, platform_name, platform_version = (strings[c] for c in inventory.facts[row][:3])
         instance = node.instance
@@ -120,8 +140,8 @@ def check_type_name(type_name: str) -> str:
         ServiceError: InvalidTypeNameException naming the types gathered.
     """
     if type_name not in TYPE_NAMES:
-        raise ServiceError("InvalidTypeNameException", f"Inventory type {type_name!r} is not collected; collected "
-                                                       f"types: {', '.join(TYPE_NAMES)}")
+        raise invalid_type_name_exception(f"Inventory type {type_name!r} is not collected; collected types: "
+                                          f"{', '.join(TYPE_NAMES)}")
     return type_name
 
 
@@ -130,8 +150,8 @@ Filter = tuple[str, list[str], str]
 
 def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[tuple[dict[str, str], ...]], bool]:
     if operator not in OPERATORS:
-        raise ServiceError("InvalidFilter", f"Filter type {operator} is not supported on string attributes; "
-                                            f"supported: {', '.join(OPERATORS)}")
+        raise invalid_filter(f"Filter type {operator} is not supported on string attributes; supported: "
+                             f"{', '.join(OPERATORS)}")
     wanted = set(values)
     if operator == "Equal":
         return lambda content: any(e.get(attribute) in wanted for e in content)
@@ -145,8 +165,8 @@ def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[t
 def _split_key(key: str) -> tuple[str, str]:
     type_name, _, attribute = key.rpartition(".")
     if type_name not in TYPE_NAMES or not attribute:
-        raise ServiceError("InvalidFilter", f"Filter key {key!r} is invalid; keys are <type>.<attribute> with "
-                                            f"types {', '.join(TYPE_NAMES)}")
+        raise invalid_filter(f"Filter key {key!r} is invalid; keys are <type>.<attribute> with types "
+                             f"{', '.join(TYPE_NAMES)}")
     return type_name, attribute
 
 
@@ -191,7 +211,7 @@ def inventory_entries(ssm: SsmService, account_id: str, node_id: str, type_name:
     for key, values, operator in filters:
         key_type, attribute = _split_key(key)
         if key_type != type_name:
-            raise ServiceError("InvalidFilter", f"Filter key {key!r} is not an attribute of {type_name}")
+            raise invalid_filter(f"Filter key {key!r} is not an attribute of {type_name}")
         tests.append(_entry_test(attribute, values, operator))
     item = inventory_item(ssm, node, type_name)
     if item is None:

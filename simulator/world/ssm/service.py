@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from simulator.core.columns import Vocabulary
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
 from simulator.world.ec2 import Instance, InstanceState
 from simulator.world.ec2.context import RegionContext
@@ -31,6 +30,7 @@ from simulator.world.events import (
     SoftwareUninstalled,
 )
 from simulator.world.ssm.activations import Activations
+from simulator.world.ssm.errors import invalid_instance_id, invalid_resource_id
 from simulator.world.ssm.inventory import AccountInventory, InventoryFrame, live_frame
 from simulator.world.ssm.node import (
     InstalledApplication,
@@ -126,8 +126,8 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id:
-            raise ServiceError("InvalidInstanceId", f"Instance {node_id} is not a managed node of account "
-                                                    f"{account_id} in {self.ctx.region}")
+            raise invalid_instance_id(f"Instance {node_id} is not a managed node of account {account_id} in "
+                                      f"{self.ctx.region}")
         return node
 
     def accounts(self) -> list[str]:
@@ -265,8 +265,8 @@ class SsmService:
         """
         node = self.node(account_id, node_id)
         if not node.on_premises:
-            raise ServiceError("InvalidInstanceId", f"{node_id} is an EC2 instance; only on-premises managed "
-                                                    "nodes (mi-) are deregistered")
+            raise invalid_instance_id(f"{node_id} is an EC2 instance; only on-premises managed nodes (mi-) are "
+                                      "deregistered")
         self._deregister([node])
         return node
 
@@ -288,7 +288,8 @@ class SsmService:
             raise ValueError(f"{node_id} is not a registered managed node in {self.ctx.region} (EC2 instances "
                              "register when they first run from an AMI that carries SSM Agent)")
         if not node.active:
-            raise ValueError(f"{node_id} does not run (instance {node.instance.state}): software cannot change")
+            state = node.instance.state if node.instance is not None else "gone"
+            raise ValueError(f"{node_id} does not run (instance {state}): software cannot change")
         return node
 
     def install(self, node_id: str, name: str, publisher: str = "", version: str = "") -> InstalledApplication:
@@ -347,8 +348,7 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id or not node.on_premises:
-            raise ServiceError("InvalidResourceId", f"{node_id} is not an on-premises managed node of account "
-                                                    f"{account_id}")
+            raise invalid_resource_id(f"{node_id} is not an on-premises managed node of account {account_id}")
         return node
 
     def change_tags(self, account_id: str, node_id: str, add: dict[str, str] | None = None,

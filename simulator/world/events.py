@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from simulator.world.inventory_events import (  # noqa: F401  (one module exports every event)
@@ -48,6 +49,7 @@ class _From(dict):
 
 
 _DETAILS = _Transitions()
+_instance_id = attrgetter("instance_id")
 
 
 class InstancesLaunched(NamedTuple):
@@ -58,7 +60,7 @@ class InstancesLaunched(NamedTuple):
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         first = self.instances[0]  # one call's instances share account and region
         return (first.account_id, first.region, "ec2", "InstanceStateChange",
-                tuple([i.instance_id for i in self.instances]), ("none->pending",) * len(self.instances))
+                tuple(map(_instance_id, self.instances)), ("none->pending",) * len(self.instances))
 
 
 class InstancesStateChanged(NamedTuple):
@@ -75,7 +77,7 @@ class InstancesStateChanged(NamedTuple):
         details = _DETAILS[self.current]
         first = self.instances[0]  # one call's instances share account and region
         return (first.account_id, first.region, "ec2", "InstanceStateChange",
-                tuple([i.instance_id for i in self.instances]), tuple([details[p] for p in self.previous]))
+                tuple(map(_instance_id, self.instances)), tuple(map(details.__getitem__, self.previous)))
 
 
 class InstancePlacementChanged(NamedTuple):

@@ -245,9 +245,14 @@ def test_suspend_attach_detach_terminate_and_delete(sim, ec2, asg):
     asg.attach_instances(AutoScalingGroupName="web", InstanceIds=[outsider])
     group = asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]
     assert group["DesiredCapacity"] == 2 and outsider in {m["InstanceId"] for m in group["Instances"]}
+    assert _group_tag(ec2, outsider) == "web"
     detached = asg.detach_instances(AutoScalingGroupName="web", InstanceIds=[outsider],
                                     ShouldDecrementDesiredCapacity=True)["Activities"]
     assert detached[0]["Description"] == f"Detaching EC2 instance: {outsider}"
+    assert _group_tag(ec2, outsider) is None
+    events = sim.timelines.events
+    changes = events[(events.event_name == "TagsChange") & (events.resource_id == outsider)]
+    assert list(changes.detail) == ["+aws:autoscaling:groupName=web", "-aws:autoscaling:groupName"]
     remaining = _members(asg)[0]["InstanceId"]
     with pytest.raises(ClientError) as excinfo:
         asg.terminate_instance_in_auto_scaling_group(InstanceId=remaining, ShouldDecrementDesiredCapacity=True)
@@ -267,6 +272,11 @@ def test_suspend_attach_detach_terminate_and_delete(sim, ec2, asg):
     assert asg.describe_auto_scaling_groups()["AutoScalingGroups"] == []
     state = ec2.describe_instances(InstanceIds=[outsider])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state == "running"  # detached instances keep running
+
+
+def _group_tag(ec2, instance_id) -> str | None:
+    instance = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    return {t["Key"]: t["Value"] for t in instance.get("Tags", ())}.get("aws:autoscaling:groupName")
 
 
 @pytest.mark.parametrize("params, fragment", [

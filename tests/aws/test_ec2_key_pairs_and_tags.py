@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from simulator import Simulation
-from tests.helpers import ACCOUNT_A, LINUX, assert_refused, error_code, launch, public_ami
+from tests.helpers import ACCOUNT_A, assert_refused, error_code, launch
 
 
 def test_create_key_pair_makes_a_real_key_returned_once(ec2):
@@ -102,7 +102,8 @@ def test_tags_across_resource_types_and_their_events(sim, ec2):
     assert ec2.describe_instances(Filters=[{"Name": "tag:owner", "Values": ["alice"]}])["Reservations"]
     events = sim.timelines.events
     changes = events[events.event_name == "TagsChange"]
-    assert len(changes) == len(resources) + 3 and set(changes.resource_id) == set(resources)
+    assert len(changes) == len(resources) + 1 and set(changes.resource_id) == set(resources)  # bob's: no change
+    assert list(changes.detail.iloc[-1:]) == ["-owner"]
     listing = lambda: ec2.describe_tags()["Tags"]  # noqa: E731
     assert_refused(sim, "InvalidID", lambda: ec2.create_tags(Resources=[instance, "bogus-1"], Tags=[
         {"Key": "x", "Value": "y"}]), listing)
@@ -119,4 +120,4 @@ def test_tag_specifications_of_resource_types_not_simulated_are_refused(sim, ec2
     with pytest.raises(ClientError) as excinfo:
         launch(ec2, TagSpecifications=spec)
     assert error_code(excinfo) == "Unsupported" and "network-interface" in str(excinfo.value)
-    assert public_ami(ec2, LINUX)
+    assert ec2.describe_instances()["Reservations"] == []

@@ -75,8 +75,8 @@ class GroupMembers:
         before = group.desired
         group.desired += len(instances)
         now = stamp(self.groups.ctx.clock.now())
+        self.groups.ec2.tags.set_service_tag(account_id, [i.instance_id for i in instances], GROUP_TAG, group.name)
         for instance in instances:
-            instance.tags[GROUP_TAG] = group.name
             member = Member(instance, LifecycleState.IN_SERVICE, None, None, group.new_instances_protected,
                             launched_at=self.groups.ctx.clock.seconds, in_service_at=self.groups.ctx.clock.seconds)
             self.groups.reconciler.adopt(group, member)
@@ -109,10 +109,10 @@ class GroupMembers:
             group.desired -= len(members)
         now = stamp(self.groups.ctx.clock.now())
         activities = []
+        self.groups.ec2.tags.set_service_tag(account_id, [m.instance_id for m in members], GROUP_TAG, None)
         for member in members:
             self.groups.reconciler.release(group, member)
             member.lifecycle = LifecycleState.DETACHED
-            member.instance.tags.pop(GROUP_TAG, None)
             cause = (f"At {now} instance {member.instance_id} was detached in response to a user request"
                      + (f", shrinking the capacity from {before} to {group.desired}." if decrement else "."))
             activity = self.groups.reconciler.start_activity(group, f"Detaching EC2 instance: {member.instance_id}",

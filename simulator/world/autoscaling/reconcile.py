@@ -35,6 +35,8 @@ from simulator.world.events import InstancesStateChanged, ScalingGroupChanged
 
 _RUNNING, _PENDING = InstanceState.RUNNING, InstanceState.PENDING
 _TERMINATED = InstanceState.TERMINATED
+#: The states a group acts on: in service, or no longer healthy (a pending instance is neither).
+_WATCHED = tuple(state for state in InstanceState if state is not _PENDING)
 #: The tag Auto Scaling puts on the instances of a group.
 GROUP_TAG = "aws:autoscaling:groupName"
 
@@ -74,7 +76,7 @@ class Reconciler:
         """Reconcile ``group`` after ``delay`` (default: the reaction time), unless it
         already wakes sooner."""
         if not self._listening:  # no cost to launches until a region has a group
-            self.ctx.bus.subscribe(InstancesStateChanged, self._on_instances)
+            self.ctx.bus.subscribe(InstancesStateChanged, self._on_instances, topics=_WATCHED)
             self._listening = True
         at = self.ctx.clock.seconds + (self.timings.reaction if delay is None else delay)
         if group.wake_at is not None and group.wake_at <= at:
@@ -252,13 +254,15 @@ class Reconciler:
         types: tuple[str | None, ...] = spec.overrides or (None,)
         error: ServiceError | None = None
         tags = tuple((t.key, t.value) for t in group.tags if t.propagate)
+        service_tags = ((GROUP_TAG, group.name),)
         for instance_type in types:
             while wanted:
                 params = LaunchParameters(instance_type=instance_type, subnet_id=subnet.subnet_id, instance_tags=tags)
                 try:
                     instances = self.ec2.instances.run(group.account_id, params, min_count=1, max_count=wanted,
                                                        launch_template=spec.template,
-                                                       principal=service_role(group.account_id))
+                                                       principal=service_role(group.account_id),
+                                                       service_tags=service_tags)
                 except ServiceError as refused:
                     error = error or refused
                     break
@@ -275,7 +279,6 @@ class Reconciler:
         template = self.ec2.templates.get(group.account_id, spec.template.template_id, spec.template.name)
         version = self.ec2.templates.version(template, spec.template.version).number
         for instance in instances:
-            instance.tags[GROUP_TAG] = group.name
             member = Member(instance, LifecycleState.PENDING, template.template_id, version,
                             group.new_instances_protected, launched_at=self.ctx.clock.seconds)
             self.adopt(group, member)

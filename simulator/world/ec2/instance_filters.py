@@ -76,7 +76,7 @@ INSTANCE_FILTERS: dict[str, Callable[[Instance], Any]] = {
     "instance-id": lambda i: i.instance_id,
     "instance-lifecycle": _none,
     "instance-state-code": lambda i: i.state.code,
-    "instance-state-name": lambda i: i.state.value,
+    "instance-state-name": lambda i: i.state,  # a StrEnum: equal to its name, and cheaper than .value
     "instance-type": lambda i: i.instance_type.name,
     "instance.group-id": lambda i: [g.group_id for g in i.settings.security_groups],
     "instance.group-name": lambda i: [g.group_name for g in i.settings.security_groups],

@@ -67,7 +67,7 @@ class InstanceIndex:
                 InvalidInstanceID.NotFound naming every unknown id.
         """
         instances = self.account_instances(account_id)
-        found = [instances.get(i) for i in instance_ids]
+        found = list(map(instances.get, instance_ids))
         if None in found:
             missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found, strict=True) if f is None))
             for instance_id in missing:

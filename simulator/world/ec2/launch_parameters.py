@@ -138,8 +138,10 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
             if value is not None and value < 1:
                 raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
                 )
-    check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
-    check_ec2_tags(dict(params.volume_tags), f"{prefix}TagSpecifications")
+    if params.instance_tags:
+        check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+    if params.volume_tags:
+        check_ec2_tags(dict(params.volume_tags), f"{prefix}TagSpecifications")
     if params.subnet_id is not None and not params.subnet_id.startswith("subnet-"):
         raise invalid_parameter_value(
             f"Invalid id: {params.subnet_id!r} for {prefix}SubnetId (expecting \"subnet-...\")")

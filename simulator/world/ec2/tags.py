@@ -90,32 +90,47 @@ class TagService:
         for resource, resource_id in zip(resources, resource_ids, strict=True):
             check_tags({**resource.tags, **tags}, f"Tags of {resource_id}", code="InvalidParameterValue",
                        limit_code="TagLimitExceeded")
-        for resource in resources:
-            resource.tags.update(tags)
+        for resource in resources:  # a new mapping: instances of a launch share a read-only one
+            resource.tags = {**resource.tags, **tags}
         detail = " ".join(f"+{k}={v}" for k, v in tags.items())
         self._publish(account_id, resource_ids, resources, detail)
 
     def delete_tags(self, account_id: str, resource_ids: list[str],
                     tags: list[tuple[str, str | None]] | None) -> None:
         """DeleteTags: remove the given keys (only where the value matches, when one is
-        given), or every tag without ``tags``.
+        given), or every tag without ``tags``; the resources that lost a tag are published.
 
         Raises:
             ServiceError: as ``resource``. Nothing changes then.
         """
         resources = [self.resource(account_id, r) for r in resource_ids]
         removed: list[str] = []
-        for resource in resources:
-            if tags is None:
-                removed += list(resource.tags)
-                resource.tags.clear()
-                continue
-            for key, value in tags:
-                if key in resource.tags and (value is None or resource.tags[key] == value):
-                    del resource.tags[key]
-                    removed.append(key)
+        changed_ids, changed = [], []  # a resource that loses no tag has no change to publish
+        for resource_id, resource in zip(resource_ids, resources, strict=True):
+            current = resource.tags
+            gone = [k for k in current if tags is None or any(
+                k == key and (value is None or current[k] == value) for key, value in tags)]
+            if gone:
+                removed += gone
+                resource.tags = {k: v for k, v in current.items() if k not in gone}
+                changed_ids.append(resource_id)
+                changed.append(resource)
         detail = " ".join(f"-{k}" for k in dict.fromkeys(removed))
-        self._publish(account_id, resource_ids, resources, detail)
+        self._publish(account_id, changed_ids, changed, detail)
+
+    def set_service_tag(self, account_id: str, resource_ids: list[str], key: str, value: str | None) -> None:
+        """Put ``key`` (with ``value`` None: remove it) on the resources, for a service that
+        owns the key (``aws:`` keys, which no caller may set), and publish the change.
+
+        Raises:
+            ServiceError: as ``resource``. Nothing changes then.
+        """
+        resources = [self.resource(account_id, r) for r in resource_ids]
+        for resource in resources:  # a new mapping, as in create_tags
+            current = resource.tags
+            resource.tags = ({**current, key: value} if value is not None
+                             else {k: v for k, v in current.items() if k != key})
+        self._publish(account_id, resource_ids, resources, f"+{key}={value}" if value is not None else f"-{key}")
 
     def _publish(self, account_id: str, resource_ids: list[str], resources: list[Any], detail: str) -> None:
         if resource_ids:

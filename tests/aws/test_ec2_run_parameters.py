@@ -1,7 +1,7 @@
 """RunInstances parameters through a genuine boto3 client: every member of the request is
 modelled or refused by name, the InstanceType default, ClientToken idempotency, block
 devices and volumes, instance settings and attributes, status checks, reboots, the
-documented DescribeInstances filters, and empty id lists."""
+documented DescribeInstances and DescribeInstanceTypes filters, and empty id lists."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from simulator.aws.ec2.launch_data import DEFAULTS, MODELLED
 from simulator.world.ec2.instance_filters import INSTANCE_FILTERS, REFUSED
+from simulator.world.ec2.instance_types import INSTANCE_TYPE_FILTERS
 from tests.helpers import LINUX, WINDOWS, assert_refused, error_code, launch, public_ami
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
@@ -205,4 +206,38 @@ def test_every_documented_describe_instances_filter_is_honoured_or_refused_by_na
     assert by("spot-instance-request-id", "*") == []
     with pytest.raises(ClientError) as excinfo:
         ec2.describe_instances(Filters=[{"Name": "colour", "Values": ["red"]}])
+    assert error_code(excinfo) == "InvalidParameterValue"
+
+
+def test_every_documented_describe_instance_types_filter_is_honoured_or_refused_by_name(ec2):
+    """Each filter the DescribeInstanceTypes documentation lists either filters the catalog
+    or, for a property the catalog does not hold, is refused with Unsupported naming it;
+    burstable T types and valid threads per core answer as shown in the response."""
+    documentation = MODEL.operation_model("DescribeInstanceTypes").input_shape.members["Filters"].documentation
+    documented = set(re.findall(r"<code>([a-z0-9.\-]+)</code>\s*-", documentation))
+    assert {"burstable-performance-supported", "vcpu-info.valid-threads-per-core"} <= documented
+    for name in sorted(documented):
+        try:
+            ec2.describe_instance_types(Filters=[{"Name": name, "Values": ["*"]}])
+        except ClientError as error:
+            assert name not in INSTANCE_TYPE_FILTERS and error.response["Error"]["Code"] == "Unsupported", name
+            assert name in error.response["Error"]["Message"]
+        else:
+            assert name in INSTANCE_TYPE_FILTERS, name
+
+    def names(*filters) -> set[str]:
+        pages = ec2.get_paginator("describe_instance_types").paginate(
+            Filters=[{"Name": n, "Values": v} for n, v in filters])
+        return {t["InstanceType"] for page in pages for t in page["InstanceTypes"]}
+
+    burstable = names(("burstable-performance-supported", ["true"]))
+    assert "t3.micro" in burstable and "m5.large" not in burstable and all(n.startswith("t") for n in burstable)
+    shown = ec2.describe_instance_types(InstanceTypes=["t3.micro"])["InstanceTypes"][0]
+    assert shown["BurstablePerformanceSupported"] is True
+    single = names(("vcpu-info.valid-threads-per-core", ["1"]), ("instance-type", ["m5.*"]))
+    assert "m5.large" in single  # m5 takes ThreadsPerCore 1 or 2
+    two_only = names(("vcpu-info.valid-threads-per-core", ["2"]), ("instance-type", ["t3.*"]))
+    assert "t3.micro" in two_only and not names(("vcpu-info.valid-threads-per-core", ["3"]))
+    with pytest.raises(ClientError) as excinfo:
+        ec2.describe_instance_types(Filters=[{"Name": "colour", "Values": ["red"]}])
     assert error_code(excinfo) == "InvalidParameterValue"

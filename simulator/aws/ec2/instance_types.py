@@ -25,13 +25,13 @@ def _instance_type_out(view: InstanceTypeView) -> dict[str, Any]:
         },
         "MemoryInfo": {"SizeInMiB": spec.memory_mib},
         "DedicatedHostsSupported": view.dedicated_hosts_supported,
+        "BurstablePerformanceSupported": spec.burstable,
         "SupportedRootDeviceTypes": ["ebs"],
         "SupportedVirtualizationTypes": ["hvm"],
     }
     if not spec.bare_metal:
         out["Hypervisor"] = spec.hypervisor
     return out
-
 
 
 @operation("ec2", "DescribeInstanceTypes")

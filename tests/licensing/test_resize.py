@@ -4,7 +4,7 @@ which counts the new vCPUs; the license_types and compliance timelines show the 
 
 from __future__ import annotations
 
-from tests.helpers import ACCOUNT_A, WINDOWS, allocate, assert_refused, create_configuration, launch, states
+from tests.helpers import WINDOWS, allocate, assert_refused, create_configuration, launch, states
 
 
 def _stopped(sim, ec2, instance_type="m5.large", **params) -> str:
@@ -58,4 +58,3 @@ def test_resizing_needs_a_stopped_instance_and_a_type_its_host_runs(sim, ec2):
         InstanceId=pinned, InstanceType={"Value": "m6g.large"}), lambda: view(pinned))
     assert_refused(sim, "InvalidParameterCombination", lambda: ec2.modify_instance_attribute(
         InstanceId=pinned, InstanceType={"Value": "m5.large"}, EbsOptimized={"Value": True}), lambda: view(pinned))
-    assert ACCOUNT_A

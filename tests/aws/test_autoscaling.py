@@ -67,6 +67,37 @@ def test_a_group_launches_toward_its_desired_capacity_across_zones(sim, ec2, asg
     assert {d["AutoScalingGroupName"] for d in details} == {"web"} and details[0]["HealthStatus"] == "HEALTHY"
 
 
+def test_update_pulls_desired_into_new_bounds_and_changes_the_template_version(sim, ec2, asg):
+    """UpdateAutoScalingGroup: a MinSize above the desired capacity raises it (and the group
+    launches); a new LaunchTemplate version applies to new launches only, while instances
+    already running keep theirs; $Default follows the template's default version; bounds
+    that contradict each other are refused and change nothing."""
+    _template(ec2, pattern=LINUX)
+    ec2.create_launch_template_version(LaunchTemplateName="web", SourceVersion="1",
+                                       LaunchTemplateData={"ImageId": public_ami(ec2, WINDOWS)})
+    _group(asg, desired=1, LaunchTemplate={"LaunchTemplateName": "web", "Version": "$Default"})
+    sim.advance("2m")
+    asg.update_auto_scaling_group(AutoScalingGroupName="web", MinSize=3)
+    group = asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]
+    assert (group["MinSize"], group["DesiredCapacity"]) == (3, 3)
+    sim.advance("2m")
+    assert [m["LaunchTemplate"]["Version"] for m in _members(asg)] == ["1"] * 3
+    asg.update_auto_scaling_group(AutoScalingGroupName="web",
+                                  LaunchTemplate={"LaunchTemplateName": "web", "Version": "2"})
+    asg.set_desired_capacity(AutoScalingGroupName="web", DesiredCapacity=4)
+    sim.advance("2m")
+    members = _members(asg)
+    assert sorted(m["LaunchTemplate"]["Version"] for m in members) == ["1", "1", "1", "2"]
+    newest = next(m["InstanceId"] for m in members if m["LaunchTemplate"]["Version"] == "2")
+    image = ec2.describe_instances(InstanceIds=[newest])["Reservations"][0]["Instances"][0]["PlatformDetails"]
+    assert image == "Windows"
+    with pytest.raises(ClientError) as excinfo:
+        asg.update_auto_scaling_group(AutoScalingGroupName="web", MinSize=5, MaxSize=2)
+    assert error_code(excinfo) == "ValidationError"
+    group = asg.describe_auto_scaling_groups()["AutoScalingGroups"][0]
+    assert (group["MinSize"], group["MaxSize"], group["DesiredCapacity"]) == (3, 10, 4)
+
+
 def test_scale_in_follows_the_default_termination_policy(sim, ec2, asg):
     """Scale-in takes instances from the zone with the most, those of an older launch
     template version first; protected ones are left alone."""

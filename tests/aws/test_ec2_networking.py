@@ -154,3 +154,24 @@ def test_launch_code_written_as_the_aws_documentation_writes_it(sim):
     assert base64.b64decode(attribute["UserData"]["Value"]).decode() == script
     by_key = ec2.describe_instances(Filters=[{"Name": "key-name", "Values": ["MyKeyPair"]}])["Reservations"]
     assert by_key[0]["Instances"][0]["InstanceId"] == instance_id
+
+
+def test_a_launch_without_subnet_or_zone_moves_on_when_the_first_default_subnet_is_full(sim, ec2):
+    """A default subnet (/20) holds 4,091 instances: a launch that names no subnet or zone
+    goes to the next zone's default subnet once the first has no room, while a launch into
+    the full zone is refused with InsufficientFreeAddressesInSubnet."""
+    image = public_ami(ec2, LINUX)
+    subnets = {s["AvailabilityZone"]: s for s in ec2.describe_subnets()["Subnets"]}
+    first = sim.world.region(sim.region).ec2.networks.subnet(ACCOUNT_A, subnets["us-east-1a"]["SubnetId"])
+    while first.available_ip_address_count > 2:  # as if 4,089 instances ran there
+        first.allocate()
+    run = lambda **extra: ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=3,  # noqa: E731
+                                            MaxCount=3, **extra)["Instances"]
+    assert {i["Placement"]["AvailabilityZone"] for i in run()} == {"us-east-1b"}
+    count = lambda: len(ec2.describe_instances()["Reservations"])  # noqa: E731
+    assert_refused(sim, "InsufficientFreeAddressesInSubnet",
+                   lambda: run(Placement={"AvailabilityZone": "us-east-1a"}), count)
+    in_a = ec2.run_instances(ImageId=image, InstanceType="t3.micro", MinCount=2, MaxCount=2)["Instances"]
+    assert {i["Placement"]["AvailabilityZone"] for i in in_a} == {"us-east-1a"}
+    assert ec2.describe_subnets(SubnetIds=[subnets["us-east-1a"]["SubnetId"]])["Subnets"][0][
+        "AvailableIpAddressCount"] == 0

@@ -116,10 +116,12 @@ class InstanceService(InstanceIndex):
         params, spec, image, tenancy = prepared.params, prepared.spec, prepared.image, prepared.tenancy
         placement = prepared.placement
         zone = placement.availability_zone
+        if zone is None:  # the zone of the subnet chosen (on Dedicated Hosts: each host's)
+            zone = prepared.subnet.availability_zone if prepared.subnet is not None else self.ctx.availability_zones[0]
         shared = LaunchCandidate(
             instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=prepared.cores,
             threads_per_core=prepared.threads, tenancy=tenancy,
-            availability_zone=zone or self.ctx.availability_zones[0], host=None,
+            availability_zone=zone, host=None,
             license_configuration_arns=params.license_configuration_arns,
         )
         booking = HostBooking()

@@ -35,12 +35,13 @@ from simulator.world.ec2.launch_parameters import (
 from simulator.world.ec2.launch_template import LaunchTemplateRef
 from simulator.world.ec2.launch_templates import LaunchTemplateService
 from simulator.world.ec2.network import SecurityGroup, Subnet
-from simulator.world.ec2.networks import NetworkService
+from simulator.world.ec2.networks import AccountNetwork, NetworkService
 from simulator.world.ec2.placement import resolve_tenancy
 from simulator.world.ec2.volumes import VolumeService
 from simulator.world.launch import LaunchCandidate
 
 _DEFAULT_METADATA = MetadataOptions().resolved()
+_NO_PLACEMENT = PlacementRequest()
 
 
 class PreparedLaunch(NamedTuple):
@@ -57,6 +58,13 @@ class PreparedLaunch(NamedTuple):
     subnet: Subnet | None  # None only on Dedicated Hosts without a subnet named: each host's zone
     private_ip: int | None
     settings: InstanceSettings
+
+
+def _check_room(subnet: Subnet, count: int) -> None:
+    if subnet.available_ip_address_count < count:
+        raise insufficient_free_addresses_in_subnet(
+            f"There are not enough free addresses in subnet '{subnet.subnet_id}' to satisfy the requested number of "
+            f"instances ({count}; {subnet.available_ip_address_count} free)")
 
 
 def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
@@ -138,7 +146,7 @@ class Launches:
             catalog, params.instance_type or DEFAULT_INSTANCE_TYPE)
         _check_architecture(spec, image)
         cores, threads = resolve_cpu_options(spec, params.cpu_options)
-        placement = params.placement or PlacementRequest()
+        placement = params.placement or _NO_PLACEMENT
         tenancy, affinity = resolve_tenancy(placement)
         zone = placement.availability_zone
         if zone is not None:
@@ -150,7 +158,7 @@ class Launches:
                                          placement.affinity, placement.host_resource_group_arn)
         network = self.networks.of(account_id)
         if subnet is None and tenancy != "host":  # one zone: its default subnet
-            subnet = network.default_subnets[zone or self.ctx.availability_zones[0]]
+            subnet = network.default_subnets[zone] if zone is not None else self._default_subnet(network, max_count)
         vpc = subnet.vpc if subnet is not None else network.default_vpc
         groups = self.networks.launch_groups(account_id, vpc, params.security_group_ids, params.security_group_names)
         if params.key_name is not None:
@@ -170,6 +178,21 @@ class Launches:
         )
         return PreparedLaunch(params, image, spec, cores, threads, tenancy, affinity, placement, subnet, private_ip,
                               settings)
+
+    def _default_subnet(self, network: AccountNetwork, count: int) -> Subnet:
+        """The default subnet EC2 chooses for a launch that names neither subnet nor zone:
+        the first zone's while it has room for ``count`` instances, then the next zone's
+        with room (the first zone's when none has)."""
+        default_subnets = network.default_subnets
+        zones = self.ctx.availability_zones
+        first = default_subnets[zones[0]]
+        if first.available_ip_address_count >= count:
+            return first
+        for zone in zones[1:]:
+            subnet = default_subnets[zone]
+            if subnet.available_ip_address_count >= count:
+                return subnet
+        return first
 
     def _network(self, account_id: str, params: LaunchParameters, zone: str | None,
                  max_count: int) -> tuple[Subnet | None, int | None]:
@@ -207,19 +230,17 @@ class Launches:
         Raises:
             ServiceError: InsufficientFreeAddressesInSubnet.
         """
-        if prepared.subnet is not None:
-            needed = {prepared.subnet: len(candidates)}
-        else:  # on Dedicated Hosts, possibly in several zones
-            default_subnets = self.networks.of(account_id).default_subnets
-            needed = {}
-            for candidate in candidates:
-                subnet = default_subnets[candidate.availability_zone]
-                needed[subnet] = needed.get(subnet, 0) + 1
+        subnet = prepared.subnet
+        if subnet is not None:  # one subnet: no tally
+            _check_room(subnet, len(candidates))
+            return
+        default_subnets = self.networks.of(account_id).default_subnets  # on Dedicated Hosts, maybe several zones
+        needed: dict[Subnet, int] = {}
+        for candidate in candidates:
+            subnet = default_subnets[candidate.availability_zone]
+            needed[subnet] = needed.get(subnet, 0) + 1
         for subnet, count in needed.items():
-            if subnet.available_ip_address_count < count:
-                raise insufficient_free_addresses_in_subnet(
-                    f"There are not enough free addresses in subnet '{subnet.subnet_id}' to satisfy the requested "
-                    f"number of instances ({count}; {subnet.available_ip_address_count} free)")
+            _check_room(subnet, count)
 
     # -- launched and terminated instances ------------------------------------------------
 

@@ -24,6 +24,7 @@ from simulator.replay.replays import replay  # noqa: E402
 from simulator.runs.result import check_out_dir  # noqa: E402
 from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario  # noqa: E402
 from simulator.runs.sweep import distributed_module, sweep, write_sweep  # noqa: E402
+from simulator.serve.command import add_serve_command  # noqa: E402
 from simulator.timelines.costs import as_prices  # noqa: E402
 
 
@@ -275,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--executors", default=",".join(EXECUTORS),
                        help="sweep mode: serial, pool and/or dask (default all three)")
     bench.set_defaults(handler=_bench)
+    add_serve_command(commands)
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

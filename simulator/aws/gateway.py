@@ -27,7 +27,7 @@ from botocore.model import OperationModel
 from simulator.aws.credentials import check_caller
 from simulator.aws.dispatch import OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
-from simulator.aws.models import boto3_session, operation_model
+from simulator.aws.models import boto3_session, operation_model, service_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
 from simulator.core.params import encode_params
@@ -140,6 +140,21 @@ class Gateway:
         for event, handler in _PRESIGNERS:
             client.meta.events.unregister(event, handler)
         return client
+
+    def answer(
+        self, service: str, operation: str, params: dict[str, Any], account_id: str, region: str, principal: str,
+        session: Session | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Serve one call that arrived without a client of ``client`` (over HTTP), exactly as
+        a client's call is served: the same checks, records and events. Returns the HTTP
+        status and the answer in botocore's parsed form (``Error`` members for an error).
+
+        Raises:
+            Exception: in strict mode, what would be a fidelity bug (see the module docstring).
+        """
+        call = Call(service, operation, account_id, region, principal, self.backends, session=session)
+        response, body = self._serve(call, service_model(service).protocol, params)
+        return response.status_code, body
 
     def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
         rows = self._rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,7 +59,7 @@ class SimulationServer:
         self.access_keys = AccessKeys()
         self.endpoint = WireEndpoint(sim.gateway, sim.world.global_services.sts.sessions, sim.ids, sim.region,
                                      self._ensure_account, self.access_keys)
-        self._httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self._httpd = ThreadingHTTPServer((host, port), make_handler(self.serve_request, self._refuse_oversized))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -137,6 +137,10 @@ class SimulationServer:
             "requests": self.endpoint.requests,
         }
 
+    def _refuse_oversized(self, request: WireRequest, length: int) -> WireResponse:
+        with self.lock:
+            return self.endpoint.refuse_oversized(request, length)
+
     def serve_request(self, request: WireRequest) -> WireResponse:
         """The answer to one request (AWS API or control API)."""
         with self.lock:
@@ -147,7 +151,12 @@ class SimulationServer:
             return self.endpoint.handle(request)
 
 
-def _handler(server: SimulationServer) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    serve: Callable[[WireRequest], WireResponse], refuse_oversized: Callable[[WireRequest, int], WireResponse],
+) -> type[BaseHTTPRequestHandler]:
+    """A request handler class for ``http.server`` that reads each request (refusing a body
+    over ``MAX_BODY_BYTES`` unread with ``refuse_oversized``) and writes ``serve``'s answer."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "lmsim"
@@ -160,16 +169,15 @@ def _handler(server: SimulationServer) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 length = -1
             if length > MAX_BODY_BYTES or length < 0:
-                with server.lock:
-                    answer = server.endpoint.refuse_oversized(request, length)
+                answer = refuse_oversized(request, length)
                 self.close_connection = True
             else:
                 request.body = self._read_body(length)
                 if len(request.body) > MAX_BODY_BYTES:
-                    with server.lock:
-                        answer = server.endpoint.refuse_oversized(request, len(request.body))
+                    answer = refuse_oversized(request, len(request.body))
+                    self.close_connection = True
                 else:
-                    answer = server.serve_request(request)
+                    answer = serve(request)
             self.send_response(answer.status)
             for key, value in answer.headers.items():
                 self.send_header(key, value)
@@ -181,20 +189,20 @@ def _handler(server: SimulationServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(answer.body)
 
         def _read_body(self, length: int) -> bytes:
-            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                chunks = []
-                total = 0
-                while total <= MAX_BODY_BYTES:
-                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                    if size == 0:
-                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                            pass
-                        break
-                    chunks.append(self.rfile.read(size))
-                    total += size
-                    self.rfile.readline()
-                return b"".join(chunks)
-            return self.rfile.read(length) if length else b""
+            if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+                return self.rfile.read(length) if length else b""
+            chunks = []
+            total = 0
+            while total <= MAX_BODY_BYTES:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                total += size
+                self.rfile.readline()
+            return b"".join(chunks)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _serve
 

@@ -10,6 +10,7 @@ answer (botocore's parsed form of a response or error) becomes the bytes AWS wou
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections.abc import Mapping
@@ -30,6 +31,8 @@ from simulator.aws.models import botocore_session
 #: The value an SDK fills an unset idempotency token with: a random version-4 UUID.
 _GENERATED_TOKEN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _VALIDATOR = ParamValidator()
+#: Characters XML 1.0 cannot carry, even escaped (a message may echo them from a request).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class MalformedRequest(Exception):
@@ -97,6 +100,11 @@ def parse_params(
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise MalformedRequest("the request body is not UTF-8 text", body=True) from None
+    if protocol in ("json", "rest-json") and text.strip():
+        try:
+            json.loads(text)
+        except ValueError as error:
+            raise MalformedRequest(f"the request body is not JSON: {error}", body=True) from None
     parser = PROTOCOL_PARSERS[protocol](wire, timestamp_parser=_timestamp)
     try:
         params = dict(parser.parse({"method": method, "values": values, "headers": headers, "body": text,
@@ -144,7 +152,7 @@ def serialize_response(service: str, operation: str, body: Mapping[str, Any], re
         wire, context=SerializationContext(request_id))
     result = {key: value for key, value in body.items() if key != "ResponseMetadata"}
     answer = serializer.serialize(result)
-    return answer["status_code"], _headers(answer["headers"], request_id), _bytes(answer["body"])
+    return answer["status_code"], _headers(answer["headers"], request_id), _bytes(answer["body"], wire)
 
 
 def serialize_error(service: str, operation: str | None, code: str, message: str, status: int,
@@ -166,7 +174,7 @@ def serialize_error(service: str, operation: str | None, code: str, message: str
         warnings.simplefilter("ignore")  # codes common to all APIs have no shape in the model
         answer = serializer.serialize(WireError(code, message, fields))
     declared = _declared_status(_service_model(service), code)
-    return declared or status, _headers(answer["headers"], request_id), _bytes(answer["body"])
+    return declared or status, _headers(answer["headers"], request_id), _bytes(answer["body"], wire)
 
 
 @cache
@@ -190,5 +198,9 @@ def _headers(headers: Mapping[str, Any], request_id: str) -> dict[str, str]:
     return out
 
 
-def _bytes(body: str | bytes) -> bytes:
-    return body.encode("utf-8") if isinstance(body, str) else body
+def _bytes(body: str | bytes, wire: Any) -> bytes:
+    if isinstance(body, bytes):
+        return body
+    if wire.service_model.protocol in ("query", "ec2", "rest-xml"):
+        body = _NOT_XML.sub("\ufffd", body)
+    return body.encode("utf-8", "replace")

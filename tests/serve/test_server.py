@@ -13,7 +13,6 @@ import pytest
 
 from simulator import Simulation, replay, run_scenario
 from simulator.aws.http import MAX_BODY_BYTES
-from simulator.runs.result import Result
 from simulator.runs.trace import Trace
 from simulator.serve import SimulationServer
 from tests.helpers import ACCOUNT_A, ACCOUNT_B, WINDOWS, public_ami

@@ -62,11 +62,13 @@ REQUESTS = [
     ("ec2", "RunInstances", {"ImageId": "ami-1", "MinCount": 2, "MaxCount": 2, "InstanceType": "m5.large",
                              "Placement": {"Tenancy": "host", "HostResourceGroupArn": "arn:g"},
                              "LicenseSpecifications": [{"LicenseConfigurationArn": "arn:l"}],
-                             "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "a", "Value": "b"}]}]}),
+                             "TagSpecifications": [{"ResourceType": "instance",
+                                                    "Tags": [{"Key": "a", "Value": "b"}]}]}),
     ("ec2", "DescribeInstances", {"Filters": [{"Name": "instance-state-name", "Values": ["running", "stopped"]}],
                                   "MaxResults": 5}),
-    ("license-manager", "CreateLicenseConfiguration", {"Name": "n", "LicenseCountingType": "Core", "LicenseCount": 96,
-                                                       "LicenseCountHardLimit": True, "LicenseRules": ["#minimumCores=8"]}),
+    ("license-manager", "CreateLicenseConfiguration", {
+        "Name": "n", "LicenseCountingType": "Core", "LicenseCount": 96, "LicenseCountHardLimit": True,
+        "LicenseRules": ["#minimumCores=8"]}),
     ("license-manager", "CreateLicense", {"LicenseName": "l", "ProductName": "p", "ProductSKU": "s", "Issuer": {
         "Name": "i"}, "HomeRegion": "us-east-1", "Validity": {"Begin": "2026-01-01T00:00:00Z"}, "Entitlements": [
         {"Name": "e", "Unit": "Count", "MaxCount": 5}], "Beneficiary": "b", "ConsumptionConfiguration": {},
@@ -78,7 +80,8 @@ REQUESTS = [
         "Action": "CREATE", "ResourceRecordSet": {"Name": "a.example.", "Type": "A", "TTL": 60,
                                                   "ResourceRecords": [{"Value": "192.0.2.1"}]}}]}}),
     ("route53", "ListHostedZones", {"MaxItems": "10", "Marker": "m"}),
-    ("s3", "PutObjectTagging", {"Bucket": "b", "Key": "dir/file.txt", "Tagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}),
+    ("s3", "PutObjectTagging", {"Bucket": "b", "Key": "dir/file.txt",
+                                "Tagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}),
     ("s3", "ListObjectsV2", {"Bucket": "b", "Prefix": "dir/", "MaxKeys": 3}),
 ]
 

@@ -128,6 +128,8 @@ def _bench(args: argparse.Namespace) -> int:
         return 0
     if args.mode == "inventory":
         return _bench_inventory(args)
+    if args.mode == "http":
+        return _bench_http(args)
     args.accounts = args.accounts or 10
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
@@ -181,6 +183,18 @@ def _bench_inventory(args: argparse.Namespace) -> int:
     else:
         print("  ".join(result))
         print("  ".join(str(value).rjust(len(key)) for key, value in result.items()))
+    return 0
+
+
+def _bench_http(args: argparse.Namespace) -> int:
+    from simulator.bench.http import as_dicts, run_http_bench
+
+    rows = as_dicts(run_http_bench(calls=args.calls, instances=int(args.instances.split(",")[0]),
+                                   repeats=args.repeats, seed=args.seed))
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        _print_results(rows, list(rows[0]))
     return 0
 
 
@@ -239,12 +253,13 @@ def main(argv: list[str] | None = None) -> int:
                       "host resource group), entitlement checkouts (--mode checkout), inventory collection "
                       "and automated discovery over N managed nodes (--mode inventory), or a sweep's executors "
                       "(--mode sweep)")
-    bench.add_argument("--mode", choices=(*MODES, "checkout", "inventory", "sweep"), default="lifecycle",
+    bench.add_argument("--mode", choices=(*MODES, "checkout", "inventory", "sweep", "http"), default="lifecycle",
                        help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
                             "the fleet in a shared host resource group that allocates and releases hosts; "
                             "checkout: entitlement checkouts and check-ins through the engine; inventory: Systems "
                             "Manager inventory and automated discovery; sweep: a sweep in this process, on a "
-                            "process pool and on a Dask LocalCluster")
+                            "process pool and on a Dask LocalCluster; http: calls per second through lmsim serve, "
+                            "in-process and through moto_server")
     bench.add_argument("--checkouts", type=int, default=1_000_000,
                        help="checkout mode: how many checkouts (default 1000000)")
     bench.add_argument("--live", type=int, default=10_000,
@@ -265,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                             "(default 5)")
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="repeat small fleets until this many seconds were measured (default 2)")
+    bench.add_argument("--calls", type=int, default=2000, help="http mode: calls of each operation (default 2000)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--scenario", default="scenarios/quickstart.py", help="sweep mode: the scenario")
     bench.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",

@@ -160,6 +160,9 @@ def make_handler(
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "lmsim"
+        # Headers and body go out in two writes; with Nagle's algorithm the second waits for
+        # the client's delayed ACK of the first (about 40 ms a call on Linux).
+        disable_nagle_algorithm = True
 
         def _serve(self) -> None:
             split = urlsplit(self.path)

@@ -199,3 +199,16 @@ def test_a_trace_recorded_over_http_replays_byte_for_byte(server, tmp_path):
         trace = Trace.of(result).write(tmp_path / "trace.jsonl")
     again = replay(trace)
     assert again.csv() == result.csv()
+
+
+def test_lmsim_bench_http_mode_reports_calls_per_second(capsys):
+    """lmsim bench --mode http prints calls per second of both operations in-process and
+    through lmsim serve (and through moto_server where it is installed)."""
+    from simulator.cli import main
+
+    assert main(["bench", "--mode", "http", "--calls", "20", "--instances", "10", "--repeats", "1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    figures = {(r["target"], r["operation"]): r["calls_per_second"] for r in rows}
+    for target in ("in-process", "lmsim serve"):
+        for operation in ("DescribeInstances", "GetLicenseConfiguration"):
+            assert figures[(target, operation)] > 0

@@ -104,8 +104,9 @@ def run_http_bench(calls: int = 2000, instances: int = 100, repeats: int = 3, se
         one = sim.client("ec2", ACCOUNT).describe_instances(MaxResults=5)["Reservations"][0]["Instances"][0]
         arn = sim.client("license-manager", ACCOUNT).list_license_configurations()["LicenseConfigurations"][0][
             "LicenseConfigurationArn"]
-        over_http: dict[str, Callable[[], Any]] = {"DescribeInstances": lambda: ec2.describe_instances(InstanceIds=[one["InstanceId"]]),
-                     "GetLicenseConfiguration": lambda: lm.get_license_configuration(LicenseConfigurationArn=arn)}
+        over_http: dict[str, Callable[[], Any]] = {
+            "DescribeInstances": lambda: ec2.describe_instances(InstanceIds=[one["InstanceId"]]),
+            "GetLicenseConfiguration": lambda: lm.get_license_configuration(LicenseConfigurationArn=arn)}
         targets["lmsim serve"] = over_http
         if moto is not None:
             targets["moto_server"] = _prepare(_client("ec2", moto[1]), None, instances)

@@ -40,8 +40,10 @@ def over_http(request: pytest.FixtureRequest):
     if not request.config.getoption("--over-http"):
         yield None
         return
+    from tests.helpers import OVER_HTTP
     from tests.http_transport import SharedTransport
 
+    OVER_HTTP["on"] = True
     transport = SharedTransport()
     patch = pytest.MonkeyPatch()
     patch.setattr(Simulation, "client", lambda sim, *args, **kwargs: transport.client(sim, *args, **kwargs))

@@ -9,6 +9,7 @@ with the AWS error for it in the service's own protocol, never with a stack trac
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -165,8 +166,6 @@ class WireEndpoint:
                 status: int) -> WireResponse:
         request_id = self.ids.uuid("wire-request")
         if service is None:
-            import json
-
             body = json.dumps({"__type": code, "message": message}).encode()
             return WireResponse(status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code,
                                          "x-amzn-RequestId": request_id}, body)

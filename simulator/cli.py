@@ -12,20 +12,20 @@ from dataclasses import asdict
 import matplotlib
 
 matplotlib.use("Agg")  # the command line draws into files
-from tqdm import tqdm  # noqa: E402
+from tqdm import tqdm
 
-from simulator.bench import inventory as inventory_bench  # noqa: E402
-from simulator.bench.checkout import checkout_benchmark  # noqa: E402
-from simulator.bench.fleet import MODES, as_dict, benchmark  # noqa: E402
-from simulator.bench.sweep import EXECUTORS, benchmark_sweep  # noqa: E402
-from simulator.replay.cloudtrail import replay_cloudtrail  # noqa: E402
-from simulator.replay.diff import compare  # noqa: E402
-from simulator.replay.replays import replay  # noqa: E402
-from simulator.runs.result import check_out_dir  # noqa: E402
-from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario  # noqa: E402
-from simulator.runs.sweep import distributed_module, sweep, write_sweep  # noqa: E402
-from simulator.serve.command import add_serve_command  # noqa: E402
-from simulator.timelines.costs import as_prices  # noqa: E402
+from simulator.bench import inventory as inventory_bench
+from simulator.bench.checkout import checkout_benchmark
+from simulator.bench.fleet import MODES, as_dict, benchmark
+from simulator.bench.sweep import EXECUTORS, benchmark_sweep
+from simulator.replay.cloudtrail import replay_cloudtrail
+from simulator.replay.diff import compare
+from simulator.replay.replays import replay
+from simulator.runs.result import check_out_dir
+from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario
+from simulator.runs.sweep import distributed_module, sweep, write_sweep
+from simulator.serve.command import add_serve_command
+from simulator.timelines.costs import as_prices
 
 
 def _run(args: argparse.Namespace) -> int:

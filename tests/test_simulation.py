@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -15,13 +15,13 @@ from tests.helpers import LINUX, public_ami
 def test_now_and_env():
     """sim.now is tz-aware UTC and follows sim.env."""
     sim = Simulation(start="2026-02-01T08:00:00Z")
-    assert sim.now == datetime(2026, 2, 1, 8, tzinfo=timezone.utc)
+    assert sim.now == datetime(2026, 2, 1, 8, tzinfo=UTC)
     sim.advance("90m")
     assert sim.env.now == 5400
-    assert sim.now == datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+    assert sim.now == datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
     sim.run(until="2026-02-02T00:00:00Z")
-    assert sim.now == datetime(2026, 2, 2, tzinfo=timezone.utc)
-    sim.run(until=datetime(2026, 2, 3, tzinfo=timezone.utc))
+    assert sim.now == datetime(2026, 2, 2, tzinfo=UTC)
+    sim.run(until=datetime(2026, 2, 3, tzinfo=UTC))
     assert sim.env.now == 2 * 86400 - 8 * 3600
     with pytest.raises(ValueError, match="before"):
         sim.run(until="2026-01-01T00:00:00Z")
@@ -44,7 +44,7 @@ def test_processes_run_on_the_simulated_clock():
 
     sim.process(workload())
     sim.advance("2h")
-    assert launched_at == [datetime(2026, 1, 1, 1, tzinfo=timezone.utc)]
+    assert launched_at == [datetime(2026, 1, 1, 1, tzinfo=UTC)]
 
 
 @pytest.mark.parametrize("bad", ["12345", "abcdefghijkl", 123456789012, "1234567890123"])

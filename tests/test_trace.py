@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -124,12 +124,12 @@ def test_the_trace_holds_the_header_and_every_input_in_order(recorded):
     params = dict(run_instances.params)
     assert params.pop("ImageId").startswith("ami-0")
     assert params == {"InstanceType": "m5.large", "MaxCount": 3, "MinCount": 3}
-    assert trace.entries[3].params == {"StartTime": datetime(2026, 1, 1, tzinfo=timezone.utc)}
+    assert trace.entries[3].params == {"StartTime": datetime(2026, 1, 1, tzinfo=UTC)}
     assert trace.entries[3].error_code == "InvalidAction"
     assert trace.entries[4].params["PublicKeyMaterial"] == b"ssh-ed25519 AAAA"
     outage = trace.entries[5]
     assert (outage.kind, outage.service, outage.account_id) == ("action", "ec2", "222222222222")
-    assert outage.params["when"] == datetime(2026, 1, 2, 1, 0, 0, 250000, tzinfo=timezone.utc)
+    assert outage.params["when"] == datetime(2026, 1, 2, 1, 0, 0, 250000, tzinfo=UTC)
     assert trace.end == 3 * 86400
     lines = path.read_text().splitlines()
     assert json.loads(lines[0])["format"] == "lmsim-trace" and json.loads(lines[0])["version"] == FORMAT_VERSION

@@ -86,7 +86,7 @@ EXTRA_TYPES = {
 #: capacity configurations", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-limits.html,
 #: multiple instance type support: A1 M5 M5n M6i M7i T3 | C5 C5n C6i C7i | R5 R5n R6i R7i).
 MIXED_SIZE_FAMILIES = frozenset(
-    "a1 m5 m5n m6i m7i t3 c5 c5n c6i c7i r5 r5n r6i r7i".split())
+    ["a1", "m5", "m5n", "m6i", "m7i", "t3", "c5", "c5n", "c6i", "c7i", "r5", "r5n", "r6i", "r7i"])
 
 
 @dataclass(frozen=True)

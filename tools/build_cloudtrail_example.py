@@ -33,7 +33,7 @@ import gzip
 import hashlib
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios" / "cloudtrail_example"
@@ -95,7 +95,7 @@ class Story:
     def record(self, when: str, account: str, source: str, name: str, request: dict | None,
                response: dict | None, *, read_only: bool = False, error: tuple[str, str] | None = None,
                command: str = "") -> dict:
-        at = datetime.fromisoformat(when).replace(tzinfo=timezone.utc)
+        at = datetime.fromisoformat(when).replace(tzinfo=UTC)
         number = len(self.records)
         record = {
             "eventVersion": "1.09",
@@ -150,7 +150,7 @@ class Story:
                       host: str | None = None, name: str = "") -> list[str]:
         instances = [f"i-0{_hex('instance', when, account, n, width=16)}" for n in range(count)]
         placement = {"tenancy": "host", "hostId": host} if host else {"availabilityZone": f"{REGION}b"}
-        launch_ms = int(datetime.fromisoformat(when).replace(tzinfo=timezone.utc).timestamp() * 1000)
+        launch_ms = int(datetime.fromisoformat(when).replace(tzinfo=UTC).timestamp() * 1000)
         items = []
         for n, instance in enumerate(instances):
             item = {"instanceId": instance, "imageId": image, "instanceState": {"code": 0, "name": "pending"},

@@ -175,7 +175,7 @@ class Gateway:
                 failure = StrictModeViolation(
                     f"{call.service}:{call.operation} answered with {code}, which the operation cannot "
                     f"return (see simulator/aws/errors.py): {error.message}")
-        except Exception as error:  # noqa: BLE001 - an internal failure is answered, never lost
+        except Exception as error:
             code = internal_code(call.service)
             body = {"Error": {"Code": code, "Message": f"Internal error: {type(error).__name__}: {error}"}}
             status, outcome = 500, "error"

@@ -13,7 +13,7 @@ from simulator.world.resource_groups import (
     ResourceGroup,
     ResourceGroupService,
 )
-from simulator.world.resource_groups.configuration import bad_request
+from simulator.world.resource_groups.errors import bad_request_exception
 
 _GROUP_FILTERS = ("resource-type", "configuration-type", "owner", "display-name", "criticality")
 
@@ -47,7 +47,7 @@ def configuration_out(group: ResourceGroup) -> dict[str, Any]:
 def _identifier(params: Params) -> str:
     identifier = params.get("Group") or params.get("GroupName")
     if not identifier:
-        raise bad_request("The request must name the group in Group")
+        raise bad_request_exception("The request must name the group in Group")
     return identifier
 
 
@@ -75,7 +75,7 @@ def list_groups(call: Call, params: Params) -> Response:
     filters = filters_in(params.get("Filters"))
     for name, _ in filters:
         if name not in _GROUP_FILTERS:
-            raise bad_request(f"Filter {name!r} is not valid; valid filters: {', '.join(_GROUP_FILTERS)}")
+            raise bad_request_exception(f"Filter {name!r} is not valid; valid filters: {', '.join(_GROUP_FILTERS)}")
     groups = _service(call).list(call.account_id, filters)
     page, token = call.page(params, groups)
     return {"GroupIdentifiers": [{"GroupName": g.name, "GroupArn": g.arn, "Description": g.description or None,
@@ -137,7 +137,7 @@ def list_group_resources(call: Call, params: Params) -> Response:
     for name, values in filters_in(params.get("Filters")):
         unknown = [v for v in values if v != EC2_HOST]
         if name != "resource-type" or unknown:
-            raise bad_request(f"Filter {name}={values} does not apply to group {group.name}, which holds only "
+            raise bad_request_exception(f"Filter {name}={values} does not apply to group {group.name}, which holds only "
                               f"{EC2_HOST} resources")
     page, token = call.page(params, service.membership.resources(group))
     identifiers = [{"ResourceArn": host.arn, "ResourceType": EC2_HOST} for host, _ in page]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import simpy
@@ -38,8 +38,8 @@ def parse_instant(value: datetime | str) -> datetime:
     if not isinstance(value, datetime):
         raise TypeError(f"expected a datetime or an ISO-8601 string, got {type(value).__name__}")
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def parse_duration(value: timedelta | str | int | float) -> timedelta:

@@ -23,7 +23,7 @@ class _Sequence:
     random and depend on the seed.
     """
 
-    __slots__ = ("alphabet", "width", "modulus", "multiplier", "offset", "count", "hex", "spec", "prefix")
+    __slots__ = ("alphabet", "count", "hex", "modulus", "multiplier", "offset", "prefix", "spec", "width")
 
     def __init__(self, seed: int, name: str, alphabet: str, width: int) -> None:
         self.alphabet = alphabet

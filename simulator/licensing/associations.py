@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from simulator.core.arn import parse_arn
 from simulator.core.bus import EventBus
-from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
 from simulator.licensing.association import Association
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, LicenseConfiguration
@@ -23,6 +22,7 @@ from simulator.licensing.configurations import (
     Configurations,
 )
 from simulator.licensing.enforcement import Enforcement
+from simulator.licensing.errors import invalid_resource_state_exception
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import (
@@ -86,8 +86,8 @@ class Associations:
         """
         parts = parse_arn(arn)
         managed = parts is not None and parts.service == "ssm" and parts.resource_type == "managed-instance"
-        if parts is None or not managed and (parts.service != "ec2" or parts.resource_type not in (
-                "instance", "image", "dedicated-host", "launch-template")):
+        if parts is None or (not managed and (parts.service != "ec2" or parts.resource_type not in (
+                "instance", "image", "dedicated-host", "launch-template"))):
             raise invalid(f"ResourceArn {arn!r} is not the ARN of an AMI, an instance, a Dedicated Host or an "
                           "on-premises managed node (arn:aws:ssm:<region>:<account>:managed-instance/mi-...)")
         if parts.region != region:
@@ -157,9 +157,7 @@ class Associations:
                                   "associated for this account only, not with AmiAssociationScope cross-account")
             case Instance():
                 if resource.state in (InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED):
-                    raise ServiceError(
-                        "InvalidResourceStateException",
-                        f"Instance {resource.instance_id} is {resource.state}; license configurations cannot "
+                    raise invalid_resource_state_exception(f"Instance {resource.instance_id} is {resource.state}; license configurations cannot "
                         "change on it",
                     )
         adding = {cfg.arn for cfg, _ in adds}

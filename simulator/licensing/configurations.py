@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.billing import COUNTING_TYPES
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_count, check_tags, invalid
 from simulator.licensing.configuration import (
     DELETED,
@@ -20,6 +19,11 @@ from simulator.licensing.configuration import (
     SYSTEMS_MANAGER_MANAGED_INSTANCE,
     ConfigurationStatus,
     LicenseConfiguration,
+)
+from simulator.licensing.errors import (
+    access_denied_exception,
+    invalid_parameter_value,
+    resource_limit_exceeded_exception,
 )
 from simulator.licensing.products import (
     ProductInformation,
@@ -74,7 +78,7 @@ class Configurations:
         if cfg is None:
             raise invalid(_unknown(arn, account_id, region))
         if cfg.owner_id != account_id:
-            raise ServiceError("AccessDeniedException", _foreign(cfg, account_id))
+            raise access_denied_exception(_foreign(cfg, account_id))
         return cfg
 
     def for_launch(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
@@ -86,9 +90,9 @@ class Configurations:
         """
         cfg = self.find(region, arn)
         if cfg is None:
-            raise ServiceError("InvalidParameterValue", _unknown(arn, account_id, region))
+            raise invalid_parameter_value(_unknown(arn, account_id, region))
         if cfg.owner_id != account_id:
-            raise ServiceError("InvalidParameterValue", _foreign(cfg, account_id))
+            raise invalid_parameter_value(_foreign(cfg, account_id))
         return cfg
 
     def governing_launch(
@@ -106,9 +110,7 @@ class Configurations:
             if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
                 found.setdefault(cfg.arn, cfg)
         if len(found) > MAX_CONFIGURATIONS_PER_RESOURCE:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"The launch would associate {len(found)} license configurations with each instance; a resource "
+            raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each instance; a resource "
                 f"can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}",
             )
         return list(found.values())
@@ -143,9 +145,7 @@ class Configurations:
         check_license_tags(tags or {})
         owned = state.owned.setdefault((account_id, region), {})
         if len(owned) >= MAX_CONFIGURATIONS:
-            raise ServiceError(
-                "ResourceLimitExceededException",
-                f"Account {account_id} already has {MAX_CONFIGURATIONS} license configurations in {region}, the "
+            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license configurations in {region}, the "
                 "most it may have",
             )
         configuration_id = "lic-" + state.ids.token("lic", 32)

@@ -48,7 +48,7 @@ class _Truth:
     """One configuration's true consumption: amount by resource key, and the instances
     holding each Dedicated Host for Core and Socket counting."""
 
-    __slots__ = ("amounts", "since", "hosts", "node_host", "total")
+    __slots__ = ("amounts", "hosts", "node_host", "since", "total")
 
     def __init__(self) -> None:
         self.amounts: dict[str, int] = {}

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from simulator.core.arn import format_arn, parse_arn
-from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
+from simulator.licensing.errors import access_denied_exception
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.state import LicenseState, ServiceSettings
@@ -98,7 +98,7 @@ class Settings:
     def _check_organization(self, account_id: str) -> None:
         org = self.state.world.organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id:
-            raise ServiceError("AccessDeniedException", f"Account {account_id} is not the management account of an "
+            raise access_denied_exception(f"Account {account_id} is not the management account of an "
                                                         "organization: only it can link AWS Organizations accounts")
         if org.feature_set != "ALL":
             raise invalid(f"Organization {org.organization_id} has FeatureSet {org.feature_set}; linking accounts "

@@ -205,7 +205,7 @@ def scenario_from_source(source: str, path: str | Path) -> Scenario:
     module = ModuleType(f"lmsim_scenario_{path.stem}")
     module.__file__ = str(path)
     try:
-        exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102 - running the scenario is the point
+        exec(compile(source, str(path), "exec"), module.__dict__)
     except Exception as error:
         raise ScenarioError(path, error) from error
     if not callable(getattr(module, "build", None)):

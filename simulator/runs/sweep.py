@@ -64,7 +64,7 @@ def run_point(point: Point) -> dict[str, Any]:
         # a fresh module per point: a scenario's module state cannot leak from one run to the next
         scenario = scenario_from_source(source, path)
         summary = run_scenario(scenario, seed=seed, until=until, params=params).summary
-    except Exception as error:  # noqa: BLE001 - a failing point is reported in its row
+    except Exception as error:
         message = str(error) if isinstance(error, ScenarioError) else f"{type(error).__name__}: {error}"
         return {**params, "seed": seed, "error": message}
     return {**params, "seed": seed, **summary, "error": ""}

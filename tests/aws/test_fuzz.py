@@ -10,7 +10,7 @@ Operations registered later are fuzzed the day they are registered: the test wal
 from __future__ import annotations
 
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
@@ -130,7 +130,7 @@ def strategy(shape: Shape, name: str, pools: dict[str, list[str]], valid: bool, 
         return st.floats(allow_nan=False, allow_infinity=False, width=32)
     if kind == "timestamp":
         return st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
-                            timezones=st.just(timezone.utc))
+                            timezones=st.just(UTC))
     if kind == "blob":
         return st.binary(max_size=16)
     return st.none()

@@ -46,9 +46,8 @@ def test_responses_go_through_the_output_shape(sim):
     assert vpcs == [{"VpcId": "vpc-1", "State": "available", "CidrBlock": "10.0.0.0/16"}]
     for bad in ({"Vpcs": [{"VpcId": 7}]}, {"Vpcs": [{"State": "melting"}]}, {"Vpcs": [{"Colour": "red"}]},
                 {"Vpcs": "vpc-1"}):
-        with serving("ec2", "DescribeVpcs", lambda call, params, bad=bad: bad):
-            with pytest.raises(ShapeMismatch):
-                _client(sim, strict=True).describe_vpcs()
+        with serving("ec2", "DescribeVpcs", lambda call, params, bad=bad: bad), pytest.raises(ShapeMismatch):
+            _client(sim, strict=True).describe_vpcs()
 
 
 @pytest.mark.in_process
@@ -77,13 +76,11 @@ def test_error_codes_are_limited_to_what_the_operation_can_answer(sim):
             raise ServiceError(code, "no")
         return handler
 
-    with serving("ec2", "DescribeVpcs", refuse("InvalidParameterValue")):
-        with pytest.raises(ClientError) as excinfo:
-            _client(sim, strict=True).describe_vpcs()
+    with serving("ec2", "DescribeVpcs", refuse("InvalidParameterValue")), pytest.raises(ClientError) as excinfo:
+        _client(sim, strict=True).describe_vpcs()
     assert error_code(excinfo) == "InvalidParameterValue"
-    with serving("ec2", "DescribeVpcs", refuse("NoSuchBucket")):
-        with pytest.raises(StrictModeViolation):
-            _client(sim, strict=True).describe_vpcs()
+    with serving("ec2", "DescribeVpcs", refuse("NoSuchBucket")), pytest.raises(StrictModeViolation):
+        _client(sim, strict=True).describe_vpcs()
     assert "LicenseUsageException" in allowed_codes("ec2", "RunInstances")
     assert "LicenseUsageException" not in allowed_codes("ec2", "DescribeInstances")
     assert "AccountNotFoundException" in allowed_codes("organizations", "DescribeAccount")

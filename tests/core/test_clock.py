@@ -1,6 +1,6 @@
 """The clock, durations and instants."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import simpy
@@ -10,10 +10,10 @@ from simulator.core.clock import Clock, parse_duration, parse_instant
 
 def test_parse_instant_accepts_z_suffix_and_naive_datetimes_as_utc():
     """ISO strings with Z and naive datetimes are both read as UTC."""
-    assert parse_instant("2026-01-01T00:00:00Z") == datetime(2026, 1, 1, tzinfo=timezone.utc)
-    assert parse_instant(datetime(2026, 1, 1)) == datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert parse_instant("2026-01-01T00:00:00Z") == datetime(2026, 1, 1, tzinfo=UTC)
+    assert parse_instant(datetime(2026, 1, 1)) == datetime(2026, 1, 1, tzinfo=UTC)
     shifted = parse_instant("2026-01-01T02:00:00+02:00")
-    assert shifted == datetime(2026, 1, 1, tzinfo=timezone.utc) and shifted.tzinfo == timezone.utc
+    assert shifted == datetime(2026, 1, 1, tzinfo=UTC) and shifted.tzinfo == UTC
 
 
 def test_parse_instant_rejects_garbage():
@@ -48,6 +48,6 @@ def test_clock_maps_seconds_and_schedules_callbacks():
     assert fired == []
     env.run(until=120)
     assert fired == [(90, "x")]
-    assert clock.now() == datetime(2026, 3, 1, 0, 2, tzinfo=timezone.utc)
+    assert clock.now() == datetime(2026, 3, 1, 0, 2, tzinfo=UTC)
     assert clock.to_seconds("2026-03-01T01:00:00Z") == 3600
-    assert clock.to_datetime(86400) == datetime(2026, 3, 2, tzinfo=timezone.utc)
+    assert clock.to_datetime(86400) == datetime(2026, 3, 2, tzinfo=UTC)

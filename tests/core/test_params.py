@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import given
@@ -16,7 +16,7 @@ from simulator.core.params import (
 )
 
 _TAGGED = st.one_of(
-    st.datetimes(timezones=st.just(timezone.utc)), st.datetimes(), st.dates(), st.binary(max_size=40),
+    st.datetimes(timezones=st.just(UTC)), st.datetimes(), st.dates(), st.binary(max_size=40),
     st.decimals(allow_nan=False, allow_infinity=False),
 )
 _KEYS = st.one_of(st.text(max_size=8), st.sampled_from(["$datetime", "$bytes", "$dict", "$repr", "$decimal"]))

@@ -8,12 +8,12 @@ import math
 import matplotlib
 
 matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
+import pandas as pd
+import pytest
+from botocore.exceptions import ClientError
 
-from simulator.timelines import resample_levels, time_weighted  # noqa: E402
-from tests.helpers import ACCOUNT_A, LINUX, public_ami  # noqa: E402
+from simulator.timelines import resample_levels, time_weighted
+from tests.helpers import ACCOUNT_A, LINUX, public_ami
 
 
 @pytest.fixture

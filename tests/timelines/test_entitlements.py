@@ -8,9 +8,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from tests.helpers import (  # noqa: E402
+from tests.helpers import (
     ACCOUNT_B,
     active_grant,
     checkout,

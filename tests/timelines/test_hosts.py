@@ -7,10 +7,10 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from tests.helpers import ACCOUNT_A, allocate, launch  # noqa: E402
+from tests.helpers import ACCOUNT_A, allocate, launch
 
 COLUMNS = ["time", "host_id", "account_id", "host_resource_group_arn", "instance_family", "instance_type", "state",
            "instance_count", "vcpus_used", "vcpus_total", "cores", "sockets"]

@@ -8,11 +8,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from tests.helpers import ACCOUNT_A, SQL_ENTERPRISE, register_servers, ssm_product  # noqa: E402
+from tests.helpers import ACCOUNT_A, SQL_ENTERPRISE, register_servers, ssm_product
 
 
 def test_inventory_timeline_rows(sim):

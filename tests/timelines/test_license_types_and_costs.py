@@ -7,13 +7,13 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from simulator import Simulation  # noqa: E402
-from simulator.timelines.costs import Prices  # noqa: E402
-from simulator.world.ec2 import Ec2Timings  # noqa: E402
-from tests.helpers import (  # noqa: E402
+from simulator import Simulation
+from simulator.timelines.costs import Prices
+from simulator.world.ec2 import Ec2Timings
+from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
     AZ,

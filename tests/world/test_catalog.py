@@ -124,7 +124,7 @@ def test_host_types_match_instance_types():
                            "2xlarge": 24}
     assert not catalog.host_types["m4"].mixed_sizes
     assert {f for f, h in catalog.host_types.items() if h.mixed_sizes} == set(
-        "a1 m5 m5n m6i m7i t3 c5 c5n c6i c7i r5 r5n r6i r7i".split())
+        ["a1", "m5", "m5n", "m6i", "m7i", "t3", "c5", "c5n", "c6i", "c7i", "r5", "r5n", "r6i", "r7i"])
     assert catalog.host_type("t2") is None and catalog.host_type("t3a") is None
     assert catalog.host_type("mac2").capacity == {"metal": 1}
 

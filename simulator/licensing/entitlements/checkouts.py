@@ -10,13 +10,19 @@ from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
 from simulator.core.validation import invalid
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grant import GrantStatus
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.lapses import LapseQueues
 from simulator.licensing.entitlements.license import Entitlement, License
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import (
+    access_denied_exception,
+    no_entitlements_allowed_exception,
+    resource_not_found_exception,
+    unsupported_digital_signature_method_exception,
+    validation_exception,
+)
 
 PROVISIONAL, PERPETUAL, BORROW = "PROVISIONAL", "PERPETUAL", "BORROW"
 CHECKOUT_TYPES = (PROVISIONAL, PERPETUAL)
@@ -95,12 +101,11 @@ class Checkouts(OverGrants):
             if earlier is not None:
                 return earlier
         if checkout_type not in CHECKOUT_TYPES:
-            raise validation(f"CheckoutType {checkout_type!r} is invalid; allowed values: {', '.join(CHECKOUT_TYPES)}")
+            raise validation_exception(f"CheckoutType {checkout_type!r} is invalid; allowed values: {', '.join(CHECKOUT_TYPES)}")
         candidates = [lic for lic in self.state.by_product.get((product_sku, key_fingerprint), ())
                       if (scope is None or lic.arn == scope) and self._may_consume(account_id, lic, beneficiary, scope)]
         if not candidates:
-            raise ServiceError("NoEntitlementsAllowedException",
-                               f"No license of product {product_sku} from issuer {key_fingerprint} is available to "
+            raise no_entitlements_allowed_exception(f"No license of product {product_sku} from issuer {key_fingerprint} is available to "
                                f"account {account_id}" + (f" for beneficiary {beneficiary}" if beneficiary else ""))
         failure: ServiceError | None = None
         for lic in candidates:
@@ -142,18 +147,16 @@ class Checkouts(OverGrants):
             return earlier
         lic = self.licenses.find(license_arn, "ResourceNotFoundException")
         if signature_method not in SIGNATURE_METHODS:
-            raise ServiceError("UnsupportedDigitalSignatureMethodException",
-                               f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
+            raise unsupported_digital_signature_method_exception(f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
         if (scope is not None and scope != lic.arn) or (scope is None and account_id == lic.owner_id):
-            raise ServiceError("AccessDeniedException", f"Account {account_id} cannot borrow license {lic.arn}")
+            raise access_denied_exception(f"Account {account_id} cannot borrow license {lic.arn}")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "CheckoutBorrowLicense")
         minutes = lic.current.consumption.borrow_minutes
         if minutes is None:
             raise invalid(f"License {lic.arn} has no BorrowConfiguration; CheckoutBorrowLicense needs one")
         if lic.current.issuer.sign_key is None:
-            raise ServiceError("UnsupportedDigitalSignatureMethodException",
-                               f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
+            raise unsupported_digital_signature_method_exception(f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
         items = self._fit(lic, requested)
         result = self._open(lic, account_id, principal, BORROW, items, "", node_id or "", metadata, minutes * 60.0)
         self.state.remember(account_id, "CheckoutBorrowLicense", client_token, request, result)
@@ -171,29 +174,28 @@ class Checkouts(OverGrants):
     def _fit(self, lic: License, requested: tuple[Request, ...]) -> tuple[tuple[str, str, int, str], ...]:
         """The checked-out entitlements if the whole request fits the license now."""
         if not lic.usable:
-            raise ServiceError("NoEntitlementsAllowedException", f"License {lic.arn} is {lic.status}")
+            raise no_entitlements_allowed_exception(f"License {lic.arn} is {lic.status}")
         if not requested:
-            raise validation("Entitlements must name at least one entitlement")
+            raise validation_exception("Entitlements must name at least one entitlement")
         version = lic.current
         by_name = version.by_name
         items = []
         for name, unit, value in requested:
             entitlement = by_name.get(name)
             if entitlement is None:
-                raise ServiceError("NoEntitlementsAllowedException", f"License {lic.arn} has no entitlement {name!r}; "
+                raise no_entitlements_allowed_exception(f"License {lic.arn} has no entitlement {name!r}; "
                                    f"its entitlements: {', '.join(by_name)}")
             if unit != entitlement.unit:
-                raise validation(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
+                raise validation_exception(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
             items.append((name, unit, *_amount(entitlement, value)))
         if len(items) > 1 and len({item[0] for item in items}) != len(items):
-            raise validation("Entitlements must name each entitlement once")
+            raise validation_exception("Entitlements must name each entitlement once")
         consumed = lic.consumed
         for name, _, amount, _ in items:
             entitlement = by_name[name]
             cap = entitlement.max_count
             if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
-                raise ServiceError("NoEntitlementsAllowedException",
-                                   f"Entitlement {name!r} of {lic.arn} has {cap - consumed.get(name, 0)} of {cap} "
+                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has {cap - consumed.get(name, 0)} of {cap} "
                                    f"left; {amount} requested and overage is not allowed")
         return tuple(items)
 
@@ -222,8 +224,7 @@ class Checkouts(OverGrants):
     def _own(self, account_id: str, token: str) -> Checkout:
         checkout = self.state.checkouts.get(token)
         if checkout is None or checkout.account_id != account_id:
-            raise ServiceError("ResourceNotFoundException",
-                               f"LicenseConsumptionToken {token!r} is not a live checkout of account {account_id} "
+            raise resource_not_found_exception(f"LicenseConsumptionToken {token!r} is not a live checkout of account {account_id} "
                                "(never made, checked in, or lapsed)")
         return checkout
 
@@ -247,9 +248,9 @@ class Checkouts(OverGrants):
         for name, _, _, _ in checkout.entitlements:
             entitlement = version.by_name.get(name)
             if entitlement is not None and not entitlement.allow_check_in:
-                raise validation(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn is false)")
+                raise validation_exception(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn is false)")
         if checkout.checkout_type == BORROW and not version.consumption.allow_early_check_in:
-            raise validation(f"Borrowed license {token} cannot be checked in before it expires: the license's "
+            raise validation_exception(f"Borrowed license {token} cannot be checked in before it expires: the license's "
                              "BorrowConfiguration does not allow early check-in")
         self._end(checkout, "check_in")
         return checkout
@@ -266,13 +267,13 @@ class Checkouts(OverGrants):
         checkout = self._own(account_id, token)
         lic = checkout.license
         if checkout.checkout_type != PROVISIONAL:
-            raise validation(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be "
+            raise validation_exception(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be "
                              "extended")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "ExtendConsumptionLicense")
         minutes = lic.current.consumption.provisional_minutes
         if not lic.usable or minutes is None:
-            raise validation(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
+            raise validation_exception(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
         if not dry_run:
             checkout.expires_at = self.state.clock.seconds + minutes * 60.0
             self._lapses.add(checkout, minutes * 60.0)
@@ -323,6 +324,6 @@ def _amount(entitlement: Entitlement, value: str | None) -> tuple[int, str]:
         return 1, entitlement.value or value or ""
     text = (value or "").strip()
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise validation(f"Entitlement {entitlement.name!r} is limited: Value must be a whole number of "
+        raise validation_exception(f"Entitlement {entitlement.name!r} is limited: Value must be a whole number of "
                          f"{entitlement.unit} of 1 or more, got {value!r}")
     return int(text), text

@@ -7,13 +7,13 @@ import calendar
 from dataclasses import replace
 from datetime import datetime
 
-from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.license import (
     UNITS,
     ConsumptionConfiguration,
     Entitlement,
     RenewType,
 )
+from simulator.licensing.errors import redirect_exception, validation_exception
 from simulator.world import AWS_REGIONS
 
 
@@ -22,11 +22,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
-def validation(message: str) -> ServiceError:
-    """License Manager's ValidationException."""
-    return ServiceError("ValidationException", message)
 
 
 def check_entitlements(entitlements: tuple[Entitlement, ...]) -> None:
@@ -38,24 +33,24 @@ def check_entitlements(entitlements: tuple[Entitlement, ...]) -> None:
             with a Value, an unlimited one (unit None) with a MaxCount or Overage.
     """
     if not entitlements:
-        raise validation("Entitlements must hold at least one entitlement")
+        raise validation_exception("Entitlements must hold at least one entitlement")
     seen = set()
     for e in entitlements:
         if not e.name:
-            raise validation("Entitlement Name must not be empty")
+            raise validation_exception("Entitlement Name must not be empty")
         if e.name in seen:
-            raise validation(f"Entitlement {e.name!r} appears more than once")
+            raise validation_exception(f"Entitlement {e.name!r} appears more than once")
         seen.add(e.name)
         if e.unit not in UNITS:
-            raise validation(f"Entitlement {e.name!r}: Unit {e.unit!r} is invalid; allowed values: {', '.join(UNITS)}")
+            raise validation_exception(f"Entitlement {e.name!r}: Unit {e.unit!r} is invalid; allowed values: {', '.join(UNITS)}")
         if e.unit == "None":
             if e.max_count is not None or e.overage:
-                raise validation(f"Entitlement {e.name!r} has Unit None (unlimited): give a Value, not MaxCount "
+                raise validation_exception(f"Entitlement {e.name!r} has Unit None (unlimited): give a Value, not MaxCount "
                                  "or Overage")
         elif e.max_count is None or e.value is not None:
-            raise validation(f"Entitlement {e.name!r} has Unit {e.unit} (limited): give a MaxCount, not a Value")
+            raise validation_exception(f"Entitlement {e.name!r} has Unit {e.unit} (limited): give a MaxCount, not a Value")
         elif e.max_count < 0:
-            raise validation(f"Entitlement {e.name!r}: MaxCount must be 0 or more, got {e.max_count}")
+            raise validation_exception(f"Entitlement {e.name!r}: MaxCount must be 0 or more, got {e.max_count}")
 
 
 def check_consumption(config: ConsumptionConfiguration) -> ConsumptionConfiguration:
@@ -66,14 +61,14 @@ def check_consumption(config: ConsumptionConfiguration) -> ConsumptionConfigurat
             a borrow configuration, or a MaxTimeToLiveInMinutes below 1.
     """
     if config.renew_type not in tuple(RenewType):
-        raise validation(f"RenewType {config.renew_type!r} is invalid; allowed values: {', '.join(RenewType)}")
+        raise validation_exception(f"RenewType {config.renew_type!r} is invalid; allowed values: {', '.join(RenewType)}")
     if config.provisional_minutes is None and config.borrow_minutes is None:
-        raise validation("ConsumptionConfiguration needs a ProvisionalConfiguration (online use), a "
+        raise validation_exception("ConsumptionConfiguration needs a ProvisionalConfiguration (online use), a "
                          "BorrowConfiguration (offline use), or both")
     for name, minutes in (("ProvisionalConfiguration", config.provisional_minutes),
                           ("BorrowConfiguration", config.borrow_minutes)):
         if minutes is not None and minutes < 1:
-            raise validation(f"{name}.MaxTimeToLiveInMinutes must be 1 or more, got {minutes}")
+            raise validation_exception(f"{name}.MaxTimeToLiveInMinutes must be 1 or more, got {minutes}")
     return replace(config, renew_type=RenewType(config.renew_type))
 
 
@@ -85,7 +80,7 @@ def check_home(home_region: str, region: str) -> None:
             RedirectException (Location: the home region) for a request made elsewhere.
     """
     if home_region not in AWS_REGIONS:
-        raise validation(f"HomeRegion {home_region!r} is not an AWS Region")
+        raise validation_exception(f"HomeRegion {home_region!r} is not an AWS Region")
     if home_region != region:
-        raise ServiceError("RedirectException", f"This license changes only in its home Region {home_region}; the "
+        raise redirect_exception(f"This license changes only in its home Region {home_region}; the "
                                                 f"request was made in {region}", fields={"Location": home_region})

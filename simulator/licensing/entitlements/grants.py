@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from simulator.core.arn import format_arn, parse_arn
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags, invalid
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grant import (
     ACTIVATION_OVERRIDES,
     OPERATIONS,
@@ -23,6 +21,7 @@ from simulator.licensing.entitlements.grant import (
 from simulator.licensing.entitlements.license import License, LicenseStatus
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import access_denied_exception, resource_limit_exceeded_exception, validation_exception
 
 #: "You can create up to 2,000 grants per license" ("Distribute an entitlement").
 MAX_GRANTS_PER_LICENSE = 2000
@@ -67,7 +66,7 @@ class Grants:
         """
         grant = self.find(arn)
         if account_id not in (grant.grantor_id, grant.grantee_account):
-            raise ServiceError("AccessDeniedException", f"Account {account_id} neither created nor received {arn}")
+            raise access_denied_exception(f"Account {account_id} neither created nor received {arn}")
         if version is None:
             return grant.current
         for candidate in grant.versions:
@@ -85,10 +84,10 @@ class Grants:
         current = None if grant is None else grant.current
         if current is None or current.status is not GrantStatus.ACTIVE:
             status = "no grant" if grant is None else f"its grant {grant.arn} is {grant.status}"
-            raise ServiceError("AccessDeniedException", f"Account {account_id} cannot use license {lic.arn}: {status}; "
+            raise access_denied_exception(f"Account {account_id} cannot use license {lic.arn}: {status}; "
                                                         "only ACTIVE grants allow consumption")
         if operation not in current.operations:
-            raise ServiceError("AccessDeniedException", f"Grant {grant.arn} does not allow {operation} (it allows "
+            raise access_denied_exception(f"Grant {grant.arn} does not allow {operation} (it allows "
                                                         f"{', '.join(grant.operations)})")
         return grant
 
@@ -133,8 +132,7 @@ class Grants:
         live = sum(1 for g in lic.grants if g.status not in _ENDED)
         wanted = len(members) + (1 if organization else 0)  # an organization grant is one more
         if live + wanted > MAX_GRANTS_PER_LICENSE:
-            raise ServiceError("ResourceLimitExceededException",
-                               f"License {lic.arn} has {live} grants; a license can have at most "
+            raise resource_limit_exceeded_exception(f"License {lic.arn} has {live} grants; a license can have at most "
                                f"{MAX_GRANTS_PER_LICENSE}")
         base = GrantVersion(version=1, name=name, status=GrantStatus.WORKFLOW_COMPLETED, status_reason="",
                             operations=operations, activation_override=None)
@@ -278,13 +276,13 @@ class Grants:
             return earlier
         grant = self.find(arn)
         if account_id not in (grant.grantor_id, grant.grantee_account):
-            raise ServiceError("AccessDeniedException", f"Account {account_id} neither created nor received {arn}")
+            raise access_denied_exception(f"Account {account_id} neither created nor received {arn}")
         if source_version is not None and source_version != str(grant.version):
             raise invalid(f"SourceVersion {source_version} is not the current version {grant.version} of {arn}")
         changes: dict = {}
         if name is not None or operations is not None:
             if account_id != grant.grantor_id:
-                raise ServiceError("AccessDeniedException", "Only the grantor can rename a grant or change its "
+                raise access_denied_exception("Only the grantor can rename a grant or change its "
                                                             "operations")
             if operations is not None:
                 ops = tuple(dict.fromkeys(operations))
@@ -308,7 +306,7 @@ class Grants:
         if status not in (GrantStatus.ACTIVE, GrantStatus.DISABLED):
             raise invalid(f"Status {status!r} cannot be set; allowed values: ACTIVE (activate), DISABLED (deactivate)")
         if account_id != grant.grantee_account and not grant.auto_accepted:
-            raise ServiceError("AccessDeniedException", f"Only the grantee {grant.grantee} can activate or deactivate "
+            raise access_denied_exception(f"Only the grantee {grant.grantee} can activate or deactivate "
                                                         f"{grant.arn}")
         current = grant.status
         if current in (GrantStatus.PENDING_ACCEPT, GrantStatus.REJECTED, GrantStatus.DELETED,
@@ -323,7 +321,7 @@ class Grants:
         if status == GrantStatus.ACTIVE and current is not GrantStatus.ACTIVE and grant.license.marketplace:
             rivals = self.active_marketplace(grant.grantee_account, grant.license.current.product_sku)
             if rivals and override != "ALL_GRANTS_PERMITTED_BY_ISSUER":
-                raise validation(f"Account {grant.grantee_account} already has an active AWS Marketplace license of "
+                raise validation_exception(f"Account {grant.grantee_account} already has an active AWS Marketplace license of "
                                  f"{grant.license.current.product_sku} ({rivals[0].license.arn}); deactivate it first")
             for rival in rivals:
                 self._change(rival, status=GrantStatus.DISABLED, status_reason=f"Replaced by {grant.arn}")
@@ -345,7 +343,7 @@ class Grants:
         """
         grant = self.find(arn)
         if account_id != grant.grantor_id:
-            raise ServiceError("AccessDeniedException", f"Only the grantor {grant.grantor_id} can delete {arn}")
+            raise access_denied_exception(f"Only the grantor {grant.grantor_id} can delete {arn}")
         if version != str(grant.version):
             raise invalid(f"Version {version} is not the current version {grant.version} of {arn}")
         if grant.status is GrantStatus.DELETED:
@@ -365,7 +363,7 @@ class Grants:
     def _as_grantee(self, account_id: str, arn: str) -> Grant:
         grant = self.find(arn)
         if account_id != grant.grantee_account:
-            raise ServiceError("AccessDeniedException", f"Only the grantee {grant.grantee} can accept or reject {arn}")
+            raise access_denied_exception(f"Only the grantee {grant.grantee} can accept or reject {arn}")
         return grant
 
     @staticmethod

@@ -18,7 +18,6 @@ from simulator.licensing.entitlements.checks import (
     check_consumption,
     check_entitlements,
     check_home,
-    validation,
 )
 from simulator.licensing.entitlements.license import (
     MARKETPLACE_ISSUER,
@@ -31,6 +30,7 @@ from simulator.licensing.entitlements.license import (
     RenewType,
 )
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import access_denied_exception, conflict_exception, validation_exception
 from simulator.licensing.filters import filter_by
 
 _LICENSE_ID = re.compile(r"l-[0-9a-f]{32}")
@@ -89,7 +89,7 @@ class Licenses:
         """
         lic = self.find(arn, code)
         if lic.owner_id != account_id:
-            raise ServiceError("AccessDeniedException", f"License {arn} was issued by account {lic.owner_id}, not "
+            raise access_denied_exception(f"License {arn} was issued by account {lic.owner_id}, not "
                                                         f"by {account_id}")
         return lic
 
@@ -102,7 +102,7 @@ class Licenses:
         """
         lic = self.find(arn)
         if lic.owner_id != account_id and arn not in self.state.received.get(account_id, {}):
-            raise ServiceError("AccessDeniedException", f"Account {account_id} neither issued license {arn} nor "
+            raise access_denied_exception(f"Account {account_id} neither issued license {arn} nor "
                                                         "holds a grant of it")
         return lic
 
@@ -146,9 +146,9 @@ class Licenses:
         for field_name, value in (("LicenseName", name), ("ProductName", product_name), ("ProductSKU", product_sku),
                                   ("Beneficiary", beneficiary), ("Issuer.Name", issuer_name)):
             if not value or not value.strip():
-                raise validation(f"{field_name} must not be empty")
+                raise validation_exception(f"{field_name} must not be empty")
         if issuer_name == MARKETPLACE_ISSUER and not marketplace:
-            raise validation(f"Issuer.Name {MARKETPLACE_ISSUER!r} is reserved for licenses AWS Marketplace creates")
+            raise validation_exception(f"Issuer.Name {MARKETPLACE_ISSUER!r} is reserved for licenses AWS Marketplace creates")
         issuer = Issuer(name=issuer_name, sign_key=self._sign_key(account_id, home_region, sign_key),
                         key_fingerprint=f"aws:{account_id}:{issuer_name}:issuer-fingerprint")
         starts, ends = self._validity(begin, end)
@@ -200,17 +200,17 @@ class Licenses:
         current = lic.current
         check_home(current.home_region, region)
         if home_region != current.home_region:
-            raise validation(f"HomeRegion cannot change: license {arn} lives in {current.home_region}")
+            raise validation_exception(f"HomeRegion cannot change: license {arn} lives in {current.home_region}")
         if source_version is not None and source_version != current.version:
-            raise ServiceError("ConflictException", f"SourceVersion {source_version} is not the current version "
+            raise conflict_exception(f"SourceVersion {source_version} is not the current version "
                                                     f"{current.version} of {arn}")
         if status not in VERSION_STATUSES:
-            raise validation(f"Status {status!r} is invalid for a new version; allowed values: "
+            raise validation_exception(f"Status {status!r} is invalid for a new version; allowed values: "
                              f"{', '.join(VERSION_STATUSES)}")
         if lic.status in (LicenseStatus.EXPIRED, LicenseStatus.PENDING_DELETE, LicenseStatus.DELETED):
-            raise validation(f"License {arn} is {lic.status}; it can no longer change")
+            raise validation_exception(f"License {arn} is {lic.status}; it can no longer change")
         if issuer_name != current.issuer.name:
-            raise validation(f"Issuer.Name cannot change: license {arn} was issued by {current.issuer.name!r}")
+            raise validation_exception(f"Issuer.Name cannot change: license {arn} was issued by {current.issuer.name!r}")
         sign = current.issuer.sign_key if sign_key is None else self._sign_key(account_id, home_region, sign_key)
         starts, ends = self._validity(begin, end)
         check_entitlements(entitlements)
@@ -253,10 +253,10 @@ class Licenses:
         lic = self.owned(account_id, arn)
         check_home(lic.current.home_region, region)
         if source_version != lic.current.version:
-            raise ServiceError("ConflictException", f"SourceVersion {source_version} is not the current version "
+            raise conflict_exception(f"SourceVersion {source_version} is not the current version "
                                                     f"{lic.current.version} of {arn}")
         if lic.status in (LicenseStatus.PENDING_DELETE, LicenseStatus.DELETED):
-            raise ServiceError("ConflictException", f"License {arn} is already {lic.status}")
+            raise conflict_exception(f"License {arn} is already {lic.status}")
         clock = self.state.clock
         lic.status = LicenseStatus.PENDING_DELETE
         lic.timer += 1
@@ -336,11 +336,11 @@ class Licenses:
             starts = parse_instant(begin)
             ends = None if end is None else parse_instant(end)
         except (ValueError, TypeError):
-            raise validation(f"Validity must be ISO 8601 instants, got Begin {begin!r}, End {end!r}") from None
+            raise validation_exception(f"Validity must be ISO 8601 instants, got Begin {begin!r}, End {end!r}") from None
         if ends is not None and ends <= starts:
-            raise validation(f"Validity.End {end} must be later than Validity.Begin {begin}")
+            raise validation_exception(f"Validity.End {end} must be later than Validity.Begin {begin}")
         if ends is not None and ends <= self.state.clock.now():
-            raise validation(f"Validity.End {end} has already passed (now {self.state.clock.now().isoformat()})")
+            raise validation_exception(f"Validity.End {end} has already passed (now {self.state.clock.now().isoformat()})")
         return starts, ends
 
     def _sign_key(self, account_id: str, region: str, sign_key: str | None) -> str | None:
@@ -351,8 +351,8 @@ class Licenses:
         try:
             key = self.state.world.region(region).kms.key(account_id, sign_key)
         except ServiceError as error:
-            raise validation(f"Issuer.SignKey: {error.message}") from None
+            raise validation_exception(f"Issuer.SignKey: {error.message}") from None
         if "RSASSA_PSS_SHA_384" not in key.signing_algorithms:
-            raise validation(f"Issuer.SignKey {key.arn} must be an RSA key with KeyUsage SIGN_VERIFY (it is "
+            raise validation_exception(f"Issuer.SignKey {key.arn} must be an RSA key with KeyUsage SIGN_VERIFY (it is "
                              f"{key.key_spec} for {key.key_usage})")
         return key.arn

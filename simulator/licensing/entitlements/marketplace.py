@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.license import (
     MARKETPLACE_ISSUER,
@@ -18,6 +17,7 @@ from simulator.licensing.entitlements.license import (
 )
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import validation_exception
 
 #: The account behind AWS Marketplace's licenses, as their key fingerprints show it
 #: ("aws:294406891311:AWS/Marketplace:issuer-fingerprint").
@@ -58,7 +58,7 @@ class Marketplace(OverGrants):
             raise ValueError(f"days must be 1 or more, got {days}")
         active = self.grants.active_marketplace(account_id, product_sku)
         if active:
-            raise ServiceError("ValidationException", f"Account {account_id} already has an active AWS Marketplace "
+            raise validation_exception(f"Account {account_id} already has an active AWS Marketplace "
                                f"license of {product_sku} ({active[0].license.arn}); deactivate it first")
         wanted = {"AWS::Marketplace::Usage": None} if entitlements is None else dict(entitlements)
         items = tuple(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.grant import Grant
 from simulator.licensing.entitlements.grants import OverGrants
 from simulator.licensing.entitlements.license import License
+from simulator.licensing.errors import access_denied_exception
 from simulator.licensing.filters import filter_by
 from simulator.world.organizations import Organization
 
@@ -100,6 +100,6 @@ class Received(OverGrants):
     def _management(self, account_id: str) -> Organization:
         org = self.state.world.organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id:
-            raise ServiceError("AccessDeniedException", f"Account {account_id} is not the management account of an "
+            raise access_denied_exception(f"Account {account_id} is not the management account of an "
                                                         "organization")
         return org

@@ -16,12 +16,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import RSAPSSAlgorithm
 
 from simulator.core.arn import parse_arn
-from simulator.core.errors import ServiceError
 from simulator.licensing.entitlements.checkouts import Checkout
-from simulator.licensing.entitlements.checks import validation
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.licenses import Licenses
 from simulator.licensing.entitlements.state import EntitlementState
+from simulator.licensing.errors import (
+    authorization_exception,
+    redirect_exception,
+    resource_not_found_exception,
+    validation_exception,
+)
 from simulator.licensing.filters import filter_by
 from simulator.world.kms import KmsService
 from simulator.world.sts import WebIdentityProvider
@@ -61,10 +65,10 @@ class _KmsPS384(RSAPSSAlgorithm):
     def __init__(self) -> None:
         super().__init__(RSAPSSAlgorithm.SHA384)
 
-    def prepare_key(self, key):  # noqa: ANN001, ANN201 - the library's signature
+    def prepare_key(self, key):
         return key if isinstance(key, KmsSigner) else super().prepare_key(key)
 
-    def sign(self, msg: bytes, key) -> bytes:  # noqa: ANN001
+    def sign(self, msg: bytes, key) -> bytes:
         return key(msg) if isinstance(key, KmsSigner) else super().sign(msg, key)
 
 
@@ -151,11 +155,11 @@ class Tokens(OverGrants):
             self.grants.consumer_grant(account_id, lic, "CreateToken")
         home = lic.current.home_region
         if region != home:
-            raise ServiceError("RedirectException", f"Tokens of {lic.arn} are made in its home Region {home}",
+            raise redirect_exception(f"Tokens of {lic.arn} are made in its home Region {home}",
                                fields={"Location": home})
         days = DEFAULT_EXPIRATION_DAYS if expiration_days is None else expiration_days
         if days < 1:
-            raise validation(f"ExpirationInDays must be 1 or more, got {days}")
+            raise validation_exception(f"ExpirationInDays must be 1 or more, got {days}")
         clock = self.state.clock
         token_id = self.state.ids.uuid("license-manager-token")
         expires = clock.seconds + days * 86400.0
@@ -182,19 +186,19 @@ class Tokens(OverGrants):
             claims = jwt.decode(token, self._key.public_key(), algorithms=["EdDSA"],
                                 options={"verify_exp": False, "verify_aud": False, "verify_iat": False})
         except jwt.PyJWTError as error:
-            raise validation(f"Token is not a License Manager refresh token: {error}") from None
+            raise validation_exception(f"Token is not a License Manager refresh token: {error}") from None
         refresh = self.tokens.get(str(claims.get("jti")))
         if claims.get("token_use") != "refresh" or refresh is None:
-            raise validation("Token is not a License Manager refresh token")
+            raise validation_exception("Token is not a License Manager refresh token")
         clock = self.state.clock
         if refresh.status != "AVAILABLE":
-            raise ServiceError("AuthorizationException", f"Refresh token {refresh.token_id} was deleted")
+            raise authorization_exception(f"Refresh token {refresh.token_id} was deleted")
         if clock.seconds >= refresh.expires_at:
-            raise ServiceError("AuthorizationException", f"Refresh token {refresh.token_id} expired at "
+            raise authorization_exception(f"Refresh token {refresh.token_id} expired at "
                                f"{clock.to_datetime(refresh.expires_at).isoformat()}")
         missing = [p for p in properties if p not in refresh.properties]
         if missing:
-            raise validation(f"TokenProperties {missing[0]!r} is not a property of the token")
+            raise validation_exception(f"TokenProperties {missing[0]!r} is not a property of the token")
         claims = {"iss": f"https://{PROVIDER}", "sub": refresh.token_id, "aud": refresh.license_arn,
                   "jti": self.state.ids.uuid("license-manager-access-token"), "iat": self._epoch(clock.seconds),
                   "exp": self._epoch(clock.seconds + ACCESS_TOKEN_SECONDS), "amr": list(refresh.properties),
@@ -221,11 +225,11 @@ class Tokens(OverGrants):
         """
         refresh = self.tokens.get(token_id)
         if refresh is None or refresh.account_id != account_id or refresh.status != "AVAILABLE":
-            raise ServiceError("ResourceNotFoundException", f"Token {token_id!r} does not exist")
+            raise resource_not_found_exception(f"Token {token_id!r} does not exist")
         lic = self.state.licenses.get(refresh.license_arn)
         if lic is not None and lic.current.home_region != region:
             home = lic.current.home_region
-            raise ServiceError("RedirectException", f"Token {token_id} is deleted in its license's home Region {home}",
+            raise redirect_exception(f"Token {token_id} is deleted in its license's home Region {home}",
                                fields={"Location": home})
         refresh.status = "DELETED"
         return refresh

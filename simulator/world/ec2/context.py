@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
-from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags
 from simulator.world.catalog import Catalog
+from simulator.world.ec2.errors import invalid_parameter_value
 from simulator.world.ec2.quotas import QuotaUsage
 
 if TYPE_CHECKING:
@@ -60,9 +60,7 @@ class RegionContext:
             ServiceError: InvalidParameterValue naming the region's zones.
         """
         if zone not in self.availability_zones:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"Invalid availability zone: [{zone}] for {field_name}; zones of "
+            raise invalid_parameter_value(f"Invalid availability zone: [{zone}] for {field_name}; zones of "
                 f"{self.region}: {', '.join(self.availability_zones)}",
             )
         return zone

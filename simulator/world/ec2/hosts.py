@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import HostTypeSpec, InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
+from simulator.world.ec2.errors import (
+    invalid_host_id_not_found,
+    invalid_parameter_combination,
+    invalid_parameter_value,
+    missing_parameter,
+)
 from simulator.world.ec2.host import GONE, DedicatedHost, HostState
 from simulator.world.ec2.host_pools import HostIndex
 from simulator.world.events import HostAllocated, HostReleased, HostRemovedFromGroup
@@ -88,7 +93,7 @@ class HostService:
         check_id(host_id, "h", "InvalidHostID")
         host = self.account_hosts(account_id).get(host_id)
         if host is None or host.state in GONE:
-            raise ServiceError("InvalidHostID.NotFound", f"The host ID '{host_id}' was not found")
+            raise invalid_host_id_not_found(f"The host ID '{host_id}' was not found")
         return host
 
     def allocate(
@@ -105,22 +110,18 @@ class HostService:
         """
         catalog = self.ctx.catalog
         if availability_zone is None:
-            raise ServiceError("MissingParameter", "The request must contain the parameter AvailabilityZone")
+            raise missing_parameter("The request must contain the parameter AvailabilityZone")
         self.ctx.check_availability_zone(availability_zone)
         if instance_type and instance_family:
-            raise ServiceError(
-                "InvalidParameterCombination",
-                "You cannot specify InstanceType and InstanceFamily in the same request",
+            raise invalid_parameter_combination("You cannot specify InstanceType and InstanceFamily in the same request",
             )
         if not instance_type and not instance_family:
-            raise ServiceError(
-                "MissingParameter", "The request must contain InstanceType or InstanceFamily"
+            raise missing_parameter("The request must contain InstanceType or InstanceFamily"
             )
         check_enum("AutoPlacement", auto_placement, ("on", "off"))
         check_enum("HostRecovery", host_recovery, ("on", "off"))
         if not isinstance(quantity, int) or quantity < 1:
-            raise ServiceError(
-                "InvalidParameterValue", f"Quantity must be a positive integer, got {quantity}"
+            raise invalid_parameter_value(f"Quantity must be a positive integer, got {quantity}"
             )
         check_ec2_tags(tags or {})
         supported = sorted(catalog.host_types)
@@ -129,24 +130,18 @@ class HostService:
             type_spec = catalog.instance_type(instance_type)
             host_type = catalog.host_type(type_spec.family) if type_spec else None
             if type_spec is None or host_type is None or type_spec.size not in host_type.capacity:
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Invalid value '{instance_type}' for InstanceType: Dedicated Hosts are not "
+                raise invalid_parameter_value(f"Invalid value '{instance_type}' for InstanceType: Dedicated Hosts are not "
                     f"available for it; families with Dedicated Hosts: {', '.join(supported)}",
                 )
         else:
             host_type = catalog.host_type(instance_family)  # type: ignore[arg-type]
             if host_type is None:
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Invalid value '{instance_family}' for InstanceFamily; families with "
+                raise invalid_parameter_value(f"Invalid value '{instance_family}' for InstanceFamily; families with "
                     f"Dedicated Hosts: {', '.join(supported)}",
                 )
             if not host_type.mixed_sizes:
                 mixed = [f for f, h in catalog.host_types.items() if h.mixed_sizes]
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Instance family '{instance_family}' does not support multiple instance "
+                raise invalid_parameter_value(f"Instance family '{instance_family}' does not support multiple instance "
                     f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}",
                 )
         self.check_quota(account_id, host_type.family, quantity)
@@ -261,7 +256,7 @@ class HostService:
             for host_id in host_ids:
                 check_id(host_id, "h", "InvalidHostID")
                 if host_id not in hosts:
-                    raise ServiceError("InvalidHostID.NotFound", f"The host ID '{host_id}' was not found")
+                    raise invalid_host_id_not_found(f"The host ID '{host_id}' was not found")
                 selected.append(hosts[host_id])
         else:
             selected = list(hosts.values())

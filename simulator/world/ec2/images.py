@@ -12,9 +12,18 @@ from simulator.core.billing import (
     KNOWN_BILLING_PRODUCTS,
     LINUX_UNIX,
 )
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id, is_account_id
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
+from simulator.world.ec2.errors import (
+    auth_failure,
+    image_not_found,
+    invalid_ami_attribute_item_value,
+    invalid_ami_id_unavailable,
+    invalid_ami_name_duplicate,
+    invalid_ami_name_malformed,
+    invalid_parameter_value,
+    invalid_user_id_malformed,
+)
 from simulator.world.ec2.image import ARCHITECTURES, Image, ImageSource, ImageState
 from simulator.world.events import ImageAvailable, ImageDeregistered, ImageRegistered
 from simulator.world.filters import compile_filters
@@ -37,10 +46,6 @@ _IMAGE_FILTERS = {
     "state": lambda im: im.state,
     "usage-operation": lambda im: im.usage_operation,
 }
-
-
-def _not_found(image_id: str) -> ServiceError:
-    return ServiceError("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
 
 
 class ImageService:
@@ -66,7 +71,7 @@ class ImageService:
         check_id(image_id, "ami", "InvalidAMIID")
         image = self.images.get(image_id)
         if image is None or image.state is ImageState.DEREGISTERED or not image.launchable_by(account_id):
-            raise _not_found(image_id)
+            raise image_not_found(image_id)
         return image
 
     def launchable(self, account_id: str, image_id: str) -> Image:
@@ -78,9 +83,7 @@ class ImageService:
         """
         image = self.get(account_id, image_id)
         if image.state is not ImageState.AVAILABLE:
-            raise ServiceError(
-                "InvalidAMIID.Unavailable",
-                f"The image id '[{image_id}]' is not available (state {image.state})",
+            raise invalid_ami_id_unavailable(f"The image id '[{image_id}]' is not available (state {image.state})",
             )
         return image
 
@@ -93,8 +96,7 @@ class ImageService:
         """
         image = self.get(account_id, image_id)
         if image.owner_id != account_id:
-            raise ServiceError(
-                "AuthFailure", f"Not authorized for image:{image_id}; account {account_id} "
+            raise auth_failure(f"Not authorized for image:{image_id}; account {account_id} "
                 f"does not own it (owner {image.owner_id})", status=403,
             )
         return image
@@ -117,16 +119,12 @@ class ImageService:
         image_ids, owners, executable_users = list(image_ids), list(owners), list(executable_users)
         for value in owners:
             if value not in OWNER_ALIASES and not is_account_id(value):
-                raise ServiceError(
-                    "InvalidUserID.Malformed",
-                    f"Invalid owner: '{value}' in Owners; use an account id or one of "
+                raise invalid_user_id_malformed(f"Invalid owner: '{value}' in Owners; use an account id or one of "
                     f"{', '.join(OWNER_ALIASES)}",
                 )
         for value in executable_users:
             if value not in ("self", "all") and not is_account_id(value):
-                raise ServiceError(
-                    "InvalidUserID.Malformed",
-                    f"Invalid user: '{value}' in ExecutableUsers; use an account id, self or all",
+                raise invalid_user_id_malformed(f"Invalid user: '{value}' in ExecutableUsers; use an account id, self or all",
                 )
         matches = compile_filters(filters, _IMAGE_FILTERS, "DescribeImages")
         if image_ids:
@@ -154,16 +152,12 @@ class ImageService:
 
     def _check_name(self, account_id: str, name: str) -> None:
         if not isinstance(name, str) or not _IMAGE_NAME.fullmatch(name):
-            raise ServiceError(
-                "InvalidAMIName.Malformed",
-                f"AMI name {name!r} is invalid: Name must be 3 to 128 characters of letters, "
+            raise invalid_ami_name_malformed(f"AMI name {name!r} is invalid: Name must be 3 to 128 characters of letters, "
                 "numbers, spaces and ( ) [ ] . / - ' @ _",
             )
         for image in self.images.values():
             if image.owner_id == account_id and image.name == name and image.state is not ImageState.DEREGISTERED:
-                raise ServiceError(
-                    "InvalidAMIName.Duplicate",
-                    f"AMI name {name} is already in use by AMI {image.image_id}",
+                raise invalid_ami_name_duplicate(f"AMI name {name} is already in use by AMI {image.image_id}",
                 )
 
     def add(self, image: Image) -> Image:
@@ -255,9 +249,7 @@ class ImageService:
         if products:
             usage_operation = BILLING_PRODUCTS.get(frozenset(products), "")
             if not usage_operation:
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"BillingProducts {list(products)} is not a supported combination; known "
+                raise invalid_parameter_value(f"BillingProducts {list(products)} is not a supported combination; known "
                     f"billing products: {', '.join(KNOWN_BILLING_PRODUCTS)}",
                 )
         check_ec2_tags(tags or {})
@@ -292,9 +284,7 @@ class ImageService:
         add_users, remove_users = list(add_users), list(remove_users)
         for user in add_users + remove_users:
             if not is_account_id(user):
-                raise ServiceError(
-                    "InvalidAMIAttributeItemValue",
-                    f'Invalid attribute item value "{user}" for userId item type; it must '
+                raise invalid_ami_attribute_item_value(f'Invalid attribute item value "{user}" for userId item type; it must '
                     "be a 12-digit account id",
                 )
         image.launch_permissions.update(add_users)

@@ -10,9 +10,9 @@ from simulator.core.billing import (
     is_windows,
     license_type_of,
 )
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
+from simulator.world.ec2.errors import invalid_conversion_task_id, invalid_parameter, invalid_parameter_value
 from simulator.world.ec2.image import ARCHITECTURES, ImageSource, ImageState
 from simulator.world.ec2.images import ImageService
 from simulator.world.ec2.import_task import ImportImageTask
@@ -59,8 +59,7 @@ class ImportService:
                 does not fit the platform or the license type.
         """
         if disk_containers < 1:
-            raise ServiceError(
-                "InvalidParameter", "DiskContainers must name at least one disk (Url or UserBucket)"
+            raise invalid_parameter("DiskContainers must name at least one disk (Url or UserBucket)"
             )
         if usage_operation is not None:
             check_enum("UsageOperation", usage_operation, USAGE_OPERATIONS)
@@ -71,16 +70,12 @@ class ImportService:
             check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
         check_enum("Architecture", architecture, ARCHITECTURES)
         if usage_operation is not None and is_windows(usage_operation) != (platform == "Windows"):
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
+            raise invalid_parameter_value(f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
                 f"not fit Platform {platform}",
             )
         implied = license_type_of(usage_operation) if usage_operation is not None else None
         if license_type is not None and implied is not None and license_type != implied:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
+            raise invalid_parameter_value(f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
                 f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}",
             )
         if license_type is None:
@@ -140,8 +135,7 @@ class ImportService:
                 check_id(task_id, "import-ami", "InvalidConversionTaskId")
                 task = self.tasks.get(task_id)
                 if task is None or task.account_id != account_id:
-                    raise ServiceError(
-                        "InvalidConversionTaskId", f"The import task ID '{task_id}' does not exist"
+                    raise invalid_conversion_task_id(f"The import task ID '{task_id}' does not exist"
                     )
                 tasks.append(task)
         else:

@@ -10,8 +10,8 @@ from collections import deque
 
 import simpy
 
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_id
+from simulator.world.ec2.errors import invalid_instance_id_not_found
 from simulator.world.ec2.instance import Instance, InstanceState
 from simulator.world.filters import compile_filters
 
@@ -89,8 +89,7 @@ class InstanceIndex:
             for instance_id in missing:
                 check_id(instance_id, "i", "InvalidInstanceID")
             noun, verb = ("ID", "does") if len(missing) == 1 else ("IDs", "do")
-            raise ServiceError(
-                "InvalidInstanceID.NotFound", f"The instance {noun} '{', '.join(missing)}' {verb} not exist"
+            raise invalid_instance_id_not_found(f"The instance {noun} '{', '.join(missing)}' {verb} not exist"
             )
         if len(found) > 1:
             unique = list(dict.fromkeys(found))  # instances hash by identity

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.core.errors import ServiceError
 from simulator.world.catalog import Catalog, InstanceTypeSpec
+from simulator.world.ec2.errors import invalid_instance_type
 from simulator.world.filters import compile_filters
 
 _INSTANCE_TYPE_FILTERS = {
@@ -23,7 +23,7 @@ _INSTANCE_TYPE_FILTERS = {
 class InstanceTypeView:
     """An instance type as DescribeInstanceTypes sees it."""
 
-    __slots__ = ("spec", "dedicated_hosts_supported", "bare_metal")
+    __slots__ = ("bare_metal", "dedicated_hosts_supported", "spec")
 
     def __init__(self, spec: InstanceTypeSpec, dedicated_hosts_supported: bool) -> None:
         self.spec = spec
@@ -55,9 +55,7 @@ class InstanceTypeService:
         if names:
             unknown = [n for n in names if n not in catalog.instance_types]
             if unknown:
-                raise ServiceError(
-                    "InvalidInstanceType",
-                    f"The following supplied instance types do not exist: [{', '.join(unknown)}]",
+                raise invalid_instance_type(f"The following supplied instance types do not exist: [{', '.join(unknown)}]",
                 )
             specs = [catalog.instance_types[n] for n in dict.fromkeys(names)]
         else:

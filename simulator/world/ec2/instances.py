@@ -13,6 +13,12 @@ from simulator.core.billing import check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.errors import (
+    incorrect_instance_state,
+    invalid_parameter_value,
+    invalid_placement_group_unknown,
+    missing_parameter,
+)
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.image import Image
@@ -56,18 +62,14 @@ StateChange = tuple[Instance, InstanceState, InstanceState]
 def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
     image_arch = "x86_64" if image.architecture == "i386" else image.architecture
     if image_arch != spec.architecture:
-        raise ServiceError(
-            "InvalidParameterValue",
-            f"The architecture '{spec.architecture}' of the specified instance type "
+        raise invalid_parameter_value(f"The architecture '{spec.architecture}' of the specified instance type "
             f"{spec.name} does not match the architecture '{image.architecture}' of the "
             f"specified AMI {image.image_id}",
         )
 
 
 def _incorrect_state(instance: Instance, action: str) -> ServiceError:
-    return ServiceError(
-        "IncorrectInstanceState",
-        f"The instance '{instance.instance_id}' is in state '{instance.state}', from which it cannot be {action}.",
+    return incorrect_instance_state(f"The instance '{instance.instance_id}' is in state '{instance.state}', from which it cannot be {action}.",
     )
 
 
@@ -117,16 +119,14 @@ class InstanceService(InstanceIndex):
             version = self.templates.version(template, launch_template.version)
             params = params.over(version.parameters)
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-            raise ServiceError("InvalidParameterValue", f"MinCount must be a positive integer, got {min_count}")
+            raise invalid_parameter_value(f"MinCount must be a positive integer, got {min_count}")
         if isinstance(max_count, bool) or not isinstance(max_count, int) or max_count < min_count:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"MaxCount ({max_count}) must be greater than or equal to MinCount ({min_count})",
+            raise invalid_parameter_value(f"MaxCount ({max_count}) must be greater than or equal to MinCount ({min_count})",
             )
         if params.image_id is None:
-            raise ServiceError("MissingParameter", "The request must contain the parameter ImageId")
+            raise missing_parameter("The request must contain the parameter ImageId")
         if params.instance_type is None:
-            raise ServiceError("MissingParameter", "The request must contain the parameter InstanceType")
+            raise missing_parameter("The request must contain the parameter InstanceType")
         image = self.images.launchable(account_id, params.image_id)
         spec = check_instance_type(self.ctx.catalog, params.instance_type)
         _check_architecture(spec, image)
@@ -364,13 +364,11 @@ class InstanceService(InstanceIndex):
         """
         instance = self.get(account_id, instance_id)
         if instance.state is not STOPPED:
-            raise ServiceError(
-                "IncorrectInstanceState",
-                f"The instance '{instance_id}' is in state '{instance.state}'; its placement can be modified "
+            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; its placement can be modified "
                 "only when it is stopped.",
             )
         if group_name:
-            raise ServiceError("InvalidPlacementGroup.Unknown", f"The Placement Group '{group_name}' is unknown.")
+            raise invalid_placement_group_unknown(f"The Placement Group '{group_name}' is unknown.")
         self.placement.modify(instance, placement)
         self._publish(InstancePlacementChanged(instance))
         return instance

@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 
 from simulator.core.billing import TENANCIES
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import Catalog, InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
+from simulator.world.ec2.errors import (
+    invalid_launch_template_id_not_found,
+    invalid_launch_template_id_version_not_found,
+    invalid_launch_template_name_already_exists_exception,
+    invalid_launch_template_name_malformed_exception,
+    invalid_launch_template_name_not_found_exception,
+    invalid_parameter_combination,
+    invalid_parameter_value,
+    missing_parameter,
+)
 from simulator.world.ec2.instance import (
     AFFINITIES,
     CpuOptionsRequest,
@@ -43,8 +52,7 @@ def check_instance_type(catalog: Catalog, name: str, field_name: str = "Instance
             if same_family
             else f"known families: {', '.join(catalog.families)}"
         )
-        raise ServiceError(
-            "InvalidParameterValue", f"Invalid value '{name}' for {field_name}; {allowed}"
+        raise invalid_parameter_value(f"Invalid value '{name}' for {field_name}; {allowed}"
         )
     return spec
 
@@ -71,9 +79,7 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
     if cpu is not None:
         for name, value in (("CoreCount", cpu.core_count), ("ThreadsPerCore", cpu.threads_per_core)):
             if value is not None and value < 1:
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
+                raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
                 )
     check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
 
@@ -88,17 +94,14 @@ def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -
     if cpu is None or (cpu.core_count is None and cpu.threads_per_core is None):
         return spec.default_cores, spec.default_threads_per_core
     if spec.bare_metal:
-        raise ServiceError(
-            "InvalidParameterValue", f"CpuOptions are not supported for the bare metal instance type {spec.name}"
+        raise invalid_parameter_value(f"CpuOptions are not supported for the bare metal instance type {spec.name}"
         )
     cores = spec.default_cores if cpu.core_count is None else cpu.core_count
     threads = spec.default_threads_per_core if cpu.threads_per_core is None else cpu.threads_per_core
     for field_name, value, valid in (("CoreCount", cores, spec.valid_cores),
                                      ("ThreadsPerCore", threads, spec.valid_threads_per_core)):
         if value not in valid:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
+            raise invalid_parameter_value(f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
                 f"{', '.join(map(str, valid))}",
             )
     return cores, threads
@@ -131,16 +134,12 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.AlreadyExistsException, or a parameter error.
         """
         if not _TEMPLATE_NAME.fullmatch(name):
-            raise ServiceError(
-                "InvalidLaunchTemplateName.MalformedException",
-                f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
+            raise invalid_launch_template_name_malformed_exception(f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
                 "letters, numbers and ( ) . - / _",
             )
         templates = self.account_templates(account_id)
         if any(t.name == name for t in templates.values()):
-            raise ServiceError(
-                "InvalidLaunchTemplateName.AlreadyExistsException",
-                f"Launch template name already in use: {name}",
+            raise invalid_launch_template_name_already_exists_exception(f"Launch template name already in use: {name}",
             )
         check_launch_parameters(self.ctx.catalog, parameters, "LaunchTemplateData.")
         check_ec2_tags(tags or {})
@@ -168,30 +167,23 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.NotFoundException.
         """
         if template_id and name:
-            raise ServiceError(
-                "InvalidParameterCombination",
-                "Specify either LaunchTemplateId or LaunchTemplateName, not both",
+            raise invalid_parameter_combination("Specify either LaunchTemplateId or LaunchTemplateName, not both",
             )
         templates = self.account_templates(account_id)
         if template_id:
             check_id(template_id, "lt", "InvalidLaunchTemplateId")
             template = templates.get(template_id)
             if template is None:
-                raise ServiceError(
-                    "InvalidLaunchTemplateId.NotFound",
-                    f"The specified launch template, with template ID {template_id}, does not exist.",
+                raise invalid_launch_template_id_not_found(f"The specified launch template, with template ID {template_id}, does not exist.",
                 )
             return template
         if name:
             for template in templates.values():
                 if template.name == name:
                     return template
-            raise ServiceError(
-                "InvalidLaunchTemplateName.NotFoundException",
-                f"The specified launch template, with template name {name}, does not exist.",
+            raise invalid_launch_template_name_not_found_exception(f"The specified launch template, with template name {name}, does not exist.",
             )
-        raise ServiceError(
-            "MissingParameter", "The request must contain LaunchTemplateId or LaunchTemplateName"
+        raise missing_parameter("The request must contain LaunchTemplateId or LaunchTemplateName"
         )
 
     @staticmethod
@@ -212,9 +204,7 @@ class LaunchTemplateService:
         for candidate in template.versions:
             if candidate.number == number:
                 return candidate
-        raise ServiceError(
-            "InvalidLaunchTemplateId.VersionNotFound",
-            f"Could not find launch template version {version} of {template.template_id}; "
+        raise invalid_launch_template_id_version_not_found(f"Could not find launch template version {version} of {template.template_id}; "
             f"use a number from 1 to {template.latest_version}, $Latest or $Default",
         )
 

@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from simulator.core.billing import TENANCIES, check_billing_tenancy
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_enum, check_id
 from simulator.world.catalog import InstanceTypeSpec
+from simulator.world.ec2.errors import (
+    insufficient_host_capacity,
+    invalid_parameter_combination,
+    invalid_parameter_value,
+)
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.image import Image
@@ -109,20 +113,14 @@ def resolve_tenancy(placement: PlacementRequest, field_prefix: str = "Placement.
     wants_host = placement.host_id is not None or placement.host_resource_group_arn is not None
     tenancy = placement.tenancy or ("host" if wants_host else "default")
     if tenancy != "host" and (wants_host or placement.affinity is not None):
-        raise ServiceError(
-            "InvalidParameterCombination",
-            f"{field_prefix}Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or "
+        raise invalid_parameter_combination(f"{field_prefix}Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or "
             "Affinity; those need Tenancy host",
         )
     if placement.host_id is not None and placement.host_resource_group_arn is not None:
-        raise ServiceError(
-            "InvalidParameterCombination",
-            f"{field_prefix}HostId and {field_prefix}HostResourceGroupArn cannot both be given",
+        raise invalid_parameter_combination(f"{field_prefix}HostId and {field_prefix}HostResourceGroupArn cannot both be given",
         )
     if placement.host_resource_group_arn is not None and placement.affinity == "host":
-        raise ServiceError(
-            "InvalidParameterCombination",
-            f"{field_prefix}Affinity host cannot be combined with {field_prefix}HostResourceGroupArn: the host "
+        raise invalid_parameter_combination(f"{field_prefix}Affinity host cannot be combined with {field_prefix}HostResourceGroupArn: the host "
             "resource group places the instance",
         )
     affinity = (placement.affinity or "default") if tenancy == "host" else None
@@ -154,7 +152,7 @@ class Placement:
         if group_arn is None:
             return None
         if self.groups is None:
-            raise ServiceError("InvalidParameterValue", f"The host resource group {group_arn!r} does not exist")
+            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist")
         return self.groups.pool_for(account_id, group_arn, spec, image, license_arns, instance)
 
     def find_host(
@@ -177,20 +175,15 @@ class Placement:
         if host_id is not None:
             host = self.hosts.get(account_id, host_id)
             if host.host_resource_group_arn is not None and not pinned:
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Host {host_id} belongs to host resource group {host.host_resource_group_arn}: launch into the "
+                raise invalid_parameter_value(f"Host {host_id} belongs to host resource group {host.host_resource_group_arn}: launch into the "
                     "group (Placement.HostResourceGroupArn) instead of onto the host",
                 )
             if not host.supports(spec):
                 kinds = host.instance_type.name if host.instance_type else f"the {host.family} family"
-                raise ServiceError(
-                    "InvalidParameterValue",
-                    f"Instance type {spec.name} is not supported by host {host_id}, which runs {kinds}",
+                raise invalid_parameter_value(f"Instance type {spec.name} is not supported by host {host_id}, which runs {kinds}",
                 )
             if zone is not None and zone != host.availability_zone:
-                raise ServiceError(
-                    "InvalidParameterValue", f"Host {host_id} is in {host.availability_zone}, not in {zone}"
+                raise invalid_parameter_value(f"Host {host_id} is in {host.availability_zone}, not in {zone}"
                 )
             return host if booking.fits(host, spec) else None
         if (preferred is not None and preferred.account_id == account_id
@@ -231,8 +224,7 @@ class Placement:
         if len(hosts) < min_count:
             where = (f" on host {placement.host_id}" if placement.host_id else f" in host resource group {group_arn}"
                      if group_arn else " on hosts with auto-placement on")
-            raise ServiceError(
-                "InsufficientHostCapacity", f"Insufficient capacity on Dedicated Hosts for {min_count} x {spec.name}{where}",
+            raise insufficient_host_capacity(f"Insufficient capacity on Dedicated Hosts for {min_count} x {spec.name}{where}",
             )
         return hosts
 
@@ -264,9 +256,7 @@ class Placement:
         if host is None:
             where = (f"host {pinned}" if pinned else f"host resource group {group_arn}" if group_arn
                      else "hosts with auto-placement on")
-            raise ServiceError(
-                "InsufficientHostCapacity",
-                f"Insufficient capacity on {where} to start {instance.instance_id} ({spec.name})",
+            raise insufficient_host_capacity(f"Insufficient capacity on {where} to start {instance.instance_id} ({spec.name})",
             )
         return booking.book(host, spec)
 
@@ -295,9 +285,7 @@ class Placement:
         wants_host = placement.host_id is not None or placement.host_resource_group_arn is not None
         tenancy = placement.tenancy or ("host" if wants_host else instance.tenancy)
         if tenancy != "host" and (wants_host or placement.affinity is not None):
-            raise ServiceError(
-                "InvalidParameterCombination",
-                f"Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or Affinity; those "
+            raise invalid_parameter_combination(f"Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or Affinity; those "
                 "need Tenancy host",
             )
         account_id = instance.account_id
@@ -312,22 +300,19 @@ class Placement:
             if group is not None:
                 affinity = placement.affinity or "default"
                 if affinity == "host":
-                    raise ServiceError("InvalidParameterCombination",
-                                       "Affinity host cannot be combined with a host resource group")
+                    raise invalid_parameter_combination("Affinity host cannot be combined with a host resource group")
                 self.group_pool(account_id, group, instance.instance_type, instance.image,
                                 instance.license_configuration_arns, instance)
             else:
                 affinity = placement.affinity or instance.affinity or "default"
                 if affinity == "host" and host is None:
-                    raise ServiceError("InvalidParameterCombination", "Affinity host needs a HostId for the instance")
+                    raise invalid_parameter_combination("Affinity host needs a HostId for the instance")
                 spec = instance.instance_type
                 target = host.host_id if host is not None and (placement.host_id or affinity == "host") else None
                 pinned = placement.host_id is None
                 if self.find_host(account_id, spec, HostBooking(), host_id=target, preferred=host,
                                   pinned=pinned) is None:
-                    raise ServiceError(
-                        "InsufficientHostCapacity",
-                        f"No Dedicated Host of account {account_id} has capacity to start "
+                    raise insufficient_host_capacity(f"No Dedicated Host of account {account_id} has capacity to start "
                         f"{instance.instance_id} ({spec.name})",
                     )
         check_billing_tenancy(instance.usage_operation, tenancy, f"instance {instance.instance_id}")

@@ -4,7 +4,7 @@ they carry the SSM agent."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 
 from simulator.core.random import stable_key
@@ -12,7 +12,7 @@ from simulator.world.datafiles import as_bool, data_rows
 from simulator.world.ec2.image import Image, ImageSource
 
 #: When the public AMIs were published (their CreationDate).
-PUBLIC_IMAGE_DATE = datetime(2025, 1, 15, tzinfo=timezone.utc)
+PUBLIC_IMAGE_DATE = datetime(2025, 1, 15, tzinfo=UTC)
 
 
 def public_image_id(region: str, name: str) -> str:

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
+from simulator.world.ec2.errors import host_limit_exceeded, vcpu_limit_exceeded
 
 STANDARD = "Standard"
 #: Family prefix -> On-Demand quota group (families not listed are Standard).
@@ -82,9 +82,7 @@ class QuotaUsage:
         room = self.room(account_id, spec)
         if room < min_count:
             group = quota_group(spec)
-            raise ServiceError(
-                "VcpuLimitExceeded",
-                f"You have requested more vCPU capacity than your current vCPU limit of "
+            raise vcpu_limit_exceeded(f"You have requested more vCPU capacity than your current vCPU limit of "
                 f"{self.quotas.on_demand_vcpus.get(group, 0)} allows for the instance bucket that the specified "
                 f"instance type {spec.name} belongs to (Running On-Demand {group} instances); "
                 f"{min_count} x {spec.default_vcpus} vCPUs requested, room for {room} instances",
@@ -104,9 +102,7 @@ class QuotaUsage:
             limit = self.quotas.on_demand_vcpus.get(group, 0)
             used = self._vcpus.get((account_id, group), 0)
             if used + vcpus > limit:
-                raise ServiceError(
-                    "VcpuLimitExceeded",
-                    f"You have requested more vCPU capacity than your current vCPU limit of {limit} allows for "
+                raise vcpu_limit_exceeded(f"You have requested more vCPU capacity than your current vCPU limit of {limit} allows for "
                     f"Running On-Demand {group} instances: {used} in use, {vcpus} more requested",
                 )
 
@@ -123,8 +119,6 @@ class QuotaUsage:
         """
         limit = self.quotas.hosts_per_family
         if allocated + quantity > limit:
-            raise ServiceError(
-                "HostLimitExceeded",
-                f"Allocating {quantity} more {family} Dedicated Hosts would exceed the limit of {limit} hosts of "
+            raise host_limit_exceeded(f"Allocating {quantity} more {family} Dedicated Hosts would exceed the limit of {limit} hosts of "
                 f"the family for account {account_id} ({allocated} allocated)",
             )

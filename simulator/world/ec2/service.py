@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.core.billing import USAGE_OPERATIONS
-from simulator.core.errors import ServiceError
 from simulator.world.ec2.context import RegionContext
+from simulator.world.ec2.errors import incorrect_instance_state, invalid_parameter_value
 from simulator.world.ec2.host_failures import HostFailures
 from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.image import Image
@@ -57,9 +57,7 @@ class Ec2Service:
         """
         instance = self.instances.get(account_id, instance_id)
         if instance.state not in (InstanceState.RUNNING, InstanceState.STOPPED):
-            raise ServiceError(
-                "IncorrectInstanceState",
-                f"The instance '{instance_id}' is in state '{instance.state}'; an image can be "
+            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; an image can be "
                 "created only from a running or stopped instance.",
             )
         return self.images.create_from_instance(
@@ -87,7 +85,7 @@ class Ec2Service:
             ServiceError: InvalidParameterValue for an unknown billing code.
         """
         if usage_operation not in USAGE_OPERATIONS:
-            raise ServiceError("InvalidParameterValue", f"Unknown usage operation {usage_operation!r}; known: "
+            raise invalid_parameter_value(f"Unknown usage operation {usage_operation!r}; known: "
                                                         f"{', '.join(USAGE_OPERATIONS)}")
         previous = instance.usage_operation
         if usage_operation != previous:
@@ -104,10 +102,10 @@ class Ec2Service:
                 server name.
         """
         if instance.kms_server is None:
-            raise ServiceError("InvalidParameterValue", f"Instance {instance.instance_id} does not run Windows "
+            raise invalid_parameter_value(f"Instance {instance.instance_id} does not run Windows "
                                                         f"({instance.platform_details}): it has no KMS client")
         if not kms_server or not kms_server.strip():
-            raise ServiceError("InvalidParameterValue", "The KMS server must be a host name or address")
+            raise invalid_parameter_value("The KMS server must be a host name or address")
         previous = instance.kms_server
         if kms_server != previous:
             instance.kms_server = kms_server

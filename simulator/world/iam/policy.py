@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.core.errors import ServiceError
+from simulator.world.iam.errors import malformed_policy_document
 
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 
@@ -41,16 +41,15 @@ class PolicyDocument:
         try:
             document = json.loads(text)
         except ValueError as error:
-            raise ServiceError("MalformedPolicyDocument", f"The policy is not valid JSON: {error}") from None
+            raise malformed_policy_document(f"The policy is not valid JSON: {error}") from None
         if not isinstance(document, dict) or "Statement" not in document:
-            raise ServiceError("MalformedPolicyDocument", "The policy document has no Statement")
+            raise malformed_policy_document("The policy document has no Statement")
         statements = tuple(_as_list(document["Statement"]))
         for index, statement in enumerate(statements):
             if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
-                raise ServiceError("MalformedPolicyDocument",
-                                   f"Statement {index}: Effect must be Allow or Deny")
+                raise malformed_policy_document(f"Statement {index}: Effect must be Allow or Deny")
             if "Action" not in statement and "NotAction" not in statement:
-                raise ServiceError("MalformedPolicyDocument", f"Statement {index} has no Action")
+                raise malformed_policy_document(f"Statement {index} has no Action")
         return cls(text=text, statements=statements)
 
     def _acts_on(self, statement: Mapping[str, Any], action: str) -> bool:

@@ -8,9 +8,9 @@ import string
 
 from simulator.core.arn import parse_arn
 from simulator.core.clock import Clock
-from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags
+from simulator.world.iam.errors import entity_already_exists, invalid_input, limit_exceeded, no_such_entity
 from simulator.world.iam.policy import MANAGED_POLICIES, PolicyDocument
 from simulator.world.iam.role import Role
 
@@ -46,15 +46,14 @@ class IamService:
                 session duration or tag.
         """
         if _PATH.fullmatch(path) is None:
-            raise ServiceError("InvalidInput", f"Path {path!r} must begin and end with '/'")
+            raise invalid_input(f"Path {path!r} must begin and end with '/'")
         if not 3600 <= max_session_duration <= 43200:
-            raise ServiceError("InvalidInput",
-                               f"MaxSessionDuration must be from 3600 to 43200 seconds, got {max_session_duration}")
+            raise invalid_input(f"MaxSessionDuration must be from 3600 to 43200 seconds, got {max_session_duration}")
         document = PolicyDocument.parse(trust_policy)
         check_tags(tags or {}, "Tags", code="InvalidInput", limit_code="LimitExceeded")
         key = (account_id, role_name.lower())
         if key in self._roles:
-            raise ServiceError("EntityAlreadyExists", f"Role with name {role_name} already exists.", status=409)
+            raise entity_already_exists(f"Role with name {role_name} already exists.", status=409)
         role = Role(
             account_id=account_id, role_name=role_name, role_id="AROA" + self._ids.token("iam-role", 17, UPPER_ALNUM),
             path=path, arn=f"arn:aws:iam::{account_id}:role{path}{role_name}", trust_policy=document,
@@ -72,7 +71,7 @@ class IamService:
         """
         role = self._roles.get((account_id, role_name.lower()))
         if role is None:
-            raise ServiceError("NoSuchEntity", f"The role with name {role_name} cannot be found.", status=404)
+            raise no_such_entity(f"The role with name {role_name} cannot be found.", status=404)
         return role
 
     def role_by_arn(self, arn: str) -> Role | None:
@@ -93,13 +92,12 @@ class IamService:
         role = self.role(account_id, role_name)
         policy = MANAGED_POLICIES.get(policy_arn)
         if policy is None:
-            raise ServiceError("NoSuchEntity", f"Policy {policy_arn} does not exist or is not attachable. "
+            raise no_such_entity(f"Policy {policy_arn} does not exist or is not attachable. "
                                f"Simulated managed policies: {', '.join(MANAGED_POLICIES)}", status=404)
         if policy in role.attached:
             return
         if len(role.attached) >= MAX_ATTACHED_POLICIES:
-            raise ServiceError("LimitExceeded",
-                               f"Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED_POLICIES}", status=409)
+            raise limit_exceeded(f"Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED_POLICIES}", status=409)
         role.attached.append(policy)
 
     def role_allows(self, role: Role, action: str) -> bool:

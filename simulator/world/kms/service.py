@@ -9,9 +9,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import utils
 
 from simulator.core.arn import format_arn, parse_arn
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
 from simulator.world.ec2.context import RegionContext
+from simulator.world.kms.errors import (
+    access_denied_exception,
+    already_exists_exception,
+    invalid_alias_name_exception,
+    invalid_key_usage_exception,
+    key_not_found,
+    kms_invalid_signature_exception,
+    not_found_exception,
+    unsupported_operation_exception,
+    validation_exception,
+)
 from simulator.world.kms.key import (
     KEY_SPECS,
     KeySpec,
@@ -62,16 +72,13 @@ class KmsService:
                 not allow, TagException for bad tags.
         """
         if key_spec in UNSIMULATED_SPECS:
-            raise ServiceError("UnsupportedOperationException",
-                               f"KeySpec {key_spec} is not simulated; simulated key specs: {', '.join(KeySpec)}")
+            raise unsupported_operation_exception(f"KeySpec {key_spec} is not simulated; simulated key specs: {', '.join(KeySpec)}")
         if key_spec not in KEY_SPECS:
-            raise ServiceError("ValidationException",
-                               f"KeySpec {key_spec!r} is invalid; allowed values: {', '.join(KeySpec)}")
+            raise validation_exception(f"KeySpec {key_spec!r} is invalid; allowed values: {', '.join(KeySpec)}")
         spec = KeySpec(key_spec)
         if key_usage not in KEY_SPECS[spec].usages:
             allowed = ", ".join(KEY_SPECS[spec].usages)
-            raise ServiceError("ValidationException",
-                               f"KeyUsage {key_usage!r} is not valid for KeySpec {spec}; allowed: {allowed}")
+            raise validation_exception(f"KeyUsage {key_usage!r} is not valid for KeySpec {spec}; allowed: {allowed}")
         check_tags(tags or {}, "Tags", code="TagException")
         key_id = self._ids.uuid("kms-key")
         private = generate_private_key(spec)
@@ -99,13 +106,12 @@ class KmsService:
         parts = parse_arn(key_ref)
         if parts is not None:
             if parts.service != "kms" or parts.region != self.region:
-                raise _not_found(key_ref)
+                raise key_not_found(key_ref)
             if parts.account != account_id:
                 if parts.resource_type == "key" and parts.resource_id in self.keys:
-                    raise ServiceError("AccessDeniedException",
-                                       f"{key_ref} belongs to account {parts.account}; its key policy does not "
+                    raise access_denied_exception(f"{key_ref} belongs to account {parts.account}; its key policy does not "
                                        f"allow account {account_id}")
-                raise _not_found(key_ref)
+                raise key_not_found(key_ref)
             if parts.resource_type == "alias":
                 key_id = self._aliases.get((account_id, f"alias/{parts.resource_id}"), "")
             else:
@@ -114,7 +120,7 @@ class KmsService:
             key_id = self._aliases.get((account_id, key_ref), "")
         key = self.keys.get(key_id)
         if key is None or key.account_id != account_id:
-            raise _not_found(key_ref)
+            raise key_not_found(key_ref)
         return key
 
     def list_keys(self, account_id: str) -> list[KmsKey]:
@@ -130,8 +136,7 @@ class KmsService:
         """
         key = self.key(account_id, key_ref)
         if key.public_key_der is None:
-            raise ServiceError("UnsupportedOperationException",
-                               f"{key.arn} is a symmetric key; only asymmetric keys have a public key")
+            raise unsupported_operation_exception(f"{key.arn} is a symmetric key; only asymmetric keys have a public key")
         return key
 
     # -- signing --------------------------------------------------------------------------
@@ -161,8 +166,7 @@ class KmsService:
         try:
             self._private[key.key_id].public_key().verify(signature, message, *scheme)
         except InvalidSignature:
-            raise ServiceError("KMSInvalidSignatureException",
-                               f"The signature is not valid for the message under {key.arn} with {algorithm}") from None
+            raise kms_invalid_signature_exception(f"The signature is not valid for the message under {key.arn} with {algorithm}") from None
         return key
 
     def verify_request(self, account_id: str, key_ref: str, message: bytes, algorithm: str,
@@ -180,25 +184,20 @@ class KmsService:
         """The key and the ``cryptography`` sign/verify arguments after the message checks."""
         key = self.key(account_id, key_ref)
         if key.key_usage is not KeyUsage.SIGN_VERIFY:
-            raise ServiceError("InvalidKeyUsageException",
-                               f"{key.arn} has KeyUsage {key.key_usage}; signing needs a SIGN_VERIFY key")
+            raise invalid_key_usage_exception(f"{key.arn} has KeyUsage {key.key_usage}; signing needs a SIGN_VERIFY key")
         if algorithm not in key.signing_algorithms:
-            raise ServiceError("InvalidKeyUsageException",
-                               f"SigningAlgorithm {algorithm} is not valid for {key.arn} ({key.key_spec}); "
+            raise invalid_key_usage_exception(f"SigningAlgorithm {algorithm} is not valid for {key.arn} ({key.key_spec}); "
                                f"allowed: {', '.join(key.signing_algorithms)}")
         if message_type not in MESSAGE_TYPES:
-            raise ServiceError("ValidationException",
-                               f"MessageType {message_type!r} is invalid for {key.key_spec}; allowed: RAW, DIGEST")
+            raise validation_exception(f"MessageType {message_type!r} is invalid for {key.key_spec}; allowed: RAW, DIGEST")
         digest = hash_of(SigningAlgorithm(algorithm))
         if message_type == "DIGEST":
             if len(message) != digest.digest_size:
-                raise ServiceError("ValidationException",
-                                   f"A {digest.name} digest is {digest.digest_size} bytes; the Message has "
+                raise validation_exception(f"A {digest.name} digest is {digest.digest_size} bytes; the Message has "
                                    f"{len(message)}")
             return key, signature_scheme(SigningAlgorithm(algorithm), utils.Prehashed(digest))
         if len(message) > MAX_MESSAGE:
-            raise ServiceError("ValidationException",
-                               f"A RAW Message is at most {MAX_MESSAGE} bytes; sign a DIGEST of longer messages")
+            raise validation_exception(f"A RAW Message is at most {MAX_MESSAGE} bytes; sign a DIGEST of longer messages")
         return key, signature_scheme(SigningAlgorithm(algorithm), digest)
 
     # -- aliases --------------------------------------------------------------------------
@@ -211,15 +210,14 @@ class KmsService:
                 ``alias/aws/``), AlreadyExistsException, NotFoundException.
         """
         if not alias_name.startswith("alias/") or len(alias_name) == len("alias/"):
-            raise ServiceError("InvalidAliasNameException", f"AliasName {alias_name!r} must begin with 'alias/'")
+            raise invalid_alias_name_exception(f"AliasName {alias_name!r} must begin with 'alias/'")
         if alias_name.startswith("alias/aws/"):
-            raise ServiceError("InvalidAliasNameException",
-                               f"AliasName {alias_name!r}: names beginning with 'alias/aws/' are reserved for AWS")
+            raise invalid_alias_name_exception(f"AliasName {alias_name!r}: names beginning with 'alias/aws/' are reserved for AWS")
         if target_key_id.startswith("alias/") or ":alias/" in target_key_id:
-            raise ServiceError("NotFoundException", f"TargetKeyId must be a key id or key ARN, got {target_key_id!r}")
+            raise not_found_exception(f"TargetKeyId must be a key id or key ARN, got {target_key_id!r}")
         key = self.key(account_id, target_key_id)
         if (account_id, alias_name) in self._aliases:
-            raise ServiceError("AlreadyExistsException", f"An alias with the name {alias_name} already exists")
+            raise already_exists_exception(f"An alias with the name {alias_name} already exists")
         self._aliases[(account_id, alias_name)] = key.key_id
         self._alias_created[(account_id, alias_name)] = self._clock.now()
 
@@ -239,5 +237,3 @@ class KmsService:
         ]
 
 
-def _not_found(key_ref: str) -> ServiceError:
-    return ServiceError("NotFoundException", f"Key '{key_ref}' does not exist")

@@ -16,10 +16,19 @@ from collections.abc import Iterable
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.clock import Clock
-from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.validation import check_tags, is_account_id
 from simulator.world.organizations import Organization, Organizations
+from simulator.world.ram.errors import (
+    idempotent_parameter_mismatch_exception,
+    invalid_parameter_exception,
+    malformed_arn_exception,
+    operation_not_permitted_exception,
+    resource_share_invitation_already_accepted_exception,
+    resource_share_invitation_already_rejected_exception,
+    resource_share_invitation_arn_not_found_exception,
+    unknown_resource_exception,
+)
 from simulator.world.ram.resource_share import (
     AssociationStatus,
     AssociationType,
@@ -34,10 +43,6 @@ from simulator.world.ram.resource_share import (
 RAM_PRINCIPAL = "ram.amazonaws.com"
 PRINCIPAL, RESOURCE = AssociationType.PRINCIPAL, AssociationType.RESOURCE
 ASSOCIATED = AssociationStatus.ASSOCIATED
-
-
-def _error(code: str, message: str) -> ServiceError:
-    return ServiceError(code, message)
 
 
 class ResourceAccessManager:
@@ -96,7 +101,7 @@ class ResourceAccessManager:
         """
         org = self._organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id or org.feature_set != "ALL":
-            raise _error("OperationNotPermittedException", "Only the management account of an organization with all "
+            raise operation_not_permitted_exception("Only the management account of an organization with all "
                                                            "features enabled can enable sharing with AWS Organizations")
         self._organizations.enable_service_access(account_id, RAM_PRINCIPAL)
 
@@ -117,11 +122,10 @@ class ResourceAccessManager:
             known = self._tokens.get((account_id, client_token))
             if known is not None:
                 if known[0] != fingerprint:
-                    raise _error("IdempotentParameterMismatchException",
-                                 f"clientToken {client_token} was used with other parameters")
+                    raise idempotent_parameter_mismatch_exception(f"clientToken {client_token} was used with other parameters")
                 return known[1]
         if not name.strip():
-            raise _error("InvalidParameterException", "name must not be empty")
+            raise invalid_parameter_exception("name must not be empty")
         check_tags(tags or {}, "tags", code="InvalidParameterException", limit_code="TagLimitExceededException")
         now = self._clock.now()
         share = ResourceShare(
@@ -161,7 +165,7 @@ class ResourceAccessManager:
         for kind, entity in wanted:
             association = share.association(kind, entity)
             if association is None or association.status is AssociationStatus.DISASSOCIATED:
-                raise _error("UnknownResourceException", f"{entity} is not associated with resource share {share.arn}")
+                raise unknown_resource_exception(f"{entity} is not associated with resource share {share.arn}")
             found.append(association)
         now = self._clock.now()
         for association in found:
@@ -177,7 +181,7 @@ class ResourceAccessManager:
         """
         share = self._share(share_arn)
         if share.owner_id != account_id:
-            raise _error("UnknownResourceException", f"Resource share {share_arn} was not found in account {account_id}")
+            raise unknown_resource_exception(f"Resource share {share_arn} was not found in account {account_id}")
         return share
 
     def shares(self, account_id: str, owner: str, *, arns: Iterable[str] = (), status: str | None = None,
@@ -211,7 +215,7 @@ class ResourceAccessManager:
         if kind == "SOURCE":
             return []
         if (kind == "PRINCIPAL" and resource_arn) or (kind == "RESOURCE" and principal):
-            raise _error("InvalidParameterException", "resourceArn goes with associationType RESOURCE and principal "
+            raise invalid_parameter_exception("resourceArn goes with associationType RESOURCE and principal "
                                                       "with PRINCIPAL")
         shares = ([self.owned(account_id, arn) for arn in share_arns] if share_arns
                   else [s for s in self._shares.values() if s.owner_id == account_id])
@@ -241,9 +245,9 @@ class ResourceAccessManager:
         """
         invitation = self._invitation(account_id, invitation_arn)
         if invitation.status is InvitationStatus.ACCEPTED:
-            raise _error("ResourceShareInvitationAlreadyAcceptedException", f"{invitation_arn} was already accepted")
+            raise resource_share_invitation_already_accepted_exception(f"{invitation_arn} was already accepted")
         if invitation.status is InvitationStatus.REJECTED:
-            raise _error("ResourceShareInvitationAlreadyRejectedException", f"{invitation_arn} was already rejected")
+            raise resource_share_invitation_already_rejected_exception(f"{invitation_arn} was already rejected")
         now = self._clock.now()
         invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.REJECTED
         association = invitation.share.association(PRINCIPAL, account_id)
@@ -257,16 +261,16 @@ class ResourceAccessManager:
     def _share(self, arn: str) -> ResourceShare:
         parts = parse_arn(arn)
         if parts is None or parts.service != "ram" or parts.resource_type != "resource-share":
-            raise _error("MalformedArnException", f"{arn!r} is not the ARN of a resource share")
+            raise malformed_arn_exception(f"{arn!r} is not the ARN of a resource share")
         share = self._shares.get(arn)
         if share is None:
-            raise _error("UnknownResourceException", f"Resource share {arn} was not found in {self.region}")
+            raise unknown_resource_exception(f"Resource share {arn} was not found in {self.region}")
         return share
 
     def _invitation(self, account_id: str, arn: str) -> Invitation:
         invitation = self._invitations.get(arn)
         if invitation is None or invitation.receiver_id != account_id:
-            raise _error("ResourceShareInvitationArnNotFoundException", f"Invitation {arn} was not found")
+            raise resource_share_invitation_arn_not_found_exception(f"Invitation {arn} was not found")
         return invitation
 
     def _reaches(self, share: ResourceShare, account_id: str) -> bool:
@@ -281,19 +285,19 @@ class ResourceAccessManager:
     def _check_resource(self, share: ResourceShare, arn: str) -> None:
         parts = parse_arn(arn)
         if parts is None:
-            raise _error("MalformedArnException", f"{arn!r} is not an ARN")
+            raise malformed_arn_exception(f"{arn!r} is not an ARN")
         shareable = self._types.get((parts.service, parts.resource_type))
         if shareable is None:
             codes = ", ".join(sorted(t.code for t in self._types.values()))
-            raise _error("InvalidParameterException", f"{arn} cannot be shared; shareable resource types: {codes}")
+            raise invalid_parameter_exception(f"{arn} cannot be shared; shareable resource types: {codes}")
         if parts.region != self.region:
-            raise _error("InvalidParameterException", f"{arn} is in {parts.region}; this resource share is in "
+            raise invalid_parameter_exception(f"{arn} is in {parts.region}; this resource share is in "
                                                       f"{self.region}")
         owner = shareable.owner_of(arn)
         if owner is None:
-            raise _error("UnknownResourceException", f"Resource {arn} was not found")
+            raise unknown_resource_exception(f"Resource {arn} was not found")
         if owner != share.owner_id:
-            raise _error("OperationNotPermittedException", f"Resource {arn} belongs to account {owner}; only its owner "
+            raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner "
                                                            "can share it")
 
     def _check_principal(self, share: ResourceShare, principal: str) -> bool:
@@ -301,26 +305,24 @@ class ResourceAccessManager:
         org = self._sharing_org(share.owner_id)
         if is_account_id(principal):
             if principal == share.owner_id:
-                raise _error("InvalidParameterException", "A resource share cannot name its owner as a principal")
+                raise invalid_parameter_exception("A resource share cannot name its owner as a principal")
             if principal not in self._organizations.accounts:
-                raise _error("UnknownResourceException", f"Account {principal} is not part of the simulation")
+                raise unknown_resource_exception(f"Account {principal} is not part of the simulation")
             external = org is None or self._organizations.organization_of(principal) is not org
             if external and not share.allow_external_principals:
-                raise _error("OperationNotPermittedException",
-                             f"Account {principal} is outside the organization with sharing enabled, and the resource "
+                raise operation_not_permitted_exception(f"Account {principal} is outside the organization with sharing enabled, and the resource "
                              "share does not allow external principals")
             return external
         parts = parse_arn(principal)
         if parts is not None and parts.service == "organizations" and parts.resource_type == "organization":
             own = self._organizations.organization_of(share.owner_id)
             if own is None or own.arn != principal:
-                raise _error("UnknownResourceException", f"{principal} is not the owner's organization")
+                raise unknown_resource_exception(f"{principal} is not the owner's organization")
             if org is None:
-                raise _error("OperationNotPermittedException", "Sharing with an organization needs sharing with AWS "
+                raise operation_not_permitted_exception("Sharing with an organization needs sharing with AWS "
                                                                "Organizations enabled (EnableSharingWithAwsOrganization)")
             return False
-        raise _error("InvalidParameterException",
-                     f"Principal {principal!r} is not supported: use an account id or the organization's ARN "
+        raise invalid_parameter_exception(f"Principal {principal!r} is not supported: use an account id or the organization's ARN "
                      "(organizational units, IAM roles and users, and service principals are not simulated)")
 
     def _associate(self, share: ResourceShare, resource_arns: list[str], principals: list[str]) -> list[ShareAssociation]:

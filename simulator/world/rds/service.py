@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM
 from simulator.core.validation import check_tags
 from simulator.world.ec2.context import RegionContext
@@ -34,6 +33,16 @@ from simulator.world.rds.db_instance import (
     DBInstance,
     DBInstanceStatus,
 )
+from simulator.world.rds.errors import (
+    db_instance_already_exists,
+    db_instance_not_found,
+    invalid_db_instance_state,
+    invalid_option_group_state_fault,
+    invalid_parameter_combination,
+    invalid_parameter_value,
+    option_group_already_exists_fault,
+    option_group_not_found_fault,
+)
 from simulator.world.rds.option_group import OptionGroup
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -49,14 +58,6 @@ class RdsTimings:
     delete: float = 300.0
 
 
-def _invalid(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValue", message)
-
-
-def _combination(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterCombination", message)
-
-
 def check_identifier(identifier: str, field: str = "DBInstanceIdentifier") -> str:
     """The identifier in lower case, as RDS stores it.
 
@@ -65,7 +66,7 @@ def check_identifier(identifier: str, field: str = "DBInstanceIdentifier") -> st
     """
     lowered = identifier.lower()
     if not 1 <= len(lowered) <= 63 or _IDENTIFIER.fullmatch(lowered) is None:
-        raise _invalid(f"{field} {identifier!r} is not valid: 1 to 63 letters, numbers or hyphens, starting with a "
+        raise invalid_parameter_value(f"{field} {identifier!r} is not valid: 1 to 63 letters, numbers or hyphens, starting with a "
                        "letter, not ending with a hyphen nor containing two consecutive hyphens")
     return lowered
 
@@ -102,7 +103,7 @@ class RdsService:
         """
         found = self._databases.get(account_id, {}).get(identifier.lower())
         if found is None:
-            raise ServiceError("DBInstanceNotFound", f"DBInstance {identifier} not found.", status=404)
+            raise db_instance_not_found(f"DBInstance {identifier} not found.", status=404)
         return found
 
     def describe(self, account_id: str, identifier: str | None = None,
@@ -118,7 +119,7 @@ class RdsService:
         tests = []
         for name, values in filters:
             if name not in getters:
-                raise _invalid(f"Unrecognized filter name: {name}; supported: {', '.join(getters)}")
+                raise invalid_parameter_value(f"Unrecognized filter name: {name}; supported: {', '.join(getters)}")
             tests.append(lambda d, get=getters[name], wanted=set(values): bool(wanted & set(get(d))))
         selected = ([self.database(account_id, identifier.rpartition(":")[2])] if identifier
                     else self.account_databases(account_id))
@@ -134,7 +135,7 @@ class RdsService:
         if group is None:
             match = re.fullmatch(r"default:(oracle-(?:ee|se2)(?:-cdb)?)-(\d+)", name)
             if match is None or match[2] not in ENGINE_VERSIONS:
-                raise ServiceError("OptionGroupNotFoundFault", f"Option group {name} not found.", status=404)
+                raise option_group_not_found_fault(f"Option group {name} not found.", status=404)
             group = self._groups.setdefault(account_id, {})[name] = OptionGroup(
                 name=name, account_id=account_id, region=self.ctx.region, engine_name=match[1],
                 major_engine_version=match[2], description=f"Default option group for {match[1]} {match[2]}",
@@ -172,22 +173,22 @@ class RdsService:
         """
         identifier = check_identifier(identifier)
         if engine not in ORACLE_ENGINES:
-            raise _invalid(f"Invalid DB engine: {engine}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
+            raise invalid_parameter_value(f"Invalid DB engine: {engine}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
         edition = ORACLE_ENGINES[engine]
         model = license_model or (BYOL if edition == "oracle-ee" else LICENSE_INCLUDED)
         if model not in LICENSE_MODELS:
-            raise _invalid(f"Invalid license model {model!r} for {engine}; allowed: {', '.join(LICENSE_MODELS)}")
+            raise invalid_parameter_value(f"Invalid license model {model!r} for {engine}; allowed: {', '.join(LICENSE_MODELS)}")
         if model == LICENSE_INCLUDED and edition != "oracle-se2":
-            raise _combination(f"RDS does not support creating a DB instance with the following combination: "
+            raise invalid_parameter_combination(f"RDS does not support creating a DB instance with the following combination: "
                                f"Engine={engine}, LicenseModel={model} (License Included is offered for SE2 only)")
         vcpus = self._class_vcpus(instance_class, engine, model)
         major, version = self._version(engine_version)
         if master_username is None or _MASTER_USERNAME.fullmatch(master_username) is None:
-            raise _invalid("The parameter MasterUsername must be provided: 1 to 16 letters, numbers or underscores, "
+            raise invalid_parameter_value("The parameter MasterUsername must be provided: 1 to 16 letters, numbers or underscores, "
                            "starting with a letter")
         low, high = STORAGE
         if allocated_storage is None or not low <= allocated_storage <= high:
-            raise _invalid(f"Invalid storage size for engine name {engine}: {allocated_storage}; allowed {low} to "
+            raise invalid_parameter_value(f"Invalid storage size for engine name {engine}: {allocated_storage}; allowed {low} to "
                            f"{high} GiB")
         zone = self.ctx.check_availability_zone(availability_zone) if availability_zone else \
             self.ctx.availability_zones[0]
@@ -217,15 +218,15 @@ class RdsService:
         identifier = check_identifier(identifier)
         source = self.database(account_id, source_identifier.rpartition(":")[2])
         if source.status is not DBInstanceStatus.AVAILABLE or source.source is not None:
-            raise ServiceError("InvalidDBInstanceState", f"DB instance {source.identifier} is {source.status}"
+            raise invalid_db_instance_state(f"DB instance {source.identifier} is {source.status}"
                                f"{' and a replica' if source.source else ''}; replicas are made of available "
                                "primary instances")
         if source.edition != "oracle-ee" or source.license_model != BYOL:
-            raise _combination("Oracle read replicas need Enterprise Edition under bring-your-own-license; "
+            raise invalid_parameter_combination("Oracle read replicas need Enterprise Edition under bring-your-own-license; "
                                f"{source.identifier} runs {source.engine} ({source.license_model})")
         mode = replica_mode or OPEN_READ_ONLY
         if mode not in REPLICA_MODES:
-            raise _invalid(f"ReplicaMode {mode!r} is invalid; allowed: {', '.join(REPLICA_MODES)}")
+            raise invalid_parameter_value(f"ReplicaMode {mode!r} is invalid; allowed: {', '.join(REPLICA_MODES)}")
         instance_class = instance_class or source.instance_class
         vcpus = self._class_vcpus(instance_class, source.engine, source.license_model)
         tags = check_tags(tags or {}, "Tags", code="InvalidParameterValue")
@@ -253,13 +254,13 @@ class RdsService:
         """
         database = self.database(account_id, identifier)
         if database.status is not DBInstanceStatus.AVAILABLE:
-            raise ServiceError("InvalidDBInstanceState", f"DB instance {database.identifier} is {database.status}; "
+            raise invalid_db_instance_state(f"DB instance {database.identifier} is {database.status}; "
                                                          "only an available instance can be deleted")
         if skip_final_snapshot == bool(final_snapshot_identifier) or (database.source and not skip_final_snapshot):
-            raise _combination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified (and "
+            raise invalid_parameter_combination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified (and "
                                "cannot be given with it, nor for a read replica)")
         if any(r.running for r in database.replicas):
-            raise ServiceError("InvalidDBInstanceState", f"DB instance {database.identifier} has read replicas; "
+            raise invalid_db_instance_state(f"DB instance {database.identifier} has read replicas; "
                                                          "delete them first")
         database.status = DBInstanceStatus.DELETING
         self.ctx.bus.publish(DBInstanceDeleted(database))
@@ -283,12 +284,12 @@ class RdsService:
 
     def _check_free(self, account_id: str, identifier: str) -> None:
         if identifier in self._databases.get(account_id, {}):
-            raise ServiceError("DBInstanceAlreadyExists", f"DB instance already exists: {identifier}")
+            raise db_instance_already_exists(f"DB instance already exists: {identifier}")
 
     def _class_vcpus(self, instance_class: str, engine: str, license_model: str) -> int:
         spec = self.ctx.catalog.instance_type(instance_class[3:]) if instance_class.startswith("db.") else None
         if spec is None or spec.family not in ORACLE_CLASS_FAMILIES:
-            raise _combination(f"RDS does not support creating a DB instance with the following combination: "
+            raise invalid_parameter_combination(f"RDS does not support creating a DB instance with the following combination: "
                                f"DBInstanceClass={instance_class}, Engine={engine}, LicenseModel={license_model}; "
                                f"classes: db.<type> of the families {', '.join(ORACLE_CLASS_FAMILIES)}")
         return spec.default_vcpus
@@ -299,14 +300,14 @@ class RdsService:
             return "19", ENGINE_VERSIONS["19"]
         major = engine_version.split(".", 1)[0]
         if major not in ENGINE_VERSIONS or not engine_version.startswith(f"{major}.0.0.0"):
-            raise _invalid(f"Cannot find version {engine_version}; versions: "
+            raise invalid_parameter_value(f"Cannot find version {engine_version}; versions: "
                            f"{', '.join(ENGINE_VERSIONS.values())}")
         return major, engine_version
 
     def _group_for(self, account_id: str, name: str | None, engine: str, major: str) -> OptionGroup:
         group = self.option_group(account_id, name or f"default:{engine}-{major}")
         if (group.engine_name, group.major_engine_version) != (engine, major):
-            raise _combination(f"The option group {group.name} is for {group.engine_name} "
+            raise invalid_parameter_combination(f"The option group {group.name} is for {group.engine_name} "
                                f"{group.major_engine_version}, not for {engine} {major}")
         return group
 
@@ -322,14 +323,14 @@ class RdsService:
         """
         lowered = check_identifier(name, "OptionGroupName")
         if engine_name not in ORACLE_ENGINES:
-            raise _invalid(f"Invalid engine name {engine_name}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
+            raise invalid_parameter_value(f"Invalid engine name {engine_name}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
         if major_engine_version not in ENGINE_VERSIONS:
-            raise _invalid(f"Invalid major engine version {major_engine_version} for {engine_name}; allowed: "
+            raise invalid_parameter_value(f"Invalid major engine version {major_engine_version} for {engine_name}; allowed: "
                            f"{', '.join(ENGINE_VERSIONS)}")
         tags = check_tags(tags or {}, "Tags", code="InvalidParameterValue")
         groups = self._groups.setdefault(account_id, {})
         if lowered in groups:
-            raise ServiceError("OptionGroupAlreadyExistsFault", f"Option group {lowered} already exists.")
+            raise option_group_already_exists_fault(f"Option group {lowered} already exists.")
         group = groups[lowered] = OptionGroup(
             name=lowered, account_id=account_id, region=self.ctx.region, engine_name=engine_name,
             major_engine_version=major_engine_version, description=description, tags=tags)
@@ -346,25 +347,25 @@ class RdsService:
         """
         group = self.option_group(account_id, name)
         if group.default:
-            raise ServiceError("InvalidOptionGroupStateFault", f"Default option group {name} cannot be modified")
+            raise invalid_option_group_state_fault(f"Default option group {name} cannot be modified")
         edition = ORACLE_ENGINES[group.engine_name]
         options = {k: dict(v) for k, v in group.options.items()}
         for option, settings in include:
             known = ORACLE_OPTIONS.get(option)
             if known is None:
-                raise _invalid(f"Option {option} is not valid for {group.engine_name}; options: "
+                raise invalid_parameter_value(f"Option {option} is not valid for {group.engine_name}; options: "
                                f"{', '.join(ORACLE_OPTIONS)}")
             editions, allowed = known
             if edition not in editions:
-                raise _combination(f"Option {option} is not available for {group.engine_name}")
+                raise invalid_parameter_combination(f"Option {option} is not available for {group.engine_name}")
             for setting, value in settings.items():
                 if setting not in allowed or value not in allowed[setting]:
-                    raise _invalid(f"Invalid option setting {setting}={value} for {option}; settings: "
+                    raise invalid_parameter_value(f"Invalid option setting {setting}={value} for {option}; settings: "
                                    + (", ".join(f"{s} ({'|'.join(v)})" for s, v in allowed.items()) or "none"))
             options[option] = {**options.get(option, {}), **settings}
         for option in remove:
             if option not in options:
-                raise _invalid(f"Option {option} is not in option group {name}")
+                raise invalid_parameter_value(f"Option {option} is not in option group {name}")
             del options[option]
         if options != group.options:
             group.options = options
@@ -380,6 +381,6 @@ class RdsService:
         group = self.option_group(account_id, name)
         users = [d.identifier for d in self.account_databases(account_id) if d.option_group is group]
         if group.default or users:
-            raise ServiceError("InvalidOptionGroupStateFault", f"Option group {name} cannot be deleted"
+            raise invalid_option_group_state_fault(f"Option group {name} cannot be deleted"
                                + (f": used by {', '.join(users)}" if users else ": it is a default group"))
         del self._groups[account_id][name]

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from simulator.core.errors import ServiceError
 from simulator.world.catalog import Catalog
 from simulator.world.launch import LicenseConfigurationInfo
+from simulator.world.resource_groups.errors import bad_request_exception
 
 HOST_MANAGEMENT = "AWS::EC2::HostManagement"
 GENERIC = "AWS::ResourceGroups::Generic"
@@ -24,11 +24,6 @@ NOT_SIMULATED = ("AWS::AppRegistry::Application", "AWS::CloudFormation::Stack", 
 _HOST_PARAMETERS = ("auto-allocate-host", "auto-release-host", "allowed-host-families",
                     "allowed-host-based-license-configurations", "any-host-based-license-configuration")
 _GENERIC_PARAMETERS = ("allowed-resource-types", "deletion-protection")
-
-
-def bad_request(message: str) -> ServiceError:
-    """Resource Groups' BadRequestException."""
-    return ServiceError("BadRequestException", message)
 
 
 @dataclass(frozen=True)
@@ -74,18 +69,18 @@ def _parameters(item: ConfigurationItem, allowed: tuple[str, ...]) -> dict[str, 
     found: dict[str, tuple[str, ...]] = {}
     for name, values in item.parameters:
         if name not in allowed:
-            raise bad_request(f"Parameter {name!r} is not valid for {item.type}; valid parameters: {', '.join(allowed)}")
+            raise bad_request_exception(f"Parameter {name!r} is not valid for {item.type}; valid parameters: {', '.join(allowed)}")
         if name in found:
-            raise bad_request(f"Parameter {name!r} appears twice in {item.type}")
+            raise bad_request_exception(f"Parameter {name!r} appears twice in {item.type}")
         if not values:
-            raise bad_request(f"Parameter {name!r} of {item.type} needs at least one value")
+            raise bad_request_exception(f"Parameter {name!r} of {item.type} needs at least one value")
         found[name] = values
     return found
 
 
 def _boolean(name: str, values: tuple[str, ...]) -> bool:
     if values not in (("true",), ("false",)):
-        raise bad_request(f"Parameter {name!r} takes one value, \"true\" or \"false\" (lower case), got {list(values)}")
+        raise bad_request_exception(f"Parameter {name!r} takes one value, \"true\" or \"false\" (lower case), got {list(values)}")
     return values == ("true",)
 
 
@@ -97,26 +92,26 @@ def _host_management(
     families = params.get("allowed-host-families", ())
     unknown = [f for f in families if catalog.host_type(f) is None]
     if unknown:
-        raise bad_request(f"allowed-host-families: {', '.join(unknown)} is not an instance family with Dedicated Hosts; "
+        raise bad_request_exception(f"allowed-host-families: {', '.join(unknown)} is not an instance family with Dedicated Hosts; "
                           f"families with Dedicated Hosts: {', '.join(sorted(catalog.host_types))}")
     arns = params.get("allowed-host-based-license-configurations")
     any_config = params.get("any-host-based-license-configuration")
     if (arns is None) == (any_config is None):
-        raise bad_request("AWS::EC2::HostManagement needs either allowed-host-based-license-configurations or "
+        raise bad_request_exception("AWS::EC2::HostManagement needs either allowed-host-based-license-configurations or "
                           "any-host-based-license-configuration, not both")
     if any_config is not None and not _boolean("any-host-based-license-configuration", any_config):
-        raise bad_request("any-host-based-license-configuration \"false\" allows no license configuration; name them "
+        raise bad_request_exception("any-host-based-license-configuration \"false\" allows no license configuration; name them "
                           "in allowed-host-based-license-configurations instead")
     for arn in arns or ():
         info = lookup(region, arn)
         if info is None:
-            raise bad_request(f"allowed-host-based-license-configurations: license configuration {arn} does not exist "
+            raise bad_request_exception(f"allowed-host-based-license-configurations: license configuration {arn} does not exist "
                               f"in {region}")
         if info.counting_type not in HOST_BASED:
-            raise bad_request(f"allowed-host-based-license-configurations: {arn} counts by {info.counting_type}; a host "
+            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} counts by {info.counting_type}; a host "
                               f"resource group allows only core- or socket-based configurations ({', '.join(HOST_BASED)})")
         if info.owner_id != owner_id:
-            raise bad_request(f"allowed-host-based-license-configurations: {arn} belongs to account {info.owner_id}, "
+            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} belongs to account {info.owner_id}, "
                               f"not to the group's owner {owner_id}")
     return HostManagement(
         allowed_families=tuple(dict.fromkeys(families)),
@@ -152,12 +147,12 @@ def parse_configuration(
     by_type: dict[str, ConfigurationItem] = {}
     for item in items:
         if item.type in NOT_SIMULATED:
-            raise bad_request(f"Configuration type {item.type} is not simulated; simulated types: {HOST_MANAGEMENT}, "
+            raise bad_request_exception(f"Configuration type {item.type} is not simulated; simulated types: {HOST_MANAGEMENT}, "
                               f"{GENERIC}")
         if item.type not in (HOST_MANAGEMENT, GENERIC):
-            raise bad_request(f"Configuration type {item.type!r} is not valid; valid types: {HOST_MANAGEMENT}, {GENERIC}")
+            raise bad_request_exception(f"Configuration type {item.type!r} is not valid; valid types: {HOST_MANAGEMENT}, {GENERIC}")
         if item.type in by_type:
-            raise bad_request(f"Configuration type {item.type} appears twice")
+            raise bad_request_exception(f"Configuration type {item.type} appears twice")
         by_type[item.type] = item
     resource_types: tuple[str, ...] = ()
     protected = False
@@ -165,17 +160,17 @@ def parse_configuration(
         params = _parameters(by_type[GENERIC], _GENERIC_PARAMETERS)
         resource_types = params.get("allowed-resource-types", ())
         if resource_types and resource_types != (EC2_HOST,):
-            raise bad_request(f"allowed-resource-types must be [\"{EC2_HOST}\"] (AWS::EC2::CapacityReservation is "
+            raise bad_request_exception(f"allowed-resource-types must be [\"{EC2_HOST}\"] (AWS::EC2::CapacityReservation is "
                               f"not simulated), got {list(resource_types)}")
         if "deletion-protection" in params:
             if params["deletion-protection"] != (UNLESS_EMPTY,):
-                raise bad_request(f"deletion-protection takes the one value \"{UNLESS_EMPTY}\" (upper case), got "
+                raise bad_request_exception(f"deletion-protection takes the one value \"{UNLESS_EMPTY}\" (upper case), got "
                                   f"{list(params['deletion-protection'])}")
             protected = True
     host_management = None
     if HOST_MANAGEMENT in by_type:
         if resource_types != (EC2_HOST,) or not protected:
-            raise bad_request(f"A {HOST_MANAGEMENT} configuration needs an {GENERIC} item with allowed-resource-types "
+            raise bad_request_exception(f"A {HOST_MANAGEMENT} configuration needs an {GENERIC} item with allowed-resource-types "
                               f"[\"{EC2_HOST}\"] and deletion-protection [\"{UNLESS_EMPTY}\"]")
         host_management = _host_management(by_type[HOST_MANAGEMENT], catalog, owner_id, region, lookup)
     return GroupConfiguration(items=tuple(items), host_management=host_management,

@@ -26,7 +26,7 @@ from simulator.world.events import (
     InstancesEvicted,
     InstancesStateChanged,
 )
-from simulator.world.resource_groups.configuration import bad_request
+from simulator.world.resource_groups.errors import bad_request_exception
 from simulator.world.resource_groups.group import ResourceGroup
 
 #: How long adding a host takes (user guide, "Adding Dedicated Hosts": "1 - 2 minutes").
@@ -73,7 +73,7 @@ class GroupMembership:
         """
         settings = group.host_management
         if settings is None:
-            raise bad_request(f"Group {group.name} has no AWS::EC2::HostManagement configuration; GroupResources "
+            raise bad_request_exception(f"Group {group.name} has no AWS::EC2::HostManagement configuration; GroupResources "
                               "adds Dedicated Hosts to host resource groups only")
         succeeded, failed, pending = [], [], []
         for arn in dict.fromkeys(arns):

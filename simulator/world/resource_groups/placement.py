@@ -9,20 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2 import DedicatedHost, HostState, Image, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.hosts import HostService
 from simulator.world.events import HostAllocated, HostAvailable
+from simulator.world.resource_groups.errors import invalid_parameter_value
 from simulator.world.resource_groups.group import ResourceGroup
 
 if TYPE_CHECKING:
     from simulator.world.resource_groups.service import ResourceGroupService
-
-
-def _refused(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValue", message)
 
 
 class GroupPool:
@@ -107,17 +103,17 @@ class GroupPlacement:
         """
         group = self.service.groups.get(group_arn)
         if group is None or (group.owner_id != account_id and not self.service.ram.shared_with(group.arn, account_id)):
-            raise _refused(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} for account "
+            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} for account "
                            f"{account_id}")
         settings = group.host_management
         if settings is None:
-            raise _refused(f"Group {group_arn} is not a host resource group (it has no AWS::EC2::HostManagement "
+            raise invalid_parameter_value(f"Group {group_arn} is not a host resource group (it has no AWS::EC2::HostManagement "
                            "configuration)")
         host_type = self.ctx.catalog.host_type(spec.family)
         if host_type is None or spec.size not in host_type.capacity:
-            raise _refused(f"Instance type {spec.name} does not run on Dedicated Hosts")
+            raise invalid_parameter_value(f"Instance type {spec.name} does not run on Dedicated Hosts")
         if not settings.allows_family(spec.family):
-            raise _refused(f"Host resource group {group.name} allows the instance families "
+            raise invalid_parameter_value(f"Host resource group {group.name} allows the instance families "
                            f"{', '.join(settings.allowed_families)}, not {spec.family}")
         if instance is None:
             infos = self.service.launch_license_configurations(account_id, image, license_arns)
@@ -128,7 +124,7 @@ class GroupPlacement:
             allowed = ("any core- or socket-based license configuration" if settings.any_license_configuration
                        else ", ".join(settings.license_configuration_arns))
             what = f"instance {instance.instance_id}" if instance is not None else f"AMI {image.image_id}"
-            raise _refused(f"The {what} is not associated with a license configuration that host resource group "
+            raise invalid_parameter_value(f"The {what} is not associated with a license configuration that host resource group "
                            f"{group.name} allows ({allowed})")
         pool = self._pools.get(group.arn)
         if pool is None or pool.group is not group:

@@ -17,9 +17,10 @@ from simulator.world.resource_groups.configuration import (
     HOST_BASED,
     ConfigurationItem,
     GroupConfiguration,
-    bad_request,
+    bad_request_exception,
     parse_configuration,
 )
+from simulator.world.resource_groups.errors import forbidden_exception, not_found_exception
 from simulator.world.resource_groups.group import ResourceGroup
 from simulator.world.resource_groups.membership import GroupMembership
 from simulator.world.resource_groups.placement import GroupPlacement
@@ -35,7 +36,7 @@ _FILTERS: dict[str, Callable[[ResourceGroup], Iterable[str]]] = {
 
 def not_found(identifier: str, account_id: str) -> ServiceError:
     """Resource Groups' NotFoundException for a group the caller cannot see."""
-    return ServiceError("NotFoundException", f"Group {identifier} not found in account {account_id}", status=404)
+    return not_found_exception(f"Group {identifier} not found in account {account_id}", status=404)
 
 
 class ResourceGroupService:
@@ -103,7 +104,7 @@ class ResourceGroupService:
             if not self.ram.shared_with(group.arn, account_id):
                 raise not_found(identifier, account_id)
             if write:
-                raise ServiceError("ForbiddenException", f"Group {group.arn} is shared with account {account_id}; "
+                raise forbidden_exception(f"Group {group.arn} is shared with account {account_id}; "
                                                          f"only its owner {group.owner_id} can change it", status=403)
         return group
 
@@ -127,12 +128,12 @@ class ResourceGroupService:
                 created then.
         """
         if name.lower().startswith("aws"):
-            raise bad_request(f"Group name {name!r} is reserved: names cannot start with AWS in any capitalization")
+            raise bad_request_exception(f"Group name {name!r} is reserved: names cannot start with AWS in any capitalization")
         if (account_id, name) in self._by_name:
-            raise bad_request(f"Cannot create group {name!r}: a group with that name already exists in "
+            raise bad_request_exception(f"Cannot create group {name!r}: a group with that name already exists in "
                               f"{self.ctx.region}")
         if resource_query:
-            raise bad_request("ResourceQuery (tag-based and CloudFormation stack-based groups) is not simulated; "
+            raise bad_request_exception("ResourceQuery (tag-based and CloudFormation stack-based groups) is not simulated; "
                               "give a Configuration")
         parsed = self.configuration(account_id, configuration)
         check_tags(tags or {}, "Tags", code="BadRequestException")
@@ -168,7 +169,7 @@ class ResourceGroupService:
         parsed = self.configuration(group.owner_id, items)
         members = self.ec2.hosts.index.members(group.arn)
         if (members or group.pending) and parsed.host_management is None:
-            raise bad_request(f"Group {group.name} has Dedicated Hosts: its {group.configuration.items[0].type} "
+            raise bad_request_exception(f"Group {group.name} has Dedicated Hosts: its {group.configuration.items[0].type} "
                               "configuration cannot be removed")
         running = [i for host in members.values() for i in host.instances.values() if i.state in ACTIVE_STATES]
         if running and parsed.host_management is not None:
@@ -179,13 +180,13 @@ class ResourceGroupService:
         settings = parsed.host_management
         families = sorted({i.instance_type.family for i in running if not settings.allows_family(i.instance_type.family)})
         if families:
-            raise bad_request(f"Instance families {', '.join(families)} cannot be removed from group {group.name}: "
+            raise bad_request_exception(f"Instance families {', '.join(families)} cannot be removed from group {group.name}: "
                               "instances of them run in it")
         for instance in running:
             for arn in instance.license_configuration_arns:
                 info = self.license_configuration(group.region, arn)
                 if info is not None and info.counting_type in HOST_BASED and not settings.allows_license(info):
-                    raise bad_request(f"License configuration {arn} cannot be removed from group {group.name}: "
+                    raise bad_request_exception(f"License configuration {arn} cannot be removed from group {group.name}: "
                                       f"instance {instance.instance_id} of it runs in the group")
 
     def delete(self, account_id: str, identifier: str) -> ResourceGroup:
@@ -198,7 +199,7 @@ class ResourceGroupService:
         group = self.get(account_id, identifier, write=True)
         hosts = list(self.ec2.hosts.index.members(group.arn)) + list(group.pending)
         if group.configuration.deletion_protection and hosts:
-            raise bad_request(f"Group {group.name} has deletion protection UNLESS_EMPTY and still holds Dedicated "
+            raise bad_request_exception(f"Group {group.name} has deletion protection UNLESS_EMPTY and still holds Dedicated "
                               f"Hosts: {', '.join(hosts)}; remove them first")
         del self.groups[group.arn]
         del self._by_name[(group.owner_id, group.name)]
@@ -240,5 +241,5 @@ class ResourceGroupService:
     def _by_arn(self, account_id: str, arn: str) -> ResourceGroup:
         parts = parse_arn(arn)
         if parts is None or parts.service != "resource-groups" or parts.resource_type != "group":
-            raise bad_request(f"Arn {arn!r} is not the ARN of a resource group")
+            raise bad_request_exception(f"Arn {arn!r} is not the ARN of a resource group")
         return self.get(account_id, arn, write=True)

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from simulator.core.clock import Clock
-from simulator.core.errors import ServiceError
 from simulator.core.ids import LOWER_ALNUM, IdFactory
 from simulator.world.ssm.activation import Activation
+from simulator.world.ssm.errors import invalid_activation, invalid_activation_id, invalid_filter, validation_exception
 
 #: An activation expires 24 hours after its creation unless told otherwise, and at most 30
 #: days after it (CreateActivation's ExpirationDate).
@@ -50,17 +50,15 @@ class Activations:
         """
         clock = self._clock
         if not iam_role or len(iam_role) > 64:
-            raise ServiceError("ValidationException", f"IamRole must be 1 to 64 characters, got {iam_role!r}")
+            raise validation_exception(f"IamRole must be 1 to 64 characters, got {iam_role!r}")
         limit = 1 if registration_limit is None else registration_limit
         low, high = REGISTRATION_LIMITS
         if not low <= limit <= high:
-            raise ServiceError("ValidationException", f"RegistrationLimit must be from {low} to {high}, got {limit}")
+            raise validation_exception(f"RegistrationLimit must be from {low} to {high}, got {limit}")
         now = clock.seconds
         expires_at = now + DEFAULT_LIFETIME if expiration is None else clock.to_seconds(expiration)
         if not now < expires_at <= now + LONGEST_LIFETIME:
-            raise ServiceError(
-                "ValidationException",
-                f"ExpirationDate {clock.to_datetime(expires_at).isoformat()} must lie after now "
+            raise validation_exception(f"ExpirationDate {clock.to_datetime(expires_at).isoformat()} must lie after now "
                 f"({clock.now().isoformat()}) and at most 30 days ahead",
             )
         activation = Activation(
@@ -88,7 +86,7 @@ class Activations:
         tests = []
         for key, values in filters:
             if key not in getters:
-                raise ServiceError("InvalidFilter", f"Filter key {key!r} is invalid; allowed: {', '.join(getters)}")
+                raise invalid_filter(f"Filter key {key!r} is invalid; allowed: {', '.join(getters)}")
             tests.append(lambda a, get=getters[key], wanted=set(values): get(a) in wanted)
         return [a for a in self._by_id.values() if a.account_id == account_id and all(t(a) for t in tests)]
 
@@ -100,7 +98,7 @@ class Activations:
         """
         activation = self._by_id.get(activation_id)
         if activation is None or activation.account_id != account_id:
-            raise ServiceError("InvalidActivationId", f"Activation {activation_id} does not exist in account "
+            raise invalid_activation_id(f"Activation {activation_id} does not exist in account "
                                                       f"{account_id} in {self._region}")
         del self._by_id[activation_id]
         return activation
@@ -116,14 +114,14 @@ class Activations:
         """
         activation = self._by_id.get(activation_id)
         if activation is None or activation.code != code:
-            raise ServiceError("InvalidActivation", f"Activation {activation_id} does not exist or its code does "
+            raise invalid_activation(f"Activation {activation_id} does not exist or its code does "
                                                     "not match")
         if activation.expired(self._clock.seconds):
-            raise ServiceError("InvalidActivation", f"Activation {activation_id} expired at "
+            raise invalid_activation(f"Activation {activation_id} expired at "
                                                     f"{self._clock.to_datetime(activation.expires_at).isoformat()}")
         left = activation.registration_limit - activation.registrations
         if count > left:
-            raise ServiceError("InvalidActivation", f"Activation {activation_id} has {left} of its "
+            raise invalid_activation(f"Activation {activation_id} has {left} of its "
                                                     f"{activation.registration_limit} registrations left, "
                                                     f"{count} asked")
         activation.registrations += count

@@ -9,7 +9,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from simulator.core.errors import ServiceError
+from simulator.world.ssm.errors import (
+    invalid_filter,
+    invalid_filter_key,
+    invalid_instance_information_filter_value,
+    invalid_type_name_exception,
+)
 from simulator.world.ssm.node import (
     AGENT_VERSION,
     ManagedNode,
@@ -73,12 +78,11 @@ def instance_information(ssm: SsmService, account_id: str, filters: Iterable[tup
             continue
         getter = _NODE_FILTERS.get(key)
         if getter is None:
-            raise ServiceError("InvalidFilterKey", f"Filter key {key!r} is invalid; allowed: "
+            raise invalid_filter_key(f"Filter key {key!r} is invalid; allowed: "
                                                    f"{', '.join(_NODE_FILTERS)}, tag:<key>, tag-key")
         bad = [v for v in values if key in _ENUM_VALUES and v not in _ENUM_VALUES[key]]
         if bad:
-            raise ServiceError("InvalidInstanceInformationFilterValue",
-                               f"{bad[0]!r} is not a valid {key} value; allowed: {', '.join(_ENUM_VALUES[key])}")
+            raise invalid_instance_information_filter_value(f"{bad[0]!r} is not a valid {key} value; allowed: {', '.join(_ENUM_VALUES[key])}")
         tests.append(lambda n, g=getter, v=set(values): g(n) in v)
     return [n for n in ssm.account_nodes(account_id) if all(test(n) for test in tests)]
 
@@ -120,7 +124,7 @@ def check_type_name(type_name: str) -> str:
         ServiceError: InvalidTypeNameException naming the types gathered.
     """
     if type_name not in TYPE_NAMES:
-        raise ServiceError("InvalidTypeNameException", f"Inventory type {type_name!r} is not collected; collected "
+        raise invalid_type_name_exception(f"Inventory type {type_name!r} is not collected; collected "
                                                        f"types: {', '.join(TYPE_NAMES)}")
     return type_name
 
@@ -130,7 +134,7 @@ Filter = tuple[str, list[str], str]
 
 def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[tuple[dict[str, str], ...]], bool]:
     if operator not in OPERATORS:
-        raise ServiceError("InvalidFilter", f"Filter type {operator} is not supported on string attributes; "
+        raise invalid_filter(f"Filter type {operator} is not supported on string attributes; "
                                             f"supported: {', '.join(OPERATORS)}")
     wanted = set(values)
     if operator == "Equal":
@@ -145,7 +149,7 @@ def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[t
 def _split_key(key: str) -> tuple[str, str]:
     type_name, _, attribute = key.rpartition(".")
     if type_name not in TYPE_NAMES or not attribute:
-        raise ServiceError("InvalidFilter", f"Filter key {key!r} is invalid; keys are <type>.<attribute> with "
+        raise invalid_filter(f"Filter key {key!r} is invalid; keys are <type>.<attribute> with "
                                             f"types {', '.join(TYPE_NAMES)}")
     return type_name, attribute
 
@@ -191,7 +195,7 @@ def inventory_entries(ssm: SsmService, account_id: str, node_id: str, type_name:
     for key, values, operator in filters:
         key_type, attribute = _split_key(key)
         if key_type != type_name:
-            raise ServiceError("InvalidFilter", f"Filter key {key!r} is not an attribute of {type_name}")
+            raise invalid_filter(f"Filter key {key!r} is not an attribute of {type_name}")
         tests.append(_entry_test(attribute, values, operator))
     item = inventory_item(ssm, node, type_name)
     if item is None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from simulator.core.columns import Vocabulary
-from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
 from simulator.world.ec2 import Instance, InstanceState
 from simulator.world.ec2.context import RegionContext
@@ -31,6 +30,7 @@ from simulator.world.events import (
     SoftwareUninstalled,
 )
 from simulator.world.ssm.activations import Activations
+from simulator.world.ssm.errors import invalid_instance_id, invalid_resource_id
 from simulator.world.ssm.inventory import AccountInventory, InventoryFrame, live_frame
 from simulator.world.ssm.node import (
     InstalledApplication,
@@ -123,7 +123,7 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id:
-            raise ServiceError("InvalidInstanceId", f"Instance {node_id} is not a managed node of account "
+            raise invalid_instance_id(f"Instance {node_id} is not a managed node of account "
                                                     f"{account_id} in {self.ctx.region}")
         return node
 
@@ -260,7 +260,7 @@ class SsmService:
         """
         node = self.node(account_id, node_id)
         if not node.on_premises:
-            raise ServiceError("InvalidInstanceId", f"{node_id} is an EC2 instance; only on-premises managed "
+            raise invalid_instance_id(f"{node_id} is an EC2 instance; only on-premises managed "
                                                     "nodes (mi-) are deregistered")
         self._deregister([node])
         return node
@@ -341,7 +341,7 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id or not node.on_premises:
-            raise ServiceError("InvalidResourceId", f"{node_id} is not an on-premises managed node of account "
+            raise invalid_resource_id(f"{node_id} is not an on-premises managed node of account "
                                                     f"{account_id}")
         return node
 

@@ -8,9 +8,9 @@ import string
 import jwt
 
 from simulator.core.clock import Clock
-from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.world.iam import IamService
+from simulator.world.sts.errors import access_denied, expired_token_exception, invalid_identity_token, validation_error
 from simulator.world.sts.session import Session
 from simulator.world.sts.web_identity_provider import WebIdentityProvider
 
@@ -56,32 +56,30 @@ class StsService:
         try:
             issuer = jwt.decode(token, options={"verify_signature": False}).get("iss", "")
         except jwt.PyJWTError as error:
-            raise ServiceError("InvalidIdentityToken", f"The web identity token is malformed: {error}") from None
+            raise invalid_identity_token(f"The web identity token is malformed: {error}") from None
         provider = self.providers.get(str(issuer).removeprefix("https://"))
         if provider is None:
-            raise ServiceError("InvalidIdentityToken", f"No OpenIDConnect provider found for the issuer {issuer!r}")
+            raise invalid_identity_token(f"No OpenIDConnect provider found for the issuer {issuer!r}")
         try:
             claims = jwt.decode(token, provider.public_key, algorithms=list(provider.algorithms),
                                 options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
                                          "verify_nbf": False, "require": ["exp", "sub", "aud"]})
         except jwt.PyJWTError as error:
-            raise ServiceError("InvalidIdentityToken", f"The web identity token is not valid: {error}") from None
+            raise invalid_identity_token(f"The web identity token is not valid: {error}") from None
         if claims.get("token_use", "access") != "access":
-            raise ServiceError("InvalidIdentityToken", "The web identity token is not an access token")
+            raise invalid_identity_token("The web identity token is not an access token")
         now = self._clock.seconds
         expires = float(claims["exp"]) - self._clock.start.timestamp()
         if now >= expires:
-            raise ServiceError("ExpiredTokenException",
-                               f"Token expired: current date/time {self._clock.now().isoformat()} must be before "
+            raise expired_token_exception(f"Token expired: current date/time {self._clock.now().isoformat()} must be before "
                                f"the expiration date/time {self._clock.to_datetime(expires).isoformat()}")
         role = self._iam.role_by_arn(role_arn)
         if role is None or not role.trust_policy.trusts_web_identity(provider.name, claims):
-            raise ServiceError("AccessDenied", f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}",
+            raise access_denied(f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}",
                                status=403)
         duration = DEFAULT_DURATION if duration is None else duration
         if duration > role.max_session_duration:
-            raise ServiceError("ValidationError",
-                               f"The requested DurationSeconds ({duration}) exceeds the MaxSessionDuration "
+            raise validation_error(f"The requested DurationSeconds ({duration}) exceeds the MaxSessionDuration "
                                f"({role.max_session_duration}) set for this role.")
         session = Session(
             access_key_id="ASIA" + self._ids.token("sts-access-key", 16, UPPER_ALNUM),

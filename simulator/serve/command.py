@@ -13,7 +13,6 @@ from simulator.core.validation import check_account_id
 from simulator.runs.result import check_out_dir
 from simulator.runs.scenario import end_seconds, load_scenario
 from simulator.runs.trace import Trace
-from simulator.serve.server import SimulationServer
 from simulator.simulation import Simulation
 from simulator.timelines.costs import as_prices
 
@@ -70,6 +69,8 @@ def build_simulation(args: argparse.Namespace) -> tuple[Simulation, str, dict[st
 
 def serve_command(args: argparse.Namespace) -> int:
     """``lmsim serve``: serve until SIGINT or SIGTERM, then write the outputs."""
+    from simulator.serve.server import SimulationServer  # the wire protocols load only to serve
+
     if args.out:
         check_out_dir(args.out)
     sim, name, params, prices = build_simulation(args)

@@ -74,8 +74,11 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.out:
         check_out_dir(args.out)
     sim, name, params, prices = build_simulation(args)
-    server = SimulationServer(sim, args.host, args.port, speed=args.speed, name=name, params=params,
-                              prices=as_prices(prices) if prices is not None else None)
+    try:
+        server = SimulationServer(sim, args.host, args.port, speed=args.speed, name=name, params=params,
+                                  prices=as_prices(prices) if prices is not None else None)
+    except OSError as error:
+        raise ValueError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

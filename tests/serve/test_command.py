@@ -71,11 +71,14 @@ def test_serve_builds_a_scenario_and_advances_before_serving():
 
 
 def test_serve_refuses_bad_arguments():
-    """Accounts that are not 12 digits, or --accounts with a scenario, are refused at once."""
+    """Accounts that are not 12 digits, --accounts with a scenario, or a port in use are
+    refused at once, in one line."""
     from simulator.cli import main
 
     assert main(["serve", "--accounts", "12345"]) == 2
     assert main(["serve", str(ROOT / "scenarios" / "two_accounts.py"), "--accounts", ACCOUNT_A]) == 2
+    with SimulationServer(Simulation(seed=0), port=0) as busy:
+        assert main(["serve", "--port", busy.url.rsplit(":", 1)[1]]) == 2  # the port is taken
 
 
 def test_speed_lets_the_clock_follow_the_wall_clock():

@@ -55,15 +55,17 @@ class GroupMembership:
         self.groups = groups
         ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
 
-    def _host(self, arn: str) -> tuple[DedicatedHost | None, Failure | None]:
+    def _host(self, arn: str) -> DedicatedHost | Failure:
+        """The Dedicated Host ``arn`` names, or why it names none."""
         parts = parse_arn(arn)
         if parts is None or parts.service != "ec2" or parts.resource_type != "dedicated-host":
-            return None, (arn, "BadRequestException",
-                          f"{arn} is not a Dedicated Host: host resource groups hold only AWS::EC2::Host resources")
-        host = self.hosts.account_hosts(parts.account).get(parts.resource_id) if parts.region == self.ctx.region else None
+            return (arn, "BadRequestException",
+                    f"{arn} is not a Dedicated Host: host resource groups hold only AWS::EC2::Host resources")
+        in_region = parts.region == self.ctx.region
+        host = self.hosts.account_hosts(parts.account).get(parts.resource_id) if in_region else None
         if host is None or host.state in GONE:
-            return None, (arn, "NotFoundException", f"Dedicated Host {arn} was not found")
-        return host, None
+            return (arn, "NotFoundException", f"Dedicated Host {arn} was not found")
+        return host
 
     def add(self, group: ResourceGroup, arns: Iterable[str]) -> tuple[list[str], list[Failure], list[str]]:
         """GroupResources: the hosts added, those refused, those being added.
@@ -73,13 +75,13 @@ class GroupMembership:
         """
         settings = group.host_management
         if settings is None:
-            raise bad_request_exception(f"Group {group.name} has no AWS::EC2::HostManagement configuration; GroupResources "
-                              "adds Dedicated Hosts to host resource groups only")
+            raise bad_request_exception(f"Group {group.name} has no AWS::EC2::HostManagement configuration; "
+                                        "GroupResources adds Dedicated Hosts to host resource groups only")
         succeeded, failed, pending = [], [], []
         for arn in dict.fromkeys(arns):
-            host, failure = self._host(arn)
-            if failure is not None:
-                failed.append(failure)
+            host = self._host(arn)
+            if not isinstance(host, DedicatedHost):
+                failed.append(host)
             elif host.host_resource_group_arn == group.arn:
                 succeeded.append(arn)
             elif host.host_id in group.pending:
@@ -88,7 +90,8 @@ class GroupMembership:
                 failed.append((arn, "ForbiddenException", (f"Dedicated Host {host.host_id} belongs to account "
                                                            f"{host.account_id}; only the group's owner "
                                                            f"{group.owner_id} can add its own hosts")))
-            elif host.host_resource_group_arn is not None or any(host.host_id in g.pending for g in self.groups.values()):
+            elif host.host_resource_group_arn is not None or any(
+                    host.host_id in g.pending for g in self.groups.values()):
                 failed.append((arn, "BadRequestException",
                                f"Dedicated Host {host.host_id} already belongs to a host resource group"))
             elif not settings.allows_family(host.family):
@@ -116,9 +119,9 @@ class GroupMembership:
         refused. Other accounts' instances on a removed host get an eviction notice."""
         succeeded, failed = [], []
         for arn in dict.fromkeys(arns):
-            host, failure = self._host(arn)
-            if failure is not None:
-                failed.append(failure)
+            host = self._host(arn)
+            if not isinstance(host, DedicatedHost):
+                failed.append(host)
             elif group.pending.pop(host.host_id, None) is not None:
                 succeeded.append(arn)
             elif host.host_resource_group_arn != group.arn:

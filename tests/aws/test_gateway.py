@@ -97,7 +97,8 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
 
     def capture(service):
         def handler(parsed, model, **_):
-            if parsed.get("ResponseMetadata", {}).get("HTTPStatusCode") == 200:
+            # 2xx: over HTTP an operation answers with its model's status (PutGroupConfiguration: 202)
+            if 200 <= parsed.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 300:
                 responses[(service, model.name)] = copy.deepcopy(parsed)  # before botocore decodes IAM policies
         return handler
 

@@ -137,18 +137,17 @@ class WireEndpoint:
         try:
             status, body = self.gateway.answer(service, operation, params, identity.account_id, region,
                                                identity.principal, identity.session)
-        except Exception as error:
+            request_id = body.get("ResponseMetadata", {}).get("RequestId", "")
+            answered = body.get("Error")
+            if answered is None:
+                return WireResponse(*serialize_response(service, operation, body, request_id))
+            fields = {k: v for k, v in body.items() if k not in ("Error", "ResponseMetadata")}
+            return WireResponse(*serialize_error(service, operation, answered["Code"], answered["Message"], status,
+                                                 request_id, fields))
+        except Exception as error:  # strict mode's failures, or an answer the protocol cannot write
             _log.exception("%s:%s failed", service, operation)
             return self._refuse(service, operation, internal_code(service),
                                 f"Internal error: {type(error).__name__}: {error}", 500)
-        request_id = body.get("ResponseMetadata", {}).get("RequestId", "")
-        answered = body.get("Error")
-        if answered is None:
-            status, out_headers, payload = serialize_response(service, operation, body, request_id)
-            return WireResponse(status, out_headers, payload)
-        fields = {k: v for k, v in body.items() if k not in ("Error", "ResponseMetadata")}
-        return WireResponse(*serialize_error(service, operation, answered["Code"], answered["Message"], status,
-                                             request_id, fields))
 
     def refuse_oversized(self, request: WireRequest, length: int) -> WireResponse:
         """The answer to a request whose body of ``length`` bytes is over ``MAX_BODY_BYTES``

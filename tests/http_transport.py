@@ -56,8 +56,9 @@ class SharedTransport:
             endpoint = self._endpoints.get(sim)
             if endpoint is None:
                 keys = AccessKeys()
-                endpoint = WireEndpoint(sim.gateway, sim.world.global_services.sts.sessions, sim.ids, sim.region,
-                                        lambda account_id: None, keys)
+                services = sim.world.global_services
+                endpoint = WireEndpoint(sim.gateway, services.sts.sessions, sim.ids, sim.region,
+                                        lambda account_id: None, keys, services.iam.access_key)
                 name = next(self._names)
                 endpoint.test_name = name  # type: ignore[attr-defined]
                 self._sims[name] = sim
@@ -88,7 +89,7 @@ class SharedTransport:
         secret, token = "simulated", None
         if credentials is not None:
             key, secret, token = (credentials["AccessKeyId"], credentials["SecretAccessKey"],
-                                  credentials["SessionToken"])
+                                  credentials.get("SessionToken"))
         elif account_id is None:
             key = "unsigned"
             config = config.merge(Config(signature_version=UNSIGNED))

@@ -27,6 +27,8 @@ SUMMARY_FILE = "summary.json"
 REPORT_FILE = "report.json"
 #: The file in an output folder that lists the files the last run wrote there.
 OUTPUTS_MARKER = ".lmsim-outputs"
+#: The folder of the CloudTrail log files, when the run made a trail.
+CLOUDTRAIL_DIR = "cloudtrail"
 
 
 def check_out_dir(out: str | Path) -> Path:
@@ -140,8 +142,10 @@ class Result:
     def write(self, out: str | Path) -> list[Path]:
         """Write every timeline with rows as ``<name>.csv`` (see ``tables``; the summary
         lists the empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if
-        any, and the plots (compliance, entitlements, hosts, exposure, costs) of the
-        timelines that have something to show; return the files.
+        any, the plots (compliance, entitlements, hosts, exposure, costs) of the timelines
+        that have something to show, and, when the run made a CloudTrail trail, its log files
+        under ``cloudtrail/`` (as in the trail's bucket: ``AWSLogs/...``); return the files
+        (and that folder).
 
         The files are written into a fresh folder beside ``out`` and then moved in, after the
         outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
@@ -158,8 +162,14 @@ class Result:
             marker = out / OUTPUTS_MARKER
             if marker.is_file():
                 for name in marker.read_text().split():
-                    (out / name).unlink(missing_ok=True)
+                    old = out / name
+                    if old.is_dir():
+                        shutil.rmtree(old)
+                    else:
+                        old.unlink(missing_ok=True)
             for path in files:
+                if path.is_dir() and (out / path.name).is_dir():
+                    shutil.rmtree(out / path.name)
                 path.replace(out / path.name)
             marker.write_text("".join(f"{path.name}\n" for path in files))
         finally:
@@ -179,6 +189,10 @@ class Result:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
+        trails = self.sim.world.global_services.cloudtrail
+        if trails.trails:
+            trails.export(out / CLOUDTRAIL_DIR)
+            written.append(out / CLOUDTRAIL_DIR)
         for name, draw in _plots(self.sim, self.prices).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 

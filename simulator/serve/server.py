@@ -57,8 +57,9 @@ class SimulationServer:
         self.prices = prices
         self.lock = threading.RLock()
         self.access_keys = AccessKeys()
-        self.endpoint = WireEndpoint(sim.gateway, sim.world.global_services.sts.sessions, sim.ids, sim.region,
-                                     self._ensure_account, self.access_keys)
+        services = sim.world.global_services
+        self.endpoint = WireEndpoint(sim.gateway, services.sts.sessions, sim.ids, sim.region, self._ensure_account,
+                                     self.access_keys, services.iam.access_key)
         self._httpd = ThreadingHTTPServer((host, port), make_handler(self.serve_request, self._refuse_oversized))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None

@@ -32,6 +32,7 @@ from simulator.aws.http.routing import (
 from simulator.aws.models import service_model
 from simulator.core.ids import IdFactory
 from simulator.world import AWS_REGIONS
+from simulator.world.iam.user import AccessKey
 from simulator.world.sts import Session
 
 _log = logging.getLogger(__name__)
@@ -84,11 +85,13 @@ class WireEndpoint:
         ensure_account: Called with the account id of a 12-digit access key before its call
             is served (the simulation adds an account it does not know).
         access_keys: Further access keys and the principals they act as.
+        iam_key: Finds an IAM user's active access key (``world.global_services.iam.access_key``).
     """
 
     def __init__(
         self, gateway: Gateway, sessions: dict[str, Session], ids: IdFactory, default_region: str,
         ensure_account: Callable[[str], None], access_keys: AccessKeys | None = None,
+        iam_key: Callable[[str], AccessKey | None] | None = None,
     ) -> None:
         self.gateway = gateway
         self.sessions = sessions
@@ -96,6 +99,7 @@ class WireEndpoint:
         self.default_region = default_region
         self.ensure_account = ensure_account
         self.access_keys = access_keys or AccessKeys()
+        self.iam_key = iam_key
         #: Requests answered, whatever their outcome.
         self.requests = 0
 
@@ -119,7 +123,7 @@ class WireEndpoint:
                 raise RoutingError(_codes(service)[0], f"the credential scope's region {region!r} is not an AWS "
                                    "Region", service)
             token = headers.get("X-Amz-Security-Token") or query.get("X-Amz-Security-Token", "")
-            identity = self.access_keys.resolve(credential.access_key_id, token, self.sessions)
+            identity = self.access_keys.resolve(credential.access_key_id, token, self.sessions, self.iam_key)
             params = parse_params(service, operation, request.method, path, query, headers, request.body,
                                   route.uri_params)
         except RoutingError as error:
@@ -132,11 +136,11 @@ class WireEndpoint:
             codes = _codes(service)
             code = codes[1] if error.body else codes[2] if error.missing else codes[3]
             return self._refuse(service, operation, code, str(error), 400)
-        if identity.account_id and identity.session is None:
+        if identity.account_id and not identity.key_id:
             self.ensure_account(identity.account_id)
         try:
             status, body = self.gateway.answer(service, operation, params, identity.account_id, region,
-                                               identity.principal, identity.session)
+                                               identity.principal, identity.session, identity.key_id)
             request_id = body.get("ResponseMetadata", {}).get("RequestId", "")
             answered = body.get("Error")
             if answered is None:

@@ -190,8 +190,10 @@ def test_iam_role_examples(served, tmp_path):
 @pytest.mark.skipif(("organizations", "RegisterDelegatedAdministrator") not in implemented(),
                     reason="Organizations does not serve delegated administrators yet")
 def test_delegated_administrator_examples(served):
-    """"Register a delegated administrator": register, list, deregister, list again."""
+    """"Register a delegated administrator": with trusted access enabled, register, list,
+    deregister, list again."""
     principal = "--service-principal=license-manager.amazonaws.com"
+    aws(served, "organizations enable-aws-service-access", principal)  # trusted access comes first
     aws(served, "organizations register-delegated-administrator", principal, "--account-id", ACCOUNT_B)
     listed = json.loads(aws(served, "organizations list-delegated-administrators", principal))
     assert [a["Id"] for a in listed["DelegatedAdministrators"]] == [ACCOUNT_B]

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
 SUMMARY_FILE = "summary.json"
 #: What a replay did (calls replayed, skipped, blocked ...), when it has something to say.
 REPORT_FILE = "report.json"
+#: The License Manager dashboard page a run directory holds.
+DASHBOARD_FILE = "dashboard.html"
+#: The folder of the run's S3 buckets in a run directory.
+S3_DIR = "s3"
+#: The formats the timelines are written in.
+FORMATS = ("csv", "parquet", "both")
 #: The file in an output folder that lists the files the last run wrote there.
 OUTPUTS_MARKER = ".lmsim-outputs"
 #: The folder of the CloudTrail log files, when the run made a trail.
@@ -139,26 +145,35 @@ class Result:
         """Every timeline with rows as the CSV text ``write`` puts in its file."""
         return _csv(self.tables())
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write every timeline with rows as ``<name>.csv`` (see ``tables``; the summary
-        lists the empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if
-        any, the plots (compliance, entitlements, hosts, exposure, costs) of the timelines
-        that have something to show, and, when the run made a CloudTrail trail, its log files
-        under ``cloudtrail/`` (as in the trail's bucket: ``AWSLogs/...``); return the files
-        (and that folder).
+    def write(self, out: str | Path, format: str = "csv") -> list[Path]:
+        """Write every timeline with rows as ``<name>.csv`` and/or ``<name>.parquet`` (see
+        ``tables``; ``format`` is ``csv``, ``parquet`` or ``both``; the summary lists the
+        empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if any, the
+        plots (compliance, entitlements, hosts, exposure, costs) of the timelines that have
+        something to show, ``dashboard.html`` (the License Manager dashboard of every account
+        with a license configuration), the run's S3 buckets under ``s3/``
+        (``s3/<bucket>/<key>``: reports, resource data syncs, log files) when it has any, and,
+        when the run made a CloudTrail trail, its log files under ``cloudtrail/`` (as in the
+        trail's bucket: ``AWSLogs/...``); return the files (and those folders).
+
+        Parquet files are written through pyarrow, as pandas does: column types survive,
+        times stay tz-aware UTC.
 
         The files are written into a fresh folder beside ``out`` and then moved in, after the
         outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
         so a folder never mixes two runs' files; other files in ``out`` are left alone.
 
         Raises:
-            ValueError: for an empty path, one that is a file or one inside a file.
+            ValueError: for an empty path, one that is a file or one inside a file, or another
+                format.
         """
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = check_out_dir(out)
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
         try:
-            files = self._write_files(staging)
+            files = self._write_files(staging, format)
             marker = out / OUTPUTS_MARKER
             if marker.is_file():
                 for name in marker.read_text().split():
@@ -176,19 +191,30 @@ class Result:
             shutil.rmtree(staging, ignore_errors=True)
         return [out / path.name for path in files]
 
-    def _write_files(self, out: Path) -> list[Path]:
+    def _write_files(self, out: Path, format: str = "csv") -> list[Path]:
         written = []
         tables = self.tables()
-        for name, text in _csv(tables).items():
-            path = out / f"{name}.csv"
-            path.write_text(text)
-            written.append(path)
+        if format in ("csv", "both"):
+            for name, text in _csv(tables).items():
+                path = out / f"{name}.csv"
+                path.write_text(text)
+                written.append(path)
+        if format in ("parquet", "both"):
+            for name, frame in tables.items():
+                if not frame.empty:
+                    path = out / f"{name}.parquet"
+                    frame.to_parquet(path, engine="pyarrow", index=False)
+                    written.append(path)
         files = {SUMMARY_FILE: self._digest(tables), REPORT_FILE: self.report}
         for filename, content in files.items():
             if content is not None:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
+        written.append(self.sim.dashboard_html(None, out / DASHBOARD_FILE))
+        if self.sim.s3.buckets:
+            self.sim.s3.export(out / S3_DIR)
+            written.append(out / S3_DIR)
         trails = self.sim.world.global_services.cloudtrail
         if trails.trails:
             trails.export(out / CLOUDTRAIL_DIR)

@@ -192,9 +192,20 @@ def _templates(service: str) -> tuple[_Template, ...]:
                         reverse=True))
 
 
+def _request_uri(http: Mapping[str, str]) -> str:
+    """An operation's request URI as its model has it. A boto3 S3 client strips the leading
+    ``/{Bucket}`` from the shared model in place (botocore's
+    ``remove_bucket_from_url_paths_from_model``) and keeps the path in ``authPath``."""
+    uri = http["requestUri"]
+    if "authPath" in http:
+        _, mark, query = uri.partition("?")
+        return http["authPath"] + mark + query
+    return uri
+
+
 def _template(model: ServiceModel, name: str) -> _Template:
     http = model.operation_model(name).http
-    uri, _, query = http["requestUri"].partition("?")
+    uri, _, query = _request_uri(http).partition("?")
     literal = 0
     parts = []
     for piece in re.split(r"(\{[^}]+\})", uri):
@@ -238,7 +249,7 @@ def _rest_route(service: str, method: str, path: str, query: Mapping[str, str]) 
 
 @cache
 def _labels(service: str, operation: str) -> tuple[str, ...]:
-    uri = service_model(service).operation_model(operation).http["requestUri"]
+    uri = _request_uri(service_model(service).operation_model(operation).http)
     return tuple(label.rstrip("+") for label in re.findall(r"\{([^}]+)\}", uri.partition("?")[0]))
 
 

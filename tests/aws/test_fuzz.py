@@ -27,7 +27,7 @@ from simulator import Simulation
 from simulator.aws import implemented
 from simulator.aws.models import operation_model
 from simulator.world.ec2 import Ec2Quotas
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, AZ, LINUX, public_ami
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, AZ, LINUX, over_http, public_ami
 
 EXAMPLES = 150
 ODD_STRINGS = ["", " ", "²", "١٢٣", "9" * 40, "-1", "0", "*", "a\nb", "arn:aws:ec2:us-east-1:111111111111:instance/x",
@@ -191,6 +191,9 @@ def requests(shape: Shape | None, name: str, pools: dict[str, list[str]]) -> st.
 
 
 OPERATIONS = implemented()
+#: The codes lmsim serve refuses a request with before it reaches the gateway.
+WIRE_REFUSALS = frozenset({"MissingParameter", "InvalidParameterValue", "ValidationError", "ValidationException",
+                           "SerializationException", "MalformedQueryString"})
 
 
 @pytest.mark.parametrize("service, name", OPERATIONS, ids=[f"{s}:{n}" for s, n in OPERATIONS])
@@ -214,8 +217,13 @@ def test_operation_survives_fuzzing(service, name):
         except (ParamValidationError, FlexibleChecksumError, MissingDependencyException):
             assert len(sim.records.rows("events")) == rows  # botocore refused it: never sent
             return
-        except ClientError:
+        except ClientError as error:
             assert len(sim.records.rows("event_groups")) == world, "a refused call changed the world"
+            if over_http() and len(sim.records.rows("events")) == rows:
+                # what botocore accepted lost an empty member on the wire; the server's own
+                # validation refused it before the gateway, as botocore would have
+                assert error.response["Error"]["Code"] in WIRE_REFUSALS
+                return
         assert len(sim.records.rows("events")) == rows + 1
         assert sim.records.rows("events")[rows] is not None
 

@@ -98,7 +98,8 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
 
     def capture(service):
         def handler(parsed, model, **_):
-            if parsed.get("ResponseMetadata", {}).get("HTTPStatusCode") == 200:
+            # 2xx: over HTTP an operation answers with its model's status (PutGroupConfiguration: 202)
+            if 200 <= parsed.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) < 300:
                 responses[(service, model.name)] = copy.deepcopy(parsed)  # before botocore decodes IAM policies
         return handler
 
@@ -440,6 +441,7 @@ SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm
             "cloudtrail", "s3", "sns")
 
 
+@pytest.mark.in_process  # the tour puts S3 objects, whose bodies are not yet read over HTTP
 def test_every_implemented_operation_answers_in_its_output_shape(sim):
     """A real response of each implemented operation, of every service, validates against
     botocore's output shape (the tour calls each one successfully)."""

@@ -27,6 +27,7 @@ from botocore.model import OperationModel
 from simulator.aws.credentials import check_caller
 from simulator.aws.dispatch import OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
+from simulator.aws.limits import check_limits
 from simulator.aws.models import boto3_session, operation_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
@@ -187,6 +188,7 @@ class Gateway:
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
         check_caller(call, protocol)
+        check_limits(call.service, call.operation, params)
         response = handler(call, params)
         shape = operation_model(call.service, call.operation).output_shape
         return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

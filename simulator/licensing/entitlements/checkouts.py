@@ -203,6 +203,9 @@ class Checkouts(OverGrants):
               node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
         state = self.state
         now = state.clock.seconds
+        if ttl is not None and ttl > state.clock.seconds_left():
+            raise validation_exception(f"License {lic.arn}: a checkout living {ttl / 60:.0f} minutes would expire "
+                                       "past the latest instant a timestamp holds")
         checkout = Checkout(token=state.ids.token("consumption", 32), license=lic, account_id=account_id,
                             principal=principal, checkout_type=checkout_type, entitlements=items,
                             beneficiary=beneficiary, node_id=node_id, metadata=metadata, issued_at=now,
@@ -274,6 +277,9 @@ class Checkouts(OverGrants):
         minutes = lic.current.consumption.provisional_minutes
         if not lic.usable or minutes is None:
             raise validation_exception(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
+        if minutes * 60.0 > self.state.clock.seconds_left():
+            raise validation_exception(f"License {lic.arn}: extending by {minutes} minutes would pass the latest "
+                                       "instant a timestamp holds")
         if not dry_run:
             checkout.expires_at = self.state.clock.seconds + minutes * 60.0
             self._lapses.add(checkout, minutes * 60.0)

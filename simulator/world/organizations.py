@@ -193,7 +193,7 @@ class Organizations:
         if org is None:
             raise ServiceError(
                 "AWSOrganizationsNotInUseException",
-                f"Your account {caller} is not a member of an organization.",
+                "Your account is not a member of an organization.",
             )
         return org
 

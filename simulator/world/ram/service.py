@@ -41,6 +41,10 @@ from simulator.world.ram.resource_share import (
 )
 
 RAM_PRINCIPAL = "ram.amazonaws.com"
+#: GetResourceShares' resourceOwner values (the model's ResourceOwner).
+RESOURCE_OWNERS = ("SELF", "OTHER-ACCOUNTS")
+#: GetResourceShareAssociations' associationType values (the model's ResourceShareAssociationType).
+ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE", "SOURCE")
 PRINCIPAL, RESOURCE = AssociationType.PRINCIPAL, AssociationType.RESOURCE
 ASSOCIATED = AssociationStatus.ASSOCIATED
 
@@ -190,8 +194,12 @@ class ResourceAccessManager:
         (``OTHER-ACCOUNTS``), filtered.
 
         Raises:
-            ServiceError: MalformedArnException, UnknownResourceException.
+            ServiceError: InvalidParameterException for another ``owner``,
+                MalformedArnException, UnknownResourceException.
         """
+        if owner not in RESOURCE_OWNERS:
+            raise invalid_parameter_exception(f"{owner} is not a valid resource owner. Specify either SELF or "
+                                              "OTHER-ACCOUNTS and try again.")
         wanted = {self._share(arn).arn for arn in arns}
         if owner == "SELF":
             found = [s for s in self._shares.values() if s.owner_id == account_id]
@@ -209,9 +217,13 @@ class ResourceAccessManager:
         """GetResourceShareAssociations of the caller's shares.
 
         Raises:
-            ServiceError: InvalidParameterException for ``resource_arn`` with PRINCIPAL or
-                ``principal`` with RESOURCE, MalformedArnException, UnknownResourceException.
+            ServiceError: InvalidParameterException for another ``kind``, ``resource_arn``
+                with PRINCIPAL or ``principal`` with RESOURCE, MalformedArnException,
+                UnknownResourceException.
         """
+        if kind not in ASSOCIATION_TYPES:
+            raise invalid_parameter_exception(f"{kind} is not a valid association type. Specify either PRINCIPAL or "
+                                              "RESOURCE and try again.")
         if kind == "SOURCE":
             return []
         if (kind == "PRINCIPAL" and resource_arn) or (kind == "RESOURCE" and principal):

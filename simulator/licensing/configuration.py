@@ -246,10 +246,12 @@ class LicenseConfiguration:
         self.consumed += amount
 
     def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None,
-                   usage_operation: str | None = None) -> None:
+                   usage_operation: str | None = None, bind: bool = True) -> None:
         """A tracked instance left pending/running (stopping, shutting down), or left
         ``host`` (default: its own) for another one, or left the billing code
-        ``usage_operation`` (default: its own) it was counted under."""
+        ``usage_operation`` (default: its own) it was counted under. Without ``bind`` the
+        host's licenses are released when its last instance leaves, whatever the license
+        affinity (a failed host its instances were recovered from)."""
         if (self.status is not ConfigurationStatus.AVAILABLE
                 or (usage_operation or instance.usage_operation) in self.excluded_usage_operations):
             return
@@ -258,9 +260,17 @@ class LicenseConfiguration:
             usage = self.host_usage.get(host.host_id) if host is not None else None
             if usage is not None and usage.active_instances > 0:
                 usage.active_instances -= 1
-                self._refresh(usage, now)
+                self._refresh(usage, now, bind=bind)
             return
         self.consumed -= self.instance_usage.pop(instance.instance_id, 0)
+
+    def leave_host(self, host: DedicatedHost, now: float) -> None:
+        """Every tracked instance left ``host`` (recovered from it): what they held on it is
+        released at once, whatever the license affinity; the host's own association stays."""
+        usage = self.host_usage.get(host.host_id)
+        if usage is not None and usage.active_instances:
+            usage.active_instances = 0
+            self._refresh(usage, now, bind=False)
 
     def activate_resource(self, key: str, resource: ManagedNode | DBInstance) -> None:
         """An on-premises server or a DB instance (``key``: its id or ARN) starts counting."""
@@ -318,7 +328,7 @@ class LicenseConfiguration:
             usage = self.host_usage[host.host_id] = HostUsage(host=host)
         return usage
 
-    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False) -> None:
+    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False, bind: bool = True) -> None:
         amount = self.host_amount(usage.host)
         if usage.held:
             if not usage.consuming:
@@ -331,7 +341,7 @@ class LicenseConfiguration:
             return
         if not usage.consuming:
             return
-        affinity = self.rules.affinity_days
+        affinity = self.rules.affinity_days if bind else None
         if affinity:
             if usage.bound_until is None:  # the last user left now: bound for the period
                 usage.bound_until = now + affinity * DAY

@@ -93,6 +93,7 @@ def _shared_group(sim: Simulation, license_arn: str) -> str:
             {"Type": "AWS::EC2::HostManagement", "Parameters": [
                 {"Name": "auto-allocate-host", "Values": ["true"]},
                 {"Name": "auto-release-host", "Values": ["true"]},
+                {"Name": "auto-host-recovery", "Values": ["true"]},
                 {"Name": "allowed-host-families", "Values": ["r5"]},
                 {"Name": "allowed-host-based-license-configurations", "Values": [license_arn]},
             ]},

@@ -1,6 +1,6 @@
 """The Dedicated Hosts of host resource groups: adding them (GroupResources: the host must
-be the group owner's and match the group's families; the addition completes after a minute
-or two), removing them (UngroupResources: instances stay on the host, and accounts the group
+be the group owner's and match the group's families and license configurations; the addition
+completes after a minute or two), removing them (UngroupResources: instances stay on the host, and accounts the group
 is shared with get an eviction notice and 15 days to move theirs), and, in groups with
 auto-release on, releasing a host as soon as no instance runs on it (user guide: "An unused
 host has no running instances")."""
@@ -8,6 +8,7 @@ host has no running instances")."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from simulator.core.arn import parse_arn
 from simulator.world.ec2 import (
@@ -26,6 +27,7 @@ from simulator.world.events import (
     InstancesEvicted,
     InstancesStateChanged,
 )
+from simulator.world.launch import LicenseConfigurationInfo
 from simulator.world.resource_groups.errors import bad_request_exception
 from simulator.world.resource_groups.group import ResourceGroup
 
@@ -39,6 +41,18 @@ EVICTION_REASON = "Server.ScheduledStop"
 Failure = tuple[str, str, str]
 
 
+class GroupLicenses(Protocol):
+    """What membership asks about license configurations (the region's groups service)."""
+
+    def license_configuration(self, region: str, arn: str) -> LicenseConfigurationInfo | None:
+        """The configuration ``arn`` names, or None."""
+        ...
+
+    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
+        """The configurations the host itself is associated with."""
+        ...
+
+
 class GroupMembership:
     """Adds hosts to groups, removes them, evicts and auto-releases.
 
@@ -46,13 +60,16 @@ class GroupMembership:
         ctx: The region's shared plumbing.
         ec2: The region's EC2.
         groups: The region's groups by ARN (a live view).
+        licenses: Tells the license configurations of hosts and instances.
     """
 
-    def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup]) -> None:
+    def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup],
+                 licenses: GroupLicenses) -> None:
         self.ctx = ctx
         self.ec2 = ec2
         self.hosts = ec2.hosts
         self.groups = groups
+        self.licenses = licenses
         ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
 
     def _host(self, arn: str) -> tuple[DedicatedHost | None, Failure | None]:
@@ -97,11 +114,31 @@ class GroupMembership:
                                                             f"{', '.join(settings.allowed_families)}")))
             elif host.state is not HostState.AVAILABLE:
                 failed.append((arn, "BadRequestException", f"Dedicated Host {host.host_id} is {host.state}"))
+            elif (refusal := self._license_refusal(group, host)) is not None:  # type: ignore[arg-type]
+                failed.append((arn, "BadRequestException", refusal))
             else:
                 group.pending[host.host_id] = host
                 pending.append(arn)
                 self.ctx.clock.call_later(MEMBERSHIP_DELAY, self._joined, group, host)
         return succeeded, failed, pending
+
+    def _license_refusal(self, group: ResourceGroup, host: DedicatedHost) -> str | None:
+        """Why the group's license rules keep ``host`` out (None if they let it in): the host
+        carries a license configuration the group does not allow, or runs an instance tracked
+        only by such configurations ("Adding Dedicated Hosts": the host must match the
+        group's allowed license configurations)."""
+        settings = group.host_management
+        for info in self.licenses.host_license_configurations(host):
+            if not settings.allows_license(info):  # type: ignore[union-attr]
+                return (f"Dedicated Host {host.host_id} is associated with license configuration {info.arn}, which "
+                        f"group {group.name} does not allow")
+        lookup = self.licenses.license_configuration
+        for instance in host.instances.values():
+            infos = [i for i in (lookup(self.ctx.region, arn) for arn in instance.license_configuration_arns) if i]
+            if infos and not any(settings.allows_license(i) for i in infos):  # type: ignore[union-attr]
+                return (f"Dedicated Host {host.host_id} runs instance {instance.instance_id}, tracked only by license "
+                        f"configurations group {group.name} does not allow ({', '.join(i.arn for i in infos)})")
+        return None
 
     def _joined(self, group: ResourceGroup, host: DedicatedHost) -> None:
         if group.pending.pop(host.host_id, None) is None or self.groups.get(group.arn) is not group:

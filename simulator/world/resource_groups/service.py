@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
-from simulator.world.ec2 import ACTIVE_STATES, Ec2Service, Image, Instance
+from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Ec2Service, Image, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.launch import LicenseConfigurationInfo, LicenseLookup
 from simulator.world.ram import ResourceAccessManager, ShareableType
@@ -57,7 +57,7 @@ class ResourceGroupService:
         self._license_lookup = license_lookup
         self.groups: dict[str, ResourceGroup] = {}
         self._by_name: dict[tuple[str, str], ResourceGroup] = {}
-        self.membership = GroupMembership(ctx, ec2, self.groups)
+        self.membership = GroupMembership(ctx, ec2, self.groups, self)
         self.placement = GroupPlacement(ctx, ec2.hosts, self)
         ec2.instances.placement.groups = self.placement
         ram.register_type(ShareableType(code="resource-groups:Group", service="resource-groups",
@@ -69,6 +69,11 @@ class ResourceGroupService:
         """The license configuration ``arn`` names (None without an engine, or if unknown)."""
         lookup = self._license_lookup()
         return lookup.license_configuration(region, arn) if lookup is not None else None
+
+    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
+        """The license configurations the host itself is associated with (none without an engine)."""
+        lookup = self._license_lookup()
+        return lookup.host_license_configurations(host) if lookup is not None else ()
 
     def launch_license_configurations(
         self, account_id: str, image: Image, arns: tuple[str, ...],

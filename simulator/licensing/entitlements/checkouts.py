@@ -82,7 +82,7 @@ class Checkouts(OverGrants):
 
         The caller consumes through an ACTIVE grant allowing CheckoutLicense; an issuer
         consumes its own licenses on behalf of a ``beneficiary`` (SaaS), among the licenses
-        issued to that beneficiary; ``scope`` (a license ARN) limits a session made from a
+        it issued to that beneficiary only (never one granted to it); ``scope`` (a license ARN) limits a session made from a
         License Manager token to its license. A PROVISIONAL checkout lapses after the
         license's MaxTimeToLiveInMinutes unless extended; a PERPETUAL one holds until checked
         in. Beyond MaxCount the request fails unless the entitlement allows overage.
@@ -163,6 +163,10 @@ class Checkouts(OverGrants):
         return result
 
     def _may_consume(self, account_id: str, lic: License, beneficiary: str | None, scope: str | None) -> bool:
+        if beneficiary is not None:
+            # "Consuming licenses", Beneficiary: the call is limited to the repository of licenses
+            # created in the caller's (the SaaS ISV's) account; a license granted to it is not used.
+            return lic.owner_id == account_id and lic.current.beneficiary == beneficiary
         if lic.owner_id == account_id:
             return scope is not None or (beneficiary is not None and lic.current.beneficiary == beneficiary)
         grant = self.state.received.get(account_id, {}).get(lic.arn)

@@ -99,7 +99,7 @@ def _seeds(text: str) -> int | list[int]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    check_out_dir(args.out)
+    check_out_dir(args.out, outputs=("sweep.csv",))
     scenario = load_scenario(args.scenario)
     grid = _grid(scenario, args.grid)
     if not grid:
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"lmsim: {error} (--debug shows the traceback)", file=sys.stderr)
         return 1
-    except (ValueError, FileNotFoundError, ImportError) as error:
+    except (ValueError, OSError, ImportError) as error:
         if args.debug:
             raise
         print(f"lmsim: {error}", file=sys.stderr)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,17 +29,46 @@ REPORT_FILE = "report.json"
 OUTPUTS_MARKER = ".lmsim-outputs"
 
 
-def check_out_dir(out: str | Path) -> Path:
-    """``out`` as an output folder path.
+#: The plots a run directory may hold (see ``_plots``).
+PLOT_NAMES = ("compliance", "entitlements", "hosts", "exposure", "costs")
+
+
+def run_outputs() -> frozenset[str]:
+    """The names of every file a run may write into its folder: a CSV per timeline (the
+    timelines' tables, ``exposure`` and ``costs``), the summary, a replay's report, the plots
+    and the list of outputs."""
+    names = {name for klass in Timelines.__mro__ for name, member in vars(klass).items()
+             if isinstance(member, property)} | {"exposure", "costs"}
+    return frozenset({f"{name}.csv" for name in names} | {f"{name}.png" for name in PLOT_NAMES}
+                     | {SUMMARY_FILE, REPORT_FILE, OUTPUTS_MARKER})
+
+
+def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path:
+    """``out`` as an output folder path, checked before a run so that writing its outputs at the
+    end cannot fail for a reason known now: the folder (or its nearest existing parent, where it
+    will be made) must be a folder the process may write into, and no entry of it named as an
+    output (``outputs``, default: a run's, see ``run_outputs``) may be anything but a file.
 
     Raises:
-        ValueError: for an empty path, or a path that is an existing file.
+        ValueError: naming the path and what is wrong with it.
     """
     if not str(out).strip():
         raise ValueError("--out needs a folder path, got an empty one")
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(f"--out {out}: {existing} is a file, so the folder cannot be made")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {existing} is not writable (read-only, or no permission)")
+    if path.is_dir():
+        for name in sorted(run_outputs() if outputs is None else outputs):
+            entry = path / name
+            if (entry.exists() or entry.is_symlink()) and not entry.is_file():
+                raise ValueError(f"--out {out}: {entry} is in the way of an output file (it is not a file)")
     return path
 
 
@@ -121,25 +151,36 @@ class Result:
         digest), the replay's ``report.json`` if any, and the plots (compliance, entitlements,
         hosts, exposure, costs) of the timelines that have something to show; return the files.
 
-        The files are written into a fresh folder beside ``out`` and then moved in, after the
-        outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
-        so a folder never mixes two runs' files; other files in ``out`` are left alone.
+        The files are written into a temporary folder inside ``out`` and then moved into
+        place; only then are the outputs of an earlier run into ``out`` (listed in its
+        ``.lmsim-outputs``) that this run did not write removed, so a folder never mixes two
+        runs' files and a failure leaves the earlier outputs as they were; other files in
+        ``out`` are left alone.
 
         Raises:
-            ValueError: for an empty path or one that is a file.
+            ValueError: for a destination ``check_out_dir`` refuses, or one that cannot be
+                written (naming the reason); nothing is moved into ``out`` then.
         """
         out = check_out_dir(out)
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
+        except OSError as error:
+            raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         try:
             files = self._write_files(staging)
+            check_out_dir(out, [path.name for path in files])  # nothing came in the way meanwhile
             marker = out / OUTPUTS_MARKER
-            if marker.is_file():
-                for name in marker.read_text().split():
-                    (out / name).unlink(missing_ok=True)
+            earlier = marker.read_text().split() if marker.is_file() else []
             for path in files:
                 path.replace(out / path.name)
+            written = {path.name for path in files}
+            for name in earlier:
+                if name not in written:
+                    (out / name).unlink(missing_ok=True)
             marker.write_text("".join(f"{path.name}\n" for path in files))
+        except OSError as error:
+            raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return [out / path.name for path in files]

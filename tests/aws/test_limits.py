@@ -77,3 +77,40 @@ def test_only_operations_with_limits_pay_for_them(service, name):
     shape = operation_model(service, name).input_shape
     expected = shape is not None and _has_limit(shape, set())
     assert (compile_operation(service, name) is not None) == expected
+
+
+def _ranges(shape, path: str, found: dict, seen: frozenset, limited: bool) -> None:
+    """Number members by name -> their (min, max), every one (``limited=False``) or only those
+    with a range."""
+    if shape.name in seen:
+        return
+    seen = seen | {shape.name}
+    metadata = shape.metadata
+    if shape.type_name in ("integer", "long", "double", "float") and (
+            not limited or "min" in metadata or "max" in metadata):
+        found.setdefault(path, []).append((metadata.get("min"), metadata.get("max")))
+    members = (shape.members.items() if shape.type_name == "structure"
+               else [("", shape.member)] if shape.type_name == "list"
+               else [("", shape.value)] if shape.type_name == "map" else [])
+    for name, member in members:
+        _ranges(member, name or path, found, seen, limited)
+
+
+@pytest.mark.parametrize("service, name", implemented(), ids=[f"{s}:{n}" for s, n in implemented()])
+def test_a_response_cannot_echo_a_number_its_request_was_allowed_past_its_range(service, name):
+    """Why a response no longer fails its strict check after the change is made (as CreateGroup's
+    Criticality did): every number a response can echo from its request (a member of the same
+    name) is held to a range at least as tight on input, which the adapter checks before the
+    handler runs."""
+    model = operation_model(service, name)
+    if model.output_shape is None or model.input_shape is None:
+        return
+    echoed: dict = {}
+    _ranges(model.output_shape, "", echoed, frozenset(), limited=True)
+    given: dict = {}
+    _ranges(model.input_shape, "", given, frozenset(), limited=False)
+    for member, ranges in echoed.items():
+        for low, high in ranges:
+            for given_low, given_high in given.get(member, ()):
+                assert low is None or (given_low is not None and given_low >= low), (member, low, given_low)
+                assert high is None or (given_high is not None and given_high <= high), (member, high, given_high)

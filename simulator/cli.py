@@ -4,10 +4,16 @@ parameters, and write their timelines and plots."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -18,10 +24,11 @@ from simulator.bench import inventory as inventory_bench
 from simulator.bench.checkout import checkout_benchmark
 from simulator.bench.fleet import MODES, as_dict, benchmark
 from simulator.bench.sweep import EXECUTORS, benchmark_sweep
-from simulator.replay.cloudtrail import replay_cloudtrail
+from simulator.core.errors import ServiceError
+from simulator.replay.cloudtrail import cloudtrail_notes, replay_cloudtrail
 from simulator.replay.diff import compare
 from simulator.replay.replays import replay
-from simulator.runs.result import check_out_dir
+from simulator.runs.result import Result, check_out_dir
 from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario
 from simulator.runs.sweep import distributed_module, sweep, write_sweep
 from simulator.timelines.costs import as_prices
@@ -42,36 +49,54 @@ def _run(args: argparse.Namespace) -> int:
     result = run_scenario(scenario, seed=args.seed, until=args.until, params=params, record=args.record,
                           progress=progress, prices=prices)
     bar.close()
-    for path in result.write(args.out):
-        print(path)
+    _print_outcome(result, args.out)
     if args.record:
-        print(args.record)
+        print(f"trace: {args.record}")
     return 0
+
+
+def _print_outcome(result: Result, out: str, notes: Sequence[str] = ()) -> None:
+    """The run's headline figures, then what else there is to say, then where its files are."""
+    files = result.write(out)
+    print("\n".join(result.headline()))
+    for note in notes:
+        print(f"  {note}")
+    print(f"{len(files)} files in {Path(out)}{os.sep}: {', '.join(path.name for path in files)}")
 
 
 def _replay(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     if args.cloudtrail:
-        if args.trace or args.overrides:
-            raise ValueError("--cloudtrail replays log files: give no trace and no --overrides")
-        if not args.config:
-            raise ValueError("--cloudtrail needs --config what_if.json (the license configurations to replay against)")
-        result = replay_cloudtrail(args.cloudtrail, args.config, until=args.until, seed=args.seed or 0)
-        report = result.report or {}
-        print(f"replayed {sum(report['replayed'].values())} of {report['events']} events; "
-              f"{len(report['blocked'])} blocked by License Manager, {sum(report['skipped'].values())} skipped, "
-              f"{sum(report['not_replayed'].values())} not replayed")
-    else:
-        if not args.trace:
-            raise ValueError("give a trace to replay, or --cloudtrail LOGS --config what_if.json")
-        if args.config or args.until or args.seed is not None:
-            raise ValueError("--config, --until and --seed apply to --cloudtrail; a trace replays as recorded")
-        result = replay(args.trace, args.overrides)
-        report = result.report or {}
-        print(f"replayed {report['replayed']} of {report['entries']} calls and actions; "
-              f"{sum(report['skipped'].values())} skipped")
-    for path in result.write(args.out):
-        print(path)
+        return _replay_cloudtrail(args)
+    if args.skip_bad_files:
+        raise ValueError("--skip-bad-files applies to --cloudtrail log files")
+    if not args.trace:
+        raise ValueError("give a trace to replay, or --cloudtrail LOGS --config what_if.json")
+    if args.config or args.until or args.seed is not None:
+        raise ValueError("--config, --until and --seed apply to --cloudtrail; a trace replays as recorded")
+    result = replay(args.trace, args.overrides)
+    report = result.report or {}
+    _print_outcome(result, args.out, [f"replayed {report['replayed']} of {report['entries']} calls and actions; "
+                                      f"{sum(report['skipped'].values())} skipped"])
+    return 0
+
+
+def _replay_cloudtrail(args: argparse.Namespace) -> int:
+    if args.trace or args.overrides:
+        raise ValueError("--cloudtrail replays log files: give no trace and no --overrides")
+    if not args.config:
+        raise ValueError("--cloudtrail needs --config what_if.json (the license configurations to replay against)")
+    result = replay_cloudtrail(args.cloudtrail, args.config, until=args.until, seed=args.seed or 0)
+    report = result.report or {}
+    for warning in report.get("warnings", []):
+        print(f"lmsim: warning: {warning}", file=sys.stderr)
+    for bad in report.get("unreadable", []):
+        print(f"lmsim: skipped {bad['file']}: {bad['reason']}", file=sys.stderr)
+    _print_outcome(result, args.out, cloudtrail_notes(report))
+    if report.get("unreadable") and not args.skip_bad_files:
+        print(f"lmsim: {len(report['unreadable'])} log file(s) could not be read and were skipped "
+              "(--skip-bad-files accepts that)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -106,16 +131,33 @@ def _sweep(args: argparse.Namespace) -> int:
         raise ValueError("give at least one --grid name=value,value,...")
     params = scenario.parse_params(args.param)
     if args.scheduler:
-        with distributed_module().Client(args.scheduler) as client:
+        with _dask_client(args.scheduler) as client:
             frame = sweep(scenario, grid, _seeds(args.seeds), client=client, params=params, until=args.until)
     else:
         frame = sweep(scenario, grid, _seeds(args.seeds), workers=args.workers, params=params, until=args.until)
-    for path in write_sweep(frame, args.out, list(grid)):
-        print(path)
+    files = write_sweep(frame, args.out, list(grid))
     failed = int((frame.error != "").sum())
+    print(f"{len(frame)} points, {failed} failed; {files[0]} and {len(files) - 1} plots in {files[0].parent / 'plots'}")
     if failed:
-        print(f"{failed} of {len(frame)} points failed (see the error column)", file=sys.stderr)
+        print(f"lmsim: {failed} of {len(frame)} points failed; their errors are in the error column of "
+              f"{files[0]}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _dask_client(address: str) -> Any:
+    """A ``dask.distributed.Client`` of the scheduler at ``address``.
+
+    Raises:
+        ValueError: if the scheduler cannot be reached (naming it).
+        ImportError: without the dask extra.
+    """
+    distributed = distributed_module()
+    try:
+        return distributed.Client(address)
+    except (OSError, ValueError) as error:  # unreachable (OSError, TimeoutError) or not an address (ValueError)
+        raise ValueError(
+            f"cannot reach the Dask scheduler at {address}: {str(error).strip() or type(error).__name__}") from None
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -192,11 +234,7 @@ def _print_results(results: list[dict], columns: list[str] | None = None) -> Non
         print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The ``lmsim`` command."""
-    parser = argparse.ArgumentParser(prog="lmsim", description=__doc__)
-    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _add_run_command(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="run a scenario and write its timelines")
     run.add_argument("scenario", help="path of the scenario file (a build(sim, **params) function)")
     run.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
@@ -207,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--record", metavar="TRACE", help="also write the run's trace (JSON lines) to this file")
     run.add_argument("--prices", help="price table CSV for the cost model (default: the scenario's PRICES)")
     run.set_defaults(handler=_run)
+
+
+def _add_replay_command(commands: argparse._SubParsersAction) -> None:
     again = commands.add_parser(
         "replay", help="replay a trace (optionally with overrides), or CloudTrail logs against what-if configurations")
     again.add_argument("trace", nargs="?", help="trace file written by lmsim run --record")
@@ -216,13 +257,24 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("--config", metavar="WHAT_IF", help="what-if JSON file for --cloudtrail")
     again.add_argument("--until", help="with --cloudtrail: ISO-8601 instant or duration from the trail's first day")
     again.add_argument("--seed", type=int, help="with --cloudtrail: simulation seed (default 0)")
+    again.add_argument("--skip-bad-files", action="store_true",
+                       help="with --cloudtrail: log files that cannot be read are skipped without failing the "
+                            "command (they are reported either way)")
     again.add_argument("--out", required=True, help="directory for the outputs")
     again.set_defaults(handler=_replay)
-    diff = commands.add_parser("diff", help="compare two runs: first divergence and summary deltas (exit 1 if they differ)")
+
+
+def _add_diff_command(commands: argparse._SubParsersAction) -> None:
+    diff = commands.add_parser("diff", help="compare two runs: first divergence and summary deltas "
+                                            "(exit 1 if they differ)")
     diff.add_argument("a", help="run directory, trace (.jsonl) or summary file (.json)")
     diff.add_argument("b", help="run directory, trace (.jsonl) or summary file (.json)")
     diff.set_defaults(handler=_diff)
-    grid = commands.add_parser("sweep", help="run a scenario over a grid of parameters and seeds")
+
+
+def _add_sweep_command(commands: argparse._SubParsersAction) -> None:
+    grid = commands.add_parser("sweep", help="run a scenario over a grid of parameters and seeds "
+                                             "(exit 1 if a point failed)")
     grid.add_argument("scenario", help="path of the scenario file")
     grid.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                       help="a swept parameter and its values (repeatable: the product is swept)")
@@ -233,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     grid.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask scheduler (tcp://host:8786)")
     grid.add_argument("--out", required=True, help="directory for sweep.csv and the plots")
     grid.set_defaults(handler=_sweep)
+
+
+def _add_bench_command(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser(
         "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
                       "host resource group), entitlement checkouts (--mode checkout), inventory collection "
@@ -275,19 +330,71 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--executors", default=",".join(EXECUTORS),
                        help="sweep mode: serial, pool and/or dask (default all three)")
     bench.set_defaults(handler=_bench)
-    args = parser.parse_args(argv)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``lmsim`` command line's parser."""
+    top = argparse.ArgumentParser(prog="lmsim", description=__doc__)
+    top.add_argument("--version", action="version", version=f"lmsim {_version()}")
+    top.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    commands = top.add_subparsers(dest="command", required=True)
+    for add in (_add_run_command, _add_replay_command, _add_diff_command, _add_sweep_command, _add_bench_command):
+        add(commands)
+    return top
+
+
+def _version() -> str:
+    try:
+        return metadata.version("lmsim")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
+def _negative_values_attached(argv: list[str]) -> list[str]:
+    """``argv`` with a negative value of ``--until`` attached to it (``--until=-1d``), so the
+    parser takes it as the value, which the run then refuses plainly, not as an unknown
+    option."""
+    args: list[str] = []
+    rest = iter(argv)
+    for arg in rest:
+        value = next(rest, None) if arg == "--until" else None
+        if value is not None and value.startswith("-") and value[1:2].isdigit():
+            args.append(f"--until={value}")
+        else:
+            args.extend(a for a in (arg, value) if a is not None)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``lmsim`` command: the exit status is 0 on success, 1 when a scenario failed, a
+    sweep point failed, a replay skipped unreadable log files or ``diff`` found a difference,
+    2 for bad input, and 141 when the output was closed early (``lmsim diff ... | head``)."""
+    args = parser().parse_args(_negative_values_attached(sys.argv[1:] if argv is None else argv))
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        # The reader went away (| head): nothing more to say, and nothing for Python to fail
+        # to flush at exit either.
+        with contextlib.suppress(OSError, ValueError):  # stdout may be no file (captured)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ScenarioError as error:  # the scenario's own code failed: one line, unless --debug
         if args.debug:
             raise
         print(f"lmsim: {error} (--debug shows the traceback)", file=sys.stderr)
         return 1
-    except (ValueError, OSError, ImportError) as error:
+    except (ValueError, OSError, ImportError, ServiceError) as error:
         if args.debug:
             raise
-        print(f"lmsim: {error}", file=sys.stderr)
+        print(f"lmsim: {_one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _one_line(error: BaseException) -> str:
+    """An error as one line: an OS error with the file it concerns, others as their message."""
+    if isinstance(error, OSError) and error.strerror and error.filename:
+        return f"{error.filename}: {error.strerror}"
+    return str(error).strip().split("\n")[0] or type(error).__name__
 
 
 if __name__ == "__main__":

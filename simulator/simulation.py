@@ -101,7 +101,7 @@ class Simulation(MachineActions):
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
                                               discovery_schedule, conversion_timings)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
-        self.options = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
+        self.options: dict[str, Any] = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
                         "discovery_schedule": self.license_manager.inventory.schedule,
                         "conversion_timings": self.license_manager.conversions.timings}
         self.backends = Backends(

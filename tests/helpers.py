@@ -30,19 +30,33 @@ def error_code(excinfo: pytest.ExceptionInfo) -> str:
     return excinfo.value.response["Error"]["Code"]
 
 
-def assert_refused(sim: Simulation, code: str, call, *views) -> None:
-    """``call()`` fails with the AWS error code ``code``, records no world event, and leaves
-    what each of ``views()`` shows unchanged."""
-    before = [world_events(sim)] + [view() for view in views]
+def assert_refused(sim: Simulation | None, code: str, call, *views, fragments: Iterable[str] = (),
+                   members: dict[str, Any] | None = None) -> str:
+    """``call()`` fails with the AWS error code ``code`` and changes nothing: what each of
+    ``views()`` shows (state as the APIs show it) is the same before and after, and, with
+    ``sim``, the world records no event. The message names each of ``fragments``; the
+    response's modeled ``members`` (an Organizations ``Reason``) have the values given.
+    Returns the message."""
+    def state() -> list:
+        return ([world_events(sim)] if sim is not None else []) + [view() for view in views]
+
+    before = state()
     with pytest.raises(ClientError) as excinfo:
         call()
     assert error_code(excinfo) == code
-    assert [world_events(sim)] + [view() for view in views] == before
+    response = excinfo.value.response
+    message = response["Error"].get("Message", "")
+    for fragment in fragments:
+        assert fragment in message, message
+    for name, value in (members or {}).items():
+        assert response.get(name) == value, response
+    assert state() == before
+    return message
 
 
-def world_events(sim: Simulation) -> int:
-    """How many world events (state changes, allocations, ...) the simulation has recorded."""
-    return int((sim.timelines.events.source == "world").sum())
+def world_events(sim: Simulation) -> list[tuple]:
+    """The world events (state changes, allocations, ...) the simulation has recorded."""
+    return list(sim.records.rows("event_groups"))
 
 
 def public_ami(client, pattern: str) -> str:
@@ -225,19 +239,11 @@ def kinds(sim, arn: str) -> list[tuple[str, str]]:
     return list(zip(rows.kind, rows.action))
 
 
-def lm_refused(code: str, call, ec2s, lm, arns) -> str:
-    """``call()`` fails with ``code`` and changes no instance of ``ec2s`` and no configuration
-    (consumption, associations) of ``arns``; the error message."""
-    def snapshot():
-        return ([c.describe_instances()["Reservations"] for c in ec2s],
-                [(configuration(lm, a), associated(lm, a), usage(lm, a)) for a in arns])
-
-    before = snapshot()
-    with pytest.raises(ClientError) as excinfo:
-        call()
-    assert error_code(excinfo) == code
-    assert snapshot() == before
-    return excinfo.value.response["Error"]["Message"]
+def license_state(ec2s, lm, arns):
+    """A view (for ``assert_refused``) of the instances of ``ec2s`` and of the configurations
+    ``arns`` (consumption, associations, usage)."""
+    return lambda: ([c.describe_instances()["Reservations"] for c in ec2s],
+                    [(configuration(lm, a), associated(lm, a), usage(lm, a)) for a in arns])
 
 
 # -- managed entitlements ----------------------------------------------------------------------

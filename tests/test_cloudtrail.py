@@ -173,7 +173,7 @@ def _records(trail) -> list[dict]:
 
 
 @pytest.mark.parametrize("content,message", [
-    (b"this is not json", "is not a CloudTrail log file: it is not JSON"),
+    (b"this is not json", "not a CloudTrail log file: it is not JSON"),
     (gzip.compress(b"{broken")[:20], "damaged gzip file"),
     (json.dumps({"events": []}).encode(), 'no "Records" array'),
     (json.dumps({"Records": [{"eventSource": "ec2.amazonaws.com"}]}).encode(), "lacks eventTime, eventName"),

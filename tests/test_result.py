@@ -102,8 +102,9 @@ def test_the_scenarios_own_figures_are_checked(tmp_path):
 
 
 def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(result, tmp_path, monkeypatch):
-    """Each DataFrame property of Timelines is written as <name>.csv (a timeline added later
-    is written too), with summary.json (the golden form) and the plots of the timelines that
+    """Each DataFrame property of Timelines with rows is written as <name>.csv (a timeline
+    added later is written too) and the summary lists the empty ones, which get no
+    header-only file; with summary.json (the golden form), the plots of the timelines that
     have something to show (compliance and hosts here; no license was issued), and the costs
     under the scenario's price table."""
     monkeypatch.setattr(Timelines, "hosts_seen", property(
@@ -111,10 +112,13 @@ def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(res
     written = {p.name for p in result.write(tmp_path)}
     timelines = {name for name, member in vars(Timelines).items() if isinstance(member, property)}
     assert {"events", "compliance", "violations", "notifications", "hosts", "hosts_seen"} <= timelines
-    assert written == {f"{name}.csv" for name in timelines} | {
-        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png"}
-    assert len(pd.read_csv(tmp_path / "hosts_seen.csv")) == 1
     digest = json.loads((tmp_path / "summary.json").read_text())
+    empty = set(digest["empty_timelines"])
+    assert {"notifications", "entitlements", "grants", "checkouts"} <= empty <= timelines
+    assert written == {f"{name}.csv" for name in timelines - empty} | {
+        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png"}
+    assert all(len(pd.read_csv(tmp_path / name)) > 0 for name in written if name.endswith(".csv"))
+    assert len(pd.read_csv(tmp_path / "hosts_seen.csv")) == 1
     assert digest == json.loads(json.dumps(result.digest()))
     assert digest["summary"]["blocked_launches"] == 1 and digest["errors"] == {"LicenseUsageException": 1}
 

@@ -66,6 +66,28 @@ def test_a_failing_point_is_reported_in_its_row_and_the_sweep_goes_on(tmp_path):
     assert frame.api_calls.isna().tolist() == [False, True, False]
 
 
+def test_lmsim_sweep_counts_failures_as_it_goes_and_exits_1(tmp_path, capsys, monkeypatch):
+    """The progress bar shows the failures so far; a sweep with a failed point writes its
+    table and exits with status 1, saying how many failed and where their errors are."""
+    scenario = write_scenario(tmp_path, '''
+        DURATION = "1d"
+
+        def build(sim, *, fleet=1):
+            if fleet == 13:
+                raise RuntimeError("unlucky fleet")
+            sim.add_account("111111111111")
+    ''')
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # a terminal: the progress bar shows
+    assert main(["sweep", str(scenario), "--grid", "fleet=1,13,2", "--workers", "1", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "3/3" in captured.err and "1 failed" in captured.err
+    assert captured.err.splitlines()[-1] == (f"lmsim: 1 of 3 points failed; their errors are in the error column "
+                                             f"of {out / 'sweep.csv'}")
+    assert captured.out.startswith("3 points, 1 failed; ")
+    assert pd.read_csv(out / "sweep.csv").error.notna().tolist() == [False, True, False]
+
+
 @pytest.mark.parametrize("grid,seeds,message", [
     ({"colour": [1, 2]}, 1, "scenario quickstart has no parameter 'colour'; its parameters: license_count=96"),
     ({"license_count": []}, 1, "needs a non-empty list of values"),

@@ -55,3 +55,19 @@ def test_the_cluster_needs_no_scenario_file_and_reports_failures(client, tmp_pat
     assert [e.endswith("scenario.py:6: ValueError: fleet must not be negative") for e in frame.error] == [
         True, True, False, False]
     assert list(frame.error[2:]) == ["", ""]
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys):
+    """lmsim sweep --scheduler with nothing listening there, or no address at all, is one
+    line naming the scheduler, exit status 2, no traceback."""
+    import dask
+
+    from simulator.cli import main
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        for address in ("tcp://127.0.0.1:9", "nonsense"):
+            assert main(["sweep", str(QUICKSTART), "--grid", "license_count=48", "--scheduler", address,
+                         "--out", str(tmp_path / "out")]) == 2
+            err = capsys.readouterr().err
+            assert err.startswith(f"lmsim: cannot reach the Dask scheduler at {address}: ") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

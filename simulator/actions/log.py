@@ -101,7 +101,7 @@ def action(path: str, service: str, *, account: str | None = None, resource: str
         def recorded(self: HasActions, *args: Any, **kwargs: Any) -> Any:
             bound = signature.bind(self, *args, **kwargs)
             bound.apply_defaults()
-            params = {k: v for k, v in list(bound.arguments.items())[1:]}
+            params = dict(list(bound.arguments.items())[1:])
             log = self.actions
             slot = log.reserve()
             error_code = ""

@@ -145,7 +145,7 @@ class Gateway:
     def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
         rows = self._rows
         slot = len(rows)
-        rows.append(None)  # keeps the call's row ahead of the world events it causes
+        rows.append(None)  # type: ignore[arg-type]  # the call's row, ahead of the world events it causes
         request_id = self.backends.ids.uuid("request")
         failure: Exception | None = None
         injected, self._next_failure = self._next_failure, None

@@ -21,8 +21,10 @@ def organization_out(org: Organization, management_email: str) -> dict[str, Any]
     }
 
 
-def account_out(account: Account, org: Organization) -> dict[str, Any]:
-    """The Account shape."""
+def account_out(account: Account, org: Organization | None) -> dict[str, Any]:
+    """The Account shape (ListAccounts and DescribeAccount answer only inside an organization)."""
+    if org is None:
+        raise ValueError(f"account {account.account_id} is described outside an organization")
     return {
         "Id": account.account_id,
         "Arn": org.account_arn(account.account_id),

@@ -39,7 +39,8 @@ def group_out(group: ResourceGroup) -> dict[str, Any]:
 
 def configuration_out(group: ResourceGroup) -> dict[str, Any]:
     """The GroupConfiguration shape (configurations take effect at once)."""
-    items = [{"Type": item.type, "Parameters": [{"Name": name, "Values": list(values)} for name, values in item.parameters]}
+    items = [{"Type": item.type,
+              "Parameters": [{"Name": name, "Values": list(values)} for name, values in item.parameters]}
              for item in group.configuration.items]
     return {"Configuration": items, "Status": "UPDATE_COMPLETE"}
 
@@ -137,12 +138,12 @@ def list_group_resources(call: Call, params: Params) -> Response:
     for name, values in filters_in(params.get("Filters")):
         unknown = [v for v in values if v != EC2_HOST]
         if name != "resource-type" or unknown:
-            raise bad_request_exception(f"Filter {name}={values} does not apply to group {group.name}, which holds only "
-                              f"{EC2_HOST} resources")
+            raise bad_request_exception(f"Filter {name}={values} does not apply to group {group.name}, which holds "
+                                        f"only {EC2_HOST} resources")
     page, token = call.page(params, service.membership.resources(group))
     identifiers = [{"ResourceArn": host.arn, "ResourceType": EC2_HOST} for host, _ in page]
     resources = [{"Identifier": identifier, "Status": {"Name": "PENDING"} if pending else None}
-                 for identifier, (_, pending) in zip(identifiers, page)]
+                 for identifier, (_, pending) in zip(identifiers, page, strict=True)]
     return {"Resources": resources, "ResourceIdentifiers": identifiers, **token}
 
 

@@ -146,7 +146,7 @@ def _scalar_check(shape: Shape) -> Serializer:
             raise ShapeMismatch(f"{path}: {value!r} is not one of {shape.name}'s values {sorted(enum)}")
         if kind in ("integer", "long") and ((low is not None and value < low) or (high is not None and value > high)):
             raise ShapeMismatch(f"{path}: {value} is outside {shape.name}'s range [{low}, {high}]")
-        if kind == "timestamp" and value.tzinfo is None:
+        if kind == "timestamp" and getattr(value, "tzinfo", None) is None:
             raise ShapeMismatch(f"{path}: timestamps must be timezone-aware")
         return value
 

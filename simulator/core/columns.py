@@ -4,7 +4,8 @@ arrays so a whole account can be copied or matched at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -53,9 +54,10 @@ class RowTable:
         columns: Column name -> NumPy dtype (an ``owner`` int32 column is added).
     """
 
-    def __init__(self, columns: dict[str, type]) -> None:
+    def __init__(self, columns: Mapping[str, Any]) -> None:
         self._dtypes = {"owner": np.int32, **columns}
-        self._columns = {name: np.empty(_MIN_CAPACITY, dtype) for name, dtype in self._dtypes.items()}
+        self._columns: dict[str, np.ndarray] = {name: np.empty(_MIN_CAPACITY, dtype)
+                                                for name, dtype in self._dtypes.items()}
         self._alive = np.zeros(_MIN_CAPACITY, bool)
         self._size = 0
         self._dead = 0
@@ -72,7 +74,7 @@ class RowTable:
         start, count = self._size, len(rows)
         self._reserve(start + count)
         self._columns["owner"][start:start + count] = owner
-        for name, values in zip(list(self._dtypes)[1:], zip(*rows)):
+        for name, values in zip(list(self._dtypes)[1:], zip(*rows, strict=True), strict=True):
             self._columns[name][start:start + count] = values
         self._alive[start:start + count] = True
         self._size += count
@@ -115,7 +117,7 @@ class RowTable:
     def _compact(self) -> None:
         alive = self._alive[:self._size]
         new_position = np.cumsum(alive) - 1
-        for name, column in self._columns.items():
+        for column in self._columns.values():
             kept = column[:self._size][alive]
             column[:len(kept)] = kept
         live = int(alive.sum())
@@ -130,7 +132,8 @@ def table(columns: dict[str, type], rows: Sequence[tuple]) -> dict[str, np.ndarr
     """Long-form ``rows`` (tuples in the order of ``columns``) as a dict of column arrays."""
     if not rows:
         return {name: np.empty(0, dtype) for name, dtype in columns.items()}
-    return {name: np.array(values, dtype) for (name, dtype), values in zip(columns.items(), zip(*rows))}
+    return {name: np.array(values, dtype)
+            for (name, dtype), values in zip(columns.items(), zip(*rows, strict=True), strict=True)}
 
 
 def grown(array: np.ndarray, needed: int, fill: object = 0) -> np.ndarray:

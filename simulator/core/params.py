@@ -73,7 +73,7 @@ def _untag(obj: dict[str, Any]) -> Any:
     if key == "$decimal":
         return Decimal(value)
     if key == "$dict":
-        return {k: v for k, v in value}
+        return dict(value)
     if key == "$repr":
         return Unreplayable(value)
     return obj

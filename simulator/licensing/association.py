@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(slots=True, eq=False)
@@ -18,7 +19,8 @@ class Association:
     associated_at: datetime
     ami_scope: str | None = None
     associating_account: str = ""
-    resource: object = None
+    #: The associated Image, Instance, DedicatedHost, ManagedNode or DBInstance.
+    resource: Any = None
 
 
 

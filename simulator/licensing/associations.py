@@ -127,26 +127,54 @@ class Associations:
                 resource, or for a discovered association), InvalidResourceStateException,
                 LicenseUsageException.
         """
-        add, remove = list(add), list(remove)
         owned = self.configurations.owned
         adds = [(owned(account_id, region, arn), scope) for arn, scope in add]
         removes = [(owned(account_id, region, arn), scope) for arn, scope in remove]
         # A configuration's owner may disassociate another account's resources it tracks (the
         # troubleshooting note on member resources), so that it can then delete it.
         resource = self.resource(account_id, region, resource_arn, foreign=bool(removes) and not adds)
+        self._check_foreign(resource, account_id, resource_arn, removes)
+        self._check_resource(resource, account_id, adds, removes)
+        current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
+        to_remove, to_add = self._changes(resource, resource_arn, current, adds, removes)
+        new_configs = [cfg for cfg, _ in to_add.values()]
+        match resource:
+            case Instance():
+                self.enforcement.check_instance_association(resource, new_configs, principal)
+            case DedicatedHost():
+                self.enforcement.check_host_association(resource, new_configs, principal)
+            case ManagedNode():
+                self.enforcement.check_server_association(resource, new_configs, principal)
+        self._apply(resource, account_id, current, adds, to_remove, to_add)
+
+    def _check_foreign(self, resource: Resource, account_id: str, resource_arn: str,
+                       removes: list[tuple[LicenseConfiguration, str | None]]) -> None:
+        """Another account's resource: only configurations that track it may let it go.
+
+        Raises:
+            ServiceError: InvalidParameterValueException naming a configuration that does not.
+        """
         if isinstance(resource, (Instance, DedicatedHost, ManagedNode)) and resource.account_id != account_id:
             current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
             untracked = [cfg.arn for cfg, _ in removes if cfg.arn not in current]
             if untracked:
                 raise invalid(f"ResourceArn {resource_arn} belongs to account {resource.account_id}; license "
                               f"configuration {untracked[0]} does not track it, so it cannot disassociate it")
+
+    def _check_resource(self, resource: Resource, account_id: str, adds: list[tuple[LicenseConfiguration, str | None]],
+                        removes: list[tuple[LicenseConfiguration, str | None]]) -> None:
+        """AMI association scopes (AMIs only, cross-account for the AMI's owner only) and the
+        resource's state (not a deregistered AMI, not a terminating instance).
+
+        Raises:
+            ServiceError: InvalidParameterValueException, InvalidResourceStateException.
+        """
         is_image = isinstance(resource, Image)
         for _, scope in adds + removes:
             if not is_image and scope is not None:
                 raise invalid("AmiAssociationScope applies to AMIs only")
             if is_image and scope not in (None, CROSS_ACCOUNT):
                 raise invalid(f"AmiAssociationScope {scope!r} is invalid; the possible value is {CROSS_ACCOUNT}")
-        current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
         match resource:
             case Image():
                 if resource.state is ImageState.DEREGISTERED:
@@ -157,9 +185,22 @@ class Associations:
                                   "associated for this account only, not with AmiAssociationScope cross-account")
             case Instance():
                 if resource.state in (InstanceState.SHUTTING_DOWN, InstanceState.TERMINATED):
-                    raise invalid_resource_state_exception(f"Instance {resource.instance_id} is {resource.state}; license configurations cannot "
-                        "change on it",
-                    )
+                    raise invalid_resource_state_exception(
+                        f"Instance {resource.instance_id} is {resource.state}; license configurations cannot "
+                        "change on it")
+
+    def _changes(
+        self, resource: Resource, resource_arn: str, current: set[str],
+        adds: list[tuple[LicenseConfiguration, str | None]], removes: list[tuple[LicenseConfiguration, str | None]],
+    ) -> tuple[list[LicenseConfiguration], dict[str, tuple[LicenseConfiguration, str | None]]]:
+        """The configurations to unlink and to link (by ARN, with their AMI scope): removals of
+        configurations the resource has and the call does not add again, additions of those it
+        lacks.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for a removal of what automated
+                discovery associated, or past 10 configurations per resource.
+        """
         adding = {cfg.arn for cfg, _ in adds}
         to_remove = list({cfg.arn: cfg for cfg, _ in removes if cfg.arn in current and cfg.arn not in adding}.values())
         if isinstance(resource, Instance | ManagedNode):
@@ -175,17 +216,17 @@ class Associations:
                 f"{resource_arn} would have {len(after)} license configurations; a resource can have at most "
                 f"{MAX_CONFIGURATIONS_PER_RESOURCE}",
             )
-        new_configs = [cfg for cfg, _ in to_add.values()]
-        match resource:
-            case Instance():
-                self.enforcement.check_instance_association(resource, new_configs, principal)
-            case DedicatedHost():
-                self.enforcement.check_host_association(resource, new_configs, principal)
-            case ManagedNode():
-                self.enforcement.check_server_association(resource, new_configs, principal)
+        return to_remove, to_add
 
+    def _apply(
+        self, resource: Resource, account_id: str, current: set[str],
+        adds: list[tuple[LicenseConfiguration, str | None]], to_remove: list[LicenseConfiguration],
+        to_add: dict[str, tuple[LicenseConfiguration, str | None]],
+    ) -> None:
+        """Unlink, link, record the levels that moved, update the scopes of AMI associations
+        the call names again, and tell an instance its licenses."""
         now = self.state.clock.seconds
-        levels = {cfg: cfg.level for cfg in to_remove + new_configs}
+        levels = {cfg: cfg.level for cfg in to_remove + [cfg for cfg, _ in to_add.values()]}
         for cfg in to_remove:
             self.unlink(resource, cfg, account_id, now)
         for cfg, scope in to_add.values():
@@ -193,7 +234,7 @@ class Associations:
         for cfg, before in levels.items():
             if cfg.level != before:
                 self.state.record(cfg)
-        if is_image:
+        if isinstance(resource, Image):
             for cfg, scope in adds:
                 if cfg.arn in current:
                     cfg.amis[(resource.image_id, account_id)].ami_scope = scope
@@ -225,7 +266,7 @@ class Associations:
                 return list(state.instance_configs.get(resource.instance_id, ()))
             case DedicatedHost():
                 return list(state.host_configs.get(resource.host_id, ()))
-        return list(state.resource_configs.get(resource_key(resource), ()))  # type: ignore[arg-type]
+        return list(state.resource_configs.get(resource_key(resource), ()))
 
     def link(self, resource: Resource, cfg: LicenseConfiguration, account_id: str, scope: str | None,
              now: float) -> None:

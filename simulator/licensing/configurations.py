@@ -5,7 +5,7 @@ for EC2)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.billing import COUNTING_TYPES
@@ -110,9 +110,8 @@ class Configurations:
             if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
                 found.setdefault(cfg.arn, cfg)
         if len(found) > MAX_CONFIGURATIONS_PER_RESOURCE:
-            raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each instance; a resource "
-                f"can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}",
-            )
+            raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each "
+                                          f"instance; a resource can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}")
         return list(found.values())
 
     # -- the operations -------------------------------------------------------------------
@@ -145,9 +144,8 @@ class Configurations:
         check_license_tags(tags or {})
         owned = state.owned.setdefault((account_id, region), {})
         if len(owned) >= MAX_CONFIGURATIONS:
-            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license configurations in {region}, the "
-                "most it may have",
-            )
+            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license "
+                                                    f"configurations in {region}, the most it may have")
         configuration_id = "lic-" + state.ids.token("lic", 32)
         cfg = LicenseConfiguration(
             configuration_id=configuration_id,
@@ -203,7 +201,7 @@ class Configurations:
 
     def update(
         self, account_id: str, region: str, arn: str, *, status: str | None = None,
-        rules: list[str] | None = None, license_count: int | None = None, hard_limit: bool | None = None,
+        rules: Sequence[str] | None = None, license_count: int | None = None, hard_limit: bool | None = None,
         name: str | None = None, description: str | None = None,
         product_information: tuple[ProductInformation, ...] | None = None,
         disassociate_when_not_found: bool | None = None, license_expiry: int | None = None,
@@ -219,24 +217,9 @@ class Configurations:
                 changes.
         """
         cfg = self.owned(account_id, region, arn)
-        if status is not None and status not in tuple(ConfigurationStatus):
-            raise invalid(f"LicenseConfigurationStatus {status!r} is invalid; allowed values: "
-                          f"{', '.join(ConfigurationStatus)}")
-        if name is not None and not name.strip():
-            raise invalid("Name must not be empty")
-        _check_count(license_count)
-        new_rules = cfg.rules
-        if rules is not None:
-            new_rules = parse_rules(tuple(rules), cfg.counting_type)
-            if _fixed_rules(new_rules) != _fixed_rules(cfg.rules):
-                raise invalid("After a license configuration is created, the only rule that can be added or "
-                              f"changed is licenseAffinityToHost; current rules: {list(cfg.rules.texts) or 'none'}")
-        products = cfg.product_information if product_information is None else product_information
-        validate_product_information(products)
-        check_products(products, counting_type=cfg.counting_type, has_rules=bool(new_rules.texts),
-                       hard_limit=cfg.hard_limit if hard_limit is None else bool(hard_limit),
-                       may_exclude=self.state.may_exclude(account_id, region))
-
+        new_rules, products = self._checked_update(cfg, account_id, region, status=status, rules=rules,
+                                                   license_count=license_count, hard_limit=hard_limit, name=name,
+                                                   product_information=product_information)
         now = self.state.clock.seconds
         level = (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.level)
         rules_changed = tuple(products) != cfg.product_information
@@ -257,17 +240,52 @@ class Configurations:
             cfg.rules = new_rules
             cfg.set_affinity(now)
         if status is not None and status != cfg.status:
-            cfg.status = ConfigurationStatus(status)
-            if cfg.status is ConfigurationStatus.DISABLED:
-                cfg.stop_tracking()
-            else:
-                cfg.start_tracking(now, self.state.inactive_nodes)
-                self._alert_if_over_hard_limit(cfg)
+            self._set_status(cfg, ConfigurationStatus(status), now)
         if (cfg.name, cfg.license_count, cfg.hard_limit, cfg.status, cfg.level) != level:
             self.state.record(cfg)
         if rules_changed:
             self.state.products_changed(cfg)
         return cfg
+
+    def _checked_update(
+        self, cfg: LicenseConfiguration, account_id: str, region: str, *, status: str | None,
+        rules: Sequence[str] | None, license_count: int | None, hard_limit: bool | None, name: str | None,
+        product_information: tuple[ProductInformation, ...] | None,
+    ) -> tuple[RuleSet, tuple[ProductInformation, ...]]:
+        """Check an update of ``cfg`` before anything changes; the rules and the product
+        information it leaves the configuration with.
+
+        Raises:
+            ServiceError: InvalidParameterValueException naming the field.
+        """
+        if status is not None and status not in tuple(ConfigurationStatus):
+            raise invalid(f"LicenseConfigurationStatus {status!r} is invalid; allowed values: "
+                          f"{', '.join(ConfigurationStatus)}")
+        if name is not None and not name.strip():
+            raise invalid("Name must not be empty")
+        _check_count(license_count)
+        new_rules = cfg.rules
+        if rules is not None:
+            new_rules = parse_rules(tuple(rules), cfg.counting_type)
+            if _fixed_rules(new_rules) != _fixed_rules(cfg.rules):
+                raise invalid("After a license configuration is created, the only rule that can be added or "
+                              f"changed is licenseAffinityToHost; current rules: {list(cfg.rules.texts) or 'none'}")
+        products = cfg.product_information if product_information is None else product_information
+        validate_product_information(products)
+        check_products(products, counting_type=cfg.counting_type, has_rules=bool(new_rules.texts),
+                       hard_limit=cfg.hard_limit if hard_limit is None else bool(hard_limit),
+                       may_exclude=self.state.may_exclude(account_id, region))
+        return new_rules, tuple(products)
+
+    def _set_status(self, cfg: LicenseConfiguration, status: ConfigurationStatus, now: float) -> None:
+        """Disable (tracking stops) or enable again (counting from the resources' current
+        state, alerting if that is over a hard limit)."""
+        cfg.status = status
+        if status is ConfigurationStatus.DISABLED:
+            cfg.stop_tracking()
+        else:
+            cfg.start_tracking(now, self.state.inactive_nodes)
+            self._alert_if_over_hard_limit(cfg)
 
     def _alert_if_over_hard_limit(self, cfg: LicenseConfiguration) -> None:
         """Counting again from the resources' current state can find a hard limit exceeded

@@ -207,26 +207,27 @@ class Conversions:
         instance_id = instance.instance_id
         running = self._running.get(instance_id)
         if running is not None:
-            raise validation_exception(f"Conversion task {running.task_id} of instance {instance_id} is still in progress")
+            raise validation_exception(f"Conversion task {running.task_id} of instance {instance_id} is still in "
+                                       "progress")
         if instance.state is not InstanceState.STOPPED:
-            raise validation_exception(f"Instance {instance_id} is {instance.state}: it must be stopped before its license "
-                           "type is converted (it may start and stop while the task runs)")
+            raise validation_exception(f"Instance {instance_id} is {instance.state}: it must be stopped before its "
+                                       "license type is converted (it may start and stop while the task runs)")
         if not self.discovery.has_inventory(instance):
-            raise validation_exception(f"Instance {instance_id} is not a Systems Manager managed node whose inventory License "
-                           "Manager holds: it needs SSM Agent and Systems Manager Inventory, and License Manager "
-                           "takes the inventory within hours of its collection")
+            raise validation_exception(f"Instance {instance_id} is not a Systems Manager managed node whose inventory "
+                                       "License Manager holds: it needs SSM Agent and Systems Manager Inventory, and "
+                                       "License Manager takes the inventory within hours of its collection")
         if path.to_byol and not instance.image.imported:
             raise validation_exception(f"{path.describe()}: instance {instance_id} was launched from AMI "
-                           f"{instance.image.image_id}, not from your own VM image (VM Import/Export); instances "
-                           "launched from an AWS-provided AMI cannot convert to BYOL")
+                                       f"{instance.image.image_id}, not from your own VM image (VM Import/Export); "
+                                       "instances launched from an AWS-provided AMI cannot convert to BYOL")
         self._check_placement(instance, path)
         if path.sql == "license included":
             edition = path.sql_edition
             installed = self.inventory.applications(instance_id, instance.region)
             if not any(re.search(rf"SQL Server\b.*\b{edition}\b", name) for name in installed):
-                raise validation_exception(f"SQL Server {edition} cannot become license included on instance {instance_id}: "
-                               f"License Manager's inventory of it shows no SQL Server {edition} "
-                               f"(applications: {', '.join(installed) or 'none'})")
+                raise validation_exception(f"SQL Server {edition} cannot become license included on instance "
+                                           f"{instance_id}: License Manager's inventory of it shows no SQL Server "
+                                           f"{edition} (applications: {', '.join(installed) or 'none'})")
         self.enforcement.check_conversion(instance, path.destination, OPERATION, principal, "ValidationException")
 
     @staticmethod
@@ -237,12 +238,13 @@ class Conversions:
         if path.sql_included:
             if instance.tenancy == "host":
                 where = f"host {instance.host_id}" if instance.host_id else "a Dedicated Host"
-                raise validation_exception(f"License included SQL Server cannot be run on a Dedicated Host: instance "
-                               f"{instance_id} has tenancy host ({where}); move it to shared tenancy or a "
-                               "Dedicated Instance first")
+                raise validation_exception("License included SQL Server cannot be run on a Dedicated Host: instance "
+                                           f"{instance_id} has tenancy host ({where}); move it to shared tenancy or a "
+                                           "Dedicated Instance first")
             if instance.vcpus < SQL_INCLUDED_MIN_VCPUS:
-                raise validation_exception(f"A license included SQL Server instance must have at least {SQL_INCLUDED_MIN_VCPUS} "
-                               f"vCPUs; instance {instance_id} ({instance.instance_type.name}) has {instance.vcpus}")
+                raise validation_exception("A license included SQL Server instance must have at least "
+                                           f"{SQL_INCLUDED_MIN_VCPUS} vCPUs; instance {instance_id} "
+                                           f"({instance.instance_type.name}) has {instance.vcpus}")
         refusal = tenancy_refusal(path.destination, instance.tenancy, f"instance {instance_id}")
         if refusal is not None:
             raise validation_exception(refusal)

@@ -119,7 +119,7 @@ class Discovery:
                     accounts.setdefault(account_id)
             for account_id in accounts:
                 self.inventory.refresh(account_id, name)
-            for (owner, region_name), configs in list(state.owned.items()):
+            for (_owner, region_name), configs in list(state.owned.items()):
                 if region_name != name:
                     continue
                 for cfg in list(configs.values()):

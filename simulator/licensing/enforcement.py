@@ -74,7 +74,8 @@ def _violation(cfg: LicenseConfiguration, kind: str, detail: str, candidate: Lau
 
 
 def _shortfall(cfg: LicenseConfiguration, needed: int, what: str = "the request") -> str:
-    return (f"{cfg.license_count - cfg.consumed} of {cfg.license_count} {UNITS[cfg.counting_type]} licenses "
+    count = cfg.license_count or 0  # only configurations with a count fall short
+    return (f"{count - cfg.consumed} of {count} {UNITS[cfg.counting_type]} licenses "
             f"are available and {what} needs {needed}")
 
 
@@ -104,7 +105,7 @@ class Enforcement:
         if not self.state.configurations and not any(c.license_configuration_arns for c in candidates):
             return len(candidates)
         plans: list[Sequence[LicenseConfiguration]] = []
-        launch_plans: dict[tuple, list[LicenseConfiguration]] = {}  # the candidates of a launch share them
+        launch_plans: dict[tuple, Sequence[LicenseConfiguration]] = {}  # the candidates of a launch share them
         instance_configs = self.state.instance_configs
         for candidate in candidates:
             if candidate.instance is None:
@@ -132,7 +133,7 @@ class Enforcement:
         violations: list[Violation] = []
         # Identical instances of one launch share their candidate and plan: judge them once.
         runs: list[list] = []
-        for candidate, configs in zip(candidates, plans):
+        for candidate, configs in zip(candidates, plans, strict=True):
             if runs and runs[-1][0] is candidate and runs[-1][1] is configs:
                 runs[-1][2] += 1
             else:
@@ -163,6 +164,7 @@ class Enforcement:
         return violations, allowed
 
     def _measures(self, candidate: LaunchCandidate, cfg: LicenseConfiguration) -> Measures:
+        cores_per_socket: int | None
         if candidate.host is not None:
             cores_per_socket = candidate.host.host_type.cores_per_socket
         else:
@@ -309,14 +311,14 @@ def _fit(runs: list[list], count: int, *, hard_limits: bool) -> tuple[
         if hard_limits:
             for cfg, amount in amounts:
                 if cfg.hard_limit:
-                    room = cfg.license_count - cfg.consumed - demand.get(cfg, 0)  # type: ignore[operator]
+                    room = cfg.license_count - cfg.consumed - demand.get(cfg, 0)
                     fit = min(fit, max(0, room) // amount)
         if fit:
             for cfg, amount in amounts:
                 demand[cfg] = demand.get(cfg, 0) + amount * fit
                 first.setdefault(cfg, candidate)
                 if cfg.counts_hosts:
-                    new_hosts.setdefault(cfg, set()).add(candidate.host.host_id)  # type: ignore[union-attr]
+                    new_hosts.setdefault(cfg, set()).add(candidate.host.host_id)
         allowed += fit
         if allowed == count or fit < times:
             break

@@ -14,7 +14,8 @@ def access_denied_exception(message: str, **details: Any) -> ServiceError:
 
 
 def authorization_exception(message: str, **details: Any) -> ServiceError:
-    """License Manager's AuthorizationException: the Amazon Web Services user account does not have permission to perform the action."""
+    """License Manager's AuthorizationException: the Amazon Web Services user account does not
+    have permission to perform the action."""
     return ServiceError("AuthorizationException", message, **details)
 
 
@@ -29,12 +30,14 @@ def invalid_parameter_value(message: str, **details: Any) -> ServiceError:
 
 
 def invalid_resource_state_exception(message: str, **details: Any) -> ServiceError:
-    """License Manager's InvalidResourceStateException: license Manager cannot allocate a license to a resource because of its state."""
+    """License Manager's InvalidResourceStateException: license Manager cannot allocate a
+    license to a resource because of its state."""
     return ServiceError("InvalidResourceStateException", message, **details)
 
 
 def no_entitlements_allowed_exception(message: str, **details: Any) -> ServiceError:
-    """License Manager's NoEntitlementsAllowedException: there are no entitlements found for this license, or the entitlement maximum count is reached."""
+    """License Manager's NoEntitlementsAllowedException: there are no entitlements found for
+    this license, or the entitlement maximum count is reached."""
     return ServiceError("NoEntitlementsAllowedException", message, **details)
 
 
@@ -54,7 +57,8 @@ def resource_not_found_exception(message: str, **details: Any) -> ServiceError:
 
 
 def unsupported_digital_signature_method_exception(message: str, **details: Any) -> ServiceError:
-    """License Manager's UnsupportedDigitalSignatureMethodException: the digital signature method is unsupported."""
+    """License Manager's UnsupportedDigitalSignatureMethodException: the digital signature
+    method is unsupported."""
     return ServiceError("UnsupportedDigitalSignatureMethodException", message, **details)
 
 

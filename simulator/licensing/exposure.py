@@ -157,8 +157,10 @@ class Exposure:
 
     def _databases(self, databases: Iterable[DBInstance]) -> None:
         for database in databases:
-            self._follow(database.region, database.account_id,
-                         lambda cfg, truth, d=database: self._evaluate_database(cfg, truth, d))
+            self._follow(database.region, database.account_id, self._database_evaluator(database))
+
+    def _database_evaluator(self, database: DBInstance) -> Callable[[LicenseConfiguration, _Truth], None]:
+        return lambda cfg, truth: self._evaluate_database(cfg, truth, database)
 
     def _follow(self, region: str, account_id: str,
                 evaluate: Callable[[LicenseConfiguration, _Truth], None]) -> None:
@@ -178,7 +180,7 @@ class Exposure:
             return
         frame = self.state.world.region(nodes[0].region).ssm.live_frame(nodes)
         matched = frame_matches(cfg.product_information, frame).tolist()
-        for node, match in zip(nodes, matched):
+        for node, match in zip(nodes, matched, strict=True):
             instance = node.instance
             if instance is None:
                 self._set(truth, node.node_id, cfg.resource_amount(node) if match else 0)

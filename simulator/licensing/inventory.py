@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Image
 from simulator.world.rds import DBInstance
@@ -174,7 +175,7 @@ class ResourceInventory:
         lost = np.flatnonzero(before & ~frame.present)
         back = np.flatnonzero(~before & frame.present)
         inactive = self.state.inactive_nodes
-        changed = {}
+        changed: dict[LicenseConfiguration, int] = {}
         for row in lost.tolist():
             node = frame.nodes[row]
             if not node.deregistered and node.on_premises:
@@ -197,7 +198,7 @@ class ResourceInventory:
         """Deregistered nodes leave every copy at once."""
         for node in nodes:
             self.state.inactive_nodes.discard(node.node_id)
-            for (viewer, region), view in self._copies.items():
+            for (_viewer, region), view in self._copies.items():
                 copy = view.get(node.account_id)
                 row = copy.row(node.node_id) if copy is not None and region == node.region else None
                 if row is not None:

@@ -95,11 +95,12 @@ def validate_product_information(products: tuple[ProductInformation, ...]) -> No
         resource_type = product.resource_type
         if resource_type not in RESOURCE_TYPES:
             raise invalid(f"{where}.ResourceType {resource_type!r} is invalid; allowed values: "
-                           f"{', '.join(RESOURCE_TYPES)}")
+                          f"{', '.join(RESOURCE_TYPES)}")
         if not product.filters:
             raise invalid(f"{where}.ProductInformationFilterList must not be empty")
         known = FILTERS[resource_type]
         for f in product.filters:
+            comparators: tuple[str, ...]
             if f.name.startswith("Tag:") and resource_type == "SSM_MANAGED" and len(f.name) > 4:
                 comparators, allowed = ("NOT_EQUALS",), None
             elif f.name in known:
@@ -116,8 +117,8 @@ def validate_product_information(products: tuple[ProductInformation, ...]) -> No
             if allowed is not None:
                 bad = [v for v in f.values if v not in allowed]
                 if bad:
-                    raise invalid(f"{where}: value {bad[0]!r} of filter {f.name!r} is invalid; "
-                                   f"allowed values: {', '.join(allowed)}")
+                    raise invalid(f"{where}: value {bad[0]!r} of filter {f.name!r} is invalid; allowed values: "
+                                  f"{', '.join(allowed)}")
 
 
 def check_products(
@@ -150,12 +151,12 @@ def check_products(
             raise invalid("Hard license limits are not supported with Oracle Database products")
         editions = {v for p in oracle for f in p.filters if f.name == "Engine Edition" for v in f.values}
         if len(editions) != 1:
-            raise invalid("A license configuration tracks exactly one Oracle Database product "
-                           f"version (Engine Edition); got {sorted(editions) or 'none'}")
+            raise invalid("A license configuration tracks exactly one Oracle Database product version (Engine "
+                          f"Edition); got {sorted(editions) or 'none'}")
     if not may_exclude and any(p.has_exclusions for p in products):
-        raise invalid("Exclusion rules (AccountId, Tag:<key>) need an organization's management "
-                       "account with cross-account discovery turned on (UpdateServiceSettings "
-                       "EnableCrossAccountsDiscovery); single accounts can set up automated discovery without them")
+        raise invalid("Exclusion rules (AccountId, Tag:<key>) need an organization's management account with "
+                      "cross-account discovery turned on (UpdateServiceSettings EnableCrossAccountsDiscovery); single "
+                      "accounts can set up automated discovery without them")
 
 
 # -- matching resources (automated discovery) ------------------------------------------------

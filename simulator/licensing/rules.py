@@ -72,7 +72,7 @@ class RuleSet:
     @property
     def names(self) -> frozenset[str]:
         """The API names of the rules present."""
-        return frozenset(_RULE.match(text)["name"] for text in self.texts)
+        return frozenset(match["name"] for text in self.texts if (match := _RULE.match(text)))
 
 
 _NUMERIC = {
@@ -92,65 +92,98 @@ def parse_rules(texts: list[str] | tuple[str, ...], counting_type: str) -> RuleS
         ServiceError: InvalidParameterValueException naming the rule for a malformed rule,
             a rule the counting type does not allow, a repeated rule, or a value out of range.
     """
-    values: dict[str, object] = {}
+    numbers: dict[str, int] = {}
+    honor: bool | None = None
     tenancies: set[str] = set()
-    allowed = ALLOWED_RULES[counting_type]
     for text in texts:
-        match = _RULE.fullmatch(text.strip()) if isinstance(text, str) else None
-        if match is None:
-            raise invalid(f"License rule {text!r} is malformed; the syntax is #name=value, "
-                          "for example #allowedTenancy=EC2-DedicatedHost")
-        name, value = match["name"], match["value"].strip()
-        if name not in ALL_RULES:
-            raise invalid(f"License rule {name} does not exist; rules: {', '.join(sorted(ALL_RULES))}")
-        if name not in allowed:
-            raise invalid(
-                f"License rule {name} is not allowed for counting type {counting_type}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
+        name, value = _rule(text, counting_type)
         if name == "allowedTenancy":
-            if value not in TENANCY_NAMES:
-                raise invalid(f"License rule allowedTenancy={value} is invalid; allowed values: "
-                              f"{', '.join(TENANCY_NAMES)}")
-            if counting_type in ("Core", "Socket") and value != "EC2-DedicatedHost":
-                raise invalid(
-                    f"License rule allowedTenancy={value} is invalid for counting type "
-                    f"{counting_type}: {counting_type} counting requires Dedicated Hosts "
-                    "(EC2-DedicatedHost)"
-                )
-            if value in tenancies:
-                raise invalid(f"License rule allowedTenancy={value} is given twice")
+            _check_tenancy(value, counting_type, tenancies)
             tenancies.add(value)
-            continue
-        if name in values:
+        elif name in numbers or (name == "honorVcpuOptimization" and honor is not None):
             raise invalid(f"License rule {name} is given twice")
-        if name == "honorVcpuOptimization":
-            # Boolean values compare case-insensitively (the AWS CLI's own example writes "true").
-            if value.lower() not in ("true", "false"):
-                raise invalid(f"License rule honorVcpuOptimization={value} is invalid; allowed "
-                              "values: True, False (any case)")
-            values[name] = value.lower() == "true"
-            continue
-        number = parse_whole_number(value, f"License rule {name}", code="InvalidParameterValueException")
-        if name == "licenseAffinityToHost":
-            low, high = AFFINITY_DAYS
-            if not low <= number <= high:
-                raise invalid(f"License rule licenseAffinityToHost={number} is out of range; "
-                              f"the unit is days and the range is {low} to {high}")
-        elif number < 1:
-            raise invalid(f"License rule {name}={number} is out of range; it must be at least 1")
-        values[name] = number
+        elif name == "honorVcpuOptimization":
+            honor = _boolean(name, value)
+        else:
+            numbers[name] = _number(name, value)
     for kind in ("Vcpus", "Cores", "Sockets"):
-        low, high = values.get(f"minimum{kind}"), values.get(f"maximum{kind}")
-        if low is not None and high is not None and low > high:  # type: ignore[operator]
+        low, high = numbers.get(f"minimum{kind}"), numbers.get(f"maximum{kind}")
+        if low is not None and high is not None and low > high:
             raise invalid(f"License rule minimum{kind}={low} exceeds maximum{kind}={high}")
     return RuleSet(
         allowed_tenancies=frozenset(TENANCY_NAMES[t] for t in tenancies),
-        honor_vcpu_optimization=bool(values.get("honorVcpuOptimization", False)),
-        affinity_days=values.get("licenseAffinityToHost"),  # type: ignore[arg-type]
+        honor_vcpu_optimization=bool(honor),
+        affinity_days=numbers.get("licenseAffinityToHost"),
         texts=tuple(text.strip() for text in texts),
-        **{attr: values.get(name) for name, attr in _NUMERIC.items()},  # type: ignore[arg-type]
+        **{attr: numbers.get(name) for name, attr in _NUMERIC.items()},
     )
+
+
+def _rule(text: object, counting_type: str) -> tuple[str, str]:
+    """A rule's name and value, for a rule that exists and ``counting_type`` allows.
+
+    Raises:
+        ServiceError: InvalidParameterValueException otherwise.
+    """
+    match = _RULE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise invalid(f"License rule {text!r} is malformed; the syntax is #name=value, "
+                      "for example #allowedTenancy=EC2-DedicatedHost")
+    name, value = match["name"], match["value"].strip()
+    if name not in ALL_RULES:
+        raise invalid(f"License rule {name} does not exist; rules: {', '.join(sorted(ALL_RULES))}")
+    allowed = ALLOWED_RULES[counting_type]
+    if name not in allowed:
+        raise invalid(f"License rule {name} is not allowed for counting type {counting_type}; "
+                      f"allowed: {', '.join(sorted(allowed))}")
+    return name, value
+
+
+def _check_tenancy(value: str, counting_type: str, seen: set[str]) -> None:
+    """Check an ``allowedTenancy`` value (a tenancy name, a Dedicated Host for Core and
+    Socket counting, not given twice).
+
+    Raises:
+        ServiceError: InvalidParameterValueException otherwise.
+    """
+    if value not in TENANCY_NAMES:
+        raise invalid(f"License rule allowedTenancy={value} is invalid; allowed values: {', '.join(TENANCY_NAMES)}")
+    if counting_type in ("Core", "Socket") and value != "EC2-DedicatedHost":
+        raise invalid(f"License rule allowedTenancy={value} is invalid for counting type {counting_type}: "
+                      f"{counting_type} counting requires Dedicated Hosts (EC2-DedicatedHost)")
+    if value in seen:
+        raise invalid(f"License rule allowedTenancy={value} is given twice")
+
+
+def _boolean(name: str, value: str) -> bool:
+    """A boolean rule's value; they compare case-insensitively (the AWS CLI's own example
+    writes "true").
+
+    Raises:
+        ServiceError: InvalidParameterValueException for another value.
+    """
+    if value.lower() not in ("true", "false"):
+        raise invalid(f"License rule {name}={value} is invalid; allowed values: True, False (any case)")
+    return value.lower() == "true"
+
+
+def _number(name: str, value: str) -> int:
+    """A numeric rule's value: licenseAffinityToHost in days within its range, the others
+    at least 1.
+
+    Raises:
+        ServiceError: InvalidParameterValueException for a value that is not a whole
+            number or is out of range.
+    """
+    number = parse_whole_number(value, f"License rule {name}", code="InvalidParameterValueException")
+    if name == "licenseAffinityToHost":
+        low, high = AFFINITY_DAYS
+        if not low <= number <= high:
+            raise invalid(f"License rule licenseAffinityToHost={number} is out of range; "
+                          f"the unit is days and the range is {low} to {high}")
+    elif number < 1:
+        raise invalid(f"License rule {name}={number} is out of range; it must be at least 1")
+    return number
 
 
 @dataclass(frozen=True, slots=True)

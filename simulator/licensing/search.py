@@ -86,6 +86,7 @@ def check_filters(filters: Iterable[InventoryFilter], cross_account: bool) -> li
     """
     checked = []
     for f in filters:
+        allowed: tuple[str, ...]
         if f.name.startswith("tag:") and len(f.name) > 4:
             allowed = ("EQUALS", "NOT_EQUALS") if cross_account else ("EQUALS",)
         elif f.name in SEARCH_FILTERS:
@@ -222,8 +223,7 @@ def search(inventory: ResourceInventory, viewer: str, region: str, filters: Iter
             d = facts.database
             if all(_passes(f, d.identifier, d.account_id, d.engine, (), d.tags) for f in filters):
                 found.append((copy, "database", facts))
-        for image in copy.images:
-            if all(_passes(f, image.image_id, image.owner_id, image.platform_details,
-                           included_licenses(image.usage_operation), image.tags) for f in filters):
-                found.append((copy, "image", image))
+        found.extend((copy, "image", image) for image in copy.images
+                     if all(_passes(f, image.image_id, image.owner_id, image.platform_details,
+                                    included_licenses(image.usage_operation), image.tags) for f in filters))
     return SearchResults(found)

@@ -98,8 +98,8 @@ class Settings:
     def _check_organization(self, account_id: str) -> None:
         org = self.state.world.organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id:
-            raise access_denied_exception(f"Account {account_id} is not the management account of an "
-                                                        "organization: only it can link AWS Organizations accounts")
+            raise access_denied_exception(f"Account {account_id} is not the management account of an organization: "
+                                          "only it can link AWS Organizations accounts")
         if org.feature_set != "ALL":
             raise invalid(f"Organization {org.organization_id} has FeatureSet {org.feature_set}; linking accounts "
                           "needs all features enabled")

@@ -75,10 +75,11 @@ class LicenseState:
 
     def record(self, cfg: LicenseConfiguration) -> None:
         """Append the configuration's level now to the compliance timeline."""
-        count = cfg.license_count
-        if count is None:
+        count: float | int
+        if cfg.license_count is None:
             count = available = _NAN
         else:
+            count = cfg.license_count
             available = count - cfg.consumed
         self.compliance.append((self._env.now, cfg.arn, cfg.name, cfg.counting_type, count, cfg.hard_limit,
                                 cfg.consumed, available, cfg.status, cfg.owner_id, cfg.region, cfg.bound))

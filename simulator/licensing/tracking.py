@@ -84,7 +84,7 @@ class Tracking:
         if current is _PENDING:
             pairs = [(i, tracked[i.instance_id]) for i in event.instances if i.instance_id in tracked]
         else:  # stopping or shutting-down
-            pairs = [(i, tracked[i.instance_id]) for i, previous in zip(event.instances, event.previous)
+            pairs = [(i, tracked[i.instance_id]) for i, previous in zip(event.instances, event.previous, strict=True)
                      if (previous is _PENDING or previous is _RUNNING) and i.instance_id in tracked]
         self._count(pairs, activate=current is _PENDING)
 

@@ -138,7 +138,7 @@ class Views:
         ]
         for host_id, association in cfg.hosts.items():
             if host_id not in cfg.host_usage:
-                host = association.resource  # type: ignore[assignment]
+                host = association.resource
                 entries.append(UsageEntry(
                     resource_arn=association.resource_arn, resource_type=EC2_HOST, resource_status=host.state,
                     owner_id=association.owner_id, associated_at=association.associated_at, consumed=0))
@@ -182,7 +182,7 @@ class Views:
         active = [instance for instance, _ in cfg.instances.values()
                   if instance.state in ACTIVE_STATES and cfg.applies_to(instance.usage_operation)]
         hosts: dict[str, DedicatedHost] = {h: u.host for h, u in cfg.host_usage.items()}
-        hosts.update({h: a.resource for h, a in cfg.hosts.items()})  # type: ignore[misc]
+        hosts.update({h: a.resource for h, a in cfg.hosts.items()})
         counted_hosts = set(cfg.hosts)
         if cfg.counts_hosts:
             total = 0

@@ -77,8 +77,7 @@ class Comparison:
                 lines.append(f"  {side}: {_describe(d.timeline, row)}")
             if d.a and d.b:
                 changed = [k for k in d.a if d.a.get(k) != d.b.get(k)]
-                for key in changed:
-                    lines.append(f"  {key}: A {_shown(d.a[key], 100)} | B {_shown(d.b.get(key), 100)}")
+                lines.extend(f"  {key}: A {_shown(d.a[key], 100)} | B {_shown(d.b.get(key), 100)}" for key in changed)
         if self.deltas.empty:
             lines.append("summaries: identical")
         else:
@@ -129,7 +128,7 @@ def compare(a: str | Path | Result | RunView, b: str | Path | Result | RunView) 
     """
     a = a if isinstance(a, RunView) else load_run(a)
     b = b if isinstance(b, RunView) else load_run(b)
-    only_in = {"A": [], "B": []}
+    only_in: dict[str, list[str]] = {"A": [], "B": []}
     divergence = outcome = None
     if a.tables and b.tables:
         only_in = {"A": sorted(set(a.tables) - set(b.tables)), "B": sorted(set(b.tables) - set(a.tables))}
@@ -144,7 +143,9 @@ def compare(a: str | Path | Result | RunView, b: str | Path | Result | RunView) 
 
 
 def _only_detail(d: Divergence) -> bool:
-    return bool(d.a and d.b) and [k for k in d.a if d.a.get(k) != d.b.get(k)] == ["detail"]
+    if not d.a or not d.b:
+        return False
+    return [k for k in d.a if d.a.get(k) != d.b.get(k)] == ["detail"]
 
 
 def _first_divergence(name: str, a: str, b: str, ignore: tuple[str, ...] = ()) -> Divergence | None:
@@ -155,12 +156,13 @@ def _first_divergence(name: str, a: str, b: str, ignore: tuple[str, ...] = ()) -
     rows_b = list(csv.reader(io.StringIO(b)))
     header_a, header_b = rows_a[0] if rows_a else [], rows_b[0] if rows_b else []
     for index in range(1, max(len(rows_a), len(rows_b))):
-        row_a = dict(zip(header_a, rows_a[index])) if index < len(rows_a) else None
-        row_b = dict(zip(header_b, rows_b[index])) if index < len(rows_b) else None
+        # a row of a damaged file may be shorter or longer than its header: compared as far as it goes
+        row_a = dict(zip(header_a, rows_a[index], strict=False)) if index < len(rows_a) else None
+        row_b = dict(zip(header_b, rows_b[index], strict=False)) if index < len(rows_b) else None
         if row_a is None or row_b is None or header_a != header_b or any(
                 row_a[k] != row_b[k] for k in header_a if k not in ignore):
             return Divergence(name, index, row_a, row_b)
-    return None if ignore else Divergence(name, 0, dict(zip(header_a, header_a)), dict(zip(header_b, header_b)))
+    return None if ignore else Divergence(name, 0, {h: h for h in header_a}, {h: h for h in header_b})
 
 
 def _describe(timeline: str, row: dict[str, str] | None) -> str:
@@ -192,8 +194,11 @@ def _deltas(a: dict[str, Any], b: dict[str, Any]) -> pd.DataFrame:
         value_a, value_b = flat_a.get(key), flat_b.get(key)
         if value_a == value_b:
             continue
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value_a, value_b))
-        delta = f"{value_b - value_a:+g}" if numbers else "changed"
+        if (isinstance(value_a, (int, float)) and isinstance(value_b, (int, float))
+                and not isinstance(value_a, bool) and not isinstance(value_b, bool)):
+            delta = f"{value_b - value_a:+g}"
+        else:
+            delta = "changed"
         rows.append({"figure": key, "A": _shown(value_a), "B": _shown(value_b), "delta": delta})
     return pd.DataFrame(rows, columns=["figure", "A", "B", "delta"])
 

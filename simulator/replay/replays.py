@@ -11,6 +11,7 @@ resources the what-if never created are translated or dropped (``simulator.repla
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import math
@@ -143,9 +144,9 @@ def _options(recorded: dict[str, dict[str, Any]]) -> dict[str, Any]:
         ReplayError: for an option this Simulation does not take.
     """
     hints = typing.get_type_hints(Simulation.__init__)
-    options = {}
+    options: dict[str, Any] = {}
     for name, fields in recorded.items():
-        kinds = [k for k in typing.get_args(hints.get(name)) if dataclasses.is_dataclass(k)]
+        kinds = [k for k in typing.get_args(hints.get(name)) if isinstance(k, type) and dataclasses.is_dataclass(k)]
         if not kinds:
             raise ReplayError(f"the trace was recorded with the Simulation option {name!r}, which this simulator "
                               "does not take")
@@ -240,10 +241,8 @@ class _Replayer:
         client = self.clients.get(key)
         if client is None:
             client = self.clients[key] = self._client(entry)
-        try:
+        with contextlib.suppress(ClientError):  # the refusal is recorded, as it was in the history
             getattr(client, xform_name(entry.name))(**params)
-        except ClientError:
-            pass  # the refusal is recorded, as it was in the history
 
     def _client(self, entry: TraceEntry) -> BaseClient:
         """A client as the recorded caller: signed as the account's principal, with the

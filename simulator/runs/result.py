@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from simulator.runs.headline import headline
 from simulator.runs.summary import Figure, events_digest, summarize
 from simulator.simulation import Simulation
 from simulator.timelines import Timelines
@@ -50,18 +51,21 @@ def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path
     output (``outputs``, default: a run's, see ``run_outputs``) may be anything but a file.
 
     Raises:
-        ValueError: naming the path and what is wrong with it.
+        ValueError: naming the path and what is wrong with it: an empty path, an existing
+            file, a path inside one (a folder cannot be made there), a folder that cannot be
+            written, or an entry in the way of an output.
     """
     if not str(out).strip():
         raise ValueError("--out needs a folder path, got an empty one")
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder")
+    blocking = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise ValueError(f"--out {out} is inside {blocking}, which is a file, not a folder")
     existing = path
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if not existing.is_dir():
-        raise ValueError(f"--out {out}: {existing} is a file, so the folder cannot be made")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ValueError(f"--out {out}: {existing} is not writable (read-only, or no permission)")
     if path.is_dir():
@@ -126,13 +130,19 @@ class Result:
 
     def digest(self) -> dict[str, Any]:
         """What a golden file pins: the events digest (rows, rows by event and error code, the
-        last instant, the first resource ids) and the summary."""
-        return {**events_digest(self.sim.timelines.events), "summary": self.summary}
+        last instant, the first resource ids), the timelines that stayed empty and the
+        summary."""
+        return self._digest(self.tables())
+
+    def _digest(self, tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+        empty = [name for name, frame in tables.items() if frame.empty]
+        return {**events_digest(self.sim.timelines.events), "empty_timelines": empty, "summary": self.summary}
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every timeline of the run by name: the timelines' tables, the exposure of every
-        configuration with discovery rules in one table (``exposure``, when there is one), and
-        the cost per hour under the run's price table (``costs``, when it has one)."""
+        """Every timeline of the run by name, empty ones too: the timelines' tables, the
+        exposure of every configuration with discovery rules in one table (``exposure``,
+        when there is one), and the cost per hour under the run's price table (``costs``,
+        when it has one)."""
         tables = self.sim.timelines.tables()
         arns = _exposed(self.sim)
         if arns:
@@ -142,14 +152,25 @@ class Result:
             tables["costs"] = self.sim.costs(self.prices)
         return tables
 
+    def headline(self) -> list[str]:
+        """The run's headline figures as a few lines of text (see
+        ``simulator.runs.headline``)."""
+        return headline(self.name, self.seed, self.sim.clock.start, self.sim.now, self.summary,
+                        self.empty_timelines())
+
+    def empty_timelines(self) -> list[str]:
+        """The timelines the run never wrote a row to (``write`` writes no file for them)."""
+        return [name for name, frame in self.tables().items() if frame.empty]
+
     def csv(self) -> dict[str, str]:
-        """Every timeline as the CSV text ``write`` puts in its file."""
-        return {name: frame.to_csv(index=False) for name, frame in self.tables().items()}
+        """Every timeline with rows as the CSV text ``write`` puts in its file."""
+        return _csv(self.tables())
 
     def write(self, out: str | Path) -> list[Path]:
-        """Write every timeline as ``<name>.csv`` (see ``tables``), ``summary.json`` (the
-        digest), the replay's ``report.json`` if any, and the plots (compliance, entitlements,
-        hosts, exposure, costs) of the timelines that have something to show; return the files.
+        """Write every timeline with rows as ``<name>.csv`` (see ``tables``; the summary
+        lists the empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if
+        any, and the plots (compliance, entitlements, hosts, exposure, costs) of the
+        timelines that have something to show; return the files.
 
         The files are written into a temporary folder inside ``out`` and then moved into
         place; only then are the outputs of an earlier run into ``out`` (listed in its
@@ -187,11 +208,12 @@ class Result:
 
     def _write_files(self, out: Path) -> list[Path]:
         written = []
-        for name, text in self.csv().items():
+        tables = self.tables()
+        for name, text in _csv(tables).items():
             path = out / f"{name}.csv"
             path.write_text(text)
             written.append(path)
-        files = {SUMMARY_FILE: self.digest(), REPORT_FILE: self.report}
+        files = {SUMMARY_FILE: self._digest(tables), REPORT_FILE: self.report}
         for filename, content in files.items():
             if content is not None:
                 path = out / filename
@@ -200,12 +222,18 @@ class Result:
         for name, draw in _plots(self.sim, self.prices).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 
-            figure = draw().figure
+            figure = draw().get_figure(root=True)
+            assert figure is not None  # a drawn Axes has its figure
             path = out / f"{name}.png"
             figure.savefig(path, dpi=120, bbox_inches="tight")
             plt.close(figure)
             written.append(path)
         return written
+
+
+def _csv(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """The tables with rows as CSV text, by name."""
+    return {name: frame.to_csv(index=False) for name, frame in tables.items() if not frame.empty}
 
 
 def _exposed(sim: Simulation) -> list[str]:
@@ -215,17 +243,17 @@ def _exposed(sim: Simulation) -> list[str]:
 
 def _plots(sim: Simulation, prices: Prices | None) -> dict[str, Callable[[], Axes]]:
     """The plots a run directory holds, each when its timeline has something to show: the
-    compliance of the first license configuration, the entitlements of the first license
-    with a count, the Dedicated Hosts, the exposure of the first discovering configuration,
-    the costs under ``prices``."""
+    compliance of the first license configuration, the licenses with a count that were
+    consumed (small multiples), the Dedicated Hosts, the exposure of the first discovering
+    configuration, the costs under ``prices``."""
+    from simulator.timelines.entitlements import licenses_in_use
+
     timelines = sim.timelines
     plots: dict[str, Callable[[], Axes]] = {}
     if not timelines.compliance.empty:
         plots["compliance"] = timelines.plot_compliance
-    levels = timelines.entitlements
-    counted = levels[levels.max_count.notna()]
-    if not counted.empty:
-        plots["entitlements"] = lambda: timelines.plot_entitlements(counted.license_arn.iloc[0])
+    if licenses_in_use(timelines.entitlements):
+        plots["entitlements"] = lambda: timelines.plot_licenses_in_use()[0]
     if not timelines.hosts.empty:
         plots["hosts"] = timelines.plot_hosts
     exposed = _exposed(sim)

@@ -39,7 +39,7 @@ class ScenarioError(Exception):
     def __init__(self, path: Path, error: BaseException) -> None:
         self.path = path
         self.error = error
-        super().__init__(f"{path}:{_line_of(error, path)}: {type(error).__name__}: {_message(error)}")
+        super().__init__(f"{path}:{_line_of(error, path)}: {_message(error)}")
 
 
 def _line_of(error: BaseException, path: Path) -> str:
@@ -54,10 +54,15 @@ def _line_of(error: BaseException, path: Path) -> str:
 
 
 def _message(error: BaseException) -> str:
-    response = getattr(error, "response", None)  # an AWS error: its code and message
+    """The error's type and message; an AWS error's code stands for its type (the modeled
+    exception class is named after the code, so it would be said twice)."""
+    response = getattr(error, "response", None)
     if isinstance(response, dict) and "Error" in response:
         return f"{response['Error'].get('Code')}: {response['Error'].get('Message')}"
-    return str(error.msg if isinstance(error, SyntaxError) else error)
+    code = getattr(error, "code", None)  # a ServiceError raised by the domain: its str is "code: message"
+    if isinstance(code, str) and str(error).startswith(f"{code}: "):
+        return str(error)
+    return f"{type(error).__name__}: {error.msg if isinstance(error, SyntaxError) else error}"
 
 
 @dataclass
@@ -176,7 +181,9 @@ def _convert(key: str, text: str, default: Any) -> Any:
         if isinstance(default, float):
             return float(text)
     except ValueError:
-        raise ValueError(f"parameter {key} expects a {type(default).__name__}, got {text!r}") from None
+        kind = type(default).__name__
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ValueError(f"parameter {key} expects {article} {kind}, got {text!r}") from None
     return text
 
 
@@ -266,11 +273,14 @@ def end_seconds(sim: Simulation, until: str, what: str = "--until") -> float:
     from now such as ``"30d"``) ends; ``what`` names the setting in errors.
 
     Raises:
-        ValueError: for a malformed or empty value, an instant before now, or an end more
-            than ten simulated years after the start.
+        ValueError: for a malformed, empty or negative value, an instant before now, or an
+            end more than ten simulated years after the start.
     """
     if not isinstance(until, str) or not until.strip():
         raise ValueError(f"{what} needs an ISO-8601 instant or a duration like '30d', got {until!r}")
+    if until.strip().startswith("-"):
+        raise ValueError(f"{what} {until} is negative: a run cannot end before it starts; give a duration like "
+                         "'30d' or an instant after the start")
     try:
         end = sim.env.now + parse_duration(until).total_seconds()
     except (ValueError, TypeError):

@@ -9,9 +9,8 @@ import pandas as pd
 
 from simulator.timelines import Timelines
 from simulator.timelines.costs import COMPONENTS, Prices
+from simulator.timelines.launches import blocked_launches
 
-#: The operations whose refusal by License Manager counts as a blocked launch.
-LAUNCHES = ("RunInstances", "StartInstances")
 #: Figures are rounded to this many decimals, so goldens hold no float noise.
 DECIMALS = 6
 
@@ -29,7 +28,8 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Prices | None = N
 
     - ``api_calls``, ``api_errors``, ``actions``: API calls made, those that failed, facade
       actions taken.
-    - ``blocked_launches``: RunInstances and StartInstances calls License Manager refused.
+    - ``blocked_launches``: RunInstances and StartInstances calls License Manager refused
+      (``simulator.timelines.launches``).
     - ``alerts``: soft-limit alerts; ``violations[<kind>]``: violations by kind (blocked or
       alerted; kinds that never occurred are left out).
     - ``peak_utilization[...]``: the highest consumed / license count; ``mean_utilization[...]``:
@@ -48,13 +48,12 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Prices | None = N
     """
     events = timelines.events
     api = events[events.source == "api"]
-    launches = api[api.event_name.isin(LAUNCHES)]
     violations = timelines.violations
     figures: dict[str, Figure] = {
         "api_calls": len(api),
         "api_errors": int((api.outcome == "error").sum()),
         "actions": int((events.source == "action").sum()),
-        "blocked_launches": int((launches.error_code == "LicenseUsageException").sum()),
+        "blocked_launches": len(blocked_launches(events)),
         "alerts": int((violations.action == "alerted").sum()),
     }
     for kind, count in violations.groupby("kind").size().items():
@@ -98,7 +97,7 @@ def _configuration_names(compliance: pd.DataFrame) -> dict[str, str]:
     shared = last.name.duplicated(keep=False)
     return {
         row.license_configuration_arn: f"{row.name}@{row.owner_account_id}" if dup else row.name
-        for row, dup in zip(last.itertuples(), shared)
+        for row, dup in zip(last.itertuples(), shared, strict=True)
     }
 
 

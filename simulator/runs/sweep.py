@@ -13,6 +13,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -47,14 +48,20 @@ def points(grid: Mapping[str, Sequence[Any]], seeds: int | Iterable[int]) -> lis
     Raises:
         ValueError: for an empty value list, or seeds that are not non-negative integers.
     """
-    seed_list = list(range(seeds)) if isinstance(seeds, int) and not isinstance(seeds, bool) else list(seeds)
+    seed_list: list[Any]
+    if isinstance(seeds, bool):
+        seed_list = [seeds]  # refused below
+    elif isinstance(seeds, int):
+        seed_list = list(range(seeds))
+    else:
+        seed_list = list(seeds)
     if not seed_list or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in seed_list):
         raise ValueError(f"seeds must be a positive count or a list of non-negative integers, got {seeds!r}")
     for name, values in grid.items():
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ValueError(f"grid parameter {name} needs a non-empty list of values, got {values!r}")
     combos = itertools.product(*grid.values())
-    return [(dict(zip(grid, combo)), seed) for combo in combos for seed in seed_list]
+    return [(dict(zip(grid, combo, strict=True)), seed) for combo in combos for seed in seed_list]
 
 
 def run_point(point: Point) -> dict[str, Any]:
@@ -108,24 +115,34 @@ def sweep(
     count = workers or os.cpu_count() or 1
     todo = [(scenario.source, str(scenario.path), {**fixed, **p}, seed, until) for p, seed in points(grid, seeds)]
     # disable=None: a bar on a terminal or in a notebook, none in a log file
-    bar = tqdm(total=len(todo), desc=f"sweep {scenario.name}", unit="run", disable=None if progress else True)
+    bar = tqdm(total=len(todo), desc=f"sweep {scenario.name}", unit="run", disable=None if progress else True,
+               postfix="0 failed")
+    failed = 0
+
+    def done(row: dict[str, Any]) -> None:
+        nonlocal failed
+        if row["error"]:
+            failed += 1
+            bar.set_postfix_str(f"{failed} failed", refresh=False)
+        bar.update(1)
+
     try:
         if client is not None:
-            rows = _on_dask(client, todo, bar.update)
+            rows = _on_dask(client, todo, done)
         elif count == 1:
-            rows = _in_process(todo, bar.update)
+            rows = _in_process(todo, done)
         else:
-            rows = _on_pool(todo, count, bar.update)
+            rows = _on_pool(todo, count, done)
     finally:
         bar.close()
     return _frame(rows, [*fixed, *grid])
 
 
-def _in_process(todo: list[Point], done: Callable[[int], Any]) -> list[dict[str, Any]]:
+def _in_process(todo: list[Point], done: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:
     rows = []
     for point in todo:
         rows.append(run_point(point))
-        done(1)
+        done(rows[-1])
     return rows
 
 
@@ -140,14 +157,14 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _on_pool(todo: list[Point], workers: int, done: Callable[[int], Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any] | None] = [None] * len(todo)
+def _on_pool(todo: list[Point], workers: int, done: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{}] * len(todo)
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_pool_context()) as pool:
         futures = {pool.submit(run_point, point): index for index, point in enumerate(todo)}
         for future in as_completed(futures):
-            rows[futures[future]] = future.result()
-            done(1)
-    return rows  # type: ignore[return-value]
+            row = rows[futures[future]] = future.result()
+            done(row)
+    return rows
 
 
 def distributed_module() -> Any:
@@ -163,16 +180,16 @@ def distributed_module() -> Any:
     return distributed
 
 
-def _on_dask(client: Client, todo: list[Point], done: Callable[[int], Any]) -> list[dict[str, Any]]:
+def _on_dask(client: Client, todo: list[Point], done: Callable[[dict[str, Any]], None]) -> list[dict[str, Any]]:
     dask_completed = distributed_module().as_completed
 
     futures = client.map(run_point, todo, pure=False)
     index = {future.key: n for n, future in enumerate(futures)}
-    rows: list[dict[str, Any] | None] = [None] * len(todo)
+    rows: list[dict[str, Any]] = [{}] * len(todo)
     for future in dask_completed(futures):
-        rows[index[future.key]] = future.result()
-        done(1)
-    return rows  # type: ignore[return-value]
+        row = rows[index[future.key]] = future.result()
+        done(row)
+    return rows
 
 
 def _frame(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
@@ -207,11 +224,22 @@ def bands(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = 
     for key, group in ok.groupby([*by, parameter], sort=True):
         mean, low, high = confidence_band(group[figure].astype("float64"))
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip([*by, parameter], key)), "mean": mean, "low": low, "high": high, "runs": len(group)})
+        rows.append({**dict(zip([*by, parameter], key, strict=True)), "mean": mean, "low": low, "high": high,
+                     "runs": len(group)})
     return pd.DataFrame(rows, columns=[*by, parameter, "mean", "low", "high", "runs"])
 
 
-def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = (), ax: Axes | None = None) -> Axes:
+def readable(name: str, width: int = 40) -> str:
+    """A figure or parameter name as an axis label: words instead of underscores, the
+    configuration of a ``figure[configuration]`` in parentheses, wrapped at ``width``
+    characters (``mean_utilization[sql-cores]`` -> ``mean utilization (sql-cores)``)."""
+    base, bracket, inner = name.partition("[")
+    text = base.replace("_", " ") + (f" ({inner.removesuffix(']')})" if bracket else "")
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[str] = (),
+               ax: Axes | None = None) -> Axes:
     """Plot a figure against ``parameter``: its mean across seeds as a line, the 95%
     confidence band of the mean shaded, one line per combination of the ``by`` parameters.
     Takes ``ax=None`` (a new figure then) and returns the Axes."""
@@ -223,17 +251,30 @@ def plot_sweep(frame: pd.DataFrame, figure: str, parameter: str, by: Sequence[st
     series = table.groupby(list(by), sort=True) if by else [((), table)]
     for key, rows in series:
         key = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(f"{name}={value}" for name, value in zip(by, key)) or figure
+        label = ", ".join(f"{name}={value}" for name, value in zip(by, key, strict=True)) or readable(figure, 10_000)
         line, = ax.plot(rows[parameter], rows["mean"], marker="o", label=label)
         ax.fill_between(rows[parameter], rows["low"], rows["high"], color=line.get_color(), alpha=0.2)
     runs = int(table.runs.max()) if len(table) else 0
-    ax.set_xlabel(parameter)
-    ax.set_ylabel(figure)
-    ax.set_title(f"{figure}: mean and 95% band across {runs} seeds")
+    width = _characters_across(ax)
+    ax.set_xlabel(readable(parameter, width))
+    ax.set_ylabel(readable(figure, 32))
+    ax.set_title(textwrap.fill(f"{readable(figure, 10_000)}: mean and 95% band across {runs} seeds", width,
+                               break_on_hyphens=False, break_long_words=False))
     ax.grid(True, alpha=0.3)
     if by:
         ax.legend()
     return ax
+
+
+def _characters_across(ax: Axes) -> int:
+    """About how many characters of a title fit across ``ax`` (a character is about 0.6 of
+    the font size wide)."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    points = FontProperties(size=rcParams["axes.titlesize"]).get_size_in_points()
+    pixels = ax.get_window_extent().width
+    return max(24, int(pixels / (0.6 * points * ax.figure.dpi / 72)))
 
 
 def write_sweep(frame: pd.DataFrame, out: str | Path, grid: Sequence[str]) -> list[Path]:
@@ -254,7 +295,9 @@ def write_sweep(frame: pd.DataFrame, out: str | Path, grid: Sequence[str]) -> li
             continue
         ax = plot_sweep(frame, figure, grid[0], by=grid[1:])
         path = out / "plots" / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', figure).strip('_')}.png"
-        ax.figure.savefig(path, dpi=100)
-        plt.close(ax.figure)
+        figure = ax.get_figure(root=True)
+        assert figure is not None  # a drawn Axes has its figure
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
         written.append(path)
     return written

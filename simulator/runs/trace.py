@@ -110,7 +110,7 @@ class Trace:
         sim = result.sim
         records = sim.records
         rows = records.rows("events")
-        inside = set()
+        inside: set[int] = set()
         for first, end in records.rows("action_spans"):
             inside.update(range(first + 1, end))
         sessions = dict(records.rows("call_sessions"))

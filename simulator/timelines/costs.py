@@ -123,7 +123,8 @@ class Prices:
         """
         unknown = set(tables) - set(_HOURLY_UNITS)
         if unknown:
-            raise ValueError(f"a price table's components are {', '.join(_HOURLY_UNITS)}; got {', '.join(sorted(unknown))}")
+            raise ValueError(f"a price table's components are {', '.join(_HOURLY_UNITS)}; got "
+                             f"{', '.join(sorted(unknown))}")
         rows = [(component, key, _HOURLY_UNITS[component], price)
                 for component, prices in tables.items() for key, price in prices.items()]
         return cls.from_frame(pd.DataFrame(rows, columns=["component", "key", "unit", "price"]))
@@ -175,7 +176,7 @@ def cost_frame(records: Records, clock: Clock, prices: Prices, every: str = "1h"
     if step <= 0:
         raise ValueError(f"every must be a positive duration, got {every!r}")
     edges = np.append(np.arange(0.0, end, step), end) if end > 0 else np.array([0.0])
-    series = {key: group for key, group in changes.groupby(["account_id", "component"], sort=True)}
+    series = dict(iter(changes.groupby(["account_id", "component"], sort=True)))
     accounts = sorted({account for account, _ in series})
     frames = []
     for account in accounts:

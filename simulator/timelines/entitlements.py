@@ -47,7 +47,7 @@ def checkouts(records: Records, clock: Clock) -> pd.DataFrame:
 def plot_entitlements(levels: pd.DataFrame, license_arn: str, ax: Axes | None = None,
                       end: pd.Timestamp | None = None) -> Axes:
     """One license's limited entitlements: consumption as step lines against each MaxCount
-    (dashed), with the overage shaded.
+    (dashed), with the overage shaded where there is one.
 
     Args:
         levels: ``sim.timelines.entitlements``.
@@ -58,8 +58,9 @@ def plot_entitlements(levels: pd.DataFrame, license_arn: str, ax: Axes | None = 
     Raises:
         ValueError: if the license has no limited entitlement levels.
     """
-    import matplotlib.dates as mdates  # matplotlib loads only to plot
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # matplotlib loads only to plot
+
+    from simulator.timelines.plots import date_axis
 
     rows = levels[(levels.license_arn == license_arn) & levels.max_count.notna()]
     if rows.empty:
@@ -76,14 +77,53 @@ def plot_entitlements(levels: pd.DataFrame, license_arn: str, ax: Axes | None = 
         ax.step(series.index, series["consumed"], where="post", color=color, label=f"{name} consumed ({unit})")
         ax.step(series.index, series["max_count"], where="post", color=color, linestyle="--",
                 label=f"{name} MaxCount")
-        ax.fill_between(series.index, series["max_count"], series["consumed"], step="post", color=color, alpha=0.3,
-                        where=series["consumed"] > series["max_count"], label=f"{name} overage")
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        over = series["consumed"] > series["max_count"]
+        if over.any():
+            ax.fill_between(series.index, series["max_count"], series["consumed"], step="post", color=color,
+                            alpha=0.3, where=over, label=f"{name} overage")
+    date_axis(ax, rows.time.min(), end)
     ax.set_ylim(bottom=0, top=max(rows.consumed.max(), rows.max_count.max(), 1) * 1.3)
     ax.set_title(f"{rows['product_sku'].iloc[-1]}: {license_arn.rsplit(':', 1)[-1]}")
     ax.set_ylabel("consumed")
     ax.legend(loc="upper left", fontsize="small")
     ax.grid(True, alpha=0.3)
     return ax
+
+
+def licenses_in_use(levels: pd.DataFrame) -> list[str]:
+    """The licenses with a limited entitlement that something consumed, most used first (by
+    their highest consumption against MaxCount)."""
+    counted = levels[levels.max_count.notna()]
+    share = (counted.consumed / counted.max_count.where(counted.max_count > 0)).fillna(counted.consumed)
+    peak = share.groupby(counted.license_arn, sort=False).max()
+    return list(peak[peak > 0].sort_values(ascending=False, kind="stable").index)
+
+
+def plot_licenses_in_use(levels: pd.DataFrame, end: pd.Timestamp | None = None, limit: int = 8) -> list[Axes]:
+    """Small multiples: ``plot_entitlements`` of each license with a limited entitlement that
+    was consumed (the ``limit`` most used), one above the other on one time axis.
+
+    Args:
+        levels: ``sim.timelines.entitlements``.
+        end: Where the levels end (default: each license's last change).
+        limit: How many licenses at most.
+
+    Returns:
+        The Axes, most used license first.
+
+    Raises:
+        ValueError: if no license with a limited entitlement was consumed.
+    """
+    import matplotlib.pyplot as plt  # matplotlib loads only to plot
+
+    used = licenses_in_use(levels)
+    if not used:
+        raise ValueError("no license with a limited entitlement was consumed")
+    shown = used[:limit]
+    figure, axes = plt.subplots(len(shown), 1, sharex=True, squeeze=False, layout="constrained",
+                                figsize=(10, 1.0 + 2.8 * len(shown)))
+    for arn, ax in zip(shown, axes[:, 0], strict=True):
+        plot_entitlements(levels, arn, ax=ax, end=end)
+    if len(used) > len(shown):
+        figure.suptitle(f"the {len(shown)} most used of {len(used)} licenses in use")
+    return list(axes[:, 0])

@@ -11,6 +11,7 @@ import pandas as pd
 from simulator.core.clock import Clock
 from simulator.core.records import EventGroupRecord, EventRecord, Records
 from simulator.timelines import hosts as host_levels
+from simulator.timelines import launches
 from simulator.timelines.levels import resample_levels, time_weighted
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ class Timelines:
 
         rows = self.compliance[self.compliance.license_configuration_arn == arn]
         name = rows.name.iloc[-1] if len(rows) else arn
-        return plot_exposure(self.exposure(arn), f"{name}: true vs reported consumption", ax=ax)
+        return plot_exposure(self.exposure(arn), f"{name}: true vs reported consumption", ax=ax,
+                             end=pd.Timestamp(self._clock.now()))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every timeline by name: each DataFrame property of the class, in the order the
@@ -188,15 +190,24 @@ class Timelines:
             "mean_consumed": mean_consumed,
             "mean_license_count": mean_count,
             "peak_consumed": inside.groupby("license_configuration_arn").consumed.max(),
-            "hours_over_count": over * (end - start).total_seconds() / 3600,
+            "hours_over_count": over * (pd.Timestamp(end) - pd.Timestamp(start)).total_seconds() / 3600,
         })
         frame.insert(4, "utilization", frame.mean_consumed / frame.mean_license_count)
         frame.index.name = "license_configuration_arn"
         return frame
 
+    def blocked_launches(self, arn: str | None = None) -> pd.DataFrame:
+        """The launches License Manager blocked (the events rows of RunInstances and
+        StartInstances calls it refused: one per call), or those configuration ``arn``
+        blocked; see ``simulator.timelines.launches``."""
+        if arn is None:
+            return launches.blocked_launches(self.events)
+        return launches.blocked_launches_of(self.events, self.violations, arn)
+
     def plot_compliance(self, arn: str | None = None, ax: Axes | None = None) -> Axes:
-        """Plot one configuration's compliance (default: the first one created); see
-        ``simulator.timelines.plot_compliance``."""
+        """Plot one configuration's compliance up to now (default: the first one created),
+        its blocked launches and soft-limit alerts marked; see
+        ``simulator.timelines.plots.plot_compliance``."""
         from simulator.timelines.plots import (
             plot_compliance,  # matplotlib loads only to plot
         )
@@ -206,7 +217,8 @@ class Timelines:
             if compliance.empty:
                 raise ValueError("no license configuration has been created")
             arn = compliance.license_configuration_arn.iloc[0]
-        return plot_compliance(compliance, self.violations, arn, ax=ax)
+        return plot_compliance(compliance, self.violations, arn, ax=ax, blocked=self.blocked_launches(arn),
+                               end=pd.Timestamp(self._clock.now()))
 
     @property
     def entitlements(self) -> pd.DataFrame:
@@ -234,7 +246,15 @@ class Timelines:
         ``simulator.timelines.entitlements.plot_entitlements``."""
         from simulator.timelines import entitlements
 
-        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=pd.Timestamp(self._clock.now()))
+        end = pd.Timestamp(self._clock.now())
+        return entitlements.plot_entitlements(self.entitlements, license_arn, ax=ax, end=end)
+
+    def plot_licenses_in_use(self, limit: int = 8) -> list[Axes]:
+        """Small multiples of the licenses with a limited entitlement that were consumed, up
+        to now; see ``simulator.timelines.entitlements.plot_licenses_in_use``."""
+        from simulator.timelines import entitlements
+
+        return entitlements.plot_licenses_in_use(self.entitlements, end=pd.Timestamp(self._clock.now()), limit=limit)
     # -- Dedicated Hosts --------------------------------------------------------------------
 
     @property
@@ -303,4 +323,4 @@ class Timelines:
             plot_costs,  # matplotlib loads only to plot
         )
 
-        return plot_costs(self.costs(prices, every), ax=ax)
+        return plot_costs(self.costs(prices, every), ax=ax, end=pd.Timestamp(self._clock.now()))

@@ -50,26 +50,7 @@ def host_utilization(hosts: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
     if hosts.empty or end <= start:
         return pd.DataFrame(columns=columns, index=pd.Index([], name=key), dtype="float64")
     rows = hosts.sort_values(["host_id", "time"], kind="stable").reset_index(drop=True)
-    times = rows.time.dt.as_unit("ns").astype("int64").to_numpy()
-    following = np.roll(times, -1)
-    last = rows.host_id.ne(rows.host_id.shift(-1)).to_numpy()
-    following[last] = end.value
-    low = np.maximum(times, start.value)
-    high = np.minimum(following, end.value)
-    hours = np.clip(high - low, 0, None) / 3.6e12
-    allocated = hours * ~rows.state.isin(GONE_STATES).to_numpy()
-    occupied = allocated * (rows.instance_count.to_numpy() > 0)
-    parts = pd.DataFrame({
-        key: rows[key].to_numpy(),
-        "host_hours": allocated,
-        "occupied_host_hours": occupied,
-        "core_hours": allocated * rows.cores.to_numpy(),
-        "licensed_core_hours": occupied * rows.cores.to_numpy(),
-        "licensed_socket_hours": occupied * rows.sockets.to_numpy(),
-        "vcpu_hours_used": allocated * rows.vcpus_used.to_numpy(),
-        "vcpu_hours": allocated * rows.vcpus_total.to_numpy(),
-    })
-    totals = parts.groupby(key, sort=False).sum()
+    totals = _weighted(rows, start, end, key).groupby(key, sort=False).sum()
     totals["mean_vcpu_utilization"] = totals.vcpu_hours_used / totals.vcpu_hours.where(totals.vcpu_hours > 0)
     frame = totals[columns]
     if by == "host":
@@ -79,6 +60,31 @@ def host_utilization(hosts: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
         frame = described[["account_id", "host_resource_group_arn", "instance_family"]].join(frame, how="right")
     frame.index.name = key
     return frame
+
+
+def _weighted(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, key: str) -> pd.DataFrame:
+    """Each row's hours inside ``[start, end]`` (a level holds until its host's next row, the
+    last until ``end``) times what it measures: allocated hours, occupied hours, cores,
+    sockets and vCPUs; ``rows`` sorted by host and time."""
+    times = rows.time.dt.as_unit("ns").astype("int64").to_numpy()
+    following = np.roll(times, -1)
+    last = rows.host_id.ne(rows.host_id.shift(-1)).to_numpy()
+    following[last] = end.value
+    low = np.maximum(times, start.value)
+    high = np.minimum(following, end.value)
+    hours = np.clip(high - low, 0, None) / 3.6e12
+    allocated = hours * ~rows.state.isin(GONE_STATES).to_numpy()
+    occupied = allocated * (rows.instance_count.to_numpy() > 0)
+    return pd.DataFrame({
+        key: rows[key].to_numpy(),
+        "host_hours": allocated,
+        "occupied_host_hours": occupied,
+        "core_hours": allocated * rows.cores.to_numpy(),
+        "licensed_core_hours": occupied * rows.cores.to_numpy(),
+        "licensed_socket_hours": occupied * rows.sockets.to_numpy(),
+        "vcpu_hours_used": allocated * rows.vcpus_used.to_numpy(),
+        "vcpu_hours": allocated * rows.vcpus_total.to_numpy(),
+    })
 
 
 def hosts_grid(hosts: pd.DataFrame, every: str, value: str, end: pd.Timestamp) -> pd.DataFrame:

@@ -46,35 +46,39 @@ def exposure_frame(records: Records, clock: Clock, arn: str) -> pd.DataFrame:
     return frame[EXPOSURE_COLUMNS]
 
 
-def plot_exposure(exposure: pd.DataFrame, title: str, ax: Axes | None = None) -> Axes:
-    """Draw true and reported consumption as steps, the gap between them shaded (red where
-    License Manager reported less than the truth, grey where more).
+def plot_exposure(exposure: pd.DataFrame, title: str, ax: Axes | None = None, end: pd.Timestamp | None = None) -> Axes:
+    """Draw true and reported consumption as steps, the true one on top, the gap between
+    them shaded (red where License Manager reported less than the truth, grey where more);
+    the legend lists what is drawn.
 
     Args:
         exposure: ``Timelines.exposure(arn)``.
         title: The plot's title.
         ax: Where to draw (default: a new figure).
+        end: Where the run ended (default: the last change).
     """
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+
+    from simulator.timelines.plots import date_axis, held_until
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4))
-    times, true, reported = exposure.time, exposure.true_consumed, exposure.reported_consumed
-    ax.step(times, true, where="post", label="true consumption", color="tab:red")
-    ax.step(times, reported, where="post", label="reported by License Manager", color="tab:blue")
+    levels = held_until(exposure.set_index("time")[["true_consumed", "reported_consumed"]], end)
+    times, true, reported = levels.index, levels.true_consumed, levels.reported_consumed
+    ax.step(times, true, where="post", label="true consumption", color="tab:red", linewidth=2, zorder=3)
+    ax.step(times, reported, where="post", label="reported by License Manager", color="tab:blue", zorder=2)
     # Each level holds from its row to the next: shade segment by segment (fill_between's
     # ``where`` would need both ends of a step to qualify).
     if len(times) > 1:  # a single row has no segment to shade
-        starts, ends = times.iloc[:-1].to_numpy(), times.iloc[1:].to_numpy()
+        starts, ends = times[:-1].to_numpy(), times[1:].to_numpy()
         xs = np.column_stack([starts, ends]).ravel()
         low, high = (np.repeat(v.iloc[:-1].to_numpy(), 2) for v in (reported, true))
-        ax.fill_between(xs, low, high, where=high > low, color="tab:red", alpha=0.2, label="not yet known")
-        ax.fill_between(xs, low, high, where=high < low, color="tab:gray", alpha=0.2, label="still counted")
+        shades = ((high > low, "tab:red", "not yet known"), (high < low, "tab:gray", "still counted"))
+        for where, color, label in shades:
+            if where.any():
+                ax.fill_between(xs, low, high, where=where, color=color, alpha=0.2, label=label, zorder=1)
     ax.set_ylim(bottom=0, top=max(int(true.max()), int(reported.max()), 1) * 1.3)
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax, times[0], end)
     ax.set_title(title)
     ax.set_ylabel("licenses")
     ax.legend(loc="upper left", ncols=2)

@@ -16,9 +16,7 @@ Getter = Callable[[Any], Any]
 @lru_cache(maxsize=1024)
 def _pattern(value: str) -> re.Pattern[str]:
     """EC2 filter values match whole strings; ``*`` is any run of characters, ``?`` one."""
-    parts = []
-    for char in value:
-        parts.append(".*" if char == "*" else "." if char == "?" else re.escape(char))
+    parts = [".*" if char == "*" else "." if char == "?" else re.escape(char) for char in value]
     return re.compile("".join(parts), re.DOTALL)
 
 
@@ -73,9 +71,10 @@ def compile_filters(
                 f"The filter '{name}' is invalid for {operation}; supported filters: "
                 f"{', '.join(sorted(getters))}{tag_filters}",
             )
-        tests.append(
-            lambda r, getter=getter, patterns=patterns: any(
-                p.fullmatch(s) for s in _as_strings(getter(r)) for p in patterns
-            )
-        )
+        tests.append(_matcher(getter, patterns))
     return lambda resource: all(test(resource) for test in tests)
+
+
+def _matcher(getter: Getter, patterns: list[re.Pattern[str]]) -> Callable[[Any], bool]:
+    """Whether a resource's value (or one of its values) matches one of ``patterns``."""
+    return lambda resource: any(p.fullmatch(s) for s in _as_strings(getter(resource)) for p in patterns)

@@ -7,6 +7,7 @@ from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
+from simulator.core.regions import aws_regions
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import (
     DedicatedHost,
@@ -23,15 +24,8 @@ from simulator.world.rds import DBInstance
 from simulator.world.region import Region
 from simulator.world.ssm import ManagedNode
 
-#: The commercial AWS Regions.
-AWS_REGIONS = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1",
-    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-    "ap-southeast-4", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",
-    "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-south-1", "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1",
-    "sa-east-1",
-)
+#: The commercial AWS Regions (from botocore's endpoint data).
+AWS_REGIONS = aws_regions()
 
 #: What ``World.resolve`` finds.
 Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance

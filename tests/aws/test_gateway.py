@@ -25,6 +25,8 @@ from tests.helpers import (
     error_code,
     fingerprint,
     grant,
+    host_arn,
+    host_group_configuration,
     public_ami,
     seats,
 )
@@ -222,7 +224,41 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     sim.advance("11m")
     rds.delete_db_instance(DBInstanceIdentifier="orcl-ro", SkipFinalSnapshot=True)
     _entitlements_tour(sim, make, lm)
+    _sharing_tour(sim, make, lm)
     return responses
+
+
+def _sharing_tour(sim, make, lm) -> None:
+    """Host resource groups (AWS Resource Groups) and their sharing through AWS RAM."""
+    rg, ram, ram_b = make("resource-groups", ACCOUNT_A), make("ram", ACCOUNT_A), make("ram", ACCOUNT_B)
+    core = lm.create_license_configuration(Name="sql-cores", LicenseCountingType="Core")["LicenseConfigurationArn"]
+    group = rg.create_group(Name="sql-hosts", Configuration=host_group_configuration([core]))["Group"]["GroupArn"]
+    rg.get_group(Group=group)
+    rg.list_groups()
+    rg.get_group_configuration(Group=group)
+    rg.put_group_configuration(Group=group, Configuration=host_group_configuration([core], auto_release=True))
+    rg.tag(Arn=group, Tags={"team": "db"})
+    rg.get_tags(Arn=group)
+    rg.untag(Arn=group, Keys=["team"])
+    host_id = sim.client("ec2", ACCOUNT_A).allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5",
+                                                          Quantity=1)["HostIds"][0]
+    rg.group_resources(Group=group, ResourceArns=[host_arn(ACCOUNT_A, host_id)])
+    sim.advance("5m")
+    rg.list_group_resources(Group=group)
+    rg.ungroup_resources(Group=group, ResourceArns=[host_arn(ACCOUNT_A, host_id)])
+    spare = rg.create_group(Name="spare", Configuration=host_group_configuration([core]))["Group"]["GroupArn"]
+    rg.delete_group(Group=spare)
+    ram.enable_sharing_with_aws_organization()
+    share = ram.create_resource_share(name="sql-hosts", resourceArns=[group])["resourceShare"]["resourceShareArn"]
+    ram.associate_resource_share(resourceShareArn=share, principals=[ACCOUNT_B])
+    ram.get_resource_shares(resourceOwner="SELF")
+    ram.get_resource_share_associations(associationType="PRINCIPAL")
+    invitation = ram_b.get_resource_share_invitations()["resourceShareInvitations"][0]
+    ram_b.accept_resource_share_invitation(resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
+    ram.disassociate_resource_share(resourceShareArn=share, principals=[ACCOUNT_B])
+    ram.associate_resource_share(resourceShareArn=share, principals=[ACCOUNT_B])
+    again = [i for i in ram_b.get_resource_share_invitations()["resourceShareInvitations"] if i["status"] == "PENDING"]
+    ram_b.reject_resource_share_invitation(resourceShareInvitationArn=again[0]["resourceShareInvitationArn"])
 
 
 def _entitlements_tour(sim, make, lm) -> None:
@@ -281,12 +317,18 @@ def _entitlements_tour(sim, make, lm) -> None:
     lm.delete_license(LicenseArn=spare, SourceVersion="1")
 
 
+#: Every service the simulator serves through boto3.
+SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "ram", "resource-groups")
+
+
 def test_every_implemented_operation_answers_in_its_output_shape(sim):
-    """A real response of each implemented operation validates against botocore's output shape."""
+    """A real response of each implemented operation, of every service, validates against
+    botocore's output shape (the tour calls each one successfully)."""
+    assert {service for service, _ in implemented()} == set(SERVICES)
     responses = _tour(sim)
     session = botocore.session.get_session()
     validator = ParamValidator()
-    for service in ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds"):
+    for service in SERVICES:
         assert sorted(name for svc, name in responses if svc == service) == [name for _, name in implemented(service)]
         model = session.get_service_model(service)
         for (svc, name), parsed in responses.items():

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.helpers import ACCOUNT_A, ACCOUNT_B
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, assert_refused
 
 MGMT, M1, M2, M3 = "333333333333", "444444444444", "555555555555", "666666666666"
 LICENSE_MANAGER = "license-manager.amazonaws.com"
@@ -33,14 +33,10 @@ def state(sim) -> tuple:
 
 
 def refused(sim, client, exception: str, call, reason: str | None = None):
-    """``call()`` raises the modeled exception ``exception`` (with ``Reason``) and changes nothing."""
-    before = state(sim)
-    with pytest.raises(getattr(client.exceptions, exception)) as excinfo:
-        call()
-    assert excinfo.value.response["Error"]["Code"] == exception
-    if reason is not None:
-        assert excinfo.value.response["Reason"] == reason
-    assert state(sim) == before
+    """``call()`` raises the modeled exception ``exception`` of ``client``'s service (with
+    ``Reason``) and changes no account or organization."""
+    assert hasattr(client.exceptions, exception), exception
+    assert_refused(sim, exception, call, lambda: state(sim), members={"Reason": reason} if reason else None)
 
 
 def account_ids(client, **params) -> list[str]:

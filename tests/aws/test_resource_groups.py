@@ -42,13 +42,8 @@ def groups(rg) -> list[str]:
 
 def refused_create(sim, rg, configuration, code: str = "BadRequestException") -> str:
     """CreateGroup with ``configuration`` fails with ``code`` and creates nothing; the message."""
-    try:
-        rg.create_group(Name="refused", Configuration=configuration)
-    except rg.exceptions.ClientError as error:
-        assert error.response["Error"]["Code"] == code
-        assert groups(rg) == []
-        return error.response["Error"]["Message"]
-    raise AssertionError("CreateGroup was not refused")
+    return assert_refused(sim, code, lambda: rg.create_group(Name="refused", Configuration=configuration),
+                          lambda: groups(rg))
 
 
 def _item(configuration: list[dict], kind: str) -> dict:
@@ -172,13 +167,21 @@ def test_unknown_group_is_not_found(sim, rg):
 
 
 def test_other_accounts_groups_are_invisible(sim, rg, core):
-    """A group is its owner's: another account neither finds nor changes it unless it is shared."""
+    """A group is its owner's: another account neither finds nor changes it unless it is
+    shared; shared, it finds it but still cannot change it."""
     arn = create_host_group(rg, "sql-hosts", core)
     other = sim.client("resource-groups", ACCOUNT_B)
     with pytest.raises(other.exceptions.NotFoundException):
         other.get_group(Group=arn)
     with pytest.raises(other.exceptions.NotFoundException):
         other.delete_group(Group=arn)
+    sim.client("ram", ACCOUNT_A).create_resource_share(name="sql-hosts", resourceArns=[arn], principals=[ACCOUNT_B])
+    accept = sim.client("ram", ACCOUNT_B)
+    for invitation in accept.get_resource_share_invitations()["resourceShareInvitations"]:
+        accept.accept_resource_share_invitation(resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
+    assert other.get_group(Group=arn)["Group"]["GroupArn"] == arn
+    assert_refused(sim, "ForbiddenException", lambda: other.delete_group(Group=arn),
+                   lambda: rg.get_group(Group=arn)["Group"])
 
 
 # -- PutGroupConfiguration ("Modify a host resource group") -----------------------------------------

@@ -8,13 +8,20 @@ from simulator.core.ids import LOWER_ALNUM, IdFactory
 from simulator.core.random import RandomStreams
 
 
+def sequence(seed: int, kinds: str = "ihi") -> list[str]:
+    """The ids one factory of ``seed`` gives, in order, for a run of ``kinds``."""
+    factory = IdFactory(seed)
+    ids = [factory.resource_id(kind) for kind in kinds * 20]
+    return [*ids, factory.uuid(), factory.token("organization", 10, LOWER_ALNUM)]
+
+
 def test_ids_are_deterministic_per_seed_and_differ_across_seeds():
-    """The same seed and call order give the same ids; another seed gives others."""
-    first = [IdFactory(3).resource_id("i") for _ in range(1)]
-    again = [IdFactory(3).resource_id("i") for _ in range(1)]
-    other = [IdFactory(4).resource_id("i") for _ in range(1)]
+    """The same seed and call order give the same ids, every one of them; another seed gives
+    others, every one of them."""
+    first, again, other = sequence(3), sequence(3), sequence(4)
+    assert len(first) == 62 and len(set(first)) == 62
     assert first == again
-    assert first != other
+    assert not set(first) & set(other)
 
 
 def test_ids_are_well_formed_and_unique():

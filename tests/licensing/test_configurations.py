@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from botocore.exceptions import ClientError
 
 from simulator import Simulation
 from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
     LINUX,
+    assert_refused,
     enable_cross_account_discovery,
-    error_code,
     public_ami,
     summaries,
 )
@@ -81,16 +80,9 @@ def snapshot(sim: Simulation, lm) -> tuple:
 
 
 def refused(sim: Simulation, lm, code: str, call, *fragments: str) -> str:
-    """``call()`` fails with ``code`` (its message naming each fragment) and changes nothing."""
-    before = snapshot(sim, lm)
-    with pytest.raises(ClientError) as excinfo:
-        call()
-    assert error_code(excinfo) == code
-    message = excinfo.value.response["Error"]["Message"]
-    for fragment in fragments:
-        assert fragment in message, message
-    assert snapshot(sim, lm) == before
-    return message
+    """``call()`` fails with ``code`` (its message naming each fragment) and changes nothing
+    (see ``snapshot``)."""
+    return assert_refused(sim, code, call, lambda: snapshot(sim, lm), fragments=fragments)
 
 
 def refused_create(sim: Simulation, lm, *fragments: str, **kwargs) -> None:

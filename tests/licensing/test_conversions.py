@@ -13,12 +13,12 @@ from tests.helpers import (
     ACCOUNT_B,
     REGION,
     WINDOWS,
+    assert_refused,
     billing,
     conversion_task,
     convert,
     convertible,
     described,
-    error_code,
     imported_windows,
     instance_arn,
     launch,
@@ -48,19 +48,20 @@ def tasks(lm) -> list[dict]:
 
 
 def refused(sim, lm, ec2, code: str, instance_id: str, source: str, destination: str, **extra) -> str:
-    """The conversion is refused with ``code``; no task, no change to the instance or the
-    world; the message."""
-    from botocore.exceptions import ClientError
+    """The conversion is refused with ``code``: no task, no change to the instance as
+    DescribeInstances shows it, nor to the consumption of any configuration, and no world
+    event; the message."""
+    arn = extra.pop("arn", instance_arn(ACCOUNT_A, instance_id))
+    source_extra = extra.pop("source_extra", {})
 
-    before = (tasks(lm), described(ec2, instance_id), len(sim.records.rows("event_groups")))
-    with pytest.raises(ClientError) as excinfo:
-        lm.create_license_conversion_task_for_resource(
-            ResourceArn=extra.pop("arn", instance_arn(ACCOUNT_A, instance_id)),
-            SourceLicenseContext={"UsageOperation": source, **extra.pop("source_extra", {})},
-            DestinationLicenseContext={"UsageOperation": destination})
-    assert error_code(excinfo) == code
-    assert (tasks(lm), described(ec2, instance_id), len(sim.records.rows("event_groups"))) == before
-    return excinfo.value.response["Error"]["Message"]
+    def state() -> tuple:
+        levels = lm.list_license_configurations()["LicenseConfigurations"]
+        return tasks(lm), described(ec2, instance_id), [(c["LicenseConfigurationArn"], c["ConsumedLicenses"])
+                                                        for c in levels]
+
+    return assert_refused(sim, code, lambda: lm.create_license_conversion_task_for_resource(
+        ResourceArn=arn, SourceLicenseContext={"UsageOperation": source, **source_extra},
+        DestinationLicenseContext={"UsageOperation": destination}), state)
 
 
 @pytest.mark.parametrize("source, destination, details, sql, tenancy", TABLE,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from tests.helpers import (
     ACCOUNT_A,
+    assert_refused,
     associate,
     consumed,
     create_configuration,
     instance_arn,
     kinds,
     launch,
+    license_state,
     licenses,
-    lm_refused,
 )
 
 
@@ -22,8 +23,9 @@ def test_a_deactivated_configuration_cannot_be_attached_to_a_running_instance(si
     lm.update_license_configuration(LicenseConfigurationArn=arn, LicenseConfigurationStatus="DISABLED")
     (instance_id,) = launch(ec2)
     sim.advance("1m")
-    message = lm_refused("LicenseUsageException", lambda: associate(lm, instance_arn(ACCOUNT_A, instance_id), arn),
-                         [ec2], lm, [arn])
+    message = assert_refused(sim, "LicenseUsageException",
+                             lambda: associate(lm, instance_arn(ACCOUNT_A, instance_id), arn),
+                             license_state([ec2], lm, [arn]))
     assert "disabled" in message
     assert licenses(ec2, instance_id) == [] and ("disabled", "blocked") in kinds(sim, arn)
     ec2.stop_instances(InstanceIds=[instance_id])

@@ -15,6 +15,7 @@ from tests.helpers import (
     ACCOUNT_B,
     LINUX,
     REGION,
+    assert_refused,
     associate,
     associated,
     consumed,
@@ -23,6 +24,7 @@ from tests.helpers import (
     image_arn,
     instance_arn,
     kinds,
+    license_state,
     licenses,
     public_ami,
     states,
@@ -34,10 +36,15 @@ from tests.helpers import configuration as get
 from tests.helpers import create_configuration as config
 from tests.helpers import launch as run
 from tests.helpers import license_specs as specs
-from tests.helpers import lm_refused as refused
 
 HOST = {"Tenancy": "host"}
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
+
+
+def refused(code: str, call, ec2s, lm, arns) -> str:
+    """``call()`` fails with ``code`` and changes no instance of ``ec2s`` and no configuration
+    of ``arns`` (consumption, associations, usage); the message."""
+    return assert_refused(None, code, call, license_state(ec2s, lm, arns))
 
 
 def on(host_id: str) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
+    assert_refused,
     associated,
     consumed,
     create_configuration,
@@ -13,7 +14,7 @@ from tests.helpers import (
     instance_arn,
     launch,
     license_specs,
-    lm_refused,
+    license_state,
     summaries,
 )
 
@@ -81,10 +82,10 @@ def test_owner_disassociates_member_instances_then_deletes(sim, ec2, lm):
     assert consumed(lm, arn) == 2
     member_arn = instance_arn(ACCOUNT_B, member)
     other = create_configuration(lm, name="other")
-    lm_refused("InvalidParameterValueException", lambda: lm.update_license_specifications_for_resource(
-        ResourceArn=member_arn, RemoveLicenseSpecifications=license_specs(other)), [ec2_b], lm, [arn, other])
-    lm_refused("InvalidParameterValueException", lambda: lm.update_license_specifications_for_resource(
-        ResourceArn=member_arn, AddLicenseSpecifications=license_specs(other)), [ec2_b], lm, [arn, other])
+    for change in ("RemoveLicenseSpecifications", "AddLicenseSpecifications"):
+        assert_refused(sim, "InvalidParameterValueException", lambda change=change: (
+            lm.update_license_specifications_for_resource(ResourceArn=member_arn, **{change: license_specs(other)})),
+            license_state([ec2_b], lm, [arn, other]))
     lm.update_license_specifications_for_resource(ResourceArn=member_arn,
                                                   RemoveLicenseSpecifications=license_specs(arn))
     lm.update_license_specifications_for_resource(ResourceArn=image_arn(image),

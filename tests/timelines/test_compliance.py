@@ -95,18 +95,44 @@ def test_level_functions_on_their_own():
 
 
 def test_plot_draws_levels_and_markers(sim, story):
-    """The plot has the consumed step line, the count line and a blocked marker, on the given Axes."""
+    """The plot has the consumed step line, the count line and a blocked marker, on the given
+    Axes, and ends where the run is now, not at the last change."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
+    sim.advance("5h")
     fig, ax = plt.subplots()
     returned = sim.timelines.plot_compliance(story, ax=ax)
     assert returned is ax
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[:2] == ["consumed", "license count"]
-    assert any("blocked (1)" in c.get_label() for c in ax.collections)
+    assert [c.get_label() for c in ax.collections] == ["blocked launches (1)"]
+    assert ax.get_xlim()[1] == pytest.approx(mdates.date2num(pd.Timestamp(sim.now)))
     plt.close(fig)
     with pytest.raises(ValueError, match="no compliance records"):
         sim.timelines.plot_compliance("arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-x")
+
+
+def test_a_launch_breaking_a_rule_and_the_limit_is_one_blocked_launch(sim):
+    """A launch refused by both a rule (minimumVcpus) and the hard limit is two violations
+    but one blocked launch, in the summary and in the plot's legend alike."""
+    import matplotlib.pyplot as plt
+
+    from simulator.runs.summary import summarize
+
+    lm, ec2 = sim.client("license-manager", ACCOUNT_A), sim.client("ec2", ACCOUNT_A)
+    arn = lm.create_license_configuration(Name="strict", LicenseCountingType="vCPU", LicenseCount=1,
+                                          LicenseCountHardLimit=True,
+                                          LicenseRules=["#minimumVcpus=4"])["LicenseConfigurationArn"]
+    with pytest.raises(ClientError):
+        ec2.run_instances(ImageId=public_ami(ec2, LINUX), InstanceType="m5.large", MinCount=1, MaxCount=1,
+                          LicenseSpecifications=[{"LicenseConfigurationArn": arn}])
+    sim.advance("1h")
+    assert sorted(sim.timelines.violations.kind) == ["hard_limit", "rule:minimumVcpus"]
+    assert summarize(sim.timelines, pd.Timestamp(sim.now))["blocked_launches"] == 1
+    ax = sim.timelines.plot_compliance(arn)
+    assert [c.get_label() for c in ax.collections] == ["blocked launches (1)"]
+    plt.close(ax.figure)
 
 
 def test_dashboard_frame(sim, story):

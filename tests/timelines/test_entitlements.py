@@ -58,3 +58,24 @@ def test_plot_entitlements_shades_the_overage(sim, lm, lm_b):
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["Seats consumed (Count)", "Seats MaxCount", "Seats overage"]
     assert len(ax.collections) == 1  # the shaded overage
+
+
+def test_the_licenses_in_use_are_drawn_as_small_multiples(sim, lm, lm_b):
+    """plot_licenses_in_use draws each license with a count that something consumed, most
+    used first, and leaves out a license nobody checked out (a run's entitlements.png)."""
+    import matplotlib.pyplot as plt
+    import pytest
+
+    unused = create_license(lm, sku="sku-spare")
+    with pytest.raises(ValueError, match="no license with a limited entitlement was consumed"):
+        sim.timelines.plot_licenses_in_use()
+    light, heavy = create_license(lm, sku="sku-light"), create_license(lm, sku="sku-heavy")
+    for arn, sku, seats_taken in ((light, "sku-light", "1"), (heavy, "sku-heavy", "6")):
+        active_grant(lm, lm_b, arn, ACCOUNT_B)
+        checkout(lm_b, sku, fingerprint(lm, arn), seats_taken)
+    sim.advance("1h")
+    axes = sim.timelines.plot_licenses_in_use()
+    assert [ax.get_title().split(":")[0] for ax in axes] == ["sku-heavy", "sku-light"]
+    assert unused.rsplit(":", 1)[-1] not in " ".join(ax.get_title() for ax in axes)
+    assert len({ax.figure for ax in axes}) == 1
+    plt.close(axes[0].figure)

@@ -56,7 +56,8 @@ def test_exposure_is_true_against_reported(sim, lm):
 
 
 def test_plot_exposure(sim, lm):
-    """plot_exposure(arn, ax=None) draws both levels and shades the gap; it returns the Axes."""
+    """plot_exposure(arn, ax=None) draws both levels, the true one on top, and shades the gap;
+    the legend lists only what is drawn; it returns the Axes."""
     arn = lm.create_license_configuration(Name="sql", LicenseCountingType="Instance",
                                           ProductInformationList=[ssm_product()])["LicenseConfigurationArn"]
     node_id = register_servers(sim, ACCOUNT_A)[0]
@@ -65,8 +66,12 @@ def test_plot_exposure(sim, lm):
     _, given = plt.subplots()
     ax = sim.timelines.plot_exposure(arn, ax=given)
     assert ax is given
-    assert [line.get_label() for line in ax.get_lines()] == ["true consumption", "reported by License Manager"]
-    assert len(ax.collections) == 2 and "sql" in ax.get_title()
-    unknown, counted = (c.get_paths() for c in ax.collections)
-    assert len(unknown) == 1 and counted == []  # the six hours before the pass found the install
+    true, reported = ax.get_lines()
+    assert (true.get_label(), reported.get_label()) == ("true consumption", "reported by License Manager")
+    assert true.get_zorder() > reported.get_zorder()  # the truth is drawn over what was reported
+    assert "sql" in ax.get_title()
+    (unknown,) = ax.collections  # nothing was counted past the truth: no grey shade
+    assert len(unknown.get_paths()) == 1  # the six hours before the pass found the install
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "true consumption", "reported by License Manager", "not yet known"]
     plt.close(ax.figure)

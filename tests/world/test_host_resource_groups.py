@@ -14,6 +14,7 @@ from simulator.world.resource_groups import EVICTION_PERIOD
 from tests.helpers import (
     ACCOUNT_A,
     ACCOUNT_B,
+    allocate,
     assert_refused,
     associated_image,
     consumed,
@@ -163,17 +164,23 @@ def test_families_the_group_does_not_allow_are_refused():
 
 
 def test_groups_not_shared_with_the_caller_are_refused(estate):
-    """"Share a host resource group": only the owner and accounts it shares the group with launch into it."""
+    """"Share a host resource group": only the owner and accounts it shares the group with
+    launch into it. An account that may use the AMI but with which the group is not shared is
+    refused (InvalidParameterValue naming the group), nothing launched; member B, with which
+    it is shared, launches; a group that does not exist is refused alike."""
     e = estate
     e.sim.add_account("333333333333")
+    e.ec2.modify_image_attribute(ImageId=e.image, LaunchPermission={"Add": [{"UserId": "333333333333"}]})
     outsider = e.sim.client("ec2", "333333333333")
-    with pytest.raises(outsider.exceptions.ClientError) as excinfo:
-        outsider.run_instances(ImageId=e.image, InstanceType="m5.large", MinCount=1, MaxCount=1,
-                               Placement=in_group(e.group))
-    assert excinfo.value.response["Error"]["Code"] in ("InvalidParameterValue", "InvalidAMIID.NotFound")
-    assert_refused(e.sim, "InvalidParameterValue",
-                   lambda: launch(e.ec2, "m5.large", image=e.image,
-                                  Placement=in_group(e.group.replace("sql-hosts", "missing"))))
+    message = assert_refused(e.sim, "InvalidParameterValue",
+                             lambda: launch(outsider, "m5.large", image=e.image, Placement=in_group(e.group)),
+                             lambda: outsider.describe_instances()["Reservations"])
+    assert e.group in message and "333333333333" in message
+    (member,) = launch(e.ec2_b, "m5.large", image=e.image, Placement=in_group(e.group))
+    assert states(e.ec2_b, member) == ["pending"]
+    missing = e.group.replace("sql-hosts", "missing")
+    assert missing in assert_refused(e.sim, "InvalidParameterValue",
+                                     lambda: launch(e.ec2, "m5.large", image=e.image, Placement=in_group(missing)))
 
 
 def test_launch_template_placement_into_a_group(estate):
@@ -263,15 +270,27 @@ def test_tenancy_conversion_into_a_group(estate):
 
 def test_tenancy_conversion_into_a_group_needs_an_allowed_configuration(estate):
     """"Tenancy conversion": moving into a group needs a group the account may use and a tracked
-    configuration it allows; nothing changes when refused."""
+    configuration it allows; nothing changes when refused. An instance no configuration tracks
+    is refused for the configuration; a tracked instance of an account the group is not
+    shared with is refused for the group."""
     e = estate
-    (instance_id,) = launch(e.ec2, "m5.large", pattern="al2023-ami-*-x86_64")
+    (untracked,) = launch(e.ec2, "m5.large", pattern="al2023-ami-*-x86_64")
+    e.sim.add_account("333333333333")
+    e.ec2.modify_image_attribute(ImageId=e.image, LaunchPermission={"Add": [{"UserId": "333333333333"}]})
+    outsider = e.sim.client("ec2", "333333333333")
+    allocate(outsider, auto="on")
+    (foreign,) = launch(outsider, "m5.large", image=e.image, Placement={"Tenancy": "host"})
     e.sim.advance("10m")
-    e.ec2.stop_instances(InstanceIds=[instance_id])
-    e.sim.advance("2m")
-    view = lambda: e.ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Placement"]
-    assert_refused(e.sim, "InvalidParameterValue",
-                   lambda: e.ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group), view)
+    for ec2, instance_id, reason in ((e.ec2, untracked, "license configuration"), (outsider, foreign, e.group)):
+        ec2.stop_instances(InstanceIds=[instance_id])
+        e.sim.advance("2m")
+
+        def placement(ec2=ec2, instance_id=instance_id):
+            return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Placement"]
+
+        message = assert_refused(e.sim, "InvalidParameterValue", lambda ec2=ec2, instance_id=instance_id: (
+            ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group)), placement)
+        assert reason in message
 
 
 # -- removing shared hosts: eviction ---------------------------------------------------------------------

@@ -71,7 +71,8 @@ def license_arns(specs: list[Mapping[str, Any]] | None, field: str = "LicenseSpe
     return tuple(dict.fromkeys(arns))
 
 
-def launch_parameters(data: Mapping[str, Any], instance_tag_types: tuple[str, ...], prefix: str = "") -> LaunchParameters:
+def launch_parameters(data: Mapping[str, Any], instance_tag_types: tuple[str, ...],
+                      prefix: str = "") -> LaunchParameters:
     """The launch parameters of RunInstances or of a launch template's data."""
     tags = tag_specifications(data.get("TagSpecifications"), instance_tag_types, f"{prefix}TagSpecifications")
     cpu = data.get("CpuOptions")
@@ -79,7 +80,8 @@ def launch_parameters(data: Mapping[str, Any], instance_tag_types: tuple[str, ..
         image_id=data.get("ImageId"),
         instance_type=data.get("InstanceType"),
         placement=placement_in(data.get("Placement")),
-        cpu_options=CpuOptionsRequest(core_count=cpu.get("CoreCount"), threads_per_core=cpu.get("ThreadsPerCore")) if cpu else None,
+        cpu_options=(CpuOptionsRequest(core_count=cpu.get("CoreCount"), threads_per_core=cpu.get("ThreadsPerCore"))
+                     if cpu else None),
         license_configuration_arns=license_arns(data.get("LicenseSpecifications"), f"{prefix}LicenseSpecifications"),
         instance_tags=tuple(tags.get("instance", {}).items()),
     )

@@ -172,7 +172,8 @@ def list_license_specifications_for_resource(call: Call, params: Params) -> Resp
 
 @operation("license-manager", "ListAssociationsForLicenseConfiguration")
 def list_associations_for_license_configuration(call: Call, params: Params) -> Response:
-    associations = call.license_manager.views.associations(call.account_id, call.region, params["LicenseConfigurationArn"])
+    views = call.license_manager.views
+    associations = views.associations(call.account_id, call.region, params["LicenseConfigurationArn"])
     items = []
     for a in associations:
         item = {
@@ -189,7 +190,8 @@ def list_associations_for_license_configuration(call: Call, params: Params) -> R
 
 @operation("license-manager", "ListUsageForLicenseConfiguration")
 def list_usage_for_license_configuration(call: Call, params: Params) -> Response:
-    entries = call.license_manager.views.usage(call.account_id, call.region, params["LicenseConfigurationArn"], _filters(params))
+    views = call.license_manager.views
+    entries = views.usage(call.account_id, call.region, params["LicenseConfigurationArn"], _filters(params))
     items = [
         {
             "ResourceArn": e.resource_arn,
@@ -249,8 +251,7 @@ def get_service_settings(call: Call, params: Params) -> Response:
         "OrganizationConfiguration": {"EnableIntegration": settings.organization_integration},
         "EnableCrossAccountsDiscovery": settings.cross_account_discovery,
     }
-    for key, value in (("S3BucketArn", settings.s3_bucket_arn), ("SnsTopicArn", settings.sns_topic_arn),
-                       ("LicenseManagerResourceShareArn", settings.resource_share_arn)):
-        if value:
-            out[key] = value
+    optional = (("S3BucketArn", settings.s3_bucket_arn), ("SnsTopicArn", settings.sns_topic_arn),
+                ("LicenseManagerResourceShareArn", settings.resource_share_arn))
+    out.update({key: value for key, value in optional if value})
     return out

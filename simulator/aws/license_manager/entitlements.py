@@ -107,14 +107,14 @@ def paged(call: Call, params: Params, items: list, key: str) -> Response:
 # -- licenses -----------------------------------------------------------------------------
 
 def _version_params(params: Params) -> dict[str, Any]:
-    return dict(
-        name=params["LicenseName"], product_name=params["ProductName"], issuer_name=params["Issuer"]["Name"],
-        sign_key=params["Issuer"].get("SignKey"), home_region=params["HomeRegion"],
-        begin=params["Validity"]["Begin"], end=params["Validity"].get("End"),
-        entitlements=entitlements_in(params["Entitlements"]),
-        consumption=consumption_in(params["ConsumptionConfiguration"]),
-        metadata=metadata_in(params.get("LicenseMetadata")), client_token=params.get("ClientToken"),
-    )
+    return {
+        "name": params["LicenseName"], "product_name": params["ProductName"], "issuer_name": params["Issuer"]["Name"],
+        "sign_key": params["Issuer"].get("SignKey"), "home_region": params["HomeRegion"],
+        "begin": params["Validity"]["Begin"], "end": params["Validity"].get("End"),
+        "entitlements": entitlements_in(params["Entitlements"]),
+        "consumption": consumption_in(params["ConsumptionConfiguration"]),
+        "metadata": metadata_in(params.get("LicenseMetadata")), "client_token": params.get("ClientToken"),
+    }
 
 
 @operation("license-manager", "CreateLicense")
@@ -160,7 +160,8 @@ def list_license_versions(call: Call, params: Params) -> Response:
 def delete_license(call: Call, params: Params) -> Response:
     lic = engine(call).licenses.delete(call.account_id, call.region, params["LicenseArn"],
                                               params["SourceVersion"])
-    return {"Status": str(lic.status), "DeletionDate": iso_z(call.clock.to_datetime(lic.purge_at))}
+    deletion = "" if lic.purge_at is None else iso_z(call.clock.to_datetime(lic.purge_at))
+    return {"Status": str(lic.status), "DeletionDate": deletion}
 
 
 # -- checkouts ----------------------------------------------------------------------------
@@ -201,8 +202,9 @@ def check_in_license(call: Call, params: Params) -> Response:
 def extend_license_consumption(call: Call, params: Params) -> Response:
     checkout = engine(call).checkouts.extend(call.account_id, params["LicenseConsumptionToken"],
                                                     bool(params.get("DryRun")))
+    expires = checkout.expires_at
     return {"LicenseConsumptionToken": checkout.token,
-            "Expiration": iso_z(call.clock.to_datetime(checkout.expires_at))}
+            **({"Expiration": iso_z(call.clock.to_datetime(expires))} if expires is not None else {})}
 
 
 @operation("license-manager", "GetLicenseUsage")

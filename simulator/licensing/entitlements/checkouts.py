@@ -82,8 +82,8 @@ class Checkouts(OverGrants):
 
         The caller consumes through an ACTIVE grant allowing CheckoutLicense; an issuer
         consumes its own licenses on behalf of a ``beneficiary`` (SaaS), among the licenses
-        it issued to that beneficiary only (never one granted to it); ``scope`` (a license ARN) limits a session made from a
-        License Manager token to its license. A PROVISIONAL checkout lapses after the
+        it issued to that beneficiary only (never one granted to it); ``scope`` (a license
+        ARN) limits a session made from a License Manager token to its license. A PROVISIONAL checkout lapses after the
         license's MaxTimeToLiveInMinutes unless extended; a PERPETUAL one holds until checked
         in. Beyond MaxCount the request fails unless the entitlement allows overage.
 
@@ -101,12 +101,14 @@ class Checkouts(OverGrants):
             if earlier is not None:
                 return earlier
         if checkout_type not in CHECKOUT_TYPES:
-            raise validation_exception(f"CheckoutType {checkout_type!r} is invalid; allowed values: {', '.join(CHECKOUT_TYPES)}")
+            raise validation_exception(f"CheckoutType {checkout_type!r} is invalid; allowed values: "
+                                       f"{', '.join(CHECKOUT_TYPES)}")
         candidates = [lic for lic in self.state.by_product.get((product_sku, key_fingerprint), ())
                       if (scope is None or lic.arn == scope) and self._may_consume(account_id, lic, beneficiary, scope)]
         if not candidates:
-            raise no_entitlements_allowed_exception(f"No license of product {product_sku} from issuer {key_fingerprint} is available to "
-                               f"account {account_id}" + (f" for beneficiary {beneficiary}" if beneficiary else ""))
+            for_whom = f" for beneficiary {beneficiary}" if beneficiary else ""
+            raise no_entitlements_allowed_exception(f"No license of product {product_sku} from issuer "
+                                                    f"{key_fingerprint} is available to account {account_id}{for_whom}")
         failure: ServiceError | None = None
         for lic in candidates:
             minutes = lic.current.consumption.provisional_minutes
@@ -117,7 +119,7 @@ class Checkouts(OverGrants):
             except ServiceError as error:
                 failure = failure or error
                 continue
-            ttl = None if checkout_type == PERPETUAL else minutes * 60.0
+            ttl = None if checkout_type == PERPETUAL or minutes is None else minutes * 60.0
             result = self._open(lic, account_id, principal, checkout_type, items, beneficiary or "", node_id or "",
                                 (), ttl)
             self.state.remember(account_id, "CheckoutLicense", client_token, request, result)
@@ -147,7 +149,8 @@ class Checkouts(OverGrants):
             return earlier
         lic = self.licenses.find(license_arn, "ResourceNotFoundException")
         if signature_method not in SIGNATURE_METHODS:
-            raise unsupported_digital_signature_method_exception(f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
+            raise unsupported_digital_signature_method_exception(
+                f"DigitalSignatureMethod {signature_method!r} is not supported; supported: JWT_PS384")
         if (scope is not None and scope != lic.arn) or (scope is None and account_id == lic.owner_id):
             raise access_denied_exception(f"Account {account_id} cannot borrow license {lic.arn}")
         if account_id != lic.owner_id:
@@ -156,7 +159,8 @@ class Checkouts(OverGrants):
         if minutes is None:
             raise invalid(f"License {lic.arn} has no BorrowConfiguration; CheckoutBorrowLicense needs one")
         if lic.current.issuer.sign_key is None:
-            raise unsupported_digital_signature_method_exception(f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
+            raise unsupported_digital_signature_method_exception(
+                f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
         items = self._fit(lic, requested)
         result = self._open(lic, account_id, principal, BORROW, items, "", node_id or "", metadata, minutes * 60.0)
         self.state.remember(account_id, "CheckoutBorrowLicense", client_token, request, result)
@@ -187,8 +191,8 @@ class Checkouts(OverGrants):
         for name, unit, value in requested:
             entitlement = by_name.get(name)
             if entitlement is None:
-                raise no_entitlements_allowed_exception(f"License {lic.arn} has no entitlement {name!r}; "
-                                   f"its entitlements: {', '.join(by_name)}")
+                raise no_entitlements_allowed_exception(f"License {lic.arn} has no entitlement {name!r}; its "
+                                                        f"entitlements: {', '.join(by_name)}")
             if unit != entitlement.unit:
                 raise validation_exception(f"Entitlement {name!r} is counted in {entitlement.unit}, not {unit}")
             items.append((name, unit, *_amount(entitlement, value)))
@@ -199,8 +203,9 @@ class Checkouts(OverGrants):
             entitlement = by_name[name]
             cap = entitlement.max_count
             if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
-                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has {cap - consumed.get(name, 0)} of {cap} "
-                                   f"left; {amount} requested and overage is not allowed")
+                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has "
+                                                        f"{cap - consumed.get(name, 0)} of {cap} left; {amount} "
+                                                        "requested and overage is not allowed")
         return tuple(items)
 
     def _open(self, lic: License, account_id: str, principal: str, checkout_type: str, items, beneficiary: str,
@@ -231,8 +236,8 @@ class Checkouts(OverGrants):
     def _own(self, account_id: str, token: str) -> Checkout:
         checkout = self.state.checkouts.get(token)
         if checkout is None or checkout.account_id != account_id:
-            raise resource_not_found_exception(f"LicenseConsumptionToken {token!r} is not a live checkout of account {account_id} "
-                               "(never made, checked in, or lapsed)")
+            raise resource_not_found_exception(f"LicenseConsumptionToken {token!r} is not a live checkout of account "
+                                               f"{account_id} (never made, checked in, or lapsed)")
         return checkout
 
     def check_in(self, account_id: str, token: str, beneficiary: str | None = None) -> Checkout:
@@ -255,10 +260,11 @@ class Checkouts(OverGrants):
         for name, _, _, _ in checkout.entitlements:
             entitlement = version.by_name.get(name)
             if entitlement is not None and not entitlement.allow_check_in:
-                raise validation_exception(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn is false)")
+                raise validation_exception(f"Entitlement {name!r} of {lic.arn} does not allow check-in (AllowCheckIn "
+                                           "is false)")
         if checkout.checkout_type == BORROW and not version.consumption.allow_early_check_in:
-            raise validation_exception(f"Borrowed license {token} cannot be checked in before it expires: the license's "
-                             "BorrowConfiguration does not allow early check-in")
+            raise validation_exception(f"Borrowed license {token} cannot be checked in before it expires: the "
+                                       "license's BorrowConfiguration does not allow early check-in")
         self._end(checkout, "check_in")
         return checkout
 
@@ -274,8 +280,8 @@ class Checkouts(OverGrants):
         checkout = self._own(account_id, token)
         lic = checkout.license
         if checkout.checkout_type != PROVISIONAL:
-            raise validation_exception(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can be "
-                             "extended")
+            raise validation_exception(f"Checkout {token} is {checkout.checkout_type}; only PROVISIONAL checkouts can "
+                                       "be extended")
         if account_id != lic.owner_id:
             self.grants.consumer_grant(account_id, lic, "ExtendConsumptionLicense")
         minutes = lic.current.consumption.provisional_minutes
@@ -335,5 +341,5 @@ def _amount(entitlement: Entitlement, value: str | None) -> tuple[int, str]:
     text = (value or "").strip()
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise validation_exception(f"Entitlement {entitlement.name!r} is limited: Value must be a whole number of "
-                         f"{entitlement.unit} of 1 or more, got {value!r}")
+                                   f"{entitlement.unit} of 1 or more, got {value!r}")
     return int(text), text

@@ -42,13 +42,15 @@ def check_entitlements(entitlements: tuple[Entitlement, ...]) -> None:
             raise validation_exception(f"Entitlement {e.name!r} appears more than once")
         seen.add(e.name)
         if e.unit not in UNITS:
-            raise validation_exception(f"Entitlement {e.name!r}: Unit {e.unit!r} is invalid; allowed values: {', '.join(UNITS)}")
+            raise validation_exception(f"Entitlement {e.name!r}: Unit {e.unit!r} is invalid; allowed values: "
+                                       f"{', '.join(UNITS)}")
         if e.unit == "None":
             if e.max_count is not None or e.overage:
-                raise validation_exception(f"Entitlement {e.name!r} has Unit None (unlimited): give a Value, not MaxCount "
-                                 "or Overage")
+                raise validation_exception(f"Entitlement {e.name!r} has Unit None (unlimited): give a Value, not "
+                                           "MaxCount or Overage")
         elif e.max_count is None or e.value is not None:
-            raise validation_exception(f"Entitlement {e.name!r} has Unit {e.unit} (limited): give a MaxCount, not a Value")
+            raise validation_exception(f"Entitlement {e.name!r} has Unit {e.unit} (limited): give a MaxCount, not a "
+                                       "Value")
         elif e.max_count < 0:
             raise validation_exception(f"Entitlement {e.name!r}: MaxCount must be 0 or more, got {e.max_count}")
 
@@ -61,10 +63,11 @@ def check_consumption(config: ConsumptionConfiguration) -> ConsumptionConfigurat
             a borrow configuration, or a MaxTimeToLiveInMinutes below 1.
     """
     if config.renew_type not in tuple(RenewType):
-        raise validation_exception(f"RenewType {config.renew_type!r} is invalid; allowed values: {', '.join(RenewType)}")
+        raise validation_exception(f"RenewType {config.renew_type!r} is invalid; allowed values: "
+                                   f"{', '.join(RenewType)}")
     if config.provisional_minutes is None and config.borrow_minutes is None:
         raise validation_exception("ConsumptionConfiguration needs a ProvisionalConfiguration (online use), a "
-                         "BorrowConfiguration (offline use), or both")
+                                   "BorrowConfiguration (offline use), or both")
     for name, minutes in (("ProvisionalConfiguration", config.provisional_minutes),
                           ("BorrowConfiguration", config.borrow_minutes)):
         if minutes is not None and minutes < 1:
@@ -82,5 +85,5 @@ def check_home(home_region: str, region: str) -> None:
     if home_region not in AWS_REGIONS:
         raise validation_exception(f"HomeRegion {home_region!r} is not an AWS Region")
     if home_region != region:
-        raise redirect_exception(f"This license changes only in its home Region {home_region}; the "
-                                                f"request was made in {region}", fields={"Location": home_region})
+        raise redirect_exception(f"This license changes only in its home Region {home_region}; the request was made "
+                                 f"in {region}", fields={"Location": home_region})

@@ -82,13 +82,13 @@ class Grants:
         """
         grant = self.state.received.get(account_id, {}).get(lic.arn)
         current = None if grant is None else grant.current
-        if current is None or current.status is not GrantStatus.ACTIVE:
+        if grant is None or current is None or current.status is not GrantStatus.ACTIVE:
             status = "no grant" if grant is None else f"its grant {grant.arn} is {grant.status}"
-            raise access_denied_exception(f"Account {account_id} cannot use license {lic.arn}: {status}; "
-                                                        "only ACTIVE grants allow consumption")
+            raise access_denied_exception(f"Account {account_id} cannot use license {lic.arn}: {status}; only ACTIVE "
+                                          "grants allow consumption")
         if operation not in current.operations:
             raise access_denied_exception(f"Grant {grant.arn} does not allow {operation} (it allows "
-                                                        f"{', '.join(grant.operations)})")
+                                          f"{', '.join(grant.operations)})")
         return grant
 
     # -- creating ---------------------------------------------------------------------------
@@ -133,7 +133,7 @@ class Grants:
         wanted = len(members) + (1 if organization else 0)  # an organization grant is one more
         if live + wanted > MAX_GRANTS_PER_LICENSE:
             raise resource_limit_exceeded_exception(f"License {lic.arn} has {live} grants; a license can have at most "
-                               f"{MAX_GRANTS_PER_LICENSE}")
+                                                    f"{MAX_GRANTS_PER_LICENSE}")
         base = GrantVersion(version=1, name=name, status=GrantStatus.WORKFLOW_COMPLETED, status_reason="",
                             operations=operations, activation_override=None)
         if organization:
@@ -284,8 +284,7 @@ class Grants:
         changes: dict = {}
         if name is not None or operations is not None:
             if account_id != grant.grantor_id:
-                raise access_denied_exception("Only the grantor can rename a grant or change its "
-                                                            "operations")
+                raise access_denied_exception("Only the grantor can rename a grant or change its operations")
             if operations is not None:
                 ops = tuple(dict.fromkeys(operations))
                 if any(op not in OPERATIONS for op in ops):
@@ -308,23 +307,23 @@ class Grants:
         if status not in (GrantStatus.ACTIVE, GrantStatus.DISABLED):
             raise invalid(f"Status {status!r} cannot be set; allowed values: ACTIVE (activate), DISABLED (deactivate)")
         if account_id != grant.grantee_account and not grant.auto_accepted:
-            raise access_denied_exception(f"Only the grantee {grant.grantee} can activate or deactivate "
-                                                        f"{grant.arn}")
+            raise access_denied_exception(f"Only the grantee {grant.grantee} can activate or deactivate {grant.arn}")
         current = grant.status
         if current in (GrantStatus.PENDING_ACCEPT, GrantStatus.REJECTED, GrantStatus.DELETED,
                        GrantStatus.WORKFLOW_COMPLETED):
             hint = {GrantStatus.PENDING_ACCEPT: "accept it first", GrantStatus.REJECTED: "a rejected grant can never "
                     "be activated", GrantStatus.WORKFLOW_COMPLETED: "activate the grant of each member account"}
             raise invalid(f"Grant {grant.arn} is {current}: {hint.get(current, 'it was deleted')}")
-        if override is not None:
-            if override not in ACTIVATION_OVERRIDES or status != GrantStatus.ACTIVE or not grant.license.marketplace:
-                raise invalid(f"Options.ActivationOverrideBehavior must be one of {', '.join(ACTIVATION_OVERRIDES)}, "
-                              "with Status ACTIVE, for an AWS Marketplace license")
+        if override is not None and (override not in ACTIVATION_OVERRIDES or status != GrantStatus.ACTIVE
+                                     or not grant.license.marketplace):
+            raise invalid(f"Options.ActivationOverrideBehavior must be one of {', '.join(ACTIVATION_OVERRIDES)}, "
+                          "with Status ACTIVE, for an AWS Marketplace license")
         if status == GrantStatus.ACTIVE and current is not GrantStatus.ACTIVE and grant.license.marketplace:
             rivals = self.active_marketplace(grant.grantee_account, grant.license.current.product_sku)
             if rivals and override != "ALL_GRANTS_PERMITTED_BY_ISSUER":
-                raise validation_exception(f"Account {grant.grantee_account} already has an active AWS Marketplace license of "
-                                 f"{grant.license.current.product_sku} ({rivals[0].license.arn}); deactivate it first")
+                raise validation_exception(f"Account {grant.grantee_account} already has an active AWS Marketplace "
+                                           f"license of {grant.license.current.product_sku} "
+                                           f"({rivals[0].license.arn}); deactivate it first")
             for rival in rivals:
                 self._change(rival, status=GrantStatus.DISABLED, status_reason=f"Replaced by {grant.arn}")
         return {"status": GrantStatus(status), "activation_override": override}

@@ -89,8 +89,7 @@ class Licenses:
         """
         lic = self.find(arn, code)
         if lic.owner_id != account_id:
-            raise access_denied_exception(f"License {arn} was issued by account {lic.owner_id}, not "
-                                                        f"by {account_id}")
+            raise access_denied_exception(f"License {arn} was issued by account {lic.owner_id}, not by {account_id}")
         return lic
 
     def readable(self, account_id: str, arn: str) -> License:
@@ -102,8 +101,7 @@ class Licenses:
         """
         lic = self.find(arn)
         if lic.owner_id != account_id and arn not in self.state.received.get(account_id, {}):
-            raise access_denied_exception(f"Account {account_id} neither issued license {arn} nor "
-                                                        "holds a grant of it")
+            raise access_denied_exception(f"Account {account_id} neither issued license {arn} nor holds a grant of it")
         return lic
 
     def version(self, lic: License, version: str | None) -> LicenseVersion:
@@ -148,7 +146,8 @@ class Licenses:
             if not value or not value.strip():
                 raise validation_exception(f"{field_name} must not be empty")
         if issuer_name == MARKETPLACE_ISSUER and not marketplace:
-            raise validation_exception(f"Issuer.Name {MARKETPLACE_ISSUER!r} is reserved for licenses AWS Marketplace creates")
+            raise validation_exception(f"Issuer.Name {MARKETPLACE_ISSUER!r} is reserved for licenses AWS Marketplace "
+                                       "creates")
         issuer = Issuer(name=issuer_name, sign_key=self._sign_key(account_id, home_region, sign_key),
                         key_fingerprint=f"aws:{account_id}:{issuer_name}:issuer-fingerprint")
         starts, ends = self._validity(begin, end)
@@ -202,15 +201,16 @@ class Licenses:
         if home_region != current.home_region:
             raise validation_exception(f"HomeRegion cannot change: license {arn} lives in {current.home_region}")
         if source_version is not None and source_version != current.version:
-            raise conflict_exception(f"SourceVersion {source_version} is not the current version "
-                                                    f"{current.version} of {arn}")
+            raise conflict_exception(f"SourceVersion {source_version} is not the current version {current.version} of "
+                                     f"{arn}")
         if status not in VERSION_STATUSES:
             raise validation_exception(f"Status {status!r} is invalid for a new version; allowed values: "
-                             f"{', '.join(VERSION_STATUSES)}")
+                                       f"{', '.join(VERSION_STATUSES)}")
         if lic.status in (LicenseStatus.EXPIRED, LicenseStatus.PENDING_DELETE, LicenseStatus.DELETED):
             raise validation_exception(f"License {arn} is {lic.status}; it can no longer change")
         if issuer_name != current.issuer.name:
-            raise validation_exception(f"Issuer.Name cannot change: license {arn} was issued by {current.issuer.name!r}")
+            raise validation_exception(f"Issuer.Name cannot change: license {arn} was issued by "
+                                       f"{current.issuer.name!r}")
         sign = current.issuer.sign_key if sign_key is None else self._sign_key(account_id, home_region, sign_key)
         starts, ends = self._validity(begin, end)
         check_entitlements(entitlements)
@@ -254,7 +254,7 @@ class Licenses:
         check_home(lic.current.home_region, region)
         if source_version != lic.current.version:
             raise conflict_exception(f"SourceVersion {source_version} is not the current version "
-                                                    f"{lic.current.version} of {arn}")
+                                     f"{lic.current.version} of {arn}")
         if lic.status in (LicenseStatus.PENDING_DELETE, LicenseStatus.DELETED):
             raise conflict_exception(f"License {arn} is already {lic.status}")
         clock = self.state.clock
@@ -301,8 +301,10 @@ class Licenses:
             lic.status = LicenseStatus.AVAILABLE
         elif lic.status is LicenseStatus.AVAILABLE and version.consumption.renew_type is not RenewType.NONE:
             starts = version.end
+            if starts is None:  # a license without an end has nothing to renew
+                return
             ends = starts + timedelta(days=7) if version.consumption.renew_type is RenewType.WEEKLY \
-                else add_months(starts, 1)  # type: ignore[operator]
+                else add_months(starts, 1)
             renewed = replace(version, version=str(len(lic.versions) + 1), begin=starts, end=ends,
                               created_at=self.state.clock.now())
             lic.versions.append(renewed)
@@ -336,11 +338,13 @@ class Licenses:
             starts = parse_instant(begin)
             ends = None if end is None else parse_instant(end)
         except (ValueError, TypeError):
-            raise validation_exception(f"Validity must be ISO 8601 instants, got Begin {begin!r}, End {end!r}") from None
+            raise validation_exception(
+                f"Validity must be ISO 8601 instants, got Begin {begin!r}, End {end!r}") from None
         if ends is not None and ends <= starts:
             raise validation_exception(f"Validity.End {end} must be later than Validity.Begin {begin}")
         if ends is not None and ends <= self.state.clock.now():
-            raise validation_exception(f"Validity.End {end} has already passed (now {self.state.clock.now().isoformat()})")
+            raise validation_exception(f"Validity.End {end} has already passed (now "
+                                       f"{self.state.clock.now().isoformat()})")
         return starts, ends
 
     def _sign_key(self, account_id: str, region: str, sign_key: str | None) -> str | None:
@@ -354,5 +358,5 @@ class Licenses:
             raise validation_exception(f"Issuer.SignKey: {error.message}") from None
         if "RSASSA_PSS_SHA_384" not in key.signing_algorithms:
             raise validation_exception(f"Issuer.SignKey {key.arn} must be an RSA key with KeyUsage SIGN_VERIFY (it is "
-                             f"{key.key_spec} for {key.key_usage})")
+                                       f"{key.key_spec} for {key.key_usage})")
         return key.arn

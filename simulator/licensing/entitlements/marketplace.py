@@ -59,8 +59,8 @@ class Marketplace(OverGrants):
             raise ValueError(f"days must be 1 or more, got {days}")
         active = self.grants.active_marketplace(account_id, product_sku)
         if active:
-            raise validation_exception(f"Account {account_id} already has an active AWS Marketplace "
-                               f"license of {product_sku} ({active[0].license.arn}); deactivate it first")
+            raise validation_exception(f"Account {account_id} already has an active AWS Marketplace license of "
+                                       f"{product_sku} ({active[0].license.arn}); deactivate it first")
         wanted = {"AWS::Marketplace::Usage": None} if entitlements is None else dict(entitlements)
         items = tuple(
             Entitlement(name=name, unit="None", value="Enabled") if count is None

@@ -100,6 +100,5 @@ class Received(OverGrants):
     def _management(self, account_id: str) -> Organization:
         org = self.state.world.organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id:
-            raise access_denied_exception(f"Account {account_id} is not the management account of an "
-                                                        "organization")
+            raise access_denied_exception(f"Account {account_id} is not the management account of an organization")
         return org

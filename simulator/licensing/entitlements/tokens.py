@@ -129,7 +129,9 @@ class Tokens(OverGrants):
         key = kms.key(lic.owner_id, key_arn)
         signer = KmsSigner(kms, lic.owner_id, key_arn, int(key.key_spec.removeprefix("RSA_")))
         body = json.dumps(payload, separators=(",", ":")).encode()
-        return self._jws.encode(body, signer, algorithm="PS384", headers={"typ": "JWT", "kid": key_arn})
+        # PyJWT types its keys as cryptography's; any object with sign() works, as KmsSigner does
+        return self._jws.encode(body, signer, algorithm="PS384",  # type: ignore[arg-type]
+                                headers={"typ": "JWT", "kid": key_arn})
 
     # -- refresh and access tokens ----------------------------------------------------------
 
@@ -158,7 +160,7 @@ class Tokens(OverGrants):
         home = lic.current.home_region
         if region != home:
             raise redirect_exception(f"Tokens of {lic.arn} are made in its home Region {home}",
-                               fields={"Location": home})
+                                     fields={"Location": home})
         days = DEFAULT_EXPIRATION_DAYS if expiration_days is None else expiration_days
         clock = self.state.clock
         longest = int(clock.seconds_left() // 86400)
@@ -201,7 +203,7 @@ class Tokens(OverGrants):
             raise authorization_exception(f"Refresh token {refresh.token_id} was deleted")
         if clock.seconds >= refresh.expires_at:
             raise authorization_exception(f"Refresh token {refresh.token_id} expired at "
-                               f"{clock.to_datetime(refresh.expires_at).isoformat()}")
+                                          f"{clock.to_datetime(refresh.expires_at).isoformat()}")
         missing = [p for p in properties if p not in refresh.properties]
         if missing:
             raise validation_exception(f"TokenProperties {missing[0]!r} is not a property of the token")
@@ -236,7 +238,7 @@ class Tokens(OverGrants):
         if lic is not None and lic.current.home_region != region:
             home = lic.current.home_region
             raise redirect_exception(f"Token {token_id} is deleted in its license's home Region {home}",
-                               fields={"Location": home})
+                                     fields={"Location": home})
         refresh.status = "DELETED"
         return refresh
 

@@ -6,7 +6,9 @@ event records (``eventTime``, ``eventSource``, ``eventName``, ``awsRegion``,
 ``errorCode``, ``errorMessage``, ``eventID`` ...). A trail delivers one file per account,
 region and five minutes under ``AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/``; an
 organization trail puts the organization id first (``AWSLogs/o-.../<account>/...``).
-Digest files (``CloudTrail-Digest``) are not event logs and are skipped.
+Digest files (``CloudTrail-Digest``) are not event logs and are skipped. A file that cannot
+be read, or a record without its time, source and name, is skipped and listed
+(``Trail.unreadable``): one bad file does not cost the rest of a history.
 """
 
 from __future__ import annotations
@@ -55,15 +57,24 @@ class TrailEvent:
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """A log file (or one record of it) that could not be read, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Trail:
-    """The events of a set of log files in event-time order, and what the files say of the
-    estate."""
+    """The events of a set of log files in event-time order, what the files say of the
+    estate, and what could not be read."""
 
     events: list[TrailEvent]
     files: list[Path]
     organization_id: str | None = None
     accounts: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
 
 
 def log_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -95,9 +106,13 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     """The ``Records`` of one log file (gzip or plain JSON).
 
     Raises:
-        CloudTrailError: if the file is not gzip of JSON or JSON, or holds no Records array.
+        CloudTrailError: if the file cannot be read, is not gzip of JSON or JSON, or holds
+            no Records array.
     """
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CloudTrailError(f"{path} cannot be read: {error.strerror or error}") from None
     if raw.startswith(_GZIP_MAGIC):
         try:
             raw = gzip.decompress(raw)
@@ -134,23 +149,40 @@ def _event(record: dict[str, Any], origin: str) -> TrailEvent:
 
 def read_trail(paths: Iterable[str | Path]) -> Trail:
     """Read log files and directories into one trail, events in event-time order (events
-    of one instant keep the order of their files and records).
+    of one instant keep the order of their files and records). A file that cannot be read
+    and a malformed record are skipped and listed in ``Trail.unreadable``.
 
     Raises:
         FileNotFoundError: for a path that does not exist or holds no log file.
-        CloudTrailError: for a file that is not a CloudTrail log, or a malformed record.
+        CloudTrailError: for files from several organizations.
     """
     files = log_files(paths)
     events = []
+    unreadable = []
     organizations = set()
     for path in files:
         match = _ORGANIZATION.search(path.as_posix())
         if match is not None:
             organizations.add(match[1])
-        events.extend(_event(record, f"{path} record {n}") for n, record in enumerate(read_records(path)))
+        try:
+            records = read_records(path)
+        except CloudTrailError as error:
+            unreadable.append(Unreadable(str(path), _reason(error, str(path))))
+            continue
+        for number, record in enumerate(records):
+            origin = f"{path} record {number}"
+            try:
+                events.append(_event(record, origin))
+            except CloudTrailError as error:
+                unreadable.append(Unreadable(origin, _reason(error, origin)))
     if len(organizations) > 1:
         raise CloudTrailError(f"the log files come from several organizations: {', '.join(sorted(organizations))}")
     events.sort(key=lambda e: e.time)
     accounts = sorted({e.account_id for e in events if e.account_id})
     regions = list(dict.fromkeys(e.region for e in events if e.region))
-    return Trail(events, files, next(iter(organizations), None), accounts, regions)
+    return Trail(events, files, next(iter(organizations), None), accounts, regions, unreadable)
+
+
+def _reason(error: CloudTrailError, where: str) -> str:
+    """The error's message without the file name it starts with."""
+    return str(error).removeprefix(where).lstrip(": ").removeprefix("is ").strip() or str(error)

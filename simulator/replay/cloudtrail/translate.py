@@ -8,7 +8,8 @@ with lists as ``{"content": ..., "tag": n}``, JSON services (License Manager) wi
 lowercase-initial member names. Keys are matched against the operation's input shape (the
 member names and their wire names, case-insensitively, ``...Set`` suffixes too), so one
 model-driven reader serves them all; a request's fields that do not bear on licensing
-(networking, storage, security) are not replayed.
+(networking, storage, security) are not replayed. Resource ids are read in lower case, as
+AWS writes them, whatever case a tool that wrote the logs gave them (``i-0ABC...``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ _HOST_ID = re.compile(r"h-[0-9a-f]{8,17}")
 _CONFIGURATION_ARN = re.compile(r"arn:aws[a-z-]*:license-manager:[a-z0-9-]+:\d{12}:license-configuration:lic-[0-9a-f]+")
 #: Ids of the resources a history creates: an id of one the replay never saw is "gone".
 HISTORY_IDS = re.compile(r"(?:i|h)-[0-9a-f]{8,17}|lic-[0-9a-f]{32}")
+#: A resource id in any case, where it stands alone or ends an ARN.
+_ANY_CASE_ID = re.compile(r"(?<![A-Za-z0-9-])(?:i|h|ami|lic|r)-[0-9a-f]{8,32}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def lower_ids(text: str) -> str:
+    """``text`` with the resource ids in it in lower case (``i-0ABC...`` -> ``i-0abc...``)."""
+    return _ANY_CASE_ID.sub(lambda match: match[0].lower(), text) if "-" in text else text
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ def translate(event: TrailEvent) -> TrailCall:
     launched: list[dict[str, str]] = []
     if operation == "RunInstances":
         request = {**(items[0] if items else {}), **request}  # imageId, minCount, maxCount are inside instancesSet
-        launched = [{"image_id": i.get("imageId", ""), "instance_type": i.get("instanceType", ""),
+        launched = [{"image_id": lower_ids(str(i.get("imageId", ""))), "instance_type": i.get("instanceType", ""),
                      "platform": i.get("platform", ""), "usage_operation": i.get("usageOperation", ""),
                      "architecture": i.get("architecture", "")}
                      for i in _items(event.response.get("instancesSet", {}))]
@@ -108,7 +116,7 @@ def _created(operation: str, response: dict[str, Any]) -> list[str]:
                "CreateLicenseConfiguration": _CONFIGURATION_ARN}.get(operation)
     if pattern is None:
         return []
-    return list(dict.fromkeys(s for s in _strings(response) if pattern.fullmatch(s)))
+    return list(dict.fromkeys(s for s in map(lower_ids, _strings(response)) if pattern.fullmatch(s)))
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -143,12 +151,12 @@ def from_trail(shape: Shape, value: Any) -> Any:
         if isinstance(value, dict):
             value = value.get("items", value.get("item", [value]))
         values = value if isinstance(value, list) else [value]
-        items = [from_trail(shape.member, v) for v in values]  # type: ignore[attr-defined]
+        items = [from_trail(shape.member, v) for v in values]
         return [i for i in items if i is not None]
     if kind == "map":
         if not isinstance(value, dict):
             return None
-        return {str(k): from_trail(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+        return {str(k): from_trail(shape.value, v) for k, v in value.items()}
     return _scalar(kind, value)
 
 
@@ -156,7 +164,7 @@ def _structure(shape: Shape, value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     lookup: dict[str, str] = {}
-    for name, member in shape.members.items():  # type: ignore[attr-defined]
+    for name, member in shape.members.items():
         for alias in (name, member.serialization.get("name"), member.serialization.get("queryName")):
             if alias:
                 lookup.setdefault(alias.lower(), name)
@@ -168,7 +176,7 @@ def _structure(shape: Shape, value: Any) -> dict[str, Any] | None:
         name = lookup.get(lowered) or (lookup.get(lowered[:-3]) if lowered.endswith("set") else None)
         if name is None:
             continue
-        converted = from_trail(shape.members[name], item)  # type: ignore[attr-defined]
+        converted = from_trail(shape.members[name], item)
         if converted is not None:
             params[name] = converted
     return params
@@ -187,5 +195,5 @@ def _scalar(kind: str, value: Any) -> Any:
     except (TypeError, ValueError):
         return None
     if kind == "string":
-        return str(value)
+        return lower_ids(str(value))
     return value

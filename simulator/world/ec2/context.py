@@ -61,8 +61,7 @@ class RegionContext:
         """
         if zone not in self.availability_zones:
             raise invalid_parameter_value(f"Invalid availability zone: [{zone}] for {field_name}; zones of "
-                f"{self.region}: {', '.join(self.availability_zones)}",
-            )
+                                          f"{self.region}: {', '.join(self.availability_zones)}")
         return zone
 
 

@@ -109,42 +109,20 @@ class HostService:
                 InvalidParameterValue naming the field and its allowed values, or
                 HostLimitExceeded past the account's Dedicated Host quota for the family.
         """
-        catalog = self.ctx.catalog
         if availability_zone is None:
             raise missing_parameter("The request must contain the parameter AvailabilityZone")
         self.ctx.check_availability_zone(availability_zone)
         if instance_type and instance_family:
-            raise invalid_parameter_combination("You cannot specify InstanceType and InstanceFamily in the same request",
-            )
+            raise invalid_parameter_combination("You cannot specify InstanceType and InstanceFamily in the same "
+                                                "request")
         if not instance_type and not instance_family:
-            raise missing_parameter("The request must contain InstanceType or InstanceFamily"
-            )
+            raise missing_parameter("The request must contain InstanceType or InstanceFamily")
         check_enum("AutoPlacement", auto_placement, ("on", "off"))
         check_enum("HostRecovery", host_recovery, ("on", "off"))
         if not isinstance(quantity, int) or quantity < 1:
-            raise invalid_parameter_value(f"Quantity must be a positive integer, got {quantity}"
-            )
+            raise invalid_parameter_value(f"Quantity must be a positive integer, got {quantity}")
         check_ec2_tags(tags or {})
-        supported = sorted(catalog.host_types)
-        type_spec = None
-        if instance_type:
-            type_spec = catalog.instance_type(instance_type)
-            host_type = catalog.host_type(type_spec.family) if type_spec else None
-            if type_spec is None or host_type is None or type_spec.size not in host_type.capacity:
-                raise invalid_parameter_value(f"Invalid value '{instance_type}' for InstanceType: Dedicated Hosts are not "
-                    f"available for it; families with Dedicated Hosts: {', '.join(supported)}",
-                )
-        else:
-            host_type = catalog.host_type(instance_family)  # type: ignore[arg-type]
-            if host_type is None:
-                raise invalid_parameter_value(f"Invalid value '{instance_family}' for InstanceFamily; families with "
-                    f"Dedicated Hosts: {', '.join(supported)}",
-                )
-            if not host_type.mixed_sizes:
-                mixed = [f for f, h in catalog.host_types.items() if h.mixed_sizes]
-                raise invalid_parameter_value(f"Instance family '{instance_family}' does not support multiple instance "
-                    f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}",
-                )
+        host_type, type_spec = self._host_type(instance_type, instance_family)
         self.check_quota(account_id, host_type.family, quantity)
         hosts = [self.plan(account_id, availability_zone, host_type, type_spec, auto_placement=auto_placement,
                            host_recovery=host_recovery, tags=tags) for _ in range(quantity)]
@@ -153,6 +131,35 @@ class HostService:
         for host in hosts:
             self.ctx.bus.publish(HostAllocated(host))
         return hosts
+
+    def _host_type(self, instance_type: str | None,
+                   instance_family: str | None) -> tuple[HostTypeSpec, InstanceTypeSpec | None]:
+        """The host type AllocateHosts allocates (and the instance type its hosts are for,
+        None for a whole family).
+
+        Raises:
+            ServiceError: InvalidParameterValue for an instance type or family without
+                Dedicated Hosts, or a family whose hosts cannot mix sizes.
+        """
+        catalog = self.ctx.catalog
+        supported = sorted(catalog.host_types)
+        if instance_type:
+            type_spec = catalog.instance_type(instance_type)
+            host_type = catalog.host_type(type_spec.family) if type_spec else None
+            if type_spec is None or host_type is None or type_spec.size not in host_type.capacity:
+                raise invalid_parameter_value(f"Invalid value '{instance_type}' for InstanceType: Dedicated Hosts are "
+                                              f"not available for it; families with Dedicated Hosts: "
+                                              f"{', '.join(supported)}")
+            return host_type, type_spec
+        host_type = catalog.host_type(instance_family or "")
+        if host_type is None:
+            raise invalid_parameter_value(f"Invalid value '{instance_family}' for InstanceFamily; families with "
+                                          f"Dedicated Hosts: {', '.join(supported)}")
+        if not host_type.mixed_sizes:
+            mixed = [f for f, h in catalog.host_types.items() if h.mixed_sizes]
+            raise invalid_parameter_value(f"Instance family '{instance_family}' does not support multiple instance "
+                                          f"types on one host; specify InstanceType, or use one of: {', '.join(mixed)}")
+        return host_type, None
 
     def plan(
         self, account_id: str, availability_zone: str, host_type: HostTypeSpec, instance_type: InstanceTypeSpec | None,

@@ -84,8 +84,7 @@ class ImageService:
         """
         image = self.get(account_id, image_id)
         if image.state is not ImageState.AVAILABLE:
-            raise invalid_ami_id_unavailable(f"The image id '[{image_id}]' is not available (state {image.state})",
-            )
+            raise invalid_ami_id_unavailable(f"The image id '[{image_id}]' is not available (state {image.state})")
         return image
 
     def owned(self, account_id: str, image_id: str) -> Image:
@@ -97,9 +96,8 @@ class ImageService:
         """
         image = self.get(account_id, image_id)
         if image.owner_id != account_id:
-            raise auth_failure(f"Not authorized for image:{image_id}; account {account_id} "
-                f"does not own it (owner {image.owner_id})", status=403,
-            )
+            raise auth_failure(f"Not authorized for image:{image_id}; account {account_id} does not own it (owner "
+                               f"{image.owner_id})", status=403)
         return image
 
     def describe(
@@ -121,12 +119,11 @@ class ImageService:
         for value in owners:
             if value not in OWNER_ALIASES and not is_account_id(value):
                 raise invalid_user_id_malformed(f"Invalid owner: '{value}' in Owners; use an account id or one of "
-                    f"{', '.join(OWNER_ALIASES)}",
-                )
+                                                f"{', '.join(OWNER_ALIASES)}")
         for value in executable_users:
             if value not in ("self", "all") and not is_account_id(value):
-                raise invalid_user_id_malformed(f"Invalid user: '{value}' in ExecutableUsers; use an account id, self or all",
-                )
+                raise invalid_user_id_malformed(f"Invalid user: '{value}' in ExecutableUsers; use an account id, self "
+                                                "or all")
         matches = compile_filters(filters, _IMAGE_FILTERS, "DescribeImages")
         if image_ids:
             candidates = self._listed(account_id, image_ids)
@@ -172,13 +169,11 @@ class ImageService:
 
     def _check_name(self, account_id: str, name: str) -> None:
         if not isinstance(name, str) or not _IMAGE_NAME.fullmatch(name):
-            raise invalid_ami_name_malformed(f"AMI name {name!r} is invalid: Name must be 3 to 128 characters of letters, "
-                "numbers, spaces and ( ) [ ] . / - ' @ _",
-            )
+            raise invalid_ami_name_malformed(f"AMI name {name!r} is invalid: Name must be 3 to 128 characters of "
+                                             "letters, numbers, spaces and ( ) [ ] . / - ' @ _")
         for image in self.images.values():
             if image.owner_id == account_id and image.name == name and image.state is not ImageState.DEREGISTERED:
-                raise invalid_ami_name_duplicate(f"AMI name {name} is already in use by AMI {image.image_id}",
-                )
+                raise invalid_ami_name_duplicate(f"AMI name {name} is already in use by AMI {image.image_id}")
 
     def add(self, image: Image) -> Image:
         """Make ``image`` exist in the region (it becomes available after a delay if pending)."""
@@ -269,9 +264,8 @@ class ImageService:
         if products:
             usage_operation = BILLING_PRODUCTS.get(frozenset(products), "")
             if not usage_operation:
-                raise invalid_parameter_value(f"BillingProducts {list(products)} is not a supported combination; known "
-                    f"billing products: {', '.join(KNOWN_BILLING_PRODUCTS)}",
-                )
+                raise invalid_parameter_value(f"BillingProducts {list(products)} is not a supported combination; "
+                                              f"known billing products: {', '.join(KNOWN_BILLING_PRODUCTS)}")
         check_ec2_tags(tags or {})
         return self.add(self.new_image(
             owner_id=account_id, name=name, description=description, architecture=architecture,
@@ -304,9 +298,8 @@ class ImageService:
         add_users, remove_users = list(add_users), list(remove_users)
         for user in add_users + remove_users:
             if not is_account_id(user):
-                raise invalid_ami_attribute_item_value(f'Invalid attribute item value "{user}" for userId item type; it must '
-                    "be a 12-digit account id",
-                )
+                raise invalid_ami_attribute_item_value(f'Invalid attribute item value "{user}" for userId item type; '
+                                                       "it must be a 12-digit account id")
         image.launch_permissions.update(add_users)
         image.launch_permissions.difference_update(remove_users)
         if make_public is not None:

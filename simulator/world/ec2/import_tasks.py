@@ -22,6 +22,40 @@ IMPORT_PLATFORMS = ("Windows", "Linux")
 IMPORT_LICENSE_TYPES = ("AWS", "BYOL")
 
 
+def import_license(platform: str | None, license_type: str | None,
+                   usage_operation: str | None) -> tuple[str, str, str]:
+    """The platform, license type and usage operation of an import, each given or defaulted
+    from the others as VM Import/Export does: the platform from the usage operation (Linux
+    otherwise); the license type from the usage operation, else AWS for Windows and BYOL for
+    Linux; the usage operation from both.
+
+    Raises:
+        ServiceError: InvalidParameterValue for an unknown platform, license type or usage
+            operation, or a usage operation that does not fit the platform or the license type.
+    """
+    if usage_operation is not None:
+        check_enum("UsageOperation", usage_operation, USAGE_OPERATIONS)
+    if platform is None:
+        platform = "Windows" if usage_operation and is_windows(usage_operation) else "Linux"
+    check_enum("Platform", platform, IMPORT_PLATFORMS)
+    if license_type is not None:
+        check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
+    if usage_operation is not None and is_windows(usage_operation) != (platform == "Windows"):
+        raise invalid_parameter_value(f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
+                                      f"not fit Platform {platform}")
+    implied = license_type_of(usage_operation) if usage_operation is not None else None
+    if license_type is not None and usage_operation is not None and implied is not None and license_type != implied:
+        raise invalid_parameter_value(f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
+                                      f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}")
+    license_type = license_type or implied or ("AWS" if platform == "Windows" else "BYOL")
+    if usage_operation is None:
+        if platform == "Windows":
+            usage_operation = "RunInstances:0002" if license_type == "AWS" else "RunInstances:0800"
+        else:
+            usage_operation = LINUX_UNIX
+    return platform, license_type, usage_operation
+
+
 _IMPORT_TASK_FILTERS = {
     "task-state": lambda t: t.status,
 }
@@ -59,32 +93,9 @@ class ImportService:
                 does not fit the platform or the license type.
         """
         if disk_containers < 1:
-            raise invalid_parameter("DiskContainers must name at least one disk (Url or UserBucket)"
-            )
-        if usage_operation is not None:
-            check_enum("UsageOperation", usage_operation, USAGE_OPERATIONS)
-        if platform is None:
-            platform = "Windows" if usage_operation and is_windows(usage_operation) else "Linux"
-        check_enum("Platform", platform, IMPORT_PLATFORMS)
-        if license_type is not None:
-            check_enum("LicenseType", license_type, IMPORT_LICENSE_TYPES)
+            raise invalid_parameter("DiskContainers must name at least one disk (Url or UserBucket)")
+        platform, license_type, usage_operation = import_license(platform, license_type, usage_operation)
         check_enum("Architecture", architecture, ARCHITECTURES)
-        if usage_operation is not None and is_windows(usage_operation) != (platform == "Windows"):
-            raise invalid_parameter_value(f"UsageOperation {usage_operation} ({USAGE_OPERATIONS[usage_operation]}) does "
-                f"not fit Platform {platform}",
-            )
-        implied = license_type_of(usage_operation) if usage_operation is not None else None
-        if license_type is not None and implied is not None and license_type != implied:
-            raise invalid_parameter_value(f"LicenseType {license_type} does not fit UsageOperation {usage_operation} "
-                f"({USAGE_OPERATIONS[usage_operation]}), which is {implied}",
-            )
-        if license_type is None:
-            license_type = implied or ("AWS" if platform == "Windows" else "BYOL")
-        if usage_operation is None:
-            if platform == "Windows":
-                usage_operation = "RunInstances:0002" if license_type == "AWS" else "RunInstances:0800"
-            else:
-                usage_operation = LINUX_UNIX
         check_ec2_tags(tags or {})
         now = self.ctx.clock.seconds
         task = ImportImageTask(
@@ -135,8 +146,7 @@ class ImportService:
                 check_id(task_id, "import-ami", "InvalidConversionTaskId")
                 task = self.tasks.get(task_id)
                 if task is None or task.account_id != account_id:
-                    raise invalid_conversion_task_id(f"The import task ID '{task_id}' does not exist"
-                    )
+                    raise invalid_conversion_task_id(f"The import task ID '{task_id}' does not exist")
                 tasks.append(task)
         else:
             tasks = [t for t in self.tasks.values() if t.account_id == account_id]

@@ -76,7 +76,7 @@ class PlacementRequest:
         if base is None:
             return self
         return PlacementRequest(
-            *(mine if mine is not None else theirs for mine, theirs in zip(_fields(self), _fields(base)))
+            *(mine if mine is not None else theirs for mine, theirs in zip(_fields(self), _fields(base), strict=True))
         )
 
 
@@ -121,8 +121,9 @@ class Instance(Billed):
     termination that put it where it is (None after a launch or start); ``state_reason`` the
     server-side StateReason code of a stop the user did not ask for.
     ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
-    the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity). ``generation`` changes with every state change, so a transition scheduled for an
-    earlier state can tell it is stale.
+    the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity).
+    ``generation`` changes with every state change, so a transition scheduled for an earlier
+    state can tell it is stale.
     """
 
     instance_id: str

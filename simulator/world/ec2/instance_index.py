@@ -7,6 +7,7 @@ forgotten, lazily, at the next lookup.
 from __future__ import annotations
 
 from collections import deque
+from typing import cast
 
 import simpy
 
@@ -85,17 +86,17 @@ class InstanceIndex:
         instances = self.account_instances(account_id)
         found = [instances.get(i) for i in instance_ids]
         if None in found:
-            missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found) if f is None))
+            missing = list(dict.fromkeys(i for i, f in zip(instance_ids, found, strict=True) if f is None))
             for instance_id in missing:
                 check_id(instance_id, "i", "InvalidInstanceID")
             noun, verb = ("ID", "does") if len(missing) == 1 else ("IDs", "do")
-            raise invalid_instance_id_not_found(f"The instance {noun} '{', '.join(missing)}' {verb} not exist"
-            )
-        if len(found) > 1:
-            unique = list(dict.fromkeys(found))  # instances hash by identity
-            if len(unique) != len(found):
+            raise invalid_instance_id_not_found(f"The instance {noun} '{', '.join(missing)}' {verb} not exist")
+        present = cast("list[Instance]", found)  # no None is left: refused above
+        if len(present) > 1:
+            unique = list(dict.fromkeys(present))  # instances hash by identity
+            if len(unique) != len(present):
                 return unique
-        return found  # type: ignore[return-value]
+        return present
 
     def describe(
         self, account_id: str, instance_ids: list[str] | None = None,

@@ -62,8 +62,8 @@ class InstanceTypeService:
         if names:
             unknown = [n for n in names if n not in catalog.instance_types]
             if unknown:
-                raise invalid_instance_type(f"The following supplied instance types do not exist: [{', '.join(unknown)}]",
-                )
+                raise invalid_instance_type("The following supplied instance types do not exist: "
+                                            f"[{', '.join(unknown)}]")
             specs = [catalog.instance_types[n] for n in dict.fromkeys(names)]
         else:
             specs = list(catalog.instance_types.values())

@@ -9,6 +9,8 @@ change state together); transitions that take time are scheduled on the clock.
 
 from __future__ import annotations
 
+from typing import cast
+
 from simulator.core.billing import check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
@@ -63,14 +65,13 @@ def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
     image_arch = "x86_64" if image.architecture == "i386" else image.architecture
     if image_arch != spec.architecture:
         raise invalid_parameter_value(f"The architecture '{spec.architecture}' of the specified instance type "
-            f"{spec.name} does not match the architecture '{image.architecture}' of the "
-            f"specified AMI {image.image_id}",
-        )
+                                      f"{spec.name} does not match the architecture '{image.architecture}' of the "
+                                      f"specified AMI {image.image_id}")
 
 
 def _incorrect_state(instance: Instance, action: str) -> ServiceError:
-    return incorrect_instance_state(f"The instance '{instance.instance_id}' is in state '{instance.state}', from which it cannot be {action}.",
-    )
+    return incorrect_instance_state(f"The instance '{instance.instance_id}' is in state '{instance.state}', from "
+                                    f"which it cannot be {action}.")
 
 
 class InstanceService(InstanceIndex):
@@ -121,8 +122,8 @@ class InstanceService(InstanceIndex):
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
             raise invalid_parameter_value(f"MinCount must be a positive integer, got {min_count}")
         if isinstance(max_count, bool) or not isinstance(max_count, int) or max_count < min_count:
-            raise invalid_parameter_value(f"MaxCount ({max_count}) must be greater than or equal to MinCount ({min_count})",
-            )
+            raise invalid_parameter_value(f"MaxCount ({max_count}) must be greater than or equal to MinCount "
+                                          f"({min_count})")
         if params.image_id is None:
             raise missing_parameter("The request must contain the parameter ImageId")
         if params.instance_type is None:
@@ -249,7 +250,7 @@ class InstanceService(InstanceIndex):
 
         now = self.ctx.clock.now()
         for candidate in candidates:
-            instance = candidate.instance
+            instance = cast(Instance, candidate.instance)  # a start's candidates are its instances
             if candidate.host is not None:
                 instance.host = candidate.host
                 instance.availability_zone = candidate.host.availability_zone
@@ -317,7 +318,7 @@ class InstanceService(InstanceIndex):
         else:
             moved = {id(i) for i in moving}
             after = [state if id(i) in moved else i.state for i in asked]
-        changes = list(zip(asked, before, after))
+        changes = list(zip(asked, before, after, strict=True))
         self._enter(moving, state)
         self._schedule(delay, moving, then)
         return changes
@@ -330,7 +331,7 @@ class InstanceService(InstanceIndex):
             instance.state = state
             instance.generation += 1
         if state is STOPPING or state is SHUTTING_DOWN:
-            for instance, before in zip(instances, previous):
+            for instance, before in zip(instances, previous, strict=True):
                 if (before is PENDING or before is RUNNING) and instance.tenancy != "host":
                     self.ctx.quotas.add(instance.account_id, instance.instance_type, -1)
         if state is STOPPED or state is TERMINATED:
@@ -364,9 +365,8 @@ class InstanceService(InstanceIndex):
         """
         instance = self.get(account_id, instance_id)
         if instance.state is not STOPPED:
-            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; its placement can be modified "
-                "only when it is stopped.",
-            )
+            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; its "
+                                           "placement can be modified only when it is stopped.")
         if group_name:
             raise invalid_placement_group_unknown(f"The Placement Group '{group_name}' is unknown.")
         self.placement.modify(instance, placement)

@@ -54,8 +54,7 @@ def check_instance_type(catalog: Catalog, name: str, field_name: str = "Instance
             if same_family
             else f"known families: {', '.join(catalog.families)}"
         )
-        raise invalid_parameter_value(f"Invalid value '{name}' for {field_name}; {allowed}"
-        )
+        raise invalid_parameter_value(f"Invalid value '{name}' for {field_name}; {allowed}")
     return spec
 
 
@@ -81,8 +80,7 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
     if cpu is not None:
         for name, value in (("CoreCount", cpu.core_count), ("ThreadsPerCore", cpu.threads_per_core)):
             if value is not None and value < 1:
-                raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}",
-                )
+                raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}")
     check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
 
 
@@ -96,16 +94,14 @@ def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -
     if cpu is None or (cpu.core_count is None and cpu.threads_per_core is None):
         return spec.default_cores, spec.default_threads_per_core
     if spec.bare_metal:
-        raise invalid_parameter_value(f"CpuOptions are not supported for the bare metal instance type {spec.name}"
-        )
+        raise invalid_parameter_value(f"CpuOptions are not supported for the bare metal instance type {spec.name}")
     cores = spec.default_cores if cpu.core_count is None else cpu.core_count
     threads = spec.default_threads_per_core if cpu.threads_per_core is None else cpu.threads_per_core
     for field_name, value, valid in (("CoreCount", cores, spec.valid_cores),
                                      ("ThreadsPerCore", threads, spec.valid_threads_per_core)):
         if value not in valid:
-            raise invalid_parameter_value(f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid values: "
-                f"{', '.join(map(str, valid))}",
-            )
+            raise invalid_parameter_value(f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid "
+                                          f"values: {', '.join(map(str, valid))}")
     return cores, threads
 
 
@@ -136,13 +132,13 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.AlreadyExistsException, or a parameter error.
         """
         if not _TEMPLATE_NAME.fullmatch(name):
-            raise invalid_launch_template_name_malformed_exception(f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of "
-                "letters, numbers and ( ) . - / _",
-            )
+            raise invalid_launch_template_name_malformed_exception(
+                f"LaunchTemplateName {name!r} is invalid: it must be 3 to 128 characters of letters, numbers and ( ) "
+                ". - / _")
         templates = self.account_templates(account_id)
         if any(t.name == name for t in templates.values()):
-            raise invalid_launch_template_name_already_exists_exception(f"Launch template name already in use: {name}",
-            )
+            raise invalid_launch_template_name_already_exists_exception(
+                f"Launch template name already in use: {name}")
         check_launch_parameters(self.ctx.catalog, parameters, "LaunchTemplateData.")
         check_ec2_tags(tags or {})
         now = self.ctx.clock.now()
@@ -169,24 +165,22 @@ class LaunchTemplateService:
                 InvalidLaunchTemplateName.NotFoundException.
         """
         if template_id and name:
-            raise invalid_parameter_combination("Specify either LaunchTemplateId or LaunchTemplateName, not both",
-            )
+            raise invalid_parameter_combination("Specify either LaunchTemplateId or LaunchTemplateName, not both")
         templates = self.account_templates(account_id)
         if template_id:
             check_id(template_id, "lt", "InvalidLaunchTemplateId")
             template = templates.get(template_id)
             if template is None:
-                raise invalid_launch_template_id_not_found(f"The specified launch template, with template ID {template_id}, does not exist.",
-                )
+                raise invalid_launch_template_id_not_found("The specified launch template, with template ID "
+                                                           f"{template_id}, does not exist.")
             return template
         if name:
             for template in templates.values():
                 if template.name == name:
                     return template
-            raise invalid_launch_template_name_not_found_exception(f"The specified launch template, with template name {name}, does not exist.",
-            )
-        raise missing_parameter("The request must contain LaunchTemplateId or LaunchTemplateName"
-        )
+            raise invalid_launch_template_name_not_found_exception(
+                f"The specified launch template, with template name {name}, does not exist.")
+        raise missing_parameter("The request must contain LaunchTemplateId or LaunchTemplateName")
 
     @staticmethod
     def version(template: LaunchTemplate, version: str | None) -> LaunchTemplateVersion:
@@ -206,9 +200,9 @@ class LaunchTemplateService:
         for candidate in template.versions:
             if candidate.number == number:
                 return candidate
-        raise invalid_launch_template_id_version_not_found(f"Could not find launch template version {version} of {template.template_id}; "
-            f"use a number from 1 to {template.latest_version}, $Latest or $Default",
-        )
+        raise invalid_launch_template_id_version_not_found(f"Could not find launch template version {version} of "
+                                                           f"{template.template_id}; use a number from 1 to "
+                                                           f"{template.latest_version}, $Latest or $Default")
 
     def describe(
         self, account_id: str, template_ids: list[str] | None = None,

@@ -45,10 +45,10 @@ class LicenseTypeRecorder:
         self._env = clock.env
         #: The host last recorded for each instance with host tenancy (a start may move it).
         self._hosts: dict[str, str] = {}
-        for kind in (InstancesLaunched, InstancesRecovered):
-            bus.subscribe(kind, lambda event: self._write(event.instances))
-        for kind in (InstanceUsageOperationChanged, InstancePlacementChanged):
-            bus.subscribe(kind, lambda event: self._write((event.instance,)))
+        for many in (InstancesLaunched, InstancesRecovered):
+            bus.subscribe(many, lambda event: self._write(event.instances))
+        for one in (InstanceUsageOperationChanged, InstancePlacementChanged):
+            bus.subscribe(one, lambda event: self._write((event.instance,)))
         bus.subscribe(InstancesStateChanged, self._on_state)
 
     def _on_state(self, event: InstancesStateChanged) -> None:

@@ -88,7 +88,7 @@ class HostBooking:
         self.of_size: dict[tuple[str, str], int] = {}
         self.vcpus: dict[str, int] = {}
         self.planned: list[tuple[HostPool, DedicatedHost]] = []
-        self.pools: dict[tuple, HostPool] = {}  # group pools already checked for this call
+        self.pools: dict[tuple, HostPool | None] = {}  # group pools already checked for this call
 
     def fits(self, host: DedicatedHost, spec: InstanceTypeSpec) -> bool:
         """Whether one more ``spec`` fits on ``host`` besides what this call booked."""
@@ -113,16 +113,15 @@ def resolve_tenancy(placement: PlacementRequest, field_prefix: str = "Placement.
     wants_host = placement.host_id is not None or placement.host_resource_group_arn is not None
     tenancy = placement.tenancy or ("host" if wants_host else "default")
     if tenancy != "host" and (wants_host or placement.affinity is not None):
-        raise invalid_parameter_combination(f"{field_prefix}Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or "
-            "Affinity; those need Tenancy host",
-        )
+        raise invalid_parameter_combination(f"{field_prefix}Tenancy {tenancy} cannot be combined with HostId, "
+                                            "HostResourceGroupArn or Affinity; those need Tenancy host")
     if placement.host_id is not None and placement.host_resource_group_arn is not None:
-        raise invalid_parameter_combination(f"{field_prefix}HostId and {field_prefix}HostResourceGroupArn cannot both be given",
-        )
+        raise invalid_parameter_combination(f"{field_prefix}HostId and {field_prefix}HostResourceGroupArn cannot both "
+                                            "be given")
     if placement.host_resource_group_arn is not None and placement.affinity == "host":
-        raise invalid_parameter_combination(f"{field_prefix}Affinity host cannot be combined with {field_prefix}HostResourceGroupArn: the host "
-            "resource group places the instance",
-        )
+        raise invalid_parameter_combination(f"{field_prefix}Affinity host cannot be combined with "
+                                            f"{field_prefix}HostResourceGroupArn: the host resource group places the "
+                                            "instance")
     affinity = (placement.affinity or "default") if tenancy == "host" else None
     return tenancy, affinity
 
@@ -161,8 +160,8 @@ class Placement:
         pinned: bool = False,
     ) -> DedicatedHost | None:
         """A host with room for one more ``spec``: ``host_id`` if given, else ``preferred``
-        if it still fits and belongs to no host resource group, else a host of ``pool`` (default: auto-placement), one it planned
-        for this call first, else one it plans now.
+        if it still fits and belongs to no host resource group, else a host of ``pool``
+        (default: auto-placement), one it planned for this call first, else one it plans now.
 
         ``pinned`` says ``host_id`` is the instance's own host (affinity), which may belong to
         a host resource group; a launch may not name a group's host.
@@ -175,16 +174,15 @@ class Placement:
         if host_id is not None:
             host = self.hosts.get(account_id, host_id)
             if host.host_resource_group_arn is not None and not pinned:
-                raise invalid_parameter_value(f"Host {host_id} belongs to host resource group {host.host_resource_group_arn}: launch into the "
-                    "group (Placement.HostResourceGroupArn) instead of onto the host",
-                )
+                raise invalid_parameter_value(f"Host {host_id} belongs to host resource group "
+                                              f"{host.host_resource_group_arn}: launch into the group "
+                                              "(Placement.HostResourceGroupArn) instead of onto the host")
             if not host.supports(spec):
                 kinds = host.instance_type.name if host.instance_type else f"the {host.family} family"
-                raise invalid_parameter_value(f"Instance type {spec.name} is not supported by host {host_id}, which runs {kinds}",
-                )
+                raise invalid_parameter_value(f"Instance type {spec.name} is not supported by host {host_id}, which "
+                                              f"runs {kinds}")
             if zone is not None and zone != host.availability_zone:
-                raise invalid_parameter_value(f"Host {host_id} is in {host.availability_zone}, not in {zone}"
-                )
+                raise invalid_parameter_value(f"Host {host_id} is in {host.availability_zone}, not in {zone}")
             return host if booking.fits(host, spec) else None
         if (preferred is not None and preferred.account_id == account_id
                 and preferred.host_resource_group_arn is None and booking.fits(preferred, spec)):
@@ -196,10 +194,10 @@ class Placement:
         for host in pool.hosts_with_room(account_id, spec):
             if (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
                 return host
-        host = pool.plan_host(account_id, spec, zone)
-        if host is not None:
-            booking.planned.append((pool, host))
-        return host
+        planned = pool.plan_host(account_id, spec, zone)
+        if planned is not None:
+            booking.planned.append((pool, planned))
+        return planned
 
     def place_launch(
         self, account_id: str, spec: InstanceTypeSpec, image: Image, license_arns: tuple[str, ...],
@@ -224,8 +222,8 @@ class Placement:
         if len(hosts) < min_count:
             where = (f" on host {placement.host_id}" if placement.host_id else f" in host resource group {group_arn}"
                      if group_arn else " on hosts with auto-placement on")
-            raise insufficient_host_capacity(f"Insufficient capacity on Dedicated Hosts for {min_count} x {spec.name}{where}",
-            )
+            raise insufficient_host_capacity(f"Insufficient capacity on Dedicated Hosts for {min_count} x "
+                                             f"{spec.name}{where}")
         return hosts
 
     def place_start(self, instance: Instance, booking: HostBooking) -> DedicatedHost:
@@ -238,7 +236,7 @@ class Placement:
         """
         spec = instance.instance_type
         group_arn = instance.host_resource_group_arn
-        pool = None
+        pool: HostPool | None = None
         if group_arn is not None:
             # the instances of one launch share family and license configurations: check once
             key = (group_arn, spec.family, instance.license_configuration_arns)
@@ -258,8 +256,8 @@ class Placement:
         if host is None:
             where = (f"host {pinned}" if pinned else f"host resource group {group_arn}" if group_arn
                      else "hosts with auto-placement on")
-            raise insufficient_host_capacity(f"Insufficient capacity on {where} to start {instance.instance_id} ({spec.name})",
-            )
+            raise insufficient_host_capacity(f"Insufficient capacity on {where} to start {instance.instance_id} "
+                                             f"({spec.name})")
         return booking.book(host, spec)
 
     @staticmethod
@@ -287,9 +285,8 @@ class Placement:
         wants_host = placement.host_id is not None or placement.host_resource_group_arn is not None
         tenancy = placement.tenancy or ("host" if wants_host else instance.tenancy)
         if tenancy != "host" and (wants_host or placement.affinity is not None):
-            raise invalid_parameter_combination(f"Tenancy {tenancy} cannot be combined with HostId, HostResourceGroupArn or Affinity; those "
-                "need Tenancy host",
-            )
+            raise invalid_parameter_combination(f"Tenancy {tenancy} cannot be combined with HostId, "
+                                                "HostResourceGroupArn or Affinity; those need Tenancy host")
         account_id = instance.account_id
         host, group, affinity = None, None, None
         if tenancy == "host":
@@ -316,9 +313,8 @@ class Placement:
                 pinned = placement.host_id is None
                 if self.find_host(account_id, spec, HostBooking(), host_id=target, preferred=host,
                                   pinned=pinned) is None:
-                    raise insufficient_host_capacity(f"No Dedicated Host of account {account_id} has capacity to start "
-                        f"{instance.instance_id} ({spec.name})",
-                    )
+                    raise insufficient_host_capacity(f"No Dedicated Host of account {account_id} has capacity to "
+                                                     f"start {instance.instance_id} ({spec.name})")
         check_billing_tenancy(instance.usage_operation, tenancy, f"instance {instance.instance_id}")
         instance.tenancy = tenancy
         instance.host = host

@@ -82,11 +82,11 @@ class QuotaUsage:
         room = self.room(account_id, spec)
         if room < min_count:
             group = quota_group(spec)
-            raise vcpu_limit_exceeded(f"You have requested more vCPU capacity than your current vCPU limit of "
-                f"{self.quotas.on_demand_vcpus.get(group, 0)} allows for the instance bucket that the specified "
-                f"instance type {spec.name} belongs to (Running On-Demand {group} instances); "
-                f"{min_count} x {spec.default_vcpus} vCPUs requested, room for {room} instances",
-            )
+            raise vcpu_limit_exceeded("You have requested more vCPU capacity than your current vCPU limit of "
+                                      f"{self.quotas.on_demand_vcpus.get(group, 0)} allows for the instance bucket "
+                                      f"that the specified instance type {spec.name} belongs to (Running On-Demand "
+                                      f"{group} instances); {min_count} x {spec.default_vcpus} vCPUs requested, room "
+                                      f"for {room} instances")
         return min(max_count, room)
 
     def check_start(self, account_id: str, specs: list[InstanceTypeSpec]) -> None:
@@ -102,9 +102,9 @@ class QuotaUsage:
             limit = self.quotas.on_demand_vcpus.get(group, 0)
             used = self._vcpus.get((account_id, group), 0)
             if used + vcpus > limit:
-                raise vcpu_limit_exceeded(f"You have requested more vCPU capacity than your current vCPU limit of {limit} allows for "
-                    f"Running On-Demand {group} instances: {used} in use, {vcpus} more requested",
-                )
+                raise vcpu_limit_exceeded("You have requested more vCPU capacity than your current vCPU limit of "
+                                          f"{limit} allows for Running On-Demand {group} instances: {used} in use, "
+                                          f"{vcpus} more requested")
 
     def add(self, account_id: str, spec: InstanceTypeSpec, count: int) -> None:
         """``count`` On-Demand instances of ``spec`` started (negative: stopped)."""
@@ -119,6 +119,5 @@ class QuotaUsage:
         """
         limit = self.quotas.hosts_per_family
         if allocated + quantity > limit:
-            raise host_limit_exceeded(f"Allocating {quantity} more {family} Dedicated Hosts would exceed the limit of {limit} hosts of "
-                f"the family for account {account_id} ({allocated} allocated)",
-            )
+            raise host_limit_exceeded(f"Allocating {quantity} more {family} Dedicated Hosts would exceed the limit of "
+                                      f"{limit} hosts of the family for account {account_id} ({allocated} allocated)")

@@ -57,9 +57,8 @@ class Ec2Service:
         """
         instance = self.instances.get(account_id, instance_id)
         if instance.state not in (InstanceState.RUNNING, InstanceState.STOPPED):
-            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; an image can be "
-                "created only from a running or stopped instance.",
-            )
+            raise incorrect_instance_state(f"The instance '{instance_id}' is in state '{instance.state}'; an image "
+                                           "can be created only from a running or stopped instance.")
         return self.images.create_from_instance(
             account_id, instance_id, instance.image, instance.usage_operation,
             instance.image.architecture, name, description, tags,
@@ -86,7 +85,7 @@ class Ec2Service:
         """
         if usage_operation not in USAGE_OPERATIONS:
             raise invalid_parameter_value(f"Unknown usage operation {usage_operation!r}; known: "
-                                                        f"{', '.join(USAGE_OPERATIONS)}")
+                                          f"{', '.join(USAGE_OPERATIONS)}")
         previous = instance.usage_operation
         if usage_operation != previous:
             instance.usage_operation = usage_operation
@@ -103,7 +102,7 @@ class Ec2Service:
         """
         if instance.kms_server is None:
             raise invalid_parameter_value(f"Instance {instance.instance_id} does not run Windows "
-                                                        f"({instance.platform_details}): it has no KMS client")
+                                          f"({instance.platform_details}): it has no KMS client")
         if not kms_server or not kms_server.strip():
             raise invalid_parameter_value("The KMS server must be a host name or address")
         previous = instance.kms_server

@@ -92,8 +92,8 @@ class IamService:
         role = self.role(account_id, role_name)
         policy = MANAGED_POLICIES.get(policy_arn)
         if policy is None:
-            raise no_such_entity(f"Policy {policy_arn} does not exist or is not attachable. "
-                               f"Simulated managed policies: {', '.join(MANAGED_POLICIES)}", status=404)
+            raise no_such_entity(f"Policy {policy_arn} does not exist or is not attachable. Simulated managed "
+                                 f"policies: {', '.join(MANAGED_POLICIES)}", status=404)
         if policy in role.attached:
             return
         if len(role.attached) >= MAX_ATTACHED_POLICIES:

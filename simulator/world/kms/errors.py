@@ -14,32 +14,38 @@ def access_denied_exception(message: str, **details: Any) -> ServiceError:
 
 
 def already_exists_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's AlreadyExistsException: the request was rejected because it attempted to create a resource that already exists."""
+    """AWS KMS's AlreadyExistsException: the request was rejected because it attempted to
+    create a resource that already exists."""
     return ServiceError("AlreadyExistsException", message, **details)
 
 
 def invalid_alias_name_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's InvalidAliasNameException: the request was rejected because the specified alias name is not valid."""
+    """AWS KMS's InvalidAliasNameException: the request was rejected because the specified
+    alias name is not valid."""
     return ServiceError("InvalidAliasNameException", message, **details)
 
 
 def invalid_key_usage_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's InvalidKeyUsageException: the request was rejected for one of the following reasons:    The KeyUsage value of the KMS key is incompatible with the API operation."""
+    """AWS KMS's InvalidKeyUsageException: the request was rejected for one of the following
+    reasons: The KeyUsage value of the KMS key is incompatible with the API operation."""
     return ServiceError("InvalidKeyUsageException", message, **details)
 
 
 def kms_invalid_signature_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's KMSInvalidSignatureException: the request was rejected because the signature verification failed."""
+    """AWS KMS's KMSInvalidSignatureException: the request was rejected because the signature
+    verification failed."""
     return ServiceError("KMSInvalidSignatureException", message, **details)
 
 
 def not_found_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's NotFoundException: the request was rejected because the specified entity or resource could not be found."""
+    """AWS KMS's NotFoundException: the request was rejected because the specified entity or
+    resource could not be found."""
     return ServiceError("NotFoundException", message, **details)
 
 
 def unsupported_operation_exception(message: str, **details: Any) -> ServiceError:
-    """AWS KMS's UnsupportedOperationException: the request was rejected because a specified parameter is not supported or a specified resource is not valid for this operation."""
+    """AWS KMS's UnsupportedOperationException: the request was rejected because a specified
+    parameter is not supported or a specified resource is not valid for this operation."""
     return ServiceError("UnsupportedOperationException", message, **details)
 
 

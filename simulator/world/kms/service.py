@@ -78,7 +78,8 @@ class KmsService:
                 not allow, TagException for bad tags.
         """
         if key_spec in UNSIMULATED_SPECS:
-            raise unsupported_operation_exception(f"KeySpec {key_spec} is not simulated; simulated key specs: {', '.join(KeySpec)}")
+            raise unsupported_operation_exception(f"KeySpec {key_spec} is not simulated; simulated key specs: "
+                                                  f"{', '.join(KeySpec)}")
         if key_spec not in KEY_SPECS:
             raise validation_exception(f"KeySpec {key_spec!r} is invalid; allowed values: {', '.join(KeySpec)}")
         spec = KeySpec(key_spec)
@@ -115,8 +116,8 @@ class KmsService:
                 raise key_not_found(key_ref)
             if parts.account != account_id:
                 if parts.resource_type == "key" and parts.resource_id in self.keys:
-                    raise access_denied_exception(f"{key_ref} belongs to account {parts.account}; its key policy does not "
-                                       f"allow account {account_id}")
+                    raise access_denied_exception(f"{key_ref} belongs to account {parts.account}; its key policy does "
+                                                  f"not allow account {account_id}")
                 raise key_not_found(key_ref)
             if parts.resource_type == "alias":
                 key_id = self._aliases.get((account_id, f"alias/{parts.resource_id}"), "")
@@ -142,7 +143,8 @@ class KmsService:
         """
         key = self.key(account_id, key_ref)
         if key.public_key_der is None:
-            raise unsupported_operation_exception(f"{key.arn} is a symmetric key; only asymmetric keys have a public key")
+            raise unsupported_operation_exception(f"{key.arn} is a symmetric key; only asymmetric keys have a public "
+                                                  "key")
         return key
 
     # -- signing --------------------------------------------------------------------------
@@ -172,7 +174,8 @@ class KmsService:
         try:
             self._private[key.key_id].public_key().verify(signature, message, *scheme)
         except InvalidSignature:
-            raise kms_invalid_signature_exception(f"The signature is not valid for the message under {key.arn} with {algorithm}") from None
+            raise kms_invalid_signature_exception(f"The signature is not valid for the message under {key.arn} with "
+                                                  f"{algorithm}") from None
         return key
 
     def verify_request(self, account_id: str, key_ref: str, message: bytes, algorithm: str,
@@ -190,20 +193,23 @@ class KmsService:
         """The key and the ``cryptography`` sign/verify arguments after the message checks."""
         key = self.key(account_id, key_ref)
         if key.key_usage is not KeyUsage.SIGN_VERIFY:
-            raise invalid_key_usage_exception(f"{key.arn} has KeyUsage {key.key_usage}; signing needs a SIGN_VERIFY key")
+            raise invalid_key_usage_exception(f"{key.arn} has KeyUsage {key.key_usage}; signing needs a SIGN_VERIFY "
+                                              "key")
         if algorithm not in key.signing_algorithms:
-            raise invalid_key_usage_exception(f"SigningAlgorithm {algorithm} is not valid for {key.arn} ({key.key_spec}); "
-                               f"allowed: {', '.join(key.signing_algorithms)}")
+            raise invalid_key_usage_exception(f"SigningAlgorithm {algorithm} is not valid for {key.arn} "
+                                              f"({key.key_spec}); allowed: {', '.join(key.signing_algorithms)}")
         if message_type not in MESSAGE_TYPES:
-            raise validation_exception(f"MessageType {message_type!r} is invalid for {key.key_spec}; allowed: RAW, DIGEST")
+            raise validation_exception(f"MessageType {message_type!r} is invalid for {key.key_spec}; allowed: RAW, "
+                                       "DIGEST")
         digest = hash_of(SigningAlgorithm(algorithm))
         if message_type == "DIGEST":
             if len(message) != digest.digest_size:
                 raise validation_exception(f"A {digest.name} digest is {digest.digest_size} bytes; the Message has "
-                                   f"{len(message)}")
+                                           f"{len(message)}")
             return key, signature_scheme(SigningAlgorithm(algorithm), utils.Prehashed(digest))
         if len(message) > MAX_MESSAGE:
-            raise validation_exception(f"A RAW Message is at most {MAX_MESSAGE} bytes; sign a DIGEST of longer messages")
+            raise validation_exception(f"A RAW Message is at most {MAX_MESSAGE} bytes; sign a DIGEST of longer "
+                                       "messages")
         return key, signature_scheme(SigningAlgorithm(algorithm), digest)
 
     # -- aliases --------------------------------------------------------------------------
@@ -228,7 +234,8 @@ class KmsService:
         if len(alias_name) == len("alias/"):
             raise invalid_alias_name_exception(f"AliasName {alias_name!r} needs a name after 'alias/'")
         if alias_name.startswith("alias/aws/"):
-            raise invalid_alias_name_exception(f"AliasName {alias_name!r}: names beginning with 'alias/aws/' are reserved for AWS")
+            raise invalid_alias_name_exception(f"AliasName {alias_name!r}: names beginning with 'alias/aws/' are "
+                                               "reserved for AWS")
         if target_key_id.startswith("alias/") or ":alias/" in target_key_id:
             raise not_found_exception(f"TargetKeyId must be a key id or key ARN, got {target_key_id!r}")
         key = self.key(account_id, target_key_id)

@@ -105,8 +105,8 @@ class ResourceAccessManager:
         """
         org = self._organizations.organization_of(account_id)
         if org is None or org.management_account_id != account_id or org.feature_set != "ALL":
-            raise operation_not_permitted_exception("Only the management account of an organization with all "
-                                                           "features enabled can enable sharing with AWS Organizations")
+            raise operation_not_permitted_exception("Only the management account of an organization with all features "
+                                                    "enabled can enable sharing with AWS Organizations")
         self._organizations.enable_service_access(account_id, RAM_PRINCIPAL)
 
     def create(
@@ -126,7 +126,8 @@ class ResourceAccessManager:
             known = self._tokens.get((account_id, client_token))
             if known is not None:
                 if known[0] != fingerprint:
-                    raise idempotent_parameter_mismatch_exception(f"clientToken {client_token} was used with other parameters")
+                    raise idempotent_parameter_mismatch_exception(
+                        f"clientToken {client_token} was used with other parameters")
                 return known[1]
         if not name.strip():
             raise invalid_parameter_exception("name must not be empty")
@@ -227,8 +228,8 @@ class ResourceAccessManager:
         if kind == "SOURCE":
             return []
         if (kind == "PRINCIPAL" and resource_arn) or (kind == "RESOURCE" and principal):
-            raise invalid_parameter_exception("resourceArn goes with associationType RESOURCE and principal "
-                                                      "with PRINCIPAL")
+            raise invalid_parameter_exception("resourceArn goes with associationType RESOURCE and principal with "
+                                              "PRINCIPAL")
         shares = ([self.owned(account_id, arn) for arn in share_arns] if share_arns
                   else [s for s in self._shares.values() if s.owner_id == account_id])
         entity = resource_arn or principal
@@ -236,7 +237,8 @@ class ResourceAccessManager:
                 if a.association_type == kind and (entity is None or a.entity == entity)
                 and (status is None or a.status == status)]
 
-    def invitations(self, account_id: str, arns: Iterable[str] = (), share_arns: Iterable[str] = ()) -> list[Invitation]:
+    def invitations(self, account_id: str, arns: Iterable[str] = (),
+                    share_arns: Iterable[str] = ()) -> list[Invitation]:
         """GetResourceShareInvitations: the invitations the caller received.
 
         Raises:
@@ -303,14 +305,13 @@ class ResourceAccessManager:
             codes = ", ".join(sorted(t.code for t in self._types.values()))
             raise invalid_parameter_exception(f"{arn} cannot be shared; shareable resource types: {codes}")
         if parts.region != self.region:
-            raise invalid_parameter_exception(f"{arn} is in {parts.region}; this resource share is in "
-                                                      f"{self.region}")
+            raise invalid_parameter_exception(f"{arn} is in {parts.region}; this resource share is in {self.region}")
         owner = shareable.owner_of(arn)
         if owner is None:
             raise unknown_resource_exception(f"Resource {arn} was not found")
         if owner != share.owner_id:
-            raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner "
-                                                           "can share it")
+            raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner can "
+                                                    "share it")
 
     def _check_principal(self, share: ResourceShare, principal: str) -> bool:
         """Whether ``principal`` is external (it needs an invitation)."""
@@ -322,8 +323,9 @@ class ResourceAccessManager:
                 raise unknown_resource_exception(f"Account {principal} is not part of the simulation")
             external = org is None or self._organizations.organization_of(principal) is not org
             if external and not share.allow_external_principals:
-                raise operation_not_permitted_exception(f"Account {principal} is outside the organization with sharing enabled, and the resource "
-                             "share does not allow external principals")
+                raise operation_not_permitted_exception(f"Account {principal} is outside the organization with "
+                                                        "sharing enabled, and the resource share does not allow "
+                                                        "external principals")
             return external
         parts = parse_arn(principal)
         if parts is not None and parts.service == "organizations" and parts.resource_type == "organization":
@@ -332,12 +334,14 @@ class ResourceAccessManager:
                 raise unknown_resource_exception(f"{principal} is not the owner's organization")
             if org is None:
                 raise operation_not_permitted_exception("Sharing with an organization needs sharing with AWS "
-                                                               "Organizations enabled (EnableSharingWithAwsOrganization)")
+                                                        "Organizations enabled (EnableSharingWithAwsOrganization)")
             return False
-        raise invalid_parameter_exception(f"Principal {principal!r} is not supported: use an account id or the organization's ARN "
-                     "(organizational units, IAM roles and users, and service principals are not simulated)")
+        raise invalid_parameter_exception(f"Principal {principal!r} is not supported: use an account id or the "
+                                          "organization's ARN (organizational units, IAM roles and users, and service "
+                                          "principals are not simulated)")
 
-    def _associate(self, share: ResourceShare, resource_arns: list[str], principals: list[str]) -> list[ShareAssociation]:
+    def _associate(self, share: ResourceShare, resource_arns: list[str],
+                   principals: list[str]) -> list[ShareAssociation]:
         for arn in resource_arns:
             self._check_resource(share, arn)
         external = {p: self._check_principal(share, p) for p in principals}

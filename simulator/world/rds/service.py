@@ -171,23 +171,26 @@ class RdsService:
         """
         identifier = check_identifier(identifier)
         if engine not in ORACLE_ENGINES:
-            raise invalid_parameter_value(f"Invalid DB engine: {engine}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
+            raise invalid_parameter_value(f"Invalid DB engine: {engine}; the simulated engines are "
+                                          f"{', '.join(ORACLE_ENGINES)}")
         edition = ORACLE_ENGINES[engine]
         model = license_model or (BYOL if edition == "oracle-ee" else LICENSE_INCLUDED)
         if model not in LICENSE_MODELS:
-            raise invalid_parameter_value(f"Invalid license model {model!r} for {engine}; allowed: {', '.join(LICENSE_MODELS)}")
+            raise invalid_parameter_value(f"Invalid license model {model!r} for {engine}; allowed: "
+                                          f"{', '.join(LICENSE_MODELS)}")
         if model == LICENSE_INCLUDED and edition != "oracle-se2":
-            raise invalid_parameter_combination(f"RDS does not support creating a DB instance with the following combination: "
-                               f"Engine={engine}, LicenseModel={model} (License Included is offered for SE2 only)")
+            raise invalid_parameter_combination("RDS does not support creating a DB instance with the following "
+                                                f"combination: Engine={engine}, LicenseModel={model} (License "
+                                                "Included is offered for SE2 only)")
         vcpus = self._class_vcpus(instance_class, engine, model)
         major, version = self._version(engine_version)
         if master_username is None or _MASTER_USERNAME.fullmatch(master_username) is None:
-            raise invalid_parameter_value("The parameter MasterUsername must be provided: 1 to 16 letters, numbers or underscores, "
-                           "starting with a letter")
+            raise invalid_parameter_value("The parameter MasterUsername must be provided: 1 to 16 letters, numbers or "
+                                          "underscores, starting with a letter")
         low, high = STORAGE
         if allocated_storage is None or not low <= allocated_storage <= high:
-            raise invalid_parameter_value(f"Invalid storage size for engine name {engine}: {allocated_storage}; allowed {low} to "
-                           f"{high} GiB")
+            raise invalid_parameter_value(f"Invalid storage size for engine name {engine}: {allocated_storage}; "
+                                          f"allowed {low} to {high} GiB")
         zone = self.ctx.check_availability_zone(availability_zone) if availability_zone else \
             self.ctx.availability_zones[0]
         group = self._group_for(account_id, option_group_name, engine, major)
@@ -216,12 +219,13 @@ class RdsService:
         identifier = check_identifier(identifier)
         source = self.database(account_id, source_identifier.rpartition(":")[2])
         if source.status is not DBInstanceStatus.AVAILABLE or source.source is not None:
-            raise invalid_db_instance_state(f"DB instance {source.identifier} is {source.status}"
-                               f"{' and a replica' if source.source else ''}; replicas are made of available "
-                               "primary instances")
+            raise invalid_db_instance_state(f"DB instance {source.identifier} is "
+                                            f"{source.status}{' and a replica' if source.source else ''}; replicas "
+                                            "are made of available primary instances")
         if source.edition != "oracle-ee" or source.license_model != BYOL:
-            raise invalid_parameter_combination("Oracle read replicas need Enterprise Edition under bring-your-own-license; "
-                               f"{source.identifier} runs {source.engine} ({source.license_model})")
+            raise invalid_parameter_combination("Oracle read replicas need Enterprise Edition under "
+                                                f"bring-your-own-license; {source.identifier} runs {source.engine} "
+                                                f"({source.license_model})")
         mode = replica_mode or OPEN_READ_ONLY
         if mode not in REPLICA_MODES:
             raise invalid_parameter_value(f"ReplicaMode {mode!r} is invalid; allowed: {', '.join(REPLICA_MODES)}")
@@ -252,14 +256,13 @@ class RdsService:
         """
         database = self.database(account_id, identifier)
         if database.status is not DBInstanceStatus.AVAILABLE:
-            raise invalid_db_instance_state(f"DB instance {database.identifier} is {database.status}; "
-                                                         "only an available instance can be deleted")
+            raise invalid_db_instance_state(f"DB instance {database.identifier} is {database.status}; only an "
+                                            "available instance can be deleted")
         if skip_final_snapshot == bool(final_snapshot_identifier) or (database.source and not skip_final_snapshot):
-            raise invalid_parameter_combination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified (and "
-                               "cannot be given with it, nor for a read replica)")
+            raise invalid_parameter_combination("FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is "
+                                                "specified (and cannot be given with it, nor for a read replica)")
         if any(r.running for r in database.replicas):
-            raise invalid_db_instance_state(f"DB instance {database.identifier} has read replicas; "
-                                                         "delete them first")
+            raise invalid_db_instance_state(f"DB instance {database.identifier} has read replicas; delete them first")
         database.status = DBInstanceStatus.DELETING
         self.ctx.bus.publish(DBInstanceDeleted(database))
         self.ctx.clock.call_later(self.timings.delete, self._forget, database)
@@ -289,9 +292,10 @@ class RdsService:
     def _class_vcpus(self, instance_class: str, engine: str, license_model: str) -> int:
         spec = self.ctx.catalog.instance_type(instance_class[3:]) if instance_class.startswith("db.") else None
         if spec is None or spec.family not in ORACLE_CLASS_FAMILIES:
-            raise invalid_parameter_combination(f"RDS does not support creating a DB instance with the following combination: "
-                               f"DBInstanceClass={instance_class}, Engine={engine}, LicenseModel={license_model}; "
-                               f"classes: db.<type> of the families {', '.join(ORACLE_CLASS_FAMILIES)}")
+            raise invalid_parameter_combination("RDS does not support creating a DB instance with the following "
+                                                f"combination: DBInstanceClass={instance_class}, Engine={engine}, "
+                                                f"LicenseModel={license_model}; classes: db.<type> of the families "
+                                                f"{', '.join(ORACLE_CLASS_FAMILIES)}")
         return spec.default_vcpus
 
     @staticmethod
@@ -301,7 +305,7 @@ class RdsService:
         major = engine_version.split(".", 1)[0]
         if major not in ENGINE_VERSIONS or not engine_version.startswith(f"{major}.0.0.0"):
             raise invalid_parameter_value(f"Cannot find version {engine_version}; versions: "
-                           f"{', '.join(ENGINE_VERSIONS.values())}")
+                                          f"{', '.join(ENGINE_VERSIONS.values())}")
         return major, engine_version
 
     def _group_for(self, account_id: str, name: str | None, engine: str, major: str) -> OptionGroup:
@@ -316,7 +320,7 @@ class RdsService:
         group = self.option_group(account_id, name or default)
         if (group.engine_name, group.major_engine_version) != (engine, major):
             raise invalid_parameter_combination(f"The option group {group.name} is for {group.engine_name} "
-                               f"{group.major_engine_version}, not for {engine} {major}")
+                                                f"{group.major_engine_version}, not for {engine} {major}")
         return group
 
     # -- option groups ----------------------------------------------------------------------
@@ -331,10 +335,11 @@ class RdsService:
         """
         lowered = check_identifier(name, "OptionGroupName")
         if engine_name not in ORACLE_ENGINES:
-            raise invalid_parameter_value(f"Invalid engine name {engine_name}; the simulated engines are {', '.join(ORACLE_ENGINES)}")
+            raise invalid_parameter_value(f"Invalid engine name {engine_name}; the simulated engines are "
+                                          f"{', '.join(ORACLE_ENGINES)}")
         if major_engine_version not in ENGINE_VERSIONS:
-            raise invalid_parameter_value(f"Invalid major engine version {major_engine_version} for {engine_name}; allowed: "
-                           f"{', '.join(ENGINE_VERSIONS)}")
+            raise invalid_parameter_value(f"Invalid major engine version {major_engine_version} for {engine_name}; "
+                                          f"allowed: {', '.join(ENGINE_VERSIONS)}")
         tags = check_tags(tags or {}, "Tags", code="InvalidParameterValue")
         groups = self._groups.setdefault(account_id, {})
         if lowered in groups:
@@ -362,7 +367,7 @@ class RdsService:
             known = ORACLE_OPTIONS.get(option)
             if known is None:
                 raise invalid_parameter_value(f"Option {option} is not valid for {group.engine_name}; options: "
-                               f"{', '.join(ORACLE_OPTIONS)}")
+                                              f"{', '.join(ORACLE_OPTIONS)}")
             editions, allowed = known
             if edition not in editions:
                 raise invalid_parameter_combination(f"Option {option} is not available for {group.engine_name}")

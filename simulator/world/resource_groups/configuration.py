@@ -71,7 +71,8 @@ def _parameters(item: ConfigurationItem, allowed: tuple[str, ...]) -> dict[str, 
     found: dict[str, tuple[str, ...]] = {}
     for name, values in item.parameters:
         if name not in allowed:
-            raise bad_request_exception(f"Parameter {name!r} is not valid for {item.type}; valid parameters: {', '.join(allowed)}")
+            raise bad_request_exception(f"Parameter {name!r} is not valid for {item.type}; valid parameters: "
+                                        f"{', '.join(allowed)}")
         if name in found:
             raise bad_request_exception(f"Parameter {name!r} appears twice in {item.type}")
         if not values:
@@ -82,7 +83,8 @@ def _parameters(item: ConfigurationItem, allowed: tuple[str, ...]) -> dict[str, 
 
 def _boolean(name: str, values: tuple[str, ...]) -> bool:
     if values not in (("true",), ("false",)):
-        raise bad_request_exception(f"Parameter {name!r} takes one value, \"true\" or \"false\" (lower case), got {list(values)}")
+        raise bad_request_exception(f"Parameter {name!r} takes one value, \"true\" or \"false\" (lower case), got "
+                                    f"{list(values)}")
     return values == ("true",)
 
 
@@ -94,27 +96,29 @@ def _host_management(
     families = params.get("allowed-host-families", ())
     unknown = [f for f in families if catalog.host_type(f) is None]
     if unknown:
-        raise bad_request_exception(f"allowed-host-families: {', '.join(unknown)} is not an instance family with Dedicated Hosts; "
-                          f"families with Dedicated Hosts: {', '.join(sorted(catalog.host_types))}")
+        raise bad_request_exception(f"allowed-host-families: {', '.join(unknown)} is not an instance family with "
+                                    "Dedicated Hosts; families with Dedicated Hosts: "
+                                    f"{', '.join(sorted(catalog.host_types))}")
     arns = params.get("allowed-host-based-license-configurations")
     any_config = params.get("any-host-based-license-configuration")
     if (arns is None) == (any_config is None):
-        raise bad_request_exception("AWS::EC2::HostManagement needs either allowed-host-based-license-configurations or "
-                          "any-host-based-license-configuration, not both")
+        raise bad_request_exception("AWS::EC2::HostManagement needs either allowed-host-based-license-configurations "
+                                    "or any-host-based-license-configuration, not both")
     if any_config is not None and not _boolean("any-host-based-license-configuration", any_config):
-        raise bad_request_exception("any-host-based-license-configuration \"false\" allows no license configuration; name them "
-                          "in allowed-host-based-license-configurations instead")
+        raise bad_request_exception("any-host-based-license-configuration \"false\" allows no license configuration; "
+                                    "name them in allowed-host-based-license-configurations instead")
     for arn in arns or ():
         info = lookup(region, arn)
         if info is None:
-            raise bad_request_exception(f"allowed-host-based-license-configurations: license configuration {arn} does not exist "
-                              f"in {region}")
+            raise bad_request_exception(f"allowed-host-based-license-configurations: license configuration {arn} does "
+                                        f"not exist in {region}")
         if info.counting_type not in HOST_BASED:
-            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} counts by {info.counting_type}; a host "
-                              f"resource group allows only core- or socket-based configurations ({', '.join(HOST_BASED)})")
+            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} counts by "
+                                        f"{info.counting_type}; a host resource group allows only core- or "
+                                        f"socket-based configurations ({', '.join(HOST_BASED)})")
         if info.owner_id != owner_id:
-            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} belongs to account {info.owner_id}, "
-                              f"not to the group's owner {owner_id}")
+            raise bad_request_exception(f"allowed-host-based-license-configurations: {arn} belongs to account "
+                                        f"{info.owner_id}, not to the group's owner {owner_id}")
     return HostManagement(
         allowed_families=tuple(dict.fromkeys(families)),
         auto_allocate=_boolean("auto-allocate-host", params["auto-allocate-host"])
@@ -151,10 +155,11 @@ def parse_configuration(
     by_type: dict[str, ConfigurationItem] = {}
     for item in items:
         if item.type in NOT_SIMULATED:
-            raise bad_request_exception(f"Configuration type {item.type} is not simulated; simulated types: {HOST_MANAGEMENT}, "
-                              f"{GENERIC}")
+            raise bad_request_exception(f"Configuration type {item.type} is not simulated; simulated types: "
+                                        f"{HOST_MANAGEMENT}, {GENERIC}")
         if item.type not in (HOST_MANAGEMENT, GENERIC):
-            raise bad_request_exception(f"Configuration type {item.type!r} is not valid; valid types: {HOST_MANAGEMENT}, {GENERIC}")
+            raise bad_request_exception(f"Configuration type {item.type!r} is not valid; valid types: "
+                                        f"{HOST_MANAGEMENT}, {GENERIC}")
         if item.type in by_type:
             raise bad_request_exception(f"Configuration type {item.type} appears twice")
         by_type[item.type] = item
@@ -164,18 +169,19 @@ def parse_configuration(
         params = _parameters(by_type[GENERIC], _GENERIC_PARAMETERS)
         resource_types = params.get("allowed-resource-types", ())
         if resource_types and resource_types != (EC2_HOST,):
-            raise bad_request_exception(f"allowed-resource-types must be [\"{EC2_HOST}\"] (AWS::EC2::CapacityReservation is "
-                              f"not simulated), got {list(resource_types)}")
+            raise bad_request_exception(f"allowed-resource-types must be [\"{EC2_HOST}\"] "
+                                        f"(AWS::EC2::CapacityReservation is not simulated), got {list(resource_types)}")
         if "deletion-protection" in params:
             if params["deletion-protection"] != (UNLESS_EMPTY,):
-                raise bad_request_exception(f"deletion-protection takes the one value \"{UNLESS_EMPTY}\" (upper case), got "
-                                  f"{list(params['deletion-protection'])}")
+                raise bad_request_exception(f"deletion-protection takes the one value \"{UNLESS_EMPTY}\" (upper "
+                                            f"case), got {list(params['deletion-protection'])}")
             protected = True
     host_management = None
     if HOST_MANAGEMENT in by_type:
         if resource_types != (EC2_HOST,) or not protected:
-            raise bad_request_exception(f"A {HOST_MANAGEMENT} configuration needs an {GENERIC} item with allowed-resource-types "
-                              f"[\"{EC2_HOST}\"] and deletion-protection [\"{UNLESS_EMPTY}\"]")
+            raise bad_request_exception(f"A {HOST_MANAGEMENT} configuration needs an {GENERIC} item with "
+                                        f"allowed-resource-types [\"{EC2_HOST}\"] and deletion-protection "
+                                        f"[\"{UNLESS_EMPTY}\"]")
         host_management = _host_management(by_type[HOST_MANAGEMENT], catalog, owner_id, region, lookup)
     return GroupConfiguration(items=tuple(items), host_management=host_management,
                               allowed_resource_types=resource_types, deletion_protection=protected)

@@ -9,7 +9,8 @@ from simulator.core.errors import ServiceError
 
 
 def bad_request_exception(message: str, **details: Any) -> ServiceError:
-    """Resource Groups's BadRequestException: the request includes one or more parameters that violate validation rules."""
+    """Resource Groups's BadRequestException: the request includes one or more parameters that
+    violate validation rules."""
     return ServiceError("BadRequestException", message, **details)
 
 

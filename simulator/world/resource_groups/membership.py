@@ -1,14 +1,14 @@
 """The Dedicated Hosts of host resource groups: adding them (GroupResources: the host must
 be the group owner's and match the group's families and license configurations; the addition
-completes after a minute or two), removing them (UngroupResources: instances stay on the host, and accounts the group
-is shared with get an eviction notice and 15 days to move theirs), and, in groups with
+completes after a minute or two), removing them (UngroupResources: instances stay on the
+host, and accounts the group is shared with get an eviction notice and 15 days to move
+theirs), and, in groups with
 auto-release on, releasing a host as soon as no instance runs on it (user guide: "An unused
 host has no running instances")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
 
 from simulator.core.arn import parse_arn
 from simulator.world.ec2 import (
@@ -27,7 +27,8 @@ from simulator.world.events import (
     InstancesEvicted,
     InstancesStateChanged,
 )
-from simulator.world.launch import LicenseConfigurationInfo
+from simulator.world.launch import LicenseLookup
+from simulator.world.resource_groups.configuration import HostManagement
 from simulator.world.resource_groups.errors import bad_request_exception
 from simulator.world.resource_groups.group import ResourceGroup
 
@@ -41,18 +42,6 @@ EVICTION_REASON = "Server.ScheduledStop"
 Failure = tuple[str, str, str]
 
 
-class GroupLicenses(Protocol):
-    """What membership asks about license configurations (the region's groups service)."""
-
-    def license_configuration(self, region: str, arn: str) -> LicenseConfigurationInfo | None:
-        """The configuration ``arn`` names, or None."""
-        ...
-
-    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
-        """The configurations the host itself is associated with."""
-        ...
-
-
 class GroupMembership:
     """Adds hosts to groups, removes them, evicts and auto-releases.
 
@@ -60,27 +49,30 @@ class GroupMembership:
         ctx: The region's shared plumbing.
         ec2: The region's EC2.
         groups: The region's groups by ARN (a live view).
-        licenses: Tells the license configurations of hosts and instances.
+        license_lookup: Gives the engine's license lookup (None without an engine): the
+            license configurations of hosts and instances.
     """
 
     def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup],
-                 licenses: GroupLicenses) -> None:
+                 license_lookup: Callable[[], LicenseLookup | None]) -> None:
         self.ctx = ctx
         self.ec2 = ec2
         self.hosts = ec2.hosts
         self.groups = groups
-        self.licenses = licenses
+        self._license_lookup = license_lookup
         ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
 
-    def _host(self, arn: str) -> tuple[DedicatedHost | None, Failure | None]:
+    def _host(self, arn: str) -> DedicatedHost | Failure:
+        """The Dedicated Host ``arn`` names, or why it names none."""
         parts = parse_arn(arn)
         if parts is None or parts.service != "ec2" or parts.resource_type != "dedicated-host":
-            return None, (arn, "BadRequestException",
-                          f"{arn} is not a Dedicated Host: host resource groups hold only AWS::EC2::Host resources")
-        host = self.hosts.account_hosts(parts.account).get(parts.resource_id) if parts.region == self.ctx.region else None
+            return (arn, "BadRequestException",
+                    f"{arn} is not a Dedicated Host: host resource groups hold only AWS::EC2::Host resources")
+        in_region = parts.region == self.ctx.region
+        host = self.hosts.account_hosts(parts.account).get(parts.resource_id) if in_region else None
         if host is None or host.state in GONE:
-            return None, (arn, "NotFoundException", f"Dedicated Host {arn} was not found")
-        return host, None
+            return (arn, "NotFoundException", f"Dedicated Host {arn} was not found")
+        return host
 
     def add(self, group: ResourceGroup, arns: Iterable[str]) -> tuple[list[str], list[Failure], list[str]]:
         """GroupResources: the hosts added, those refused, those being added.
@@ -90,13 +82,13 @@ class GroupMembership:
         """
         settings = group.host_management
         if settings is None:
-            raise bad_request_exception(f"Group {group.name} has no AWS::EC2::HostManagement configuration; GroupResources "
-                              "adds Dedicated Hosts to host resource groups only")
+            raise bad_request_exception(f"Group {group.name} has no AWS::EC2::HostManagement configuration; "
+                                        "GroupResources adds Dedicated Hosts to host resource groups only")
         succeeded, failed, pending = [], [], []
         for arn in dict.fromkeys(arns):
-            host, failure = self._host(arn)
-            if failure is not None:
-                failed.append(failure)
+            host = self._host(arn)
+            if not isinstance(host, DedicatedHost):
+                failed.append(host)
             elif host.host_resource_group_arn == group.arn:
                 succeeded.append(arn)
             elif host.host_id in group.pending:
@@ -105,7 +97,8 @@ class GroupMembership:
                 failed.append((arn, "ForbiddenException", (f"Dedicated Host {host.host_id} belongs to account "
                                                            f"{host.account_id}; only the group's owner "
                                                            f"{group.owner_id} can add its own hosts")))
-            elif host.host_resource_group_arn is not None or any(host.host_id in g.pending for g in self.groups.values()):
+            elif host.host_resource_group_arn is not None or any(
+                    host.host_id in g.pending for g in self.groups.values()):
                 failed.append((arn, "BadRequestException",
                                f"Dedicated Host {host.host_id} already belongs to a host resource group"))
             elif not settings.allows_family(host.family):
@@ -114,7 +107,7 @@ class GroupMembership:
                                                             f"{', '.join(settings.allowed_families)}")))
             elif host.state is not HostState.AVAILABLE:
                 failed.append((arn, "BadRequestException", f"Dedicated Host {host.host_id} is {host.state}"))
-            elif (refusal := self._license_refusal(group, host)) is not None:  # type: ignore[arg-type]
+            elif (refusal := self._license_refusal(group, settings, host)) is not None:
                 failed.append((arn, "BadRequestException", refusal))
             else:
                 group.pending[host.host_id] = host
@@ -122,20 +115,22 @@ class GroupMembership:
                 self.ctx.clock.call_later(MEMBERSHIP_DELAY, self._joined, group, host)
         return succeeded, failed, pending
 
-    def _license_refusal(self, group: ResourceGroup, host: DedicatedHost) -> str | None:
+    def _license_refusal(self, group: ResourceGroup, settings: HostManagement, host: DedicatedHost) -> str | None:
         """Why the group's license rules keep ``host`` out (None if they let it in): the host
         carries a license configuration the group does not allow, or runs an instance tracked
         only by such configurations ("Adding Dedicated Hosts": the host must match the
         group's allowed license configurations)."""
-        settings = group.host_management
-        for info in self.licenses.host_license_configurations(host):
-            if not settings.allows_license(info):  # type: ignore[union-attr]
+        lookup = self._license_lookup()
+        if lookup is None:
+            return None
+        for info in lookup.host_license_configurations(host):
+            if not settings.allows_license(info):
                 return (f"Dedicated Host {host.host_id} is associated with license configuration {info.arn}, which "
                         f"group {group.name} does not allow")
-        lookup = self.licenses.license_configuration
         for instance in host.instances.values():
-            infos = [i for i in (lookup(self.ctx.region, arn) for arn in instance.license_configuration_arns) if i]
-            if infos and not any(settings.allows_license(i) for i in infos):  # type: ignore[union-attr]
+            found = (lookup.license_configuration(self.ctx.region, arn) for arn in instance.license_configuration_arns)
+            infos = [info for info in found if info is not None]
+            if infos and not any(settings.allows_license(info) for info in infos):
                 return (f"Dedicated Host {host.host_id} runs instance {instance.instance_id}, tracked only by license "
                         f"configurations group {group.name} does not allow ({', '.join(i.arn for i in infos)})")
         return None
@@ -153,9 +148,9 @@ class GroupMembership:
         refused. Other accounts' instances on a removed host get an eviction notice."""
         succeeded, failed = [], []
         for arn in dict.fromkeys(arns):
-            host, failure = self._host(arn)
-            if failure is not None:
-                failed.append(failure)
+            host = self._host(arn)
+            if not isinstance(host, DedicatedHost):
+                failed.append(host)
             elif group.pending.pop(host.host_id, None) is not None:
                 succeeded.append(arn)
             elif host.host_resource_group_arn != group.arn:

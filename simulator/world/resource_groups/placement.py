@@ -6,19 +6,18 @@ cores), and plans a new host in the owner's account when none fits and auto-allo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
 
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2 import DedicatedHost, HostState, Image, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.hosts import HostService
 from simulator.world.events import HostAllocated, HostAvailable
+from simulator.world.launch import LicenseConfigurationInfo, LicenseLookup
+from simulator.world.ram import ResourceAccessManager
 from simulator.world.resource_groups.errors import invalid_parameter_value
 from simulator.world.resource_groups.group import ResourceGroup
-
-if TYPE_CHECKING:
-    from simulator.world.resource_groups.service import ResourceGroupService
+from simulator.world.resource_groups.membership import GroupMembership
 
 
 class GroupPool:
@@ -28,15 +27,15 @@ class GroupPool:
         ctx: The region's shared plumbing.
         hosts: The region's hosts.
         group: The group.
-        service: The region's groups (auto-release of allocated hosts left empty).
+        membership: The region's group membership (auto-release of allocated hosts left empty).
     """
 
     def __init__(self, ctx: RegionContext, hosts: HostService, group: ResourceGroup,
-                 service: ResourceGroupService) -> None:
+                 membership: GroupMembership) -> None:
         self.ctx = ctx
         self.hosts = hosts
         self.group = group
-        self.service = service
+        self.membership = membership
 
     def hosts_with_room(self, account_id: str, spec: InstanceTypeSpec) -> Iterable[DedicatedHost]:
         """The group's hosts of ``spec``'s family that have room, oldest first."""
@@ -49,6 +48,8 @@ class GroupPool:
         if settings is None or not settings.auto_allocate:
             return None
         host_type = self.ctx.catalog.host_type(spec.family)
+        if host_type is None:  # a family without Dedicated Hosts never reaches a group's pool
+            return None
         if not self.hosts.within_quota(self.group.owner_id, host_type.family, 1):
             return None  # the owner's Dedicated Host quota for the family is used up
         host = self.hosts.plan(
@@ -64,6 +65,7 @@ class GroupPool:
         for host in hosts:
             self.hosts.register(host, HostState.PENDING)
             self.ctx.bus.publish(HostAllocated(host))
+            assert host.ready_at is not None  # plan_host set it
             self.ctx.clock.call_at(host.ready_at, self._available, host)
 
     def _available(self, host: DedicatedHost) -> None:
@@ -71,7 +73,7 @@ class GroupPool:
             host.ready_at = None
             self.hosts.set_state(host, HostState.AVAILABLE)
             self.ctx.bus.publish(HostAvailable(host))
-            self.service.membership.release_if_unused(host)
+            self.membership.release_if_unused(host)
 
 
 class GroupPlacement:
@@ -80,13 +82,21 @@ class GroupPlacement:
     Args:
         ctx: The region's shared plumbing.
         hosts: The region's hosts.
-        service: The region's groups.
+        groups: The region's groups by ARN.
+        membership: The region's group membership.
+        ram: The region's RAM (groups shared with the caller).
+        license_lookup: Gives the engine's license lookup (None without an engine).
     """
 
-    def __init__(self, ctx: RegionContext, hosts: HostService, service: ResourceGroupService) -> None:
+    def __init__(self, ctx: RegionContext, hosts: HostService, groups: Mapping[str, ResourceGroup],
+                 membership: GroupMembership, ram: ResourceAccessManager,
+                 license_lookup: Callable[[], LicenseLookup | None]) -> None:
         self.ctx = ctx
         self.hosts = hosts
-        self.service = service
+        self.groups = groups
+        self.membership = membership
+        self.ram = ram
+        self._license_lookup = license_lookup
         self._pools: dict[str, GroupPool] = {}
 
     def pool_for(
@@ -102,36 +112,32 @@ class GroupPlacement:
         Raises:
             ServiceError: InvalidParameterValue naming what is missing.
         """
-        group = self.service.groups.get(group_arn)
-        if group is None or (group.owner_id != account_id and not self.service.ram.shared_with(group.arn, account_id)):
-            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} for account "
-                           f"{account_id}")
+        group = self.groups.get(group_arn)
+        if group is None or (group.owner_id != account_id and not self.ram.shared_with(group.arn, account_id)):
+            raise invalid_parameter_value(f"The host resource group {group_arn!r} does not exist in {self.ctx.region} "
+                                          f"for account {account_id}")
         settings = group.host_management
         if settings is None:
-            raise invalid_parameter_value(f"Group {group_arn} is not a host resource group (it has no AWS::EC2::HostManagement "
-                           "configuration)")
+            raise invalid_parameter_value(f"Group {group_arn} is not a host resource group (it has no "
+                                          "AWS::EC2::HostManagement configuration)")
         host_type = self.ctx.catalog.host_type(spec.family)
         if host_type is None or spec.size not in host_type.capacity:
             raise invalid_parameter_value(f"Instance type {spec.name} does not run on Dedicated Hosts")
         if not settings.allows_family(spec.family):
             raise invalid_parameter_value(f"Host resource group {group.name} allows the instance families "
-                           f"{', '.join(settings.allowed_families)}, not {spec.family}")
+                                          f"{', '.join(settings.allowed_families)}, not {spec.family}")
         if not spec.nitro:
             self._check_single_type(group, spec)
-        if instance is None:
-            infos = self.service.launch_license_configurations(account_id, image, license_arns)
-        else:
-            lookup = self.service.license_configuration
-            infos = tuple(i for i in (lookup(self.ctx.region, arn) for arn in instance.license_configuration_arns) if i)
+        infos = self._license_configurations(account_id, image, license_arns, instance)
         if not any(settings.allows_license(info) for info in infos):
             allowed = ("any core- or socket-based license configuration" if settings.any_license_configuration
                        else ", ".join(settings.license_configuration_arns))
             what = f"instance {instance.instance_id}" if instance is not None else f"AMI {image.image_id}"
-            raise invalid_parameter_value(f"The {what} is not associated with a license configuration that host resource group "
-                           f"{group.name} allows ({allowed})")
+            raise invalid_parameter_value(f"The {what} is not associated with a license configuration that host "
+                                          f"resource group {group.name} allows ({allowed})")
         pool = self._pools.get(group.arn)
         if pool is None or pool.group is not group:
-            pool = self._pools[group.arn] = GroupPool(self.ctx, self.hosts, group, self.service)
+            pool = self._pools[group.arn] = GroupPool(self.ctx, self.hosts, group, self.membership)
         return pool
 
     def _check_single_type(self, group: ResourceGroup, spec: InstanceTypeSpec) -> None:
@@ -145,3 +151,22 @@ class GroupPlacement:
                 raise invalid_parameter_value(
                     f"Host resource group {group.name} runs {other.name}, which is not built on the Nitro System: "
                     f"only instances of that type can launch into it while it runs, not {spec.name}")
+
+    def _license_configurations(
+        self, account_id: str, image: Image, license_arns: tuple[str, ...], instance: Instance | None,
+    ) -> tuple[LicenseConfigurationInfo, ...]:
+        """The license configurations that track ``instance`` (for a launch: those a launch
+        from ``image`` naming ``license_arns`` would be tracked by); none without an engine.
+
+        Raises:
+            ServiceError: EC2's InvalidParameterValue for a named configuration that does not
+                exist or is another account's.
+        """
+        lookup = self._license_lookup()
+        if lookup is None:
+            return ()
+        region = self.ctx.region
+        if instance is None:
+            return lookup.launch_license_configurations(account_id, region, image, license_arns)
+        found = (lookup.license_configuration(region, arn) for arn in instance.license_configuration_arns)
+        return tuple(info for info in found if info is not None)

@@ -4,12 +4,12 @@ removing hosts lives in ``membership``, launching into a group in ``placement``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.errors import ServiceError
 from simulator.core.validation import check_tags
-from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Ec2Service, Image, Instance
+from simulator.world.ec2 import ACTIVE_STATES, Ec2Service, Instance
 from simulator.world.ec2.context import RegionContext
 from simulator.world.launch import LicenseConfigurationInfo, LicenseLookup
 from simulator.world.ram import ResourceAccessManager, ShareableType
@@ -17,6 +17,7 @@ from simulator.world.resource_groups.configuration import (
     HOST_BASED,
     ConfigurationItem,
     GroupConfiguration,
+    HostManagement,
     bad_request_exception,
     parse_configuration,
 )
@@ -57,8 +58,8 @@ class ResourceGroupService:
         self._license_lookup = license_lookup
         self.groups: dict[str, ResourceGroup] = {}
         self._by_name: dict[tuple[str, str], ResourceGroup] = {}
-        self.membership = GroupMembership(ctx, ec2, self.groups, self)
-        self.placement = GroupPlacement(ctx, ec2.hosts, self)
+        self.membership = GroupMembership(ctx, ec2, self.groups, license_lookup)
+        self.placement = GroupPlacement(ctx, ec2.hosts, self.groups, self.membership, ram, license_lookup)
         ec2.instances.placement.groups = self.placement
         ram.register_type(ShareableType(code="resource-groups:Group", service="resource-groups",
                                         resource_type="group", owner_of=self._owner_of))
@@ -69,24 +70,6 @@ class ResourceGroupService:
         """The license configuration ``arn`` names (None without an engine, or if unknown)."""
         lookup = self._license_lookup()
         return lookup.license_configuration(region, arn) if lookup is not None else None
-
-    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
-        """The license configurations the host itself is associated with (none without an engine)."""
-        lookup = self._license_lookup()
-        return lookup.host_license_configurations(host) if lookup is not None else ()
-
-    def launch_license_configurations(
-        self, account_id: str, image: Image, arns: tuple[str, ...],
-    ) -> tuple[LicenseConfigurationInfo, ...]:
-        """The license configurations a launch from ``image`` naming ``arns`` would be
-        tracked by (none without an engine).
-
-        Raises:
-            ServiceError: EC2's InvalidParameterValue for a named configuration that does not
-                exist or is another account's.
-        """
-        lookup = self._license_lookup()
-        return lookup.launch_license_configurations(account_id, self.ctx.region, image, arns) if lookup else ()
 
     def _owner_of(self, arn: str) -> str | None:
         group = self.groups.get(arn)
@@ -109,8 +92,8 @@ class ResourceGroupService:
             if not self.ram.shared_with(group.arn, account_id):
                 raise not_found(identifier, account_id)
             if write:
-                raise forbidden_exception(f"Group {group.arn} is shared with account {account_id}; "
-                                                         f"only its owner {group.owner_id} can change it", status=403)
+                raise forbidden_exception(f"Group {group.arn} is shared with account {account_id}; only its owner "
+                                          f"{group.owner_id} can change it", status=403)
         return group
 
     def configuration(self, account_id: str, items: Iterable[ConfigurationItem]) -> GroupConfiguration:
@@ -133,13 +116,14 @@ class ResourceGroupService:
                 created then.
         """
         if name.lower().startswith("aws"):
-            raise bad_request_exception(f"Group name {name!r} is reserved: names cannot start with AWS in any capitalization")
+            raise bad_request_exception(f"Group name {name!r} is reserved: names cannot start with AWS in any "
+                                        "capitalization")
         if (account_id, name) in self._by_name:
             raise bad_request_exception(f"Cannot create group {name!r}: a group with that name already exists in "
-                              f"{self.ctx.region}")
+                                        f"{self.ctx.region}")
         if resource_query:
-            raise bad_request_exception("ResourceQuery (tag-based and CloudFormation stack-based groups) is not simulated; "
-                              "give a Configuration")
+            raise bad_request_exception("ResourceQuery (tag-based and CloudFormation stack-based groups) is not "
+                                        "simulated; give a Configuration")
         parsed = self.configuration(account_id, configuration)
         check_tags(tags or {}, "Tags", code="BadRequestException")
         group = ResourceGroup(
@@ -174,25 +158,31 @@ class ResourceGroupService:
         parsed = self.configuration(group.owner_id, items)
         members = self.ec2.hosts.index.members(group.arn)
         if (members or group.pending) and parsed.host_management is None:
-            raise bad_request_exception(f"Group {group.name} has Dedicated Hosts: its {group.configuration.items[0].type} "
-                              "configuration cannot be removed")
+            raise bad_request_exception(f"Group {group.name} has Dedicated Hosts: its "
+                                        f"{group.configuration.items[0].type} configuration cannot be removed")
         running = [i for host in members.values() for i in host.instances.values() if i.state in ACTIVE_STATES]
         if running and parsed.host_management is not None:
-            self._check_running(group, running, parsed)
+            self._check_running(group, running, parsed.host_management)
         group.configuration = parsed
 
-    def _check_running(self, group: ResourceGroup, running: list[Instance], parsed: GroupConfiguration) -> None:
-        settings = parsed.host_management
-        families = sorted({i.instance_type.family for i in running if not settings.allows_family(i.instance_type.family)})
+    def _check_running(self, group: ResourceGroup, running: Sequence[Instance], settings: HostManagement) -> None:
+        """The running instances' families and license configurations stay allowed.
+
+        Raises:
+            ServiceError: BadRequestException naming the family or configuration.
+        """
+        families = sorted({i.instance_type.family for i in running
+                           if not settings.allows_family(i.instance_type.family)})
         if families:
-            raise bad_request_exception(f"Instance families {', '.join(families)} cannot be removed from group {group.name}: "
-                              "instances of them run in it")
+            raise bad_request_exception(f"Instance families {', '.join(families)} cannot be removed from group "
+                                        f"{group.name}: instances of them run in it")
         for instance in running:
             for arn in instance.license_configuration_arns:
                 info = self.license_configuration(group.region, arn)
                 if info is not None and info.counting_type in HOST_BASED and not settings.allows_license(info):
-                    raise bad_request_exception(f"License configuration {arn} cannot be removed from group {group.name}: "
-                                      f"instance {instance.instance_id} of it runs in the group")
+                    raise bad_request_exception(f"License configuration {arn} cannot be removed from group "
+                                                f"{group.name}: instance {instance.instance_id} of it runs in the "
+                                                "group")
 
     def delete(self, account_id: str, identifier: str) -> ResourceGroup:
         """DeleteGroup: refused while a group with deletion protection has hosts ("Delete a
@@ -204,8 +194,8 @@ class ResourceGroupService:
         group = self.get(account_id, identifier, write=True)
         hosts = list(self.ec2.hosts.index.members(group.arn)) + list(group.pending)
         if group.configuration.deletion_protection and hosts:
-            raise bad_request_exception(f"Group {group.name} has deletion protection UNLESS_EMPTY and still holds Dedicated "
-                              f"Hosts: {', '.join(hosts)}; remove them first")
+            raise bad_request_exception(f"Group {group.name} has deletion protection UNLESS_EMPTY and still holds "
+                                        f"Dedicated Hosts: {', '.join(hosts)}; remove them first")
         del self.groups[group.arn]
         del self._by_name[(group.owner_id, group.name)]
         group.pending.clear()

@@ -58,9 +58,8 @@ class Activations:
         now = clock.seconds
         expires_at = now + DEFAULT_LIFETIME if expiration is None else clock.to_seconds(expiration)
         if not now < expires_at <= now + LONGEST_LIFETIME:
-            raise validation_exception(f"ExpirationDate {clock.to_datetime(expires_at).isoformat()} must lie after now "
-                f"({clock.now().isoformat()}) and at most 30 days ahead",
-            )
+            raise validation_exception(f"ExpirationDate {clock.to_datetime(expires_at).isoformat()} must lie after "
+                                       f"now ({clock.now().isoformat()}) and at most 30 days ahead")
         activation = Activation(
             activation_id=self._ids.uuid("activation"), code=self._ids.token("activation-code", 20, LOWER_ALNUM),
             account_id=account_id, region=self._region, iam_role=iam_role, created_at=clock.now(),
@@ -98,8 +97,8 @@ class Activations:
         """
         activation = self._by_id.get(activation_id)
         if activation is None or activation.account_id != account_id:
-            raise invalid_activation_id(f"Activation {activation_id} does not exist in account "
-                                                      f"{account_id} in {self._region}")
+            raise invalid_activation_id(f"Activation {activation_id} does not exist in account {account_id} in "
+                                        f"{self._region}")
         del self._by_id[activation_id]
         return activation
 
@@ -114,15 +113,13 @@ class Activations:
         """
         activation = self._by_id.get(activation_id)
         if activation is None or activation.code != code:
-            raise invalid_activation(f"Activation {activation_id} does not exist or its code does "
-                                                    "not match")
+            raise invalid_activation(f"Activation {activation_id} does not exist or its code does not match")
         if activation.expired(self._clock.seconds):
             raise invalid_activation(f"Activation {activation_id} expired at "
-                                                    f"{self._clock.to_datetime(activation.expires_at).isoformat()}")
+                                     f"{self._clock.to_datetime(activation.expires_at).isoformat()}")
         left = activation.registration_limit - activation.registrations
         if count > left:
-            raise invalid_activation(f"Activation {activation_id} has {left} of its "
-                                                    f"{activation.registration_limit} registrations left, "
-                                                    f"{count} asked")
+            raise invalid_activation(f"Activation {activation_id} has {left} of its {activation.registration_limit} "
+                                     f"registrations left, {count} asked")
         activation.registrations += count
         return activation

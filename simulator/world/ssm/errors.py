@@ -29,12 +29,14 @@ def invalid_filter_key(message: str, **details: Any) -> ServiceError:
 
 
 def invalid_instance_id(message: str, **details: Any) -> ServiceError:
-    """Systems Manager's InvalidInstanceId: the following problems can cause this exception:   You don't have permission to access the managed node."""
+    """Systems Manager's InvalidInstanceId: the following problems can cause this exception:
+    You don't have permission to access the managed node."""
     return ServiceError("InvalidInstanceId", message, **details)
 
 
 def invalid_instance_information_filter_value(message: str, **details: Any) -> ServiceError:
-    """Systems Manager's InvalidInstanceInformationFilterValue: the specified filter value isn't valid."""
+    """Systems Manager's InvalidInstanceInformationFilterValue: the specified filter value
+    isn't valid."""
     return ServiceError("InvalidInstanceInformationFilterValue", message, **details)
 
 

@@ -168,7 +168,7 @@ class AccountInventory:
         vocabulary, row = self.vocabulary, node.index
         strings = vocabulary.strings
         before = self.applications.rows_of(row)
-        old = {strings[n]: strings[v] for n, v in zip(before["name"], before["version"])}
+        old = {strings[n]: strings[v] for n, v in zip(before["name"], before["version"], strict=True)}
         self.facts[row] = _facts(node, vocabulary)
         self.applications.replace(row, _application_rows(node, vocabulary))
         self.tags.replace(row, _tag_rows(node, vocabulary))

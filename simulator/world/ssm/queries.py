@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from simulator.world.ssm.errors import (
     invalid_filter,
@@ -60,7 +61,8 @@ def _instant(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def instance_information(ssm: SsmService, account_id: str, filters: Iterable[tuple[str, list[str]]]) -> list[ManagedNode]:
+def instance_information(ssm: SsmService, account_id: str,
+                         filters: Iterable[tuple[str, list[str]]]) -> list[ManagedNode]:
     """DescribeInstanceInformation: the account's registered nodes, filtered (values
     within a filter ORed, filters ANDed; ``tag:<key>`` and ``tag-key`` too).
 
@@ -68,23 +70,36 @@ def instance_information(ssm: SsmService, account_id: str, filters: Iterable[tup
         ServiceError: InvalidFilterKey for an unknown key, InvalidInstanceInformationFilterValue
             for a value outside PingStatus, PlatformTypes or ResourceType.
     """
-    tests = []
+    tests: list[Callable[[ManagedNode], bool]] = []
     for key, values in filters:
         if key.startswith("tag:"):
-            tests.append(lambda n, k=key[4:], v=set(values): n.node_tags.get(k) in v)
+            tests.append(_tag_is(key[4:], set(values)))
             continue
         if key == "tag-key":
-            tests.append(lambda n, v=set(values): bool(v & set(n.node_tags)))
+            tests.append(_has_tag_key(set(values)))
             continue
         getter = _NODE_FILTERS.get(key)
         if getter is None:
-            raise invalid_filter_key(f"Filter key {key!r} is invalid; allowed: "
-                                                   f"{', '.join(_NODE_FILTERS)}, tag:<key>, tag-key")
+            raise invalid_filter_key(f"Filter key {key!r} is invalid; allowed: {', '.join(_NODE_FILTERS)}, tag:<key>, "
+                                     "tag-key")
         bad = [v for v in values if key in _ENUM_VALUES and v not in _ENUM_VALUES[key]]
         if bad:
-            raise invalid_instance_information_filter_value(f"{bad[0]!r} is not a valid {key} value; allowed: {', '.join(_ENUM_VALUES[key])}")
-        tests.append(lambda n, g=getter, v=set(values): g(n) in v)
+            raise invalid_instance_information_filter_value(f"{bad[0]!r} is not a valid {key} value; allowed: "
+                                                            f"{', '.join(_ENUM_VALUES[key])}")
+        tests.append(_value_in(getter, set(values)))
     return [n for n in ssm.account_nodes(account_id) if all(test(n) for test in tests)]
+
+
+def _tag_is(key: str, values: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: node.node_tags.get(key) in values
+
+
+def _has_tag_key(keys: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: bool(keys & set(node.node_tags))
+
+
+def _value_in(getter: Callable[[ManagedNode], Any], values: set[str]) -> Callable[[ManagedNode], bool]:
+    return lambda node: getter(node) in values
 
 
 def inventory_item(ssm: SsmService, node: ManagedNode, type_name: str) -> InventoryItem | None:
@@ -102,10 +117,11 @@ def inventory_item(ssm: SsmService, node: ManagedNode, type_name: str) -> Invent
         content = tuple(
             {"Name": strings[n], "Publisher": strings[p], "Version": strings[v],
              "InstalledTime": _instant(to_datetime(float(t)))}
-            for n, p, v, t in zip(rows["name"], rows["publisher"], rows["version"], rows["installed"]))
+            for n, p, v, t in zip(rows["name"], rows["publisher"], rows["version"], rows["installed"], strict=True))
     elif type_name == TAG:
         rows = inventory.tags.rows_of(row)
-        content = tuple({"Key": strings[k], "Value": strings[v]} for k, v in zip(rows["key"], rows["value"]))
+        content = tuple({"Key": strings[k], "Value": strings[v]}
+                        for k, v in zip(rows["key"], rows["value"], strict=True))
     else:
         platform_type, platform_name, platform_version = (strings[c] for c in inventory.facts[row][:3])
         instance = node.instance
@@ -124,8 +140,8 @@ def check_type_name(type_name: str) -> str:
         ServiceError: InvalidTypeNameException naming the types gathered.
     """
     if type_name not in TYPE_NAMES:
-        raise invalid_type_name_exception(f"Inventory type {type_name!r} is not collected; collected "
-                                                       f"types: {', '.join(TYPE_NAMES)}")
+        raise invalid_type_name_exception(f"Inventory type {type_name!r} is not collected; collected types: "
+                                          f"{', '.join(TYPE_NAMES)}")
     return type_name
 
 
@@ -134,8 +150,8 @@ Filter = tuple[str, list[str], str]
 
 def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[tuple[dict[str, str], ...]], bool]:
     if operator not in OPERATORS:
-        raise invalid_filter(f"Filter type {operator} is not supported on string attributes; "
-                                            f"supported: {', '.join(OPERATORS)}")
+        raise invalid_filter(f"Filter type {operator} is not supported on string attributes; supported: "
+                             f"{', '.join(OPERATORS)}")
     wanted = set(values)
     if operator == "Equal":
         return lambda content: any(e.get(attribute) in wanted for e in content)
@@ -149,8 +165,8 @@ def _entry_test(attribute: str, values: list[str], operator: str) -> Callable[[t
 def _split_key(key: str) -> tuple[str, str]:
     type_name, _, attribute = key.rpartition(".")
     if type_name not in TYPE_NAMES or not attribute:
-        raise invalid_filter(f"Filter key {key!r} is invalid; keys are <type>.<attribute> with "
-                                            f"types {', '.join(TYPE_NAMES)}")
+        raise invalid_filter(f"Filter key {key!r} is invalid; keys are <type>.<attribute> with types "
+                             f"{', '.join(TYPE_NAMES)}")
     return type_name, attribute
 
 

@@ -123,8 +123,8 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id:
-            raise invalid_instance_id(f"Instance {node_id} is not a managed node of account "
-                                                    f"{account_id} in {self.ctx.region}")
+            raise invalid_instance_id(f"Instance {node_id} is not a managed node of account {account_id} in "
+                                      f"{self.ctx.region}")
         return node
 
     def accounts(self) -> list[str]:
@@ -260,8 +260,8 @@ class SsmService:
         """
         node = self.node(account_id, node_id)
         if not node.on_premises:
-            raise invalid_instance_id(f"{node_id} is an EC2 instance; only on-premises managed "
-                                                    "nodes (mi-) are deregistered")
+            raise invalid_instance_id(f"{node_id} is an EC2 instance; only on-premises managed nodes (mi-) are "
+                                      "deregistered")
         self._deregister([node])
         return node
 
@@ -282,7 +282,8 @@ class SsmService:
             raise ValueError(f"{node_id} is not a registered managed node in {self.ctx.region} (EC2 instances "
                              "register when they first run from an AMI that carries SSM Agent)")
         if not node.active:
-            raise ValueError(f"{node_id} does not run (instance {node.instance.state}): software cannot change")
+            state = node.instance.state if node.instance is not None else "gone"
+            raise ValueError(f"{node_id} does not run (instance {state}): software cannot change")
         return node
 
     def install(self, node_id: str, name: str, publisher: str = "", version: str = "") -> InstalledApplication:
@@ -341,8 +342,7 @@ class SsmService:
         """
         node = self._nodes.get(node_id)
         if node is None or node.account_id != account_id or not node.on_premises:
-            raise invalid_resource_id(f"{node_id} is not an on-premises managed node of account "
-                                                    f"{account_id}")
+            raise invalid_resource_id(f"{node_id} is not an on-premises managed node of account {account_id}")
         return node
 
     def change_tags(self, account_id: str, node_id: str, add: dict[str, str] | None = None,

@@ -71,16 +71,16 @@ class StsService:
         now = self._clock.seconds
         expires = float(claims["exp"]) - self._clock.start.timestamp()
         if now >= expires:
-            raise expired_token_exception(f"Token expired: current date/time {self._clock.now().isoformat()} must be before "
-                               f"the expiration date/time {self._clock.to_datetime(expires).isoformat()}")
+            raise expired_token_exception(f"Token expired: current date/time {self._clock.now().isoformat()} must be "
+                                          "before the expiration date/time "
+                                          f"{self._clock.to_datetime(expires).isoformat()}")
         role = self._iam.role_by_arn(role_arn)
         if role is None or not role.trust_policy.trusts_web_identity(provider.name, claims):
-            raise access_denied(f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}",
-                               status=403)
+            raise access_denied(f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn}", status=403)
         duration = DEFAULT_DURATION if duration is None else duration
         if duration > role.max_session_duration:
             raise validation_error(f"The requested DurationSeconds ({duration}) exceeds the MaxSessionDuration "
-                               f"({role.max_session_duration}) set for this role.")
+                                   f"({role.max_session_duration}) set for this role.")
         session = Session(
             access_key_id="ASIA" + self._ids.token("sts-access-key", 16, UPPER_ALNUM),
             secret_access_key=self._ids.token("sts-secret", 40, SECRET_ALPHABET),

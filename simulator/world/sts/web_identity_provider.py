@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 
 @dataclass(frozen=True)
@@ -13,5 +16,5 @@ class WebIdentityProvider:
     ``https://<name>`` and that verify with ``public_key`` under one of ``algorithms``."""
 
     name: str
-    public_key: PublicKeyTypes
+    public_key: RSAPublicKey | EllipticCurvePublicKey | Ed25519PublicKey | Ed448PublicKey  # what JWT verifies with
     algorithms: tuple[str, ...]

@@ -46,6 +46,9 @@ def build(sim, seats: int = 50, members: int = 3, nodes: int = 20, laptops: int 
     sim.add_account(ISV, name="isv")
     sim.create_organization(MANAGEMENT, member_ids)
     sim.client("organizations", MANAGEMENT).enable_aws_service_access(ServicePrincipal="license-manager.amazonaws.com")
+    # Linking the organization's accounts makes its members accept its grants automatically.
+    sim.client("license-manager", MANAGEMENT).update_service_settings(
+        OrganizationConfiguration={"EnableIntegration": True})
     key = sim.client("kms", ISV).create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY",
                                             Description="license signing")["KeyMetadata"]["Arn"]
     isv = sim.client("license-manager", ISV)

@@ -39,6 +39,9 @@ def build(sim, seats: int = 20, members: int = 4, users: int = 4) -> None:
     orgs = sim.client("organizations", MANAGEMENT)
     for principal in ("license-manager.amazonaws.com", "license-management.marketplace.amazonaws.com"):
         orgs.enable_aws_service_access(ServicePrincipal=principal)
+    # Linking the organization's accounts lets it grant to the organization, auto-accepted.
+    sim.client("license-manager", MANAGEMENT).update_service_settings(
+        OrganizationConfiguration={"EnableIntegration": True})
     own = sim.marketplace.subscribe(member_ids[-1], PRODUCT, product_name="Observability Suite",
                                     entitlements={"Seats": 5})
     shared = sim.marketplace.subscribe(MANAGEMENT, PRODUCT, product_name="Observability Suite",

@@ -21,6 +21,7 @@ matplotlib.use("Agg")  # the command line draws into files
 from tqdm import tqdm
 
 from simulator.bench import inventory as inventory_bench
+from simulator.bench import principal as principal_bench
 from simulator.bench.checkout import checkout_benchmark
 from simulator.bench.fleet import MODES, as_dict, benchmark
 from simulator.bench.sweep import EXECUTORS, benchmark_sweep
@@ -170,6 +171,8 @@ def _bench(args: argparse.Namespace) -> int:
     if args.mode == "inventory":
         return _bench_inventory(args)
     args.accounts = args.accounts or 10
+    if args.principal is not None:
+        return _bench_principal(args)
     sizes = [int(n) for n in args.instances.split(",")]
     if len(sizes) == 1:
         result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
@@ -197,6 +200,20 @@ def _bench(args: argparse.Namespace) -> int:
         print(f"cost per event across N = {sizes_text}: max/min = {max(per_event) / min(per_event):.2f} in "
               f"microseconds, {max(ratios) / min(ratios):.2f} in bare-SimPy events (the ratio, measured "
               "alongside each size, cancels the machine's drift between sizes)")
+    return 0
+
+
+def _bench_principal(args: argparse.Namespace) -> int:
+    """lmsim bench --principal user: the lifecycle fleet through boto3, as root and as an IAM
+    user holding a 20-statement policy; the user's slowdown."""
+    if args.mode != "lifecycle" or args.principal != "user":
+        raise ValueError("--principal user applies to --mode lifecycle")
+    result = principal_bench.as_dict(principal_bench.principal_benchmark(
+        int(args.instances.split(",")[0]), args.accounts, args.days, args.batch, args.seed, args.repeats))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        _print_results([result], list(result))
     return 0
 
 
@@ -319,6 +336,10 @@ def _add_bench_command(commands: argparse._SubParsersAction) -> None:
                             "(default 5)")
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="repeat small fleets until this many seconds were measured (default 2)")
+    bench.add_argument("--principal", choices=("user",), default=None,
+                       help="lifecycle mode: drive the fleet through boto3 clients, as each account's root user "
+                            "and as an IAM user holding a 20-statement policy (every call evaluated), and report "
+                            "the user's slowdown")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--scenario", default="scenarios/quickstart.py", help="sweep mode: the scenario")
     bench.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",

@@ -33,10 +33,12 @@ from simulator.licensing import (
     DashboardRow,
     DiscoverySchedule,
     LicenseManager,
+    LicenseManagerQuotas,
 )
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
 from simulator.world import AWS_REGIONS, World
+from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.ec2.license_type_records import LicenseTypeRecorder
@@ -71,6 +73,9 @@ class Simulation(MachineActions):
             discovery (defaults: ``DiscoverySchedule()``: every 6 hours, members daily at 13:00).
         conversion_timings: How long License Manager's license type conversion tasks take
             (defaults: ``ConversionTimings()``).
+        license_manager_quotas: License Manager's quotas (defaults:
+            ``LicenseManagerQuotas()``: 25 configurations per account and region, 10 per
+            resource, 2,000 grants per license).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -82,6 +87,7 @@ class Simulation(MachineActions):
         ec2_quotas: Ec2Quotas | None = None,
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
+        license_manager_quotas: LicenseManagerQuotas | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -99,11 +105,12 @@ class Simulation(MachineActions):
         LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
-                                              discovery_schedule, conversion_timings)
+                                              discovery_schedule, conversion_timings, license_manager_quotas)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
         self.options: dict[str, Any] = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
                         "discovery_schedule": self.license_manager.inventory.schedule,
-                        "conversion_timings": self.license_manager.conversions.timings}
+                        "conversion_timings": self.license_manager.conversions.timings,
+                        "license_manager_quotas": self.license_manager.state.quotas}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )
@@ -234,32 +241,30 @@ class Simulation(MachineActions):
         """A genuine boto3 client whose calls run inside this simulation, at ``sim.now``, as
         ``principal`` (default: the account's root user) of ``account_id``.
 
-        With ``credentials`` (the ``Credentials`` of an STS AssumeRoleWithWebIdentity
-        response) the client acts as that assumed-role session: within the role's policies,
-        and refused with ExpiredTokenException once the credentials expire. With neither an
-        account nor credentials the client is unsigned: only operations that need no
-        credentials (STS AssumeRoleWithWebIdentity, License Manager GetAccessToken) succeed.
+        A principal other than the root user is an IAM user or role that exists: each of its
+        calls is evaluated against its identity-based policies (inline, attached, and its
+        groups'), as AWS does, and refused with the operation's access-denied error unless
+        they allow it; the root user has full access to its account.
+
+        With ``credentials`` (the ``AccessKey`` of an IAM CreateAccessKey response, or the
+        ``Credentials`` of an STS AssumeRoleWithWebIdentity response) the client acts as that
+        user, or as that assumed-role session (within the role's policies, and refused with
+        ExpiredTokenException once the credentials expire). With neither an account nor
+        credentials the client is unsigned: only operations that need no credentials (STS
+        AssumeRoleWithWebIdentity, License Manager GetAccessToken) succeed.
 
         Operations the simulator does not implement answer with an AWS error naming them.
 
         Raises:
             ValueError: for an unknown account, a region that is not an AWS Region, a
-                principal that is not an IAM or STS ARN of the account, or credentials this
-                simulation's STS did not issue.
+                principal that is not an IAM or STS ARN of the account or names no user or
+                role IAM has, or credentials this simulation's IAM or STS did not issue.
         """
         region = region or self.region
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
         if credentials is not None:
-            session = self.world.global_services.sts.session_for(
-                credentials.get("AccessKeyId", ""), credentials.get("SecretAccessKey", ""),
-                credentials.get("SessionToken", ""))
-            if session is None:
-                raise ValueError("credentials must be the Credentials of an AssumeRoleWithWebIdentity response "
-                                 "of this simulation")
-            if principal is not None or account_id not in (None, session.account_id):
-                raise ValueError(f"credentials act as {session.arn}; give no other account or principal")
-            return self.gateway.client(service_name, session.account_id, region, session.arn, session=session)
+            return self._credentials_client(service_name, account_id, region, principal, credentials)
         if account_id is None:
             if principal is not None:
                 raise ValueError("an unsigned client (no account_id) has no principal")
@@ -273,7 +278,38 @@ class Simulation(MachineActions):
                 f"principal must be an IAM or STS ARN of account {account_id} "
                 f"(arn:aws:iam::{account_id}:user/NAME, role/NAME or root), got {principal!r}"
             )
+        if not principal.endswith(":root") and self.world.global_services.iam.principal(principal) is None:
+            raise ValueError(f"principal {principal} is not an IAM user or role of account {account_id} (create it "
+                             "with IAM's CreateUser or CreateRole first)")
         return self.gateway.client(service_name, account_id, region, principal)
+
+    def _credentials_client(self, service_name: str, account_id: str | None, region: str, principal: str | None,
+                            credentials: Mapping[str, Any]) -> BaseClient:
+        """A client signed with an IAM user's access key or an STS session's credentials."""
+        key_id = credentials.get("AccessKeyId", "")
+        key = self.world.global_services.iam.access_key(key_id, credentials.get("SecretAccessKey", ""))
+        if key is not None:
+            user = key.user
+            if principal is not None or account_id not in (None, user.account_id):
+                raise ValueError(f"credentials act as {user.arn}; give no other account or principal")
+            return self.gateway.client(service_name, user.account_id, region, user.arn, access_key=key)
+        session = self.world.global_services.sts.session_for(
+            key_id, credentials.get("SecretAccessKey", ""), credentials.get("SessionToken", ""))
+        if session is None:
+            raise ValueError("credentials must be the AccessKey of an IAM CreateAccessKey response, or the "
+                             "Credentials of an AssumeRoleWithWebIdentity response, of this simulation")
+        if principal is not None or account_id not in (None, session.account_id):
+            raise ValueError(f"credentials act as {session.arn}; give no other account or principal")
+        return self.gateway.client(service_name, session.account_id, region, session.arn, session=session)
+
+    # -- CloudTrail -----------------------------------------------------------------------
+
+    @property
+    def cloudtrail(self) -> CloudTrailService:
+        """CloudTrail of every account: the event history every call leaves, the trails, and
+        ``export(directory)``, which writes the trails' log files as they lie in their buckets
+        (``AWSLogs/[<organization id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/``)."""
+        return self.world.global_services.cloudtrail
 
     # -- License Manager ------------------------------------------------------------------
 

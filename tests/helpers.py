@@ -448,3 +448,32 @@ def billing(ec2, instance_id: str) -> tuple[str, str]:
     """The instance's (UsageOperation, PlatformDetails)."""
     instance = described(ec2, instance_id)
     return instance["UsageOperation"], instance["PlatformDetails"]
+
+
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def iam_user(sim: Simulation, account: str, name: str, *policies: str, managed: Iterable[str] = (ADMINISTRATOR_ACCESS,)
+             ) -> str:
+    """Create the IAM user ``name`` in ``account`` (through IAM, as the account's root user)
+    with the inline policy documents ``policies`` and the managed policies ``managed``
+    (default AdministratorAccess); its ARN."""
+    iam = sim.client("iam", account)
+    arn = iam.create_user(UserName=name)["User"]["Arn"]
+    for index, document in enumerate(policies):
+        iam.put_user_policy(UserName=name, PolicyName=f"inline-{index}", PolicyDocument=document)
+    for policy_arn in managed:
+        iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
+    return arn
+
+
+def iam_role(sim: Simulation, account: str, name: str, managed: Iterable[str] = (ADMINISTRATOR_ACCESS,)) -> str:
+    """Create the IAM role ``name`` in ``account`` (trusting the account) with the managed
+    policies ``managed``; its ARN."""
+    iam = sim.client("iam", account)
+    trust = ('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "' + account
+             + '"}, "Action": "sts:AssumeRole"}}')
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    for policy_arn in managed:
+        iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+    return arn

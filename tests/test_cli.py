@@ -115,6 +115,18 @@ def test_lmsim_bench_hrg_mode(capsys):
         main(["bench", "--mode", "packing"])
 
 
+def test_lmsim_bench_principal_user_compares_root_and_an_iam_user(capsys):
+    """lmsim bench --principal user drives the fleet through boto3 as root and as an IAM user
+    whose 20-statement policy allows every call, and reports both times and the slowdown."""
+    assert main(["bench", "--principal", "user", "--instances", "200", "--accounts", "2", "--days", "1",
+                 "--repeats", "1", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["calls"] > 50 and figures["lifecycle_events"] > 400 and figures["blocked_launches"] == 0
+    assert figures["root_cpu_seconds"] > 0 and figures["user_cpu_seconds"] > 0
+    assert isinstance(figures["slowdown_percent"], float)  # of the unrounded times
+    assert main(["bench", "--principal", "user", "--mode", "hrg"]) == 2
+
+
 def test_lmsim_run_writes_the_hosts_timeline(tmp_path):
     """lmsim run writes hosts.csv and hosts.png for a scenario with Dedicated Hosts."""
     out = tmp_path / "hrg"

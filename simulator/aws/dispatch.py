@@ -79,6 +79,9 @@ Handler = Callable[[Call, Params], Response]
 
 #: (service name, operation name) -> handler.
 OPERATIONS: dict[tuple[str, str], Handler] = {}
+#: Service name -> what runs after each successful call to it (a service noticing its first
+#: use in an account).
+AFTER: dict[str, Callable[[Call], None]] = {}
 
 
 def operation(service: str, name: str) -> Callable[[Handler], Handler]:

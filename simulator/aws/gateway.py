@@ -24,8 +24,10 @@ from botocore.config import Config
 from botocore.handlers import BUILTIN_HANDLERS
 from botocore.model import OperationModel
 
-from simulator.aws.credentials import check_caller
-from simulator.aws.dispatch import OPERATIONS, Backends, Call
+from simulator.access import AccessRecord
+from simulator.aws.audit import identity_of, web_identity_account
+from simulator.aws.authorization import authorize
+from simulator.aws.dispatch import AFTER, OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
 from simulator.aws.limits import check_limits
 from simulator.aws.models import boto3_session, operation_model
@@ -33,6 +35,8 @@ from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
 from simulator.core.params import encode_params
 from simulator.core.records import EventRecord, Records
+from simulator.world.cloudtrail import Identity
+from simulator.world.iam import AccessKey
 from simulator.world.sts import Session
 
 _PARAMS_KEY = "simulator.api_params"
@@ -43,6 +47,7 @@ _ID_KEYS = (
     "TargetKeyId", "RoleName", "RoleArn",
 )
 _SERIALIZERS = {strict: ResponseSerializer(strict) for strict in (False, True)}
+_READ_ONLY = ("Describe", "Get", "List", "Lookup", "Search")
 #: botocore's handlers that presign a cross-Region source URL (RDS read replicas, EC2 snapshot
 #: copies) before a call: they need a real endpoint, and the simulation answers in-process.
 _PRESIGNERS = [(entry[0], entry[1]) for entry in BUILTIN_HANDLERS
@@ -54,8 +59,9 @@ class StrictModeViolation(AssertionError):
 
 
 class CallSession(NamedTuple):
-    """The events row ``row`` is a call made with the temporary credentials whose access key
-    is ``access_key_id`` (an assumed-role session): a replay makes it with them again."""
+    """The events row ``row`` is a call made with the credentials whose access key is
+    ``access_key_id`` (an assumed-role session's, or an IAM user's access key): a replay
+    makes it with them again."""
 
     row: int
     access_key_id: str
@@ -95,6 +101,8 @@ class Gateway:
         self.strict = strict_mode() if strict is None else strict
         self._rows = records.register("events", EventRecord)
         self._sessions = records.register("call_sessions", CallSession)
+        self._access = records.register("access", AccessRecord).append
+        self._trail = backends.world.global_services.cloudtrail.events.append
         self._serializer = _SERIALIZERS[self.strict]
         self._next_failure: ServiceError | None = None
 
@@ -106,13 +114,21 @@ class Gateway:
 
     def client(
         self, service_name: str, account_id: str, region: str, principal: str, session: Session | None = None,
+        access_key: AccessKey | None = None,
     ) -> BaseClient:
         """A boto3 client whose calls run in the simulation as ``principal`` of
         ``account_id`` in ``region``; with ``session``, as that assumed-role session (its
-        credentials, refused once they expire); with an empty ``account_id``, unsigned
-        (only operations that need no credentials succeed)."""
+        credentials, refused once they expire); with ``access_key``, signed with that IAM
+        user's key; with an empty ``account_id``, unsigned (only operations that need no
+        credentials succeed)."""
+        key_id = ""
         if session is not None:
-            keys = (session.access_key_id, session.secret_access_key, session.session_token)
+            keys: tuple[str, str, str | None] = (session.access_key_id, session.secret_access_key,
+                                                 session.session_token)
+            key_id = session.access_key_id
+        elif access_key is not None:
+            keys = (access_key.access_key_id, access_key.secret_access_key, None)
+            key_id = access_key.access_key_id
         else:
             keys = (f"ASIA{account_id}SIM", "simulated", "simulated")
         client = boto3_session().client(
@@ -126,6 +142,7 @@ class Gateway:
         service_id = client.meta.service_model.service_id.hyphenize()
         service = client.meta.service_model.service_name
         protocol = client.meta.service_model.protocol
+        identity = identity_of(self.backends.world, account_id, principal, session, key_id or keys[0])
 
         def keep_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
             # A copy of what the caller passed, before botocore fills in idempotency tokens
@@ -134,7 +151,7 @@ class Gateway:
 
         def serve(model: OperationModel, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict]:
             call = Call(service, model.name, account_id, region, principal, self.backends, session=session)
-            return self._serve(call, protocol, context.get(_PARAMS_KEY, {}))
+            return self._serve(call, protocol, context.get(_PARAMS_KEY, {}), identity, key_id)
 
         client.meta.events.register(f"provide-client-params.{service_id}", keep_params)
         client.meta.events.register(f"before-call.{service_id}", serve)
@@ -142,7 +159,8 @@ class Gateway:
             client.meta.events.unregister(event, handler)
         return client
 
-    def _serve(self, call: Call, protocol: str, params: dict[str, Any]) -> tuple[AWSResponse, dict]:
+    def _serve(self, call: Call, protocol: str, params: dict[str, Any], identity: Identity | None = None,
+               key_id: str = "") -> tuple[AWSResponse, dict]:
         rows = self._rows
         slot = len(rows)
         rows.append(None)  # type: ignore[arg-type]  # the call's row, ahead of the world events it causes
@@ -166,19 +184,32 @@ class Gateway:
             body = {"Error": {"Code": code, "Message": f"Internal error: {type(error).__name__}: {error}"}}
             status, outcome = 500, "error"
             failure = error
-        rows[slot] = (
-            self.backends.clock.seconds, call.account_id, call.region, call.service, call.operation,
-            call.resource_id or _guess_resource(params), outcome, code, call.principal, "api",
-            encode_params(params),
-        )
-        if call.session is not None:
-            self._sessions.append((slot, call.session.access_key_id))
+        resource = call.resource_id or _guess_resource(params)
+        now = self.backends.clock.seconds
+        rows[slot] = (now, call.account_id, call.region, call.service, call.operation, resource, outcome, code,
+                      call.principal, "api", encode_params(params))
+        if key_id:
+            self._sessions.append((slot, key_id))
+        if identity is not None or call.operation == "AssumeRoleWithWebIdentity":
+            self._audit(call, identity, params, body, status, code, request_id, resource, now)
         if failure is not None and self.strict:
             raise failure
         body["ResponseMetadata"] = {
             "RequestId": request_id, "HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0,
         }
         return AWSResponse("https://simulator.invalid/", status, {}, None), body
+
+    def _audit(self, call: Call, identity: Identity | None, params: dict[str, Any], body: dict[str, Any],
+               status: int, code: str, request_id: str, resource: str, now: float) -> None:
+        """The call's CloudTrail event (its response kept only for a call that changed something)."""
+        account_id = call.account_id
+        if identity is None:
+            account_id = web_identity_account(params)
+            identity = Identity(kind="WebIdentityUser", account_id=account_id, principal_id="web-identity",
+                                user_name=str(params.get("RoleSessionName", "")))
+        response = None if code or call.operation.startswith(_READ_ONLY) else body
+        self._trail((now, account_id, call.region, call.service, call.operation, identity, params, response,
+                     code, body["Error"]["Message"] if code else "", request_id, status, resource))
 
     def _answer(self, call: Call, protocol: str, params: dict[str, Any]) -> dict[str, Any]:
         """The operation's response, serialized through its output shape."""
@@ -187,8 +218,11 @@ class Gateway:
         handler = OPERATIONS.get((call.service, call.operation))
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
-        check_caller(call, protocol)
+        authorize(call, protocol, params, self._access)
         check_limits(call.service, call.operation, params)
         response = handler(call, params)
+        after = AFTER.get(call.service)
+        if after is not None:
+            after(call)
         shape = operation_model(call.service, call.operation).output_shape
         return self._serializer.serialize(shape, response, f"{call.service}:{call.operation}")

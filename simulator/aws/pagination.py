@@ -50,6 +50,11 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Organizations' List* operations return pages of 20 by default (model maximum 20).
     ("organizations", "ListAccounts"): Bounds(1, 20, default=20),
     ("organizations", "ListAWSServiceAccessForOrganization"): Bounds(1, 20, default=20),
+    ("organizations", "ListDelegatedAdministrators"): Bounds(1, 20, default=20),
+    ("organizations", "ListDelegatedServicesForAccount"): Bounds(1, 20, default=20),
+    ("organizations", "ListHandshakesForAccount"): Bounds(1, 20, default=20),
+    # CloudTrail API reference, LookupEvents MaxResults: "The default is 50, with a maximum of 50."
+    ("cloudtrail", "LookupEvents"): Bounds(1, 50, default=50),
     # RDS API reference, DescribeDBInstances and DescribeOptionGroups MaxRecords: "Default: 100.
     # Constraints: Minimum 20, maximum 100."
     ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
@@ -67,6 +72,7 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "resource-groups": ("BadRequestException", {}),
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
+    "cloudtrail": ("InvalidNextTokenException", {}),
 }
 
 

@@ -94,7 +94,7 @@ def create_resource_share(call: Call, params: Params) -> Response:
 @operation("ram", "GetResourceShares")
 def get_resource_shares(call: Call, params: Params) -> Response:
     _check_simulated(params)
-    shares = _ram(call).shares(
+    shares = _ram(call).queries.shares(
         call.account_id, params["resourceOwner"], arns=params.get("resourceShareArns", ()),
         status=params.get("resourceShareStatus"), name=params.get("name"),
         tag_filters=[(f.get("tagKey", ""), list(f.get("tagValues", ()))) for f in params.get("tagFilters", ())],
@@ -105,7 +105,7 @@ def get_resource_shares(call: Call, params: Params) -> Response:
 
 @operation("ram", "GetResourceShareAssociations")
 def get_resource_share_associations(call: Call, params: Params) -> Response:
-    associations = _ram(call).associations(
+    associations = _ram(call).queries.associations(
         call.account_id, params["associationType"], share_arns=params.get("resourceShareArns", ()),
         resource_arn=params.get("resourceArn"), principal=params.get("principal"),
         status=params.get("associationStatus"),
@@ -136,7 +136,7 @@ def disassociate_resource_share(call: Call, params: Params) -> Response:
 
 @operation("ram", "GetResourceShareInvitations")
 def get_resource_share_invitations(call: Call, params: Params) -> Response:
-    invitations = _ram(call).invitations(call.account_id, params.get("resourceShareInvitationArns", ()),
+    invitations = _ram(call).queries.invitations(call.account_id, params.get("resourceShareInvitationArns", ()),
                                          params.get("resourceShareArns", ()))
     page, token = call.page(params, invitations)
     return {"resourceShareInvitations": [invitation_out(i) for i in page], **token}
@@ -154,3 +154,42 @@ def reject_resource_share_invitation(call: Call, params: Params) -> Response:
     call.resource_id = params["resourceShareInvitationArn"]
     invitation = _ram(call).answer(call.account_id, params["resourceShareInvitationArn"], accept=False)
     return {"resourceShareInvitation": invitation_out(invitation), "clientToken": params.get("clientToken")}
+
+
+@operation("ram", "DeleteResourceShare")
+def delete_resource_share(call: Call, params: Params) -> Response:
+    call.resource_id = params["resourceShareArn"]
+    _ram(call).delete(call.account_id, params["resourceShareArn"])
+    return {"returnValue": True, "clientToken": params.get("clientToken")}
+
+
+@operation("ram", "UpdateResourceShare")
+def update_resource_share(call: Call, params: Params) -> Response:
+    call.resource_id = params["resourceShareArn"]
+    share = _ram(call).update(call.account_id, params["resourceShareArn"], name=params.get("name"),
+                              allow_external_principals=params.get("allowExternalPrincipals"))
+    return {"resourceShare": share_out(share), "clientToken": params.get("clientToken")}
+
+
+@operation("ram", "ListResources")
+def list_resources(call: Call, params: Params) -> Response:
+    ram = _ram(call)
+    found = ram.queries.resources(
+        call.account_id, params["resourceOwner"], principal=params.get("principal"),
+        resource_type=params.get("resourceType"), resource_arns=params.get("resourceArns", ()),
+        share_arns=params.get("resourceShareArns", ()))
+    page, token = call.page(params, found)
+    return {"resources": [{"arn": a.entity, "type": ram.type_of(a.entity), "resourceShareArn": a.share.arn,
+                           "status": "AVAILABLE", "creationTime": a.created_at, "lastUpdatedTime": a.updated_at,
+                           "resourceRegionScope": "REGIONAL"} for a in page], **token}
+
+
+@operation("ram", "ListPrincipals")
+def list_principals(call: Call, params: Params) -> Response:
+    found = _ram(call).queries.principals(
+        call.account_id, params["resourceOwner"], resource_arn=params.get("resourceArn"),
+        principals=params.get("principals", ()), resource_type=params.get("resourceType"),
+        share_arns=params.get("resourceShareArns", ()))
+    page, token = call.page(params, found)
+    return {"principals": [{"id": shown, "resourceShareArn": a.share.arn, "creationTime": a.created_at,
+                            "lastUpdatedTime": a.updated_at, "external": a.external} for shown, a in page], **token}

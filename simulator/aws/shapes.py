@@ -61,7 +61,7 @@ class ResponseSerializer:
 
     def __init__(self, strict: bool) -> None:
         self.strict = strict
-        self._compiled: dict[int, Serializer] = {}
+        self._compiled: dict[tuple[int, str, int], Serializer] = {}
 
     def serialize(self, shape: Shape | None, response: dict[str, Any], where: str) -> dict[str, Any]:
         """``response`` as ``shape`` describes it (an operation without output: ``{}``).
@@ -76,7 +76,9 @@ class ResponseSerializer:
         return self._serializer(shape)(response, where)
 
     def _serializer(self, shape: Shape) -> Serializer:
-        key = id(shape)
+        # botocore makes a new Shape object for each member lookup: a recursive shape
+        # (Organizations' HandshakeResource) is known by its model and name, not its identity.
+        key = (id(getattr(shape, "_shape_resolver", None)), shape.name, id(shape) if not shape.name else 0)
         serializer = self._compiled.get(key)
         if serializer is None:
             # Placeholder first: recursive shapes refer to themselves.

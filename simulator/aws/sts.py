@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.core.arn import parse_arn
+from simulator.world.iam import Role, User
 
 
 def _user_id(call: Call) -> str:
@@ -14,10 +15,11 @@ def _user_id(call: Call) -> str:
     parts = parse_arn(call.principal)
     if parts is None or parts.resource_id == "" or call.principal.endswith(":root"):
         return call.account_id
-    if parts.resource_type == "role":
-        role = call.world.global_services.iam.role_by_arn(call.principal)
-        if role is not None:
-            return role.role_id
+    found = call.world.global_services.iam.principal(call.principal)
+    if isinstance(found, User):
+        return found.user_id
+    if isinstance(found, Role) and parts.resource_type == "role":
+        return found.role_id
     prefix = "AIDA" if parts.resource_type == "user" else "AROA"
     unique = call.backends.ids.token(f"iam-unique-id:{call.principal}", 17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     suffix = f":{parts.resource_id.rsplit('/', 1)[-1]}" if parts.resource_type == "assumed-role" else ""

@@ -6,6 +6,8 @@ from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.conversions import ConversionTimings
 from simulator.licensing.inventory import DiscoverySchedule
 from simulator.licensing.manager import LicenseManager
+from simulator.licensing.quotas import LicenseManagerQuotas
 from simulator.licensing.views import DashboardRow
 
-__all__ = ["ConversionTimings", "DashboardRow", "DiscoverySchedule", "LicenseConfiguration", "LicenseManager"]
+__all__ = ["ConversionTimings", "DashboardRow", "DiscoverySchedule", "LicenseConfiguration", "LicenseManager",
+           "LicenseManagerQuotas"]

@@ -18,12 +18,12 @@ from simulator.licensing.association import Association
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, LicenseConfiguration
 from simulator.licensing.configurations import (
     CROSS_ACCOUNT,
-    MAX_CONFIGURATIONS_PER_RESOURCE,
     Configurations,
 )
 from simulator.licensing.enforcement import Enforcement
-from simulator.licensing.errors import invalid_resource_state_exception
+from simulator.licensing.errors import access_denied_exception, invalid_resource_state_exception
 from simulator.licensing.inventory import ResourceInventory
+from simulator.licensing.linking import OrganizationLink
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import (
     ACTIVE_STATES,
@@ -65,11 +65,14 @@ class Associations:
         bus: The world's event bus.
         inventory: License Manager's copy of the resource inventory (the AMI sweep purges
             it too).
+        link: The organization link (License Manager acts in member accounts through their
+            member account role).
     """
 
     def __init__(self, state: LicenseState, configurations: Configurations, enforcement: Enforcement,
-                 bus: EventBus, inventory: ResourceInventory) -> None:
+                 bus: EventBus, inventory: ResourceInventory, link: OrganizationLink) -> None:
         self.state = state
+        self.organization_link = link
         self.configurations = configurations
         self.enforcement = enforcement
         self.inventory = inventory
@@ -127,13 +130,13 @@ class Associations:
                 resource, or for a discovered association), InvalidResourceStateException,
                 LicenseUsageException.
         """
-        owned = self.configurations.owned
-        adds = [(owned(account_id, region, arn), scope) for arn, scope in add]
-        removes = [(owned(account_id, region, arn), scope) for arn, scope in remove]
+        visible = self.configurations.visible
+        adds = [(visible(account_id, region, arn), scope) for arn, scope in add]
+        removes = [(visible(account_id, region, arn), scope) for arn, scope in remove]
         # A configuration's owner may disassociate another account's resources it tracks (the
         # troubleshooting note on member resources), so that it can then delete it.
         resource = self.resource(account_id, region, resource_arn, foreign=bool(removes) and not adds)
-        self._check_foreign(resource, account_id, resource_arn, removes)
+        owner = self._check_foreign(resource, account_id, region, resource_arn, removes)
         self._check_resource(resource, account_id, adds, removes)
         current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
         to_remove, to_add = self._changes(resource, resource_arn, current, adds, removes)
@@ -146,20 +149,33 @@ class Associations:
             case ManagedNode():
                 self.enforcement.check_server_association(resource, new_configs, principal)
         self._apply(resource, account_id, current, adds, to_remove, to_add)
+        if owner != account_id and to_remove:
+            removed = [{"licenseConfigurationArn": cfg.arn} for cfg in to_remove]
+            self.organization_link.acted_in(owner, region, "UpdateLicenseSpecificationsForResource",
+                                            {"resourceArn": resource_arn, "removeLicenseSpecifications": removed},
+                                            resource_arn)
 
-    def _check_foreign(self, resource: Resource, account_id: str, resource_arn: str,
-                       removes: list[tuple[LicenseConfiguration, str | None]]) -> None:
-        """Another account's resource: only configurations that track it may let it go.
+    def _check_foreign(self, resource: Resource, account_id: str, region: str, resource_arn: str,
+                       removes: list[tuple[LicenseConfiguration, str | None]]) -> str:
+        """The resource's account; for another account's resource, only the owner of
+        configurations tracking it may let it go, through that account's member role.
 
         Raises:
-            ServiceError: InvalidParameterValueException naming a configuration that does not.
+            ServiceError: InvalidParameterValueException, AccessDeniedException.
         """
-        if isinstance(resource, (Instance, DedicatedHost, ManagedNode)) and resource.account_id != account_id:
-            current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
-            untracked = [cfg.arn for cfg, _ in removes if cfg.arn not in current]
-            if untracked:
-                raise invalid(f"ResourceArn {resource_arn} belongs to account {resource.account_id}; license "
-                              f"configuration {untracked[0]} does not track it, so it cannot disassociate it")
+        if not isinstance(resource, (Instance, DedicatedHost, ManagedNode)) or resource.account_id == account_id:
+            return account_id
+        current = {cfg.arn for cfg in self._configs_of(resource, account_id)}
+        untracked = [cfg.arn for cfg, _ in removes if cfg.arn not in current]
+        if untracked:
+            raise invalid(f"ResourceArn {resource_arn} belongs to account {resource.account_id}; license "
+                          f"configuration {untracked[0]} does not track it, so it cannot disassociate it")
+        others = [cfg.arn for cfg, _ in removes if cfg.owner_id != account_id]
+        if others:
+            raise access_denied_exception(f"License configuration {others[0]} belongs to another account: only "
+                                          "its owner can disassociate another account's resources from it")
+        self.organization_link.check_member_role(account_id, resource.account_id, region)
+        return resource.account_id
 
     def _check_resource(self, resource: Resource, account_id: str, adds: list[tuple[LicenseConfiguration, str | None]],
                         removes: list[tuple[LicenseConfiguration, str | None]]) -> None:
@@ -211,10 +227,11 @@ class Associations:
                               "automated discovery associated cannot be disassociated by hand")
         to_add = {cfg.arn: (cfg, scope) for cfg, scope in adds if cfg.arn not in current}
         after = (current - {cfg.arn for cfg in to_remove}) | set(to_add)
-        if len(after) > MAX_CONFIGURATIONS_PER_RESOURCE:
+        limit = self.state.quotas.configurations_per_resource
+        if len(after) > limit:
             raise invalid(
                 f"{resource_arn} would have {len(after)} license configurations; a resource can have at most "
-                f"{MAX_CONFIGURATIONS_PER_RESOURCE}",
+                f"{limit}",
             )
         return to_remove, to_add
 

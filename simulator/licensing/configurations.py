@@ -4,7 +4,6 @@ for EC2)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from simulator.core.arn import format_arn, parse_arn
@@ -25,19 +24,18 @@ from simulator.licensing.errors import (
     invalid_parameter_value,
     resource_limit_exceeded_exception,
 )
+from simulator.licensing.filters import filter_configurations
 from simulator.licensing.products import (
     ProductInformation,
     check_products,
     validate_product_information,
 )
 from simulator.licensing.rules import RuleSet, parse_rules
+from simulator.licensing.sharing import Sharing
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Image
 
-MAX_CONFIGURATIONS = 25
-MAX_CONFIGURATIONS_PER_RESOURCE = 10
 CROSS_ACCOUNT = "cross-account"
-_CONFIGURATION_ID = re.compile(r"lic-[0-9a-f]{32}")
 
 
 def check_license_tags(tags: dict[str, str]) -> dict[str, str]:
@@ -54,17 +52,14 @@ class Configurations:
 
     def __init__(self, state: LicenseState) -> None:
         self.state = state
+        self.sharing = Sharing(state)
 
     # -- lookups --------------------------------------------------------------------------
 
     def find(self, region: str, arn: str) -> LicenseConfiguration | None:
         """The configuration ``arn`` names in ``region``, or None (malformed, unknown, or
         of another region)."""
-        parts = parse_arn(arn)
-        if (parts is None or parts.service != "license-manager" or parts.resource_type != "license-configuration"
-                or _CONFIGURATION_ID.fullmatch(parts.resource_id) is None):
-            return None
-        cfg = self.state.configurations.get(arn)
+        cfg = self.state.configurations.get(arn)  # its keys are well-formed ARNs: nothing to parse
         return cfg if cfg is not None and cfg.region == region else None
 
     def owned(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
@@ -81,17 +76,46 @@ class Configurations:
             raise access_denied_exception(_foreign(cfg, account_id))
         return cfg
 
+    def visible(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
+        """A configuration the caller owns or has shared with it.
+
+        Raises:
+            ServiceError: InvalidParameterValueException for a malformed or unknown ARN,
+                AccessDeniedException for another account's configuration not shared with it.
+        """
+        cfg = self.find(region, arn)
+        if cfg is None:
+            raise invalid(_unknown(arn, account_id, region))
+        if not self.sharing.usable_by(cfg, account_id):
+            raise access_denied_exception(_foreign(cfg, account_id))
+        return cfg
+
+    def readable(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
+        """A configuration whose associations and usage the caller may list: its own, or
+        one of its organization's when it is the management account or the delegated
+        administrator ("visibility into EC2 instances owned by accounts in your organization").
+
+        Raises:
+            ServiceError: InvalidParameterValueException, AccessDeniedException.
+        """
+        cfg = self.find(region, arn)
+        if cfg is None:
+            raise invalid(_unknown(arn, account_id, region))
+        if cfg.owner_id != account_id and not self.sharing.administers(account_id, cfg.owner_id):
+            raise access_denied_exception(_foreign(cfg, account_id))
+        return cfg
+
     def for_launch(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
-        """A configuration a launch (EC2 LicenseSpecifications) names.
+        """A configuration a launch (EC2 LicenseSpecifications, a launch template) names.
 
         Raises:
             ServiceError: EC2's InvalidParameterValue for a malformed or unknown ARN, or
-                another account's configuration.
+                another account's configuration not shared with the account.
         """
         cfg = self.find(region, arn)
         if cfg is None:
             raise invalid_parameter_value(_unknown(arn, account_id, region))
-        if cfg.owner_id != account_id:
+        if not self.sharing.usable_by(cfg, account_id):
             raise invalid_parameter_value(_foreign(cfg, account_id))
         return cfg
 
@@ -107,11 +131,13 @@ class Configurations:
         """
         found = {arn: self.for_launch(account_id, region, arn) for arn in explicit}
         for cfg, association in self.state.ami_index.get((region, image.image_id), ()):
-            if association.ami_scope == CROSS_ACCOUNT or association.associating_account == account_id:
+            if association.ami_scope == CROSS_ACCOUNT or (
+                    association.associating_account == account_id and self.sharing.usable_by(cfg, account_id)):
                 found.setdefault(cfg.arn, cfg)
-        if len(found) > MAX_CONFIGURATIONS_PER_RESOURCE:
+        limit = self.state.quotas.configurations_per_resource
+        if len(found) > limit:
             raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each "
-                                          f"instance; a resource can have at most {MAX_CONFIGURATIONS_PER_RESOURCE}")
+                                          f"instance; a resource can have at most {limit}")
         return list(found.values())
 
     # -- the operations -------------------------------------------------------------------
@@ -143,9 +169,12 @@ class Configurations:
                        hard_limit=bool(hard_limit), may_exclude=state.may_exclude(account_id, region))
         check_license_tags(tags or {})
         owned = state.owned.setdefault((account_id, region), {})
-        if len(owned) >= MAX_CONFIGURATIONS:
-            raise resource_limit_exceeded_exception(f"Account {account_id} already has {MAX_CONFIGURATIONS} license "
-                                                    f"configurations in {region}, the most it may have")
+        most = state.quotas.configurations_per_account
+        if len(owned) >= most:
+            raise resource_limit_exceeded_exception(
+                f"Account {account_id} already has {most} license configurations in {region}, the "
+                "most it may have",
+            )
         configuration_id = "lic-" + state.ids.token("lic", 32)
         cfg = LicenseConfiguration(
             configuration_id=configuration_id,
@@ -174,30 +203,21 @@ class Configurations:
     def list(
         self, account_id: str, region: str, arns: Iterable[str] = (), filters: Iterable[tuple[str, list[str]]] = (),
     ) -> list[LicenseConfiguration]:
-        """ListLicenseConfigurations: the caller's configurations, by ARN and filters
-        (licenseCountingType, enforceLicenseCount, usagelimitExceeded), each once.
+        """ListLicenseConfigurations: the caller's configurations and those shared with it,
+        by ARN and filters (licenseCountingType, enforceLicenseCount, usagelimitExceeded),
+        each once.
 
         Raises:
-            ServiceError: InvalidParameterValueException for an unknown ARN or filter.
+            ServiceError: InvalidParameterValueException for an unknown ARN or filter,
+                AccessDeniedException for a configuration neither owned nor shared.
         """
         arns = list(dict.fromkeys(arns))
         selected = (
-            [self.owned(account_id, region, arn) for arn in arns]
-            if arns else list(self.state.owned.get((account_id, region), {}).values())
+            [self.visible(account_id, region, arn) for arn in arns]
+            if arns else [*self.state.owned.get((account_id, region), {}).values(),
+                          *self.sharing.shared_configurations(account_id, region)]
         )
-        tests = []
-        for name, values in filters:
-            wanted = {v.lower() for v in values}
-            if name == "licenseCountingType":
-                tests.append(lambda c, w=set(values): c.counting_type in w)
-            elif name == "enforceLicenseCount":
-                tests.append(lambda c, w=wanted: str(c.hard_limit).lower() in w)
-            elif name == "usagelimitExceeded":
-                tests.append(lambda c, w=wanted: str(c.available is not None and c.available < 0).lower() in w)
-            else:
-                raise invalid(f"Filter {name!r} is invalid; allowed filters: licenseCountingType, "
-                              "enforceLicenseCount, usagelimitExceeded")
-        return [c for c in selected if all(test(c) for test in tests)]
+        return filter_configurations(selected, filters)
 
     def update(
         self, account_id: str, region: str, arn: str, *, status: str | None = None,
@@ -316,6 +336,7 @@ class Configurations:
                           "before deleting it")
         del self.state.configurations[arn]
         del self.state.owned[(account_id, region)][arn]
+        self.state.world.region(region).ram.resource_deleted(arn)
         cfg.status = DELETED
         self.state.record(cfg)
         if cfg.product_information:

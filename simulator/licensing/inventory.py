@@ -107,7 +107,7 @@ class ResourceInventory:
         """The copies inventory search shows ``viewer``: its own, and its members' once
         cross-account discovery is on."""
         copies = self.copies(viewer, region)
-        shown = [viewer] + (self._members(viewer) if self.cross_account(viewer, region) else [])
+        shown = [viewer] + (self._members(viewer, region) if self.cross_account(viewer, region) else [])
         return [copies[a] for a in shown if a in copies]
 
     def cross_account(self, account_id: str, region: str) -> bool:
@@ -230,7 +230,7 @@ class ResourceInventory:
         clock, schedule = self.state.clock, self.schedule
         ssm = self.state.world.region(region).ssm
         delay = 0.0
-        members = self._members(manager)
+        members = self._members(manager, region)
         self._pending[key] = set(members)
         for member in members:
             delay += schedule.first_sync_per_account + schedule.first_sync_per_node * ssm.node_count(member)
@@ -241,19 +241,21 @@ class ResourceInventory:
         """The daily sync: copy every member account of the manager's organization (but
         those whose first copy is still under way)."""
         pending = self._pending.get((manager, region), set())
-        for member in self._members(manager):
+        for member in self._members(manager, region):
             if member not in pending:
                 self._copy_member(manager, region, member)
 
-    def _members(self, manager: str) -> list[str]:
+    def _members(self, manager: str, region: str) -> list[str]:
+        """The accounts ``manager`` (the management account, or License Manager's delegated
+        administrator) copies while the organization is linked in ``region``."""
         org = self.state.world.organizations.organization_of(manager)
-        if org is None or org.management_account_id != manager:
+        if org is None or not self.state.acts_for_organization(manager) or not self.state.linked(manager, region):
             return []
         return [a for a in org.member_account_ids if a != manager]
 
     def _copy_member(self, manager: str, region: str, member: str) -> None:
         self._pending.get((manager, region), set()).discard(member)
-        if member not in self._members(manager):
+        if member not in self._members(manager, region):
             return  # it left the organization
         copy = self.take(member, region)
         self._copies.setdefault((manager, region), {})[member] = copy

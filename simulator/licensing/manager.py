@@ -22,7 +22,9 @@ from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.entitlements import ManagedEntitlements
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import DiscoverySchedule, ResourceInventory
+from simulator.licensing.linking import OrganizationLink
 from simulator.licensing.notices import HostNotices
+from simulator.licensing.quotas import LicenseManagerQuotas
 from simulator.licensing.settings import Settings
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
@@ -50,23 +52,28 @@ class LicenseManager:
             ``DiscoverySchedule()``).
         conversion_timings: How long license type conversion tasks take (defaults:
             ``ConversionTimings()``).
+        quotas: The quotas it enforces (defaults: ``LicenseManagerQuotas()``, the guide's).
     """
 
     def __init__(self, world: World, clock: Clock, ids: IdFactory, records: Records, bus: EventBus,
                  discovery: DiscoverySchedule | None = None,
-                 conversion_timings: ConversionTimings | None = None) -> None:
-        self.state = LicenseState(world=world, clock=clock, ids=ids, records=records)
+                 conversion_timings: ConversionTimings | None = None,
+                 quotas: LicenseManagerQuotas | None = None) -> None:
+        self.state = LicenseState(world=world, clock=clock, ids=ids, records=records,
+                                  quotas=quotas or LicenseManagerQuotas())
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
         self.inventory = ResourceInventory(self.state, discovery)
-        self.associations = Associations(self.state, self.configurations, self.enforcement, bus, self.inventory)
+        self.link = OrganizationLink(self.state, bus)
+        self.associations = Associations(self.state, self.configurations, self.enforcement, bus, self.inventory,
+                                         self.link)
         self.tracking = Tracking(self.state, self.configurations, bus)
         self.views = Views(self.state, self.configurations)
         self.entitlements = ManagedEntitlements(self.state)
         self.notices = HostNotices(self.state, bus)
         self.exposure = Exposure(self.state, bus)
         self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
-        self.settings = Settings(self.state, self.inventory, self.exposure)
+        self.settings = Settings(self.state, self.inventory, self.exposure, self.link)
         self.conversions = Conversions(self.state, self.inventory, self.discovery, self.enforcement,
                                        conversion_timings)
         world.add_launch_authorizer(self)

@@ -4,20 +4,24 @@ Manager").
 
 Linking AWS Organizations accounts (OrganizationConfiguration.EnableIntegration) needs the
 management account of an organization with all features and trusted access for License
-Manager; it creates the resource share of the settings. Cross-account discovery needs that
-link and, once on, cannot be turned off ("Cross-account discovery cannot be disabled"), nor
-can the link it rests on.
+Manager; it creates the service-linked roles and the resource share of the settings
+(``linking``). Turning on cross-account discovery links the organization; License Manager's
+delegated administrator may turn it on for itself once the organization is linked. Once on,
+it cannot be turned off ("Cross-account discovery cannot be disabled"), nor can the link it
+rests on. Turning the link off ends the auto-acceptance of the management account's grants
+and grants to the organization.
 """
 
 from __future__ import annotations
 
 import re
 
-from simulator.core.arn import format_arn, parse_arn
+from simulator.core.arn import parse_arn
 from simulator.core.validation import invalid
 from simulator.licensing.errors import access_denied_exception
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import ResourceInventory
+from simulator.licensing.linking import OrganizationLink
 from simulator.licensing.state import LicenseState, ServiceSettings
 
 LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
@@ -33,10 +37,12 @@ class Settings:
         exposure: Widens the reach of the management account's configurations.
     """
 
-    def __init__(self, state: LicenseState, inventory: ResourceInventory, exposure: Exposure) -> None:
+    def __init__(self, state: LicenseState, inventory: ResourceInventory, exposure: Exposure,
+                 link: OrganizationLink) -> None:
         self.state = state
         self.inventory = inventory
         self.exposure = exposure
+        self.link = link
 
     def update(
         self, account_id: str, region: str, *, s3_bucket_arn: str | None = None, sns_topic_arn: str | None = None,
@@ -71,22 +77,29 @@ class Settings:
             organization_integration)
         cross_account = settings.cross_account_discovery if cross_account_discovery is None else (
             cross_account_discovery)
-        if settings.cross_account_discovery and not (integration and cross_account):
+        if settings.cross_account_discovery and False in (organization_integration, cross_account_discovery):
             raise invalid("Cross-account discovery cannot be disabled once turned on, nor the organization link "
                           "it needs")
+        delegated = self._delegated_administrator(account_id)
+        if cross_account and not settings.cross_account_discovery:
+            if delegated:
+                if not self.state.linked(account_id, region):
+                    raise invalid("EnableCrossAccountsDiscovery: the delegated administrator needs the organization "
+                                  "linked by its management account (OrganizationConfiguration.EnableIntegration)")
+            elif organization_integration is False:
+                raise invalid("EnableCrossAccountsDiscovery needs the organization link "
+                              "(OrganizationConfiguration.EnableIntegration)")
+            else:
+                integration = True  # turning on cross-account discovery links the organization
         if integration and not settings.organization_integration:
             self._check_organization(account_id)
-        if cross_account and not integration:
-            raise invalid("EnableCrossAccountsDiscovery needs the organization link "
-                          "(OrganizationConfiguration.EnableIntegration)")
 
         if s3_bucket_arn is not None:
             settings.s3_bucket_arn = s3_bucket_arn
         if sns_topic_arn is not None:
             settings.sns_topic_arn = sns_topic_arn
         if integration and not settings.organization_integration:
-            settings.resource_share_arn = format_arn("ram", region, account_id, "resource-share",
-                                                     self.state.ids.uuid("resource-share"))
+            settings.resource_share_arn = self.link.link(account_id, region)
         settings.organization_integration = integration
         if cross_account and not settings.cross_account_discovery:
             settings.cross_account_discovery = True
@@ -94,6 +107,11 @@ class Settings:
             for cfg in list(self.state.owned.get((account_id, region), {}).values()):
                 self.exposure.rules_changed(cfg)
         return settings
+
+    def _delegated_administrator(self, account_id: str) -> bool:
+        org = self.state.world.organizations.organization_of(account_id)
+        return org is not None and account_id != org.management_account_id and self.state.acts_for_organization(
+            account_id)
 
     def _check_organization(self, account_id: str) -> None:
         org = self.state.world.organizations.organization_of(account_id)

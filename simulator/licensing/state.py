@@ -11,6 +11,7 @@ from simulator.core.ids import IdFactory
 from simulator.core.records import Records
 from simulator.licensing.association import Association
 from simulator.licensing.configuration import LicenseConfiguration
+from simulator.licensing.quotas import LicenseManagerQuotas
 from simulator.licensing.records import (
     ComplianceRecord,
     NotificationRecord,
@@ -19,6 +20,7 @@ from simulator.licensing.records import (
 from simulator.world import World
 
 _NAN = float("nan")
+LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
 
 
 @dataclass
@@ -51,6 +53,7 @@ class LicenseState:
             purged their inventory).
         product_listeners: Called with a configuration whose product information (its
             discovery rules) was set, changed or deleted.
+        quotas: The quotas License Manager enforces.
     """
 
     world: World
@@ -66,6 +69,7 @@ class LicenseState:
     resource_configs: dict[str, tuple[LicenseConfiguration, ...]] = field(default_factory=dict)
     inactive_nodes: set[str] = field(default_factory=set)
     product_listeners: list[Callable[[LicenseConfiguration], None]] = field(default_factory=list)
+    quotas: LicenseManagerQuotas = field(default_factory=LicenseManagerQuotas)
 
     def __post_init__(self) -> None:
         self.compliance = self.records.register("compliance", ComplianceRecord)
@@ -102,6 +106,23 @@ class LicenseState:
     def account_settings(self, account_id: str, region: str) -> ServiceSettings:
         """The service settings of ``account_id`` in ``region``."""
         return self.settings.setdefault((account_id, region), ServiceSettings())
+
+    def linked(self, account_id: str, region: str) -> bool:
+        """Whether ``account_id`` belongs to an organization whose management account linked
+        it in ``region`` (Settings, "Link AWS Organizations accounts"), and the link holds:
+        License Manager still has trusted access."""
+        org = self.world.organizations.organization_of(account_id)
+        if org is None or LICENSE_MANAGER_PRINCIPAL not in org.enabled_services:
+            return False
+        settings = self.settings.get((org.management_account_id, region))
+        return settings is not None and settings.organization_integration
+
+    def acts_for_organization(self, account_id: str) -> bool:
+        """Whether ``account_id`` is its organization's management account or License
+        Manager's delegated administrator."""
+        org = self.world.organizations.organization_of(account_id)
+        return org is not None and (account_id == org.management_account_id or account_id in
+                                    org.delegated_administrators.get(LICENSE_MANAGER_PRINCIPAL, {}))
 
     def may_exclude(self, account_id: str, region: str) -> bool:
         """Whether the account may use exclusion rules: the management account of an

@@ -76,7 +76,7 @@ class Views:
     def associations(self, account_id: str, region: str, arn: str) -> list[Association]:
         """ListAssociationsForLicenseConfiguration: AMIs, instances, hosts, on-premises
         servers and DB instances, oldest first."""
-        cfg = self.configurations.owned(account_id, region, arn)
+        cfg = self.configurations.readable(account_id, region, arn)
         to_datetime = self.state.clock.to_datetime
         instances = [
             Association(resource_arn=i.arn, resource_type=EC2_INSTANCE, resource_id=i.instance_id,
@@ -108,7 +108,7 @@ class Views:
         Raises:
             ServiceError: InvalidParameterValueException for an unknown filter.
         """
-        cfg = self.configurations.owned(account_id, region, arn)
+        cfg = self.configurations.readable(account_id, region, arn)
         to_datetime = self.state.clock.to_datetime
         entries = [
             UsageEntry(resource_arn=instance.arn, resource_type=EC2_INSTANCE, resource_status=instance.state.value,
@@ -146,7 +146,7 @@ class Views:
 
     def failures(self, account_id: str, region: str, arn: str) -> list[Failure]:
         """ListFailuresForLicenseConfigurationOperations, oldest first."""
-        return list(self.configurations.owned(account_id, region, arn).failures)
+        return list(self.configurations.readable(account_id, region, arn).failures)
 
     def dashboard(self, account_id: str, region: str) -> list[DashboardRow]:
         """The dashboard ("Dashboard in License Manager"): each configuration's name, type,

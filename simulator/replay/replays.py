@@ -248,6 +248,10 @@ class _Replayer:
         """A client as the recorded caller: signed as the account's principal, with the
         session's temporary credentials, or unsigned."""
         if entry.session:
+            key = self.sim.world.global_services.iam.access_key(entry.session)
+            if key is not None:  # an IAM user's access key
+                return self.sim.client(entry.service, region=entry.region, credentials={
+                    "AccessKeyId": key.access_key_id, "SecretAccessKey": key.secret_access_key})
             session = self.sim.world.global_services.sts.sessions.get(entry.session)
             if session is None:
                 raise ReplayError(f"{entry.name} at {entry.time}s was made with the credentials {entry.session}, "

@@ -28,6 +28,8 @@ SUMMARY_FILE = "summary.json"
 REPORT_FILE = "report.json"
 #: The file in an output folder that lists the files the last run wrote there.
 OUTPUTS_MARKER = ".lmsim-outputs"
+#: The folder of the CloudTrail log files, when the run made a trail.
+CLOUDTRAIL_DIR = "cloudtrail"
 
 
 #: The plots a run directory may hold (see ``_plots``).
@@ -37,7 +39,8 @@ PLOT_NAMES = ("compliance", "entitlements", "hosts", "exposure", "costs")
 def run_outputs() -> frozenset[str]:
     """The names of every file a run may write into its folder: a CSV per timeline (the
     timelines' tables, ``exposure`` and ``costs``), the summary, a replay's report, the plots
-    and the list of outputs."""
+    and the list of outputs (besides them, the folder ``cloudtrail/`` of a run that made a
+    trail)."""
     names = {name for klass in Timelines.__mro__ for name, member in vars(klass).items()
              if isinstance(member, property)} | {"exposure", "costs"}
     return frozenset({f"{name}.csv" for name in names} | {f"{name}.png" for name in PLOT_NAMES}
@@ -73,6 +76,8 @@ def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path
             entry = path / name
             if (entry.exists() or entry.is_symlink()) and not entry.is_file():
                 raise ValueError(f"--out {out}: {entry} is in the way of an output file (it is not a file)")
+        if outputs is None and (path / CLOUDTRAIL_DIR).is_file():
+            raise ValueError(f"--out {out}: {path / CLOUDTRAIL_DIR} is in the way of an output folder (it is a file)")
     return path
 
 
@@ -169,8 +174,10 @@ class Result:
     def write(self, out: str | Path) -> list[Path]:
         """Write every timeline with rows as ``<name>.csv`` (see ``tables``; the summary
         lists the empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if
-        any, and the plots (compliance, entitlements, hosts, exposure, costs) of the
-        timelines that have something to show; return the files.
+        any, the plots (compliance, entitlements, hosts, exposure, costs) of the timelines
+        that have something to show, and, when the run made a CloudTrail trail, its log files
+        under ``cloudtrail/`` (as in the trail's bucket: ``AWSLogs/...``); return the files
+        (and that folder).
 
         The files are written into a temporary folder inside ``out`` and then moved into
         place; only then are the outputs of an earlier run into ``out`` (listed in its
@@ -190,15 +197,26 @@ class Result:
             raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         try:
             files = self._write_files(staging)
-            check_out_dir(out, [path.name for path in files])  # nothing came in the way meanwhile
+            # nothing came in the way meanwhile (a folder output, cloudtrail/, replaces a folder)
+            check_out_dir(out, [path.name for path in files if not path.is_dir()])
+            in_the_way = [out / path.name for path in files if path.is_dir() and (out / path.name).is_file()]
+            if in_the_way:
+                raise ValueError(f"--out {out}: {in_the_way[0]} is in the way of an output folder (it is a file)")
             marker = out / OUTPUTS_MARKER
             earlier = marker.read_text().split() if marker.is_file() else []
             for path in files:
+                if path.is_dir() and (out / path.name).is_dir():
+                    shutil.rmtree(out / path.name)
                 path.replace(out / path.name)
             written = {path.name for path in files}
             for name in earlier:
-                if name not in written:
-                    (out / name).unlink(missing_ok=True)
+                old = out / name
+                if name in written:
+                    continue
+                if old.is_dir():
+                    shutil.rmtree(old)
+                else:
+                    old.unlink(missing_ok=True)
             marker.write_text("".join(f"{path.name}\n" for path in files))
         except OSError as error:
             raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
@@ -219,6 +237,10 @@ class Result:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
+        trails = self.sim.world.global_services.cloudtrail
+        if trails.trails:
+            trails.export(out / CLOUDTRAIL_DIR)
+            written.append(out / CLOUDTRAIL_DIR)
         for name, draw in _plots(self.sim, self.prices).items():
             import matplotlib.pyplot as plt  # matplotlib loads only to plot
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from simulator.access.records import AccessRecord
 from simulator.core.clock import Clock
 from simulator.core.records import EventGroupRecord, EventRecord, Records
 from simulator.timelines import hosts as host_levels
@@ -50,6 +51,7 @@ class Timelines:
         self._clock = clock
         records.register("events", EventRecord)
         records.register("event_groups", EventGroupRecord)
+        records.register("access", AccessRecord)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -84,6 +86,18 @@ class Timelines:
         frame = frame.reset_index(drop=True)
         frame["time"] = pd.Timestamp(self._clock.start) + pd.to_timedelta(frame["time"].astype("float64"), unit="s")
         return frame
+
+    @property
+    def access(self) -> pd.DataFrame:
+        """Every call a principal other than an account's root user made, as IAM policy
+        evaluation decided it.
+
+        Columns: ``time``, ``account_id``, ``principal``, ``event_source``
+        (``license-manager.amazonaws.com``), ``event_name`` (the operation), ``decision``
+        (allowed or denied), ``matched_statement`` (the deciding statement,
+        ``<policy>#<Sid or index>``; empty for an implicit deny).
+        """
+        return records_frame(self._records, "access", self._clock)
 
     @property
     def compliance(self) -> pd.DataFrame:

@@ -1,11 +1,14 @@
-"""The world's global services: those AWS runs once for all regions (IAM, STS), each an
-attribute, as ``Region`` holds the regional ones."""
+"""The world's global services: those AWS runs once for all regions (IAM, STS), and
+CloudTrail's event history and trails (kept once for every region), each an attribute, as
+``Region`` holds the regional ones."""
 
 from __future__ import annotations
 
 from simulator.core.clock import Clock
 from simulator.core.ids import IdFactory
+from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.iam import IamService
+from simulator.world.organizations import Organizations
 from simulator.world.sts import StsService
 
 
@@ -15,8 +18,10 @@ class GlobalServices:
     Args:
         clock: The simulation clock.
         ids: The id factory.
+        organizations: The accounts and organizations (organization trails).
     """
 
-    def __init__(self, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, organizations: Organizations) -> None:
         self.iam = IamService(clock, ids)
         self.sts = StsService(clock, ids, self.iam)
+        self.cloudtrail = CloudTrailService(clock, ids, organizations)

@@ -20,6 +20,7 @@ from simulator.world.ec2.quotas import Ec2Quotas, QuotaUsage
 from simulator.world.global_services import GlobalServices
 from simulator.world.launch import LaunchAuthorizer, LicenseLookup
 from simulator.world.organizations import Organizations
+from simulator.world.ram import ShareableType
 from simulator.world.rds import DBInstance
 from simulator.world.region import Region
 from simulator.world.ssm import ManagedNode
@@ -32,7 +33,7 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations, global services (``global_services``: IAM, STS) and
+    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail) and
     per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
@@ -53,11 +54,12 @@ class World:
         self.bus = bus
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
-        self.organizations = Organizations(clock, ids)
-        self.global_services = GlobalServices(clock, ids)
+        self.organizations = Organizations(clock, ids, bus)
+        self.global_services = GlobalServices(clock, ids, self.organizations)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
+        self._shareable: list[ShareableType] = []
 
     @property
     def catalog(self) -> Catalog:
@@ -67,6 +69,13 @@ class World:
     def add_launch_authorizer(self, authorizer: LaunchAuthorizer) -> None:
         """Ask ``authorizer`` before every launch and start, in every region."""
         self.launch_authorizers.append(authorizer)
+
+    def register_shareable(self, shareable: ShareableType) -> None:
+        """Let RAM share resources of ``shareable`` in every region (a type of a service above
+        the world, such as License Manager's license configurations)."""
+        self._shareable.append(shareable)
+        for region in self._regions.values():
+            region.ram.register_type(shareable)
 
     def set_license_lookup(self, lookup: LicenseLookup) -> None:
         """Answer the world's questions about license configurations with ``lookup``."""
@@ -98,6 +107,8 @@ class World:
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
             region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
+            for shareable in self._shareable:
+                region.ram.register_type(shareable)
         return region
 
     def regions(self) -> list[Region]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ACCOUNT_A, LINUX, WINDOWS, assert_refused, public_ami
+from tests.helpers import ACCOUNT_A, LINUX, WINDOWS, assert_refused, iam_user, public_ami
 
 UNKNOWN_ID = "lt-0123456789abcdef0"
 NO_SUCH_LICENSE = ("arn:aws:license-manager:us-east-1:111111111111:license-configuration:"
@@ -58,7 +58,7 @@ def test_create_returned_fields(sim, ec2):
 
 def test_created_by_is_the_callers_principal(sim):
     """CreatedBy is the ARN of the IAM user that called CreateLaunchTemplate."""
-    user = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    user = iam_user(sim, ACCOUNT_A, "alice")
     ec2 = sim.client("ec2", ACCOUNT_A, principal=user)
     assert create(ec2)["CreatedBy"] == user
     assert ec2.describe_launch_templates()["LaunchTemplates"][0]["CreatedBy"] == user

@@ -27,6 +27,7 @@ from tests.helpers import (
     grant,
     host_arn,
     host_group_configuration,
+    iam_role,
     public_ami,
     seats,
 )
@@ -65,7 +66,7 @@ def test_dry_run_answers_dry_run_operation(ec2):
 
 def test_calls_are_recorded_with_account_region_and_principal(sim):
     """Every call is an events row naming the account, region, principal and outcome."""
-    principal = f"arn:aws:iam::{ACCOUNT_B}:role/Deployer"
+    principal = iam_role(sim, ACCOUNT_B, "Deployer")
     west = sim.client("ec2", ACCOUNT_B, region="us-west-2", principal=principal)
     west.describe_hosts()
     row = sim.timelines.events.iloc[-1]
@@ -225,7 +226,76 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     rds.delete_db_instance(DBInstanceIdentifier="orcl-ro", SkipFinalSnapshot=True)
     _entitlements_tour(sim, make, lm)
     _sharing_tour(sim, make, lm)
+    _governance_tour(sim, make)
     return responses
+
+
+def _governance_tour(sim, make) -> None:
+    """Organizations' invitations and delegated administrators, IAM users, groups, policies
+    and service-linked roles, the policy simulator, the organization's configurations, and
+    CloudTrail (the organization of _tour: ACCOUNT_A manages it, ACCOUNT_B left it)."""
+    orgs, iam, lm = make("organizations", ACCOUNT_A), make("iam", ACCOUNT_A), make("license-manager", ACCOUNT_A)
+    handshake = orgs.invite_account_to_organization(Target={"Id": ACCOUNT_B, "Type": "ACCOUNT"})["Handshake"]
+    make("organizations", ACCOUNT_B).list_handshakes_for_account()
+    make("organizations", ACCOUNT_B).accept_handshake(HandshakeId=handshake["Id"])
+    for principal in ("cloudtrail.amazonaws.com", "ram.amazonaws.com"):
+        orgs.enable_aws_service_access(ServicePrincipal=principal)
+    orgs.register_delegated_administrator(AccountId=ACCOUNT_B, ServicePrincipal="license-manager.amazonaws.com")
+    orgs.list_delegated_administrators(ServicePrincipal="license-manager.amazonaws.com")
+    orgs.list_delegated_services_for_account(AccountId=ACCOUNT_B)
+    orgs.deregister_delegated_administrator(AccountId=ACCOUNT_B, ServicePrincipal="license-manager.amazonaws.com")
+    orgs.disable_aws_service_access(ServicePrincipal="ram.amazonaws.com")
+    make("organizations", ACCOUNT_B).leave_organization()
+    lm.list_license_configurations_for_organization()
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "license-manager:List*", "Resource": "*"}]})
+    iam.create_user(UserName="auditor")
+    iam.get_user(UserName="auditor")
+    iam.list_users()
+    iam.create_user(UserName="temporary")
+    iam.delete_user(UserName="temporary")
+    iam.create_group(GroupName="auditors")
+    iam.add_user_to_group(GroupName="auditors", UserName="auditor")
+    iam.put_group_policy(GroupName="auditors", PolicyName="list", PolicyDocument=policy)
+    iam.put_user_policy(UserName="auditor", PolicyName="list", PolicyDocument=policy)
+    iam.delete_user_policy(UserName="auditor", PolicyName="list")
+    managed = iam.create_policy(PolicyName="lister", PolicyDocument=policy)["Policy"]["Arn"]
+    iam.get_policy(PolicyArn=managed)
+    iam.get_policy_version(PolicyArn=managed, VersionId="v1")
+    iam.attach_user_policy(UserName="auditor", PolicyArn=managed)
+    iam.attach_group_policy(GroupName="auditors", PolicyArn=managed)
+    iam.detach_user_policy(UserName="auditor", PolicyArn=managed)
+    key = iam.create_access_key(UserName="auditor")["AccessKey"]
+    make("license-manager", credentials=key).list_license_configurations()
+    iam.simulate_principal_policy(PolicySourceArn=f"arn:aws:iam::{ACCOUNT_A}:user/auditor",
+                                  ActionNames=["license-manager:ListLicenseConfigurations"])
+    iam.create_role(RoleName="ops", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Principal": {"AWS": ACCOUNT_A}, "Action": "sts:AssumeRole"}}))
+    iam.put_role_policy(RoleName="ops", PolicyName="list", PolicyDocument=policy)
+    iam.delete_role_policy(RoleName="ops", PolicyName="list")
+    iam.attach_role_policy(RoleName="ops", PolicyArn=managed)
+    iam.detach_role_policy(RoleName="ops", PolicyArn=managed)
+    iam.list_roles()
+    iam.create_service_linked_role(AWSServiceName="license-manager.member-account.amazonaws.com")
+    task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForAWSLicenseManagerMemberAccountRole")
+    sim.advance("2m")
+    iam.get_service_linked_role_deletion_status(DeletionTaskId=task["DeletionTaskId"])
+    iam.list_attached_role_policies(RoleName="ops")
+    ram = make("ram", ACCOUNT_A)
+    share = ram.create_resource_share(name="configs", principals=[ACCOUNT_B])["resourceShare"]["resourceShareArn"]
+    ram.update_resource_share(resourceShareArn=share, name="configurations")
+    ram.list_resources(resourceOwner="SELF")
+    ram.list_principals(resourceOwner="SELF")
+    ram.delete_resource_share(resourceShareArn=share)
+    trail = make("cloudtrail", ACCOUNT_A)
+    trail.create_trail(Name="audit", S3BucketName="audit-logs-bucket")
+    trail.start_logging(Name="audit")
+    trail.describe_trails()
+    sim.advance("10m")
+    trail.get_trail_status(Name="audit")
+    trail.stop_logging(Name="audit")
+    trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventSource",
+                                           "AttributeValue": "license-manager.amazonaws.com"}], MaxResults=5)
 
 
 def _sharing_tour(sim, make, lm) -> None:
@@ -318,7 +388,8 @@ def _entitlements_tour(sim, make, lm) -> None:
 
 
 #: Every service the simulator serves through boto3.
-SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "ram", "resource-groups")
+SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "ram", "resource-groups",
+            "cloudtrail")
 
 
 def test_every_implemented_operation_answers_in_its_output_shape(sim):

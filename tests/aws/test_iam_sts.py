@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.helpers import ACCOUNT_A, CONSUMPTION_POLICY, error_code
+from tests.helpers import ACCOUNT_A, CONSUMPTION_POLICY, error_code, iam_user
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": {
     "Effect": "Allow", "Principal": {"Federated": "openid-license-manager.amazonaws.com"},
@@ -60,7 +60,7 @@ def test_get_caller_identity(sim):
     account id); an IAM user's principal is its own."""
     sts = sim.client("sts", ACCOUNT_A)
     assert sts.get_caller_identity()["UserId"] == ACCOUNT_A
-    user = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    user = iam_user(sim, ACCOUNT_A, "alice")
     identity = sim.client("sts", ACCOUNT_A, principal=user).get_caller_identity()
     assert identity["Arn"] == user and identity["UserId"].startswith("AIDA")
 

@@ -18,6 +18,7 @@ from tests.helpers import (
     assert_refused,
     associate,
     associated,
+    iam_user,
     consumed,
     failures,
     host_arn,
@@ -149,7 +150,7 @@ def test_unknown_configuration_in_the_call_is_refused(ec2, lm):
 
 def test_hard_limit_refuses_the_launch_that_would_pass_it(sim, lm):
     """Guide "License configuration parameters and rules": a hard limit blocks an out-of-compliance launch."""
-    principal = f"arn:aws:iam::{ACCOUNT_A}:user/alice"
+    principal = iam_user(sim, ACCOUNT_A, "alice")
     ec2 = sim.client("ec2", ACCOUNT_A, principal=principal)
     arn = config(lm, "Instance", count=4, name="four-seats")
     run(ec2, count=2, licenses=[arn])

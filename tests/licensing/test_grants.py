@@ -34,6 +34,7 @@ def org(sim):
     orgs = sim.client("organizations", MGMT)
     for principal in ("license-manager.amazonaws.com", "license-management.marketplace.amazonaws.com"):
         orgs.enable_aws_service_access(ServicePrincipal=principal)
+    sim.client("license-manager", MGMT).update_service_settings(OrganizationConfiguration={"EnableIntegration": True})
     return {account: sim.client("license-manager", account) for account in (ISV, MGMT, M1, M2)}
 
 

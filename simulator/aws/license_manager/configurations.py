@@ -7,6 +7,7 @@ from typing import Any
 from simulator.aws.dispatch import Call, Params, Response, operation
 from simulator.aws.shapes import tags_in, tags_out
 from simulator.licensing.configuration import LicenseConfiguration
+from simulator.licensing.filters import filter_configurations
 from simulator.licensing.products import ProductFilter, ProductInformation
 
 
@@ -113,7 +114,7 @@ def create_license_configuration(call: Call, params: Params) -> Response:
 
 @operation("license-manager", "GetLicenseConfiguration")
 def get_license_configuration(call: Call, params: Params) -> Response:
-    cfg = call.license_manager.configurations.owned(call.account_id, call.region, params["LicenseConfigurationArn"])
+    cfg = call.license_manager.configurations.visible(call.account_id, call.region, params["LicenseConfigurationArn"])
     return configuration_out(cfg, with_tags=True)
 
 
@@ -123,6 +124,15 @@ def list_license_configurations(call: Call, params: Params) -> Response:
         call.account_id, call.region, params.get("LicenseConfigurationArns", ()), _filters(params)
     )
     return _page(call, params, [configuration_out(c) for c in configs], "LicenseConfigurations")
+
+
+@operation("license-manager", "ListLicenseConfigurationsForOrganization")
+def list_license_configurations_for_organization(call: Call, params: Params) -> Response:
+    configurations = call.license_manager.configurations
+    found = configurations.sharing.organization_configurations(call.account_id, call.region)
+    wanted = set(params.get("LicenseConfigurationArns") or ())
+    found = filter_configurations([c for c in found if not wanted or c.arn in wanted], _filters(params))
+    return _page(call, params, [configuration_out(c) for c in found], "LicenseConfigurations")
 
 
 @operation("license-manager", "UpdateLicenseConfiguration")

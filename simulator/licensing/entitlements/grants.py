@@ -24,7 +24,6 @@ from simulator.licensing.entitlements.state import EntitlementState
 from simulator.licensing.errors import access_denied_exception, resource_limit_exceeded_exception, validation_exception
 
 #: "You can create up to 2,000 grants per license" ("Distribute an entitlement").
-MAX_GRANTS_PER_LICENSE = 2000
 #: Trusted access a management account gives License Manager when it links its organization.
 LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
 #: Trusted access for AWS Marketplace license management ("enable subscription sharing").
@@ -131,9 +130,10 @@ class Grants:
         organization = account_of(principal) == ""
         live = sum(1 for g in lic.grants if g.status not in _ENDED)
         wanted = len(members) + (1 if organization else 0)  # an organization grant is one more
-        if live + wanted > MAX_GRANTS_PER_LICENSE:
+        most = self.state.base.quotas.grants_per_license
+        if live + wanted > most:
             raise resource_limit_exceeded_exception(f"License {lic.arn} has {live} grants; a license can have at most "
-                                                    f"{MAX_GRANTS_PER_LICENSE}")
+                                                    f"{most}")
         base = GrantVersion(version=1, name=name, status=GrantStatus.WORKFLOW_COMPLETED, status_reason="",
                             operations=operations, activation_override=None)
         if organization:
@@ -180,11 +180,14 @@ class Grants:
             raise invalid(f"Principals {principal!r} must be an account (arn:aws:iam::<account>:root) or an "
                           "organization (arn:aws:organizations::<management account>:organization/o-...) ARN; "
                           "organizational units are not simulated")
-        if org is None or org.arn != principal or org.management_account_id != account_id:
-            raise invalid(f"Only the management account of organization {principal} can grant to it")
-        if org.feature_set != "ALL" or LICENSE_MANAGER_PRINCIPAL not in org.enabled_services:
+        base = self.state.base
+        if org is None or org.arn != principal or not base.acts_for_organization(account_id):
+            raise invalid(f"Only the management account of organization {principal}, or License Manager's delegated "
+                          "administrator, can grant to it")
+        if org.feature_set != "ALL" or not base.linked(account_id, lic.current.home_region):
             raise invalid(f"Granting to organization {org.organization_id} needs all features and linked accounts "
-                          f"(trusted access for {LICENSE_MANAGER_PRINCIPAL})")
+                          f"(trusted access for {LICENSE_MANAGER_PRINCIPAL}, and the management account's "
+                          "OrganizationConfiguration.EnableIntegration)")
         received = self.state.received
         return [m for m in org.member_account_ids if m not in (account_id, lic.owner_id)
                 and not (lic.arn in received.get(m, {}) and received[m][lic.arn].status not in _ENDED)]
@@ -199,13 +202,16 @@ class Grants:
 
     def _initial_status(self, grantor: str, grantee: str, lic: License) -> tuple[GrantStatus, bool]:
         """ACTIVE for an AWS Marketplace subscription; DISABLED (auto-accepted) from the
-        management account of a linked all-features organization to its member; otherwise
+        management account (or License Manager's delegated administrator) of a linked
+        all-features organization to its member ("The distributed grants for managed
+        entitlements are auto-accepted by all of your member accounts"); otherwise
         PENDING_ACCEPT ("Manage your granted licenses")."""
         if lic.marketplace and grantor == lic.owner_id:
             return GrantStatus.ACTIVE, False
         org = self.state.world.organizations.organization_of(grantor)
-        if (org is not None and org.management_account_id == grantor and grantee in org.member_account_ids
-                and org.feature_set == "ALL" and LICENSE_MANAGER_PRINCIPAL in org.enabled_services):
+        base = self.state.base
+        if (org is not None and base.acts_for_organization(grantor) and grantee in org.member_account_ids
+                and org.feature_set == "ALL" and base.linked(grantor, lic.current.home_region)):
             return GrantStatus.DISABLED, True
         return GrantStatus.PENDING_ACCEPT, False
 

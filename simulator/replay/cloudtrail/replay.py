@@ -10,7 +10,8 @@ existed before the logs begin (``simulator.replay.cloudtrail.fleet``) is launche
 under the configurations. Then the EC2 instance and Dedicated Host lifecycle calls and the
 License Manager calls are made again in event-time order through boto3 clients as the
 recorded account, Region and principal; calls that failed in the trail fail again with the
-trail's error, and trail ids map to the simulated ones. Records from a Region or partition
+trail's error, but for License Manager's refusals (LicenseUsageException), which the what-if
+decides again; trail ids map to the simulated ones. Records from a Region or partition
 the simulator does not have are skipped and counted. The run's report says what was
 replayed, blocked, skipped and not replayed, and warns of what-if settings the trail never
 meets.
@@ -64,7 +65,9 @@ def replay_cloudtrail(paths: str | Path | Iterable[str | Path], what_if: WhatIf 
     Returns:
         The replayed run; its ``report`` holds the events replayed by operation, the calls
         that failed in the trail (replayed as failures), the launches and starts License
-        Manager blocked, other calls that went otherwise than in the trail, calls skipped
+        Manager blocked (``blocked_in_trail`` when the trail shows it blocked them too),
+        those it blocked in the trail and the what-if lets through (``unblocked``), other
+        calls that went otherwise than in the trail, calls skipped
         because they named only resources the replay never had, events not replayed by
         source and name, records of Regions the simulator does not have, the log files and
         records that could not be read (skipped), the initial fleet and the stand-in
@@ -93,6 +96,10 @@ def replay_cloudtrail(paths: str | Path | Iterable[str | Path], what_if: WhatIf 
     return Result(sim, name="cloudtrail", seed=seed, report=replayer.report())
 
 
+#: Failures in the trail that the what-if decides again instead of repeating: License
+#: Manager's refusals of launches and starts.
+REDECIDED = frozenset({"LicenseUsageException"})
+
 class _TrailReplayer:
     """Sets up the estate of a trail and makes its calls again."""
 
@@ -107,6 +114,7 @@ class _TrailReplayer:
         self.counts: dict[str, Counter[str]] = {k: Counter() for k in ("replayed", "failed_in_trail", "skipped",
                                                                           "not_replayed")}
         self.blocked: list[dict[str, Any]] = []
+        self.unblocked: list[dict[str, Any]] = []
         self.diverged: list[dict[str, Any]] = []
         self.stand_ins: dict[str, str] = {}
         self.configurations: dict[str, dict[str, str]] = {}
@@ -239,10 +247,12 @@ class _TrailReplayer:
             self.counts["skipped"][event.name] += 1
             return
         client = self._client(event, call.service)
-        if event.error_code:
-            code = event.error_code.removeprefix("Client.").removeprefix("Server.")
+        recorded = event.error_code.removeprefix("Client.").removeprefix("Server.")
+        # License Manager's refusals are what the what-if decides again; other failures repeat.
+        redecided = recorded in REDECIDED
+        if event.error_code and not redecided:
             status = 500 if event.error_code.startswith("Server.") else 400
-            self.sim.gateway.fail_next_call(ServiceError(code, event.error_message or code, status=status))
+            self.sim.gateway.fail_next_call(ServiceError(recorded, event.error_message or recorded, status=status))
         response: dict[str, Any] = {}
         code = message = ""
         try:
@@ -258,14 +268,17 @@ class _TrailReplayer:
         made = _created(call.operation, response)
         for index, trail_id in enumerate(call.created):
             self.ids.pair(trail_id, made[index] if index < len(made) else None)
-        if event.error_code:
+        if event.error_code and not redecided:
             self.counts["failed_in_trail"][event.name] += 1
-        elif code:
-            entry = {"event_time": event.time.isoformat(), "event_id": event.event_id, "event_name": event.name,
-                     "account_id": event.account_id, "instance_ids": call.created or call.params.get("InstanceIds", []),
-                     "instance_type": call.params.get("InstanceType", ""), "image_id": call.params.get("ImageId", ""),
-                     "error_code": code, "message": message}
+            return
+        entry = {"event_time": event.time.isoformat(), "event_id": event.event_id, "event_name": event.name,
+                 "account_id": event.account_id, "instance_ids": call.created or call.params.get("InstanceIds", []),
+                 "instance_type": call.params.get("InstanceType", ""), "image_id": call.params.get("ImageId", ""),
+                 "error_code": code, "message": message, "blocked_in_trail": redecided}
+        if code:
             (self.blocked if code == "LicenseUsageException" else self.diverged).append(entry)
+        elif redecided:
+            self.unblocked.append(entry)
 
     def _client(self, event: TrailEvent, service: str) -> BaseClient:
         key = (service, event.account_id, event.region, event.principal)
@@ -293,6 +306,7 @@ class _TrailReplayer:
             **{name: dict(sorted(counter.items())) for name, counter in self.counts.items()},
             "unplaceable": dict(sorted(self.plan.unplaceable.items())),
             "blocked": self.blocked,
+            "unblocked": self.unblocked,
             "diverged": self.diverged,
             "untranslatable": self.plan.untranslatable,
             "unreadable": [{"file": u.file, "reason": u.reason} for u in self.trail.unreadable],

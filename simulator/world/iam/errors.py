@@ -31,3 +31,18 @@ def malformed_policy_document(message: str, **details: Any) -> ServiceError:
 def no_such_entity(message: str, **details: Any) -> ServiceError:
     """IAM's NoSuchEntity."""
     return ServiceError("NoSuchEntity", message, **details)
+
+
+def delete_conflict(message: str, **details: Any) -> ServiceError:
+    """IAM's DeleteConflict."""
+    return ServiceError("DeleteConflict", message, status=409, **details)
+
+
+def policy_not_attachable(message: str, **details: Any) -> ServiceError:
+    """IAM's PolicyNotAttachable."""
+    return ServiceError("PolicyNotAttachable", message, **details)
+
+
+def unmodifiable_entity(message: str, **details: Any) -> ServiceError:
+    """IAM's UnmodifiableEntity."""
+    return ServiceError("UnmodifiableEntity", message, **details)

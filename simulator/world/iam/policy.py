@@ -1,5 +1,5 @@
-"""IAM policy documents: parsing, the allow/deny evaluation of actions, the trust policy
-test for web identities, and the AWS managed policies the simulator knows."""
+"""Trust policies: which web identities may assume a role (permission policies are
+compiled and evaluated by ``simulator.access``)."""
 
 from __future__ import annotations
 
@@ -109,34 +109,3 @@ def _conditions_hold(conditions: Any, provider: str, claims: Mapping[str, Any]) 
             if not ok:
                 return False
     return True
-
-
-@dataclass(frozen=True)
-class ManagedPolicy:
-    """An AWS managed policy."""
-
-    name: str
-    arn: str
-    path: str
-    document: PolicyDocument
-
-
-def _managed(name: str, path: str, actions: list[str]) -> ManagedPolicy:
-    text = json.dumps({"Version": "2012-10-17",
-                       "Statement": {"Effect": "Allow", "Action": actions, "Resource": "*"}})
-    return ManagedPolicy(name=name, arn=f"arn:aws:iam::aws:policy{path}{name}", path=path,
-                         document=PolicyDocument.parse(text))
-
-
-#: AWS managed policies by ARN. AWSLicenseManagerConsumptionPolicy is as AWS publishes it in
-#: the AWS Managed Policy Reference (version v1, "Provides permissions to allow access to the
-#: AWS License Manager API actions required to consume upon licenses").
-MANAGED_POLICIES: dict[str, ManagedPolicy] = {
-    policy.arn: policy for policy in (
-        _managed("AWSLicenseManagerConsumptionPolicy", "/service-role/", [
-            "license-manager:CheckoutLicense", "license-manager:CheckInLicense",
-            "license-manager:ExtendLicenseConsumption", "license-manager:GetLicense",
-        ]),
-        _managed("AdministratorAccess", "/", ["*"]),
-    )
-}

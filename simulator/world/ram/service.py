@@ -29,6 +29,7 @@ from simulator.world.ram.errors import (
     resource_share_invitation_arn_not_found_exception,
     unknown_resource_exception,
 )
+from simulator.world.ram.queries import ShareQueries
 from simulator.world.ram.resource_share import (
     AssociationStatus,
     AssociationType,
@@ -41,10 +42,6 @@ from simulator.world.ram.resource_share import (
 )
 
 RAM_PRINCIPAL = "ram.amazonaws.com"
-#: GetResourceShares' resourceOwner values (the model's ResourceOwner).
-RESOURCE_OWNERS = ("SELF", "OTHER-ACCOUNTS")
-#: GetResourceShareAssociations' associationType values (the model's ResourceShareAssociationType).
-ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE", "SOURCE")
 PRINCIPAL, RESOURCE = AssociationType.PRINCIPAL, AssociationType.RESOURCE
 ASSOCIATED = AssociationStatus.ASSOCIATED
 
@@ -69,10 +66,29 @@ class ResourceAccessManager:
         self._by_resource: dict[str, list[ShareAssociation]] = {}
         self._invitations: dict[str, Invitation] = {}
         self._tokens: dict[tuple[str, str], tuple[str, ResourceShare]] = {}
+        self.queries = ShareQueries(self)
 
     def register_type(self, shareable: ShareableType) -> None:
         """Let resources of ``shareable`` be shared."""
         self._types[(shareable.service, shareable.resource_type)] = shareable
+
+    def type_codes(self) -> set[str]:
+        """The RAM codes of the shareable resource types, in lower case."""
+        return {t.code.lower() for t in self._types.values()}
+
+    def type_of(self, arn: str) -> str:
+        """The RAM code of the resource an ARN names (empty if not shareable)."""
+        parts = parse_arn(arn)
+        shareable = self._types.get((parts.service, parts.resource_type)) if parts is not None else None
+        return shareable.code if shareable is not None else ""
+
+    def all_shares(self) -> list[ResourceShare]:
+        """Every resource share of the region (deleted ones too)."""
+        return list(self._shares.values())
+
+    def all_invitations(self) -> list[Invitation]:
+        """Every invitation of the region."""
+        return list(self._invitations.values())
 
     # -- the question other services ask ----------------------------------------------------
 
@@ -112,8 +128,12 @@ class ResourceAccessManager:
     def create(
         self, account_id: str, name: str, *, resource_arns: Iterable[str] = (), principals: Iterable[str] = (),
         tags: dict[str, str] | None = None, allow_external_principals: bool = True, client_token: str | None = None,
+        service_managed: bool = False,
     ) -> ResourceShare:
-        """CreateResourceShare (idempotent for a repeated ``client_token`` with the same input).
+        """CreateResourceShare (idempotent for a repeated ``client_token`` with the same input);
+        ``service_managed``: a share a service creates for the owner's organization (License
+        Manager's, when it links the organization), which needs no sharing with AWS
+        Organizations.
 
         Raises:
             ServiceError: InvalidParameterException, MalformedArnException,
@@ -138,7 +158,7 @@ class ResourceAccessManager:
             name=name, owner_id=account_id, region=self.region, allow_external_principals=allow_external_principals,
             created_at=now, updated_at=now, tags=dict(tags or {}),
         )
-        self._associate(share, resource_arns, principals)
+        self._associate(share, resource_arns, principals, service_managed)
         self._shares[share.arn] = share
         if client_token:
             self._tokens[(account_id, client_token)] = (fingerprint, share)
@@ -178,76 +198,57 @@ class ResourceAccessManager:
         share.updated_at = now
         return found
 
+    def delete(self, account_id: str, share_arn: str) -> ResourceShare:
+        """DeleteResourceShare: the share is DELETED and its resources and principals lose it.
+
+        Raises:
+            ServiceError: MalformedArnException, UnknownResourceException (not the caller's),
+                OperationNotPermittedException for a share already deleted.
+        """
+        share = self.owned(account_id, share_arn)
+        if share.status is not ShareStatus.ACTIVE:
+            raise operation_not_permitted_exception(f"Resource share {share_arn} is {share.status}")
+        now = self._clock.now()
+        for association in share.associations:
+            if association.status is not AssociationStatus.DISASSOCIATED:
+                association.status, association.updated_at = AssociationStatus.DISASSOCIATED, now
+        share.status, share.updated_at = ShareStatus.DELETED, now
+        return share
+
+    def update(self, account_id: str, share_arn: str, *, name: str | None = None,
+               allow_external_principals: bool | None = None) -> ResourceShare:
+        """UpdateResourceShare: its name, and whether it allows external principals.
+
+        Raises:
+            ServiceError: MalformedArnException, UnknownResourceException,
+                InvalidParameterException for an empty name, OperationNotPermittedException
+                for a deleted share or for disallowing external principals it has.
+        """
+        share = self.owned(account_id, share_arn)
+        if share.status is not ShareStatus.ACTIVE:
+            raise operation_not_permitted_exception(f"Resource share {share_arn} is {share.status}")
+        if name is not None and not name.strip():
+            raise invalid_parameter_exception("name must not be empty")
+        if allow_external_principals is False and any(a.external for a in share.active(PRINCIPAL)):
+            raise operation_not_permitted_exception(f"Resource share {share_arn} has external principals; remove "
+                                                    "them before disallowing external principals")
+        if name is not None:
+            share.name = name
+        if allow_external_principals is not None:
+            share.allow_external_principals = allow_external_principals
+        share.updated_at = self._clock.now()
+        return share
+
     def owned(self, account_id: str, share_arn: str) -> ResourceShare:
         """A resource share of the caller.
 
         Raises:
             ServiceError: MalformedArnException, UnknownResourceException.
         """
-        share = self._share(share_arn)
+        share = self.share(share_arn)
         if share.owner_id != account_id:
             raise unknown_resource_exception(f"Resource share {share_arn} was not found in account {account_id}")
         return share
-
-    def shares(self, account_id: str, owner: str, *, arns: Iterable[str] = (), status: str | None = None,
-               name: str | None = None, tag_filters: Iterable[tuple[str, list[str]]] = ()) -> list[ResourceShare]:
-        """GetResourceShares: the caller's shares (``SELF``), or those shared with it
-        (``OTHER-ACCOUNTS``), filtered.
-
-        Raises:
-            ServiceError: InvalidParameterException for another ``owner``,
-                MalformedArnException, UnknownResourceException.
-        """
-        if owner not in RESOURCE_OWNERS:
-            raise invalid_parameter_exception(f"{owner} is not a valid resource owner. Specify either SELF or "
-                                              "OTHER-ACCOUNTS and try again.")
-        wanted = {self._share(arn).arn for arn in arns}
-        if owner == "SELF":
-            found = [s for s in self._shares.values() if s.owner_id == account_id]
-        else:
-            found = [s for s in self._shares.values() if s.owner_id != account_id and self._reaches(s, account_id)]
-        tag_filters = list(tag_filters)
-        return [s for s in found
-                if (not wanted or s.arn in wanted) and (status is None or s.status == status)
-                and (name is None or s.name == name)
-                and all(key in s.tags and (not values or s.tags[key] in values) for key, values in tag_filters)]
-
-    def associations(self, account_id: str, kind: str, *, share_arns: Iterable[str] = (),
-                     resource_arn: str | None = None, principal: str | None = None,
-                     status: str | None = None) -> list[ShareAssociation]:
-        """GetResourceShareAssociations of the caller's shares.
-
-        Raises:
-            ServiceError: InvalidParameterException for another ``kind``, ``resource_arn``
-                with PRINCIPAL or ``principal`` with RESOURCE, MalformedArnException,
-                UnknownResourceException.
-        """
-        if kind not in ASSOCIATION_TYPES:
-            raise invalid_parameter_exception(f"{kind} is not a valid association type. Specify either PRINCIPAL or "
-                                              "RESOURCE and try again.")
-        if kind == "SOURCE":
-            return []
-        if (kind == "PRINCIPAL" and resource_arn) or (kind == "RESOURCE" and principal):
-            raise invalid_parameter_exception("resourceArn goes with associationType RESOURCE and principal with "
-                                              "PRINCIPAL")
-        shares = ([self.owned(account_id, arn) for arn in share_arns] if share_arns
-                  else [s for s in self._shares.values() if s.owner_id == account_id])
-        entity = resource_arn or principal
-        return [a for s in shares for a in s.associations
-                if a.association_type == kind and (entity is None or a.entity == entity)
-                and (status is None or a.status == status)]
-
-    def invitations(self, account_id: str, arns: Iterable[str] = (),
-                    share_arns: Iterable[str] = ()) -> list[Invitation]:
-        """GetResourceShareInvitations: the invitations the caller received.
-
-        Raises:
-            ServiceError: ResourceShareInvitationArnNotFoundException for an unknown ARN.
-        """
-        wanted = [self._invitation(account_id, arn) for arn in arns]
-        found = wanted or [i for i in self._invitations.values() if i.receiver_id == account_id]
-        share_arns = set(share_arns)
-        return [i for i in found if not share_arns or i.share.arn in share_arns]
 
     def answer(self, account_id: str, invitation_arn: str, accept: bool) -> Invitation:
         """AcceptResourceShareInvitation or RejectResourceShareInvitation.
@@ -257,7 +258,7 @@ class ResourceAccessManager:
                 ResourceShareInvitationAlreadyAcceptedException,
                 ResourceShareInvitationAlreadyRejectedException.
         """
-        invitation = self._invitation(account_id, invitation_arn)
+        invitation = self.invitation(account_id, invitation_arn)
         if invitation.status is InvitationStatus.ACCEPTED:
             raise resource_share_invitation_already_accepted_exception(f"{invitation_arn} was already accepted")
         if invitation.status is InvitationStatus.REJECTED:
@@ -272,7 +273,12 @@ class ResourceAccessManager:
 
     # -- checks -------------------------------------------------------------------------------
 
-    def _share(self, arn: str) -> ResourceShare:
+    def share(self, arn: str) -> ResourceShare:
+        """The resource share an ARN names.
+
+        Raises:
+            ServiceError: MalformedArnException, UnknownResourceException.
+        """
         parts = parse_arn(arn)
         if parts is None or parts.service != "ram" or parts.resource_type != "resource-share":
             raise malformed_arn_exception(f"{arn!r} is not the ARN of a resource share")
@@ -281,13 +287,19 @@ class ResourceAccessManager:
             raise unknown_resource_exception(f"Resource share {arn} was not found in {self.region}")
         return share
 
-    def _invitation(self, account_id: str, arn: str) -> Invitation:
+    def invitation(self, account_id: str, arn: str) -> Invitation:
+        """An invitation ``account_id`` received.
+
+        Raises:
+            ServiceError: ResourceShareInvitationArnNotFoundException.
+        """
         invitation = self._invitations.get(arn)
         if invitation is None or invitation.receiver_id != account_id:
             raise resource_share_invitation_arn_not_found_exception(f"Invitation {arn} was not found")
         return invitation
 
-    def _reaches(self, share: ResourceShare, account_id: str) -> bool:
+    def reaches(self, share: ResourceShare, account_id: str) -> bool:
+        """Whether the share's principals include ``account_id`` (or its organization)."""
         org = self._organizations.organization_of(account_id)
         return any(p.entity == account_id or (org is not None and p.entity == org.arn) for p in share.active(PRINCIPAL))
 
@@ -313,9 +325,11 @@ class ResourceAccessManager:
             raise operation_not_permitted_exception(f"Resource {arn} belongs to account {owner}; only its owner can "
                                                     "share it")
 
-    def _check_principal(self, share: ResourceShare, principal: str) -> bool:
+    def _check_principal(self, share: ResourceShare, principal: str, service_managed: bool = False) -> bool:
         """Whether ``principal`` is external (it needs an invitation)."""
         org = self._sharing_org(share.owner_id)
+        if service_managed and org is None:
+            org = self._organizations.organization_of(share.owner_id)
         if is_account_id(principal):
             if principal == share.owner_id:
                 raise invalid_parameter_exception("A resource share cannot name its owner as a principal")
@@ -323,9 +337,9 @@ class ResourceAccessManager:
                 raise unknown_resource_exception(f"Account {principal} is not part of the simulation")
             external = org is None or self._organizations.organization_of(principal) is not org
             if external and not share.allow_external_principals:
-                raise operation_not_permitted_exception(f"Account {principal} is outside the organization with "
-                                                        "sharing enabled, and the resource share does not allow "
-                                                        "external principals")
+                raise operation_not_permitted_exception(
+                    f"Account {principal} is outside the organization with sharing enabled, and the resource share "
+                    "does not allow external principals")
             return external
         parts = parse_arn(principal)
         if parts is not None and parts.service == "organizations" and parts.resource_type == "organization":
@@ -333,18 +347,21 @@ class ResourceAccessManager:
             if own is None or own.arn != principal:
                 raise unknown_resource_exception(f"{principal} is not the owner's organization")
             if org is None:
-                raise operation_not_permitted_exception("Sharing with an organization needs sharing with AWS "
-                                                        "Organizations enabled (EnableSharingWithAwsOrganization)")
+                raise operation_not_permitted_exception(
+                    "Sharing with an organization needs sharing with AWS Organizations enabled "
+                    "(EnableSharingWithAwsOrganization)")
             return False
-        raise invalid_parameter_exception(f"Principal {principal!r} is not supported: use an account id or the "
-                                          "organization's ARN (organizational units, IAM roles and users, and service "
-                                          "principals are not simulated)")
+        raise invalid_parameter_exception(
+            f"Principal {principal!r} is not supported: use an account id or the organization's ARN (organizational "
+            "units, IAM roles and users, and service principals are not simulated)")
 
-    def _associate(self, share: ResourceShare, resource_arns: list[str],
-                   principals: list[str]) -> list[ShareAssociation]:
+    def _associate(self, share: ResourceShare, resource_arns: list[str], principals: list[str],
+                   service_managed: bool = False) -> list[ShareAssociation]:
+        if share.status is not ShareStatus.ACTIVE:
+            raise unknown_resource_exception(f"Resource share {share.arn} is {share.status}")
         for arn in resource_arns:
             self._check_resource(share, arn)
-        external = {p: self._check_principal(share, p) for p in principals}
+        external = {p: self._check_principal(share, p, service_managed) for p in principals}
         now = self._clock.now()
         changed = []
         for kind, entity in [(RESOURCE, arn) for arn in resource_arns] + [(PRINCIPAL, p) for p in principals]:

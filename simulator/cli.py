@@ -29,7 +29,7 @@ from simulator.core.errors import ServiceError
 from simulator.replay.cloudtrail import cloudtrail_notes, replay_cloudtrail
 from simulator.replay.diff import compare
 from simulator.replay.replays import replay
-from simulator.runs.result import Result, check_out_dir
+from simulator.runs.result import FORMATS, Result, check_out_dir
 from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario
 from simulator.runs.sweep import distributed_module, sweep, write_sweep
 from simulator.timelines.costs import as_prices
@@ -50,15 +50,16 @@ def _run(args: argparse.Namespace) -> int:
     result = run_scenario(scenario, seed=args.seed, until=args.until, params=params, record=args.record,
                           progress=progress, prices=prices)
     bar.close()
-    _print_outcome(result, args.out)
+    _print_outcome(result, args.out, format=args.format)
     if args.record:
         print(f"trace: {args.record}")
     return 0
 
 
-def _print_outcome(result: Result, out: str, notes: Sequence[str] = ()) -> None:
-    """The run's headline figures, then what else there is to say, then where its files are."""
-    files = result.write(out)
+def _print_outcome(result: Result, out: str, notes: Sequence[str] = (), format: str = "csv") -> None:
+    """The run's headline figures, then what else there is to say, then where its files are
+    (the timelines in ``format``)."""
+    files = result.write(out, format)
     print("\n".join(result.headline()))
     for note in notes:
         print(f"  {note}")
@@ -260,6 +261,8 @@ def _add_run_command(commands: argparse._SubParsersAction) -> None:
                      help="scenario parameter (repeatable)")
     run.add_argument("--out", required=True, help="directory for the outputs")
     run.add_argument("--record", metavar="TRACE", help="also write the run's trace (JSON lines) to this file")
+    run.add_argument("--format", choices=FORMATS, default="csv",
+                     help="write the timelines as CSV (default), Parquet, or both")
     run.add_argument("--prices", help="price table CSV for the cost model (default: the scenario's PRICES)")
     run.set_defaults(handler=_run)
 

@@ -37,12 +37,14 @@ from simulator.licensing import (
 )
 from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
+from simulator.timelines.dashboard import render_dashboard
 from simulator.world import AWS_REGIONS, World
 from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
 from simulator.world.ec2.license_type_records import LicenseTypeRecorder
 from simulator.world.organizations import FEATURE_SETS, Account, Organization
+from simulator.world.sns import DeliveryRecorder, SnsHub
 from simulator.world.ssm.records import InventoryRecorder
 
 #: The furthest a simulation runs: ten simulated years.
@@ -76,6 +78,13 @@ class Simulation(MachineActions):
         license_manager_quotas: License Manager's quotas (defaults:
             ``LicenseManagerQuotas()``: 25 configurations per account and region, 10 per
             resource, 2,000 grants per license).
+        s3_root: A folder where every S3 object is kept as a file ``<s3_root>/<bucket>/<key>``
+            (created if need be); None keeps objects in memory. ``sim.s3.read(uri)`` and
+            ``sim.s3.list(prefix_uri)`` read them either way.
+
+    Attributes:
+        s3: Amazon S3 of the whole world (``read``, ``list``, ``export``).
+        sns: Amazon SNS across regions (``on_message(topic_arn, callback)``).
 
     Raises:
         ValueError: for a bad start, seed or region.
@@ -88,6 +97,7 @@ class Simulation(MachineActions):
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
         license_manager_quotas: LicenseManagerQuotas | None = None,
+        s3_root: str | Path | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
             raise ValueError(f"region must be an AWS Region, got {region!r}")
@@ -104,6 +114,11 @@ class Simulation(MachineActions):
         HostRecorder(self.records, self.clock, self.bus)
         LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
+        DeliveryRecorder(self.records, self.clock, self.bus)
+        self.s3 = self.world.global_services.s3
+        if s3_root is not None:
+            self.s3.use_folder(s3_root)
+        self.sns = SnsHub(lambda region: self.world.region(region).sns)
         self.license_manager = LicenseManager(self.world, self.clock, self.ids, self.records, self.bus,
                                               discovery_schedule, conversion_timings, license_manager_quotas)
         #: The keyword options, defaults filled in (a trace records them to rebuild the simulation).
@@ -325,12 +340,44 @@ class Simulation(MachineActions):
         return self.timelines.costs(prices, every)
 
     def dashboard(self, account_id: str, region: str | None = None) -> pd.DataFrame:
-        """The License Manager dashboard of ``account_id`` now: one row per license
-        configuration with its counting type, licenses consumed and remaining, whether the
-        limit is enforced, its rules, the instances it tracks by tenancy and the Dedicated
-        Hosts they run on, and its alerts (count and last message)."""
+        """The License Manager dashboard of ``account_id`` now ("Dashboard in License
+        Manager"): one row per license configuration.
+
+        Columns: ``name``, ``license_type`` (the counting type), ``consumed``, ``remaining``
+        (empty without a count; negative past a soft limit), ``rules_enforced`` (a hard
+        limit), ``hosts_default``, ``hosts_dedicated``, ``hosts_host`` (the instances it
+        tracks on shared tenancy, as Dedicated Instances and on Dedicated Hosts), ``alerts``
+        and ``last_alert``, then ``license_configuration_arn``, ``license_count``, ``status``,
+        ``rules`` and ``dedicated_hosts`` (the Dedicated Hosts they run on)."""
         rows = self.license_manager.views.dashboard(account_id, region or self.region)
-        return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
+        frame = pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(DashboardRow)])
+        for column in ("remaining", "license_count"):
+            frame[column] = pd.array(list(frame[column]), dtype="Int64")
+        return frame
+
+    def dashboard_html(self, account_id: str | None, path: str | Path, region: str | None = None) -> Path:
+        """Write the dashboard of ``account_id`` (None: of every account that owns a license
+        configuration) as one self-contained HTML page at ``path``: the dashboard table, each
+        configuration's compliance as an inline SVG plot, and the account's alerts (no
+        script, no network). Returns the path.
+
+        Raises:
+            ValueError: for an account that does not exist.
+        """
+        region = region or self.region
+        if account_id is None:
+            accounts = sorted({owner for (owner, where), owned in self.license_manager.state.owned.items()
+                               if where == region and owned})
+        else:
+            self.world.organizations.account(account_id)
+            accounts = [account_id]
+        timelines = self.timelines
+        page = render_dashboard([(a, self.dashboard(a, region)) for a in accounts], region, timelines.compliance,
+                                timelines.violations, timelines.notifications, self.clock.start, self.now)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+        return target
 
 
 def _carried(generator: Generator[simpy.Event, Any, Any]) -> Generator[simpy.Event, Any, Any]:

@@ -67,6 +67,22 @@ def test_lmsim_run_quickstart_writes_timelines_and_plot(tmp_path):
     assert (out / "compliance.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_lmsim_run_writes_the_buckets_the_dashboard_and_parquet(tmp_path):
+    """lmsim run --format parquet writes the timelines as Parquet (no CSV), the run's S3
+    buckets under s3/ (the reports at their key pattern) and dashboard.html."""
+    out = tmp_path / "reports"
+    assert main(["run", str(ROOT / "scenarios" / "monthly_reports.py"), "--until", "15d", "--format", "parquet",
+                 "--out", str(out)]) == 0
+    assert (out / "events.parquet").is_file() and not (out / "events.csv").exists()
+    assert str(pd.read_parquet(out / "reports.parquet").time.dt.tz) == "UTC"
+    (bucket,) = (out / "s3").iterdir()
+    assert bucket.name.startswith("aws-license-manager-service-")
+    weekly = sorted(p.relative_to(bucket / "Reports" / "weekly-usage").as_posix()
+                    for p in (bucket / "Reports" / "weekly-usage").rglob("*.csv"))
+    assert [w.rsplit("/", 1)[0] for w in weekly] == ["2026/01/05", "2026/01/12", "2026/01/19"]
+    assert (out / "dashboard.html").read_text().startswith("<!DOCTYPE html>")
+
+
 def test_lmsim_run_ends_with_the_headline_figures(tmp_path, capsys):
     """lmsim run prints the figures a run is for, from its summary (span, API calls and
     errors, blocked launches, alerts, each configuration's utilization, the empty timelines),
@@ -83,8 +99,10 @@ def test_lmsim_run_ends_with_the_headline_figures(tmp_path, capsys):
     mean = figures["mean_utilization[windows-server-datacenter-cores]"]
     assert lines[2] == (f"  windows-server-datacenter-cores: utilization peak {peak:.0%}, mean {mean:.1%} "
                         f"(peak {figures['peak_consumed[windows-server-datacenter-cores]']} licenses consumed)")
-    assert lines[3] == f"  empty timelines, not written: {', '.join(summary['empty_timelines'])}"
-    assert lines[4].startswith(f"9 files in {out}/: events.csv, compliance.csv")
+    empty = " ".join(line.strip() for line in lines[3:-1])  # wrapped at 100 characters
+    assert empty == f"empty timelines, not written: {', '.join(summary['empty_timelines'])}"
+    written = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert lines[-1].startswith(f"{len(written)} files in {out}/: events.csv, compliance.csv")
 
 
 def test_lmsim_bench_prints_its_figures(capsys):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from simulator import run_scenario
+from simulator.replay.diff import compare
 from simulator.timelines import Timelines
 from tests.helpers import write_scenario
 
@@ -105,8 +106,8 @@ def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(res
     """Each DataFrame property of Timelines with rows is written as <name>.csv (a timeline
     added later is written too) and the summary lists the empty ones, which get no
     header-only file; with summary.json (the golden form), the plots of the timelines that
-    have something to show (compliance and hosts here; no license was issued), and the costs
-    under the scenario's price table."""
+    have something to show (compliance and hosts here; no license was issued), the costs
+    under the scenario's price table, and the dashboard page (no bucket: no s3/ folder)."""
     monkeypatch.setattr(Timelines, "hosts_seen", property(
         lambda self: self.events[self.events.event_name == "HostAllocated"][["time", "resource_id"]]), raising=False)
     written = {p.name for p in result.write(tmp_path)}
@@ -114,9 +115,10 @@ def test_write_puts_every_timeline_the_summary_and_the_plot_in_the_directory(res
     assert {"events", "compliance", "violations", "notifications", "hosts", "hosts_seen"} <= timelines
     digest = json.loads((tmp_path / "summary.json").read_text())
     empty = set(digest["empty_timelines"])
-    assert {"notifications", "entitlements", "grants", "checkouts"} <= empty <= timelines
+    assert {"entitlements", "grants", "checkouts", "deliveries", "reports"} <= empty <= timelines
+    assert "notifications" not in empty  # the blocked launch's alert
     assert written == {f"{name}.csv" for name in timelines - empty} | {
-        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png"}
+        "summary.json", "compliance.png", "hosts.png", "costs.csv", "costs.png", "dashboard.html"}
     assert all(len(pd.read_csv(tmp_path / name)) > 0 for name in written if name.endswith(".csv"))
     assert len(pd.read_csv(tmp_path / "hosts_seen.csv")) == 1
     assert digest == json.loads(json.dumps(result.digest()))
@@ -132,3 +134,24 @@ def test_run_scenario_checks_its_arguments(tmp_path):
         run_scenario(path, until="later")
     with pytest.raises(FileNotFoundError):
         run_scenario(tmp_path / "missing.py")
+
+
+def test_timelines_round_trip_through_parquet_with_their_types(result, tmp_path):
+    """``write(format="parquet")`` writes every timeline with rows as Parquet through pyarrow;
+    read back with pandas each equals its frame, column types included (times tz-aware UTC);
+    ``both`` writes CSV beside it, and ``lmsim diff`` finds the two runs identical; another
+    format is refused before anything is written."""
+    written = {p.name for p in result.write(tmp_path / "pq", format="parquet")}
+    tables = {name: frame for name, frame in result.tables().items() if not frame.empty}
+    assert {f"{name}.parquet" for name in tables} <= written and not any(n.endswith(".csv") for n in written)
+    for name, frame in tables.items():
+        back = pd.read_parquet(tmp_path / "pq" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(back, frame.reset_index(drop=True), check_dtype=True)
+    events = pd.read_parquet(tmp_path / "pq" / "events.parquet")
+    assert str(events.time.dt.tz) == "UTC" and events.time.is_monotonic_increasing
+    both = {p.name for p in result.write(tmp_path / "both", format="both")}
+    assert {"compliance.csv", "compliance.parquet"} <= both
+    assert compare(tmp_path / "pq", tmp_path / "both").identical  # lmsim diff reads Parquet-only runs
+    with pytest.raises(ValueError, match="format must be one of csv, parquet, both"):
+        result.write(tmp_path / "bad", format="feather")
+    assert not (tmp_path / "bad").exists()

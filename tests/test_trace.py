@@ -192,10 +192,12 @@ def test_bad_traces_are_refused_with_a_clear_error(recorded, edit, message, caps
 
 
 def test_the_simulations_options_are_recorded_and_rebuilt(tmp_path):
-    """Every keyword option of Simulation is in sim.options and in the trace's header; a
-    replay builds its simulation with them (slower starts and a tight vCPU quota give the same
-    timelines again)."""
-    keyword = {name for name, p in inspect.signature(Simulation).parameters.items() if p.kind is p.KEYWORD_ONLY}
+    """Every keyword option of Simulation that shapes behaviour is in sim.options and in the
+    trace's header (``s3_root`` says only where objects are stored: a replay keeps them in
+    memory); a replay builds its simulation with them (slower starts and a tight vCPU quota
+    give the same timelines again)."""
+    keyword = {name for name, p in inspect.signature(Simulation).parameters.items()
+               if p.kind is p.KEYWORD_ONLY and name != "s3_root"}
     sim = Simulation(seed=2, ec2_timings=Ec2Timings(pending=300.0),
                      ec2_quotas=Ec2Quotas(on_demand_vcpus={"Standard": 4}))
     assert set(sim.options) == keyword

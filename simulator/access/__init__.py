@@ -19,6 +19,7 @@ from simulator.access.evaluator import (
 )
 from simulator.access.policy import IDENTITY, RESOURCE, Policy, Principals, Statement
 from simulator.access.records import AccessRecord
+from simulator.access.requester import Requester, root_requester, service_requester
 
 __all__ = [
     "ALLOWED",
@@ -34,8 +35,11 @@ __all__ = [
     "PolicyError",
     "PolicySet",
     "Principals",
+    "Requester",
     "Statement",
     "authorize",
     "evaluate",
     "resource_policy_verdict",
+    "root_requester",
+    "service_requester",
 ]

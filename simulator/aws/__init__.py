@@ -13,6 +13,8 @@ from simulator.aws import (  # noqa: F401  (registers the operations)
     ram,
     rds,
     resource_groups,
+    s3,
+    sns,
     ssm,
     sts,
 )

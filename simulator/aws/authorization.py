@@ -39,6 +39,17 @@ UNSIGNED_OPERATIONS = frozenset({("sts", "AssumeRoleWithWebIdentity"), ("license
 #: Operations every principal may call whatever its policies (STS API reference,
 #: GetCallerIdentity: "No permissions are required to perform this operation").
 ALWAYS_ALLOWED = frozenset({("sts", "GetCallerIdentity")})
+#: The IAM action of operations whose action is not named after them (Service
+#: Authorization Reference, Amazon S3: ListObjectsV2 and HeadBucket need s3:ListBucket,
+#: HeadObject s3:GetObject, ListBuckets s3:ListAllMyBuckets).
+IAM_ACTIONS = {
+    ("s3", "ListObjectsV2"): "s3:ListBucket", ("s3", "HeadBucket"): "s3:ListBucket",
+    ("s3", "HeadObject"): "s3:GetObject", ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+}
+#: Service name -> the decision of the resource's own policy (an S3 bucket's, an SNS
+#: topic's) on a call the caller's identity-based policies do not allow: inside the
+#: resource's account either kind of policy may allow it. Asked only on the way to a denial.
+RESOURCE_POLICIES: dict[str, Callable[[Call, Mapping[str, Any], PolicySet, str, str], Decision | None]] = {}
 _DENIED_CODES: dict[tuple[str, str], str] = {}
 #: (service, operation) -> (IAM action, CloudTrail event source), made once.
 _NAMES: dict[tuple[str, str], tuple[str, str]] = {}
@@ -59,7 +70,11 @@ def access_denied_code(service: str, operation: str, protocol: str) -> str:
     if code is None:
         if protocol == "ec2":
             code = "UnauthorizedOperation"
-        elif service in ("iam", "sts") or protocol == "query":
+        elif service == "sns":
+            code = "AuthorizationError"
+        elif service == "s3" and operation.startswith("Head"):
+            code = "403"  # a HEAD response has no body: botocore reports the bare status
+        elif service in ("iam", "sts", "s3") or protocol == "query":
             code = "AccessDenied"
         else:
             declared = {shape.metadata.get("error", {}).get("code", shape.name)
@@ -101,13 +116,18 @@ def authorize(call: Call, protocol: str, params: Mapping[str, Any], record: Call
     key = (call.service, call.operation)
     names = _NAMES.get(key)
     if names is None:
-        names = _NAMES[key] = (f"{call.service}:{call.operation}", event_source(call.service))
+        action = IAM_ACTIONS.get(key) or f"{call.service}:{call.operation}"
+        names = _NAMES[key] = (action, event_source(call.service))
     action, source = names
     decision = policy_set.fixed_decision(action)
     request = None
     if decision is None:
         request = access_request(call, params, action)
         decision = policy_set.evaluate(request)
+    if not decision.allowed and not decision.explicit and call.service in RESOURCE_POLICIES:
+        request = request or access_request(call, params, action)
+        owned = RESOURCE_POLICIES[call.service](call, params, policy_set, action, request.resources[0])
+        decision = owned if owned is not None else decision
     record((call.clock.seconds, call.account_id, principal, source, call.operation, decision.decision,
             decision.statement))
     if not decision.allowed:

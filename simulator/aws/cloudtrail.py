@@ -156,6 +156,8 @@ def get_trail_status(call: Call, params: Params) -> Response:
         out["LatestDeliveryTime"] = when(trail.latest_delivery)
         out["LatestDeliveryAttemptTime"] = when(trail.latest_delivery).strftime("%Y-%m-%dT%H:%M:%SZ")
         out["LatestDeliveryAttemptSucceeded"] = out["LatestDeliveryAttemptTime"]
+    if trail.delivery_error:
+        out["LatestDeliveryError"] = trail.delivery_error
     return out
 
 

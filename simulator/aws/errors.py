@@ -42,6 +42,16 @@ EC2 = frozenset({
 #: with (the RDS model declares only each operation's faults).
 RDS = frozenset({"InvalidParameterValue", "InvalidParameterCombination", "MissingParameter"})
 
+#: Amazon S3 API Reference, "Error responses" ("List of error codes"): the codes the
+#: simulator answers with (the S3 model declares only a few per operation); a HEAD request
+#: is refused with its bare status, which botocore reports as the code.
+S3 = frozenset({
+    "AccessDenied", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty",
+    "IllegalLocationConstraintException", "InternalError", "InvalidArgument", "InvalidBucketName",
+    "InvalidLocationConstraint", "InvalidRange", "KeyTooLongError", "MalformedPolicy", "MethodNotAllowed",
+    "NoSuchBucket", "NoSuchBucketPolicy", "NoSuchKey", "TooManyBuckets", "403", "404",
+})
+
 #: Codes AWS answers an operation with although its model does not declare them, with the
 #: reason they are allowed.
 UNDECLARED: dict[tuple[str, str], frozenset[str]] = {
@@ -63,6 +73,8 @@ def allowed_codes(service: str, operation: str) -> frozenset[str]:
         declared |= EC2
     elif service == "rds":
         declared |= RDS
+    elif service == "s3":
+        declared |= S3
     return declared | COMMON | UNDECLARED.get((service, operation), frozenset())
 
 
@@ -77,6 +89,8 @@ INTERNAL: dict[str, str] = {
     "ram": "ServerInternalException",
     "resource-groups": "InternalServerErrorException",
     "ssm": "InternalServerError",
+    "s3": "InternalError",
+    "sns": "InternalError",
 }
 
 

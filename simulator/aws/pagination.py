@@ -59,6 +59,11 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Constraints: Minimum 20, maximum 100."
     ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
     ("rds", "DescribeOptionGroups"): Bounds(20, 100, default=100),
+    # Amazon SNS API reference: ListTopics and ListSubscriptions(ByTopic) return "a limited
+    # list of ... up to 100"; the caller gives no page size.
+    ("sns", "ListTopics"): Bounds(1, 100, default=100),
+    ("sns", "ListSubscriptions"): Bounds(1, 100, default=100),
+    ("sns", "ListSubscriptionsByTopic"): Bounds(1, 100, default=100),
 }
 
 #: The error a service answers a bad page size or token with: (code, extra error members).
@@ -72,6 +77,7 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "resource-groups": ("BadRequestException", {}),
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
+    "sns": ("InvalidParameter", {}),
     "cloudtrail": ("InvalidNextTokenException", {}),
 }
 

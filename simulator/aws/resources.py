@@ -38,6 +38,10 @@ def resources_of(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:
     if service == "iam":
         found = _iam(call, params)
         return found or _ANY
+    if service == "s3":
+        return _s3(params)
+    if service == "sns":
+        return _sns(params)
     found_list: list[str] = []
     if service == "license-manager":
         if operation == "UpdateLicenseSpecificationsForResource":
@@ -89,6 +93,27 @@ def license_configurations_of_launch(call: Call, params: Mapping[str, Any]) -> l
         return [info.arn for info in lookup.launch_license_configurations(call.account_id, call.region, image, named)]
     except Exception:  # the launch itself refuses what it cannot attach
         return list(named)
+
+
+def _s3(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The bucket, or the object, an S3 call is about."""
+    bucket = params.get("Bucket")
+    if not isinstance(bucket, str) or not bucket:
+        return _ANY
+    key = params.get("Key")
+    return (f"arn:aws:s3:::{bucket}/{key}",) if isinstance(key, str) else (f"arn:aws:s3:::{bucket}",)
+
+
+def _sns(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The topic an SNS call is about (a subscription's topic for Unsubscribe)."""
+    for member in ("TopicArn", "TargetArn"):
+        value = params.get(member)
+        if isinstance(value, str) and value:
+            return (value,)
+    subscription = params.get("SubscriptionArn")
+    if isinstance(subscription, str) and subscription.count(":") == 6:
+        return (subscription.rsplit(":", 1)[0],)
+    return _ANY
 
 
 def _iam(call: Call, params: Mapping[str, Any]) -> tuple[str, ...]:

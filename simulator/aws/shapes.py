@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from botocore.model import Shape
+from botocore.response import StreamingBody
 
 from simulator.core.validation import tag_pairs
 
@@ -139,6 +140,8 @@ def _scalar_check(shape: Shape) -> Serializer:
         "string": (str,), "integer": (int,), "long": (int,), "boolean": (bool,), "double": (int, float),
         "float": (int, float), "timestamp": (datetime,), "blob": (bytes, bytearray),
     }.get(kind, (object,))
+    # A streaming payload (S3 GetObject's Body) is handed over as botocore's StreamingBody.
+    expected += (StreamingBody,) if kind == "blob" and shape.serialization.get("streaming") else ()
 
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, expected) or (kind in ("integer", "long", "double", "float")

@@ -1,5 +1,5 @@
-"""AWS Systems Manager operations: hybrid activations, managed nodes, inventory, and the
-tags of on-premises nodes."""
+"""AWS Systems Manager operations: hybrid activations, managed nodes, inventory, the tags
+of on-premises nodes, and resource data syncs of inventory to S3."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from simulator.aws.shapes import tags_in, tags_out
 from simulator.core.errors import ServiceError
 from simulator.world.ssm import ManagedNode, SsmService
 from simulator.world.ssm.activation import Activation
+from simulator.world.ssm.data_sync import SYNC_FORMAT, SYNC_TO_DESTINATION, ResourceDataSync
+from simulator.world.ssm.errors import resource_data_sync_invalid_configuration_exception
 from simulator.world.ssm.node import AGENT_VERSION
 from simulator.world.ssm.queries import (
     InventoryItem,
@@ -168,3 +170,50 @@ def remove_tags_from_resource(call: Call, params: Params) -> Response:
 def list_tags_for_resource(call: Call, params: Params) -> Response:
     node_id = _managed_instance(params)
     return {"TagList": tags_out(_ssm(call).tagged_node(call.account_id, node_id).tags)}
+
+
+# -- resource data syncs --------------------------------------------------------------------------
+
+def _sync_out(sync: ResourceDataSync) -> Response:
+    return {
+        "SyncName": sync.name, "SyncType": SYNC_TO_DESTINATION,
+        "S3Destination": {"BucketName": sync.bucket, "Prefix": sync.prefix or None, "SyncFormat": SYNC_FORMAT,
+                          "Region": sync.bucket_region, "AWSKMSKeyARN": sync.kms_key_arn},
+        "LastSyncTime": sync.last_sync_time, "LastSuccessfulSyncTime": sync.last_success,
+        "SyncLastModifiedTime": sync.created_at, "LastStatus": sync.last_status, "SyncCreatedTime": sync.created_at,
+        "LastSyncStatusMessage": sync.last_message or None,
+    }
+
+
+@operation("ssm", "CreateResourceDataSync")
+def create_resource_data_sync(call: Call, params: Params) -> Response:
+    if params.get("SyncSource"):
+        raise resource_data_sync_invalid_configuration_exception(
+            "SyncSource applies to SyncFromSource syncs (Explorer's OpsData), which are not simulated")
+    destination = params.get("S3Destination") or {}
+    if destination.get("DestinationDataSharing"):
+        raise resource_data_sync_invalid_configuration_exception("DestinationDataSharing is not simulated")
+    sync = call.world.region(call.region).resource_data_syncs.create(
+        call.account_id, params["SyncName"], sync_type=params.get("SyncType"), bucket=destination.get("BucketName"),
+        prefix=destination.get("Prefix"), sync_format=destination.get("SyncFormat"),
+        bucket_region=destination.get("Region"), kms_key_arn=destination.get("AWSKMSKeyARN"))
+    call.resource_id = sync.name
+    return {}
+
+
+@operation("ssm", "ListResourceDataSync")
+def list_resource_data_sync(call: Call, params: Params) -> Response:
+    sync_type = params.get("SyncType")
+    if sync_type not in (None, SYNC_TO_DESTINATION):
+        raise resource_data_sync_invalid_configuration_exception(
+            f"SyncType {sync_type!r}: the simulator has {SYNC_TO_DESTINATION} syncs only")
+    page, token = call.page(params, call.world.region(call.region).resource_data_syncs.owned(call.account_id))
+    return {"ResourceDataSyncItems": [_sync_out(s) for s in page], **token}
+
+
+@operation("ssm", "DeleteResourceDataSync")
+def delete_resource_data_sync(call: Call, params: Params) -> Response:
+    call.world.region(call.region).resource_data_syncs.delete(call.account_id, params["SyncName"],
+                                                              params.get("SyncType"))
+    call.resource_id = params["SyncName"]
+    return {}

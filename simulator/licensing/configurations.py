@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.billing import COUNTING_TYPES
 from simulator.core.validation import check_count, check_tags, invalid
+from simulator.licensing.alerts import HARD_LIMIT
 from simulator.licensing.configuration import (
     DELETED,
     EC2_AMI,
@@ -318,16 +319,22 @@ class Configurations:
                   f"{cfg.license_count}")
         state.violation(cfg, resource_arn=cfg.arn, account_id=cfg.owner_id, kind="hard_limit", action="alerted",
                         operation="UpdateLicenseConfiguration", detail=detail)
-        state.notify(cfg, f"License Manager alert: {cfg.name} is over its hard limit",
-                     f"License configuration {cfg.name} ({cfg.arn}): {detail}")
+        state.notify(cfg, HARD_LIMIT, f"License Manager alert: {cfg.name} is over its hard limit",
+                     f"License configuration {cfg.name} ({cfg.arn}): {detail}", resource_arn=cfg.arn)
 
     def delete(self, account_id: str, region: str, arn: str) -> None:
-        """DeleteLicenseConfiguration of a configuration with no associated resources.
+        """DeleteLicenseConfiguration of a configuration with no associated resources and
+        no report generator reporting on it (User Guide, "Deleting a report generator").
 
         Raises:
-            ServiceError: InvalidParameterValueException while resources are associated.
+            ServiceError: InvalidParameterValueException while resources are associated or
+                a report generator names it.
         """
         cfg = self.owned(account_id, region, arn)
+        for check in self.state.delete_checks:
+            reason = check(cfg)
+            if reason:
+                raise invalid(reason)
         counts = {EC2_INSTANCE: len(cfg.instances), EC2_HOST: len(cfg.hosts), EC2_AMI: len(cfg.amis),
                   SYSTEMS_MANAGER_MANAGED_INSTANCE: len(cfg.managed), RDS: len(cfg.databases)}
         if any(counts.values()):

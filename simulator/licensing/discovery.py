@@ -31,6 +31,7 @@ import numpy as np
 
 from simulator.core.billing import included_licenses
 from simulator.core.bus import EventBus
+from simulator.licensing.alerts import DISCOVERED_OVER_LIMIT
 from simulator.licensing.associations import Associations, resource_key
 from simulator.licensing.configuration import DAY, LicenseConfiguration
 from simulator.licensing.exposure import Exposure
@@ -45,8 +46,6 @@ from simulator.world.ec2 import Instance
 from simulator.world.events import DBInstanceDeleted, NodesDeregistered
 from simulator.world.rds import DBInstance
 from simulator.world.ssm import ManagedNode
-
-DISCOVERED_OVER_LIMIT = "discovered_over_limit"
 
 
 class Discovery:
@@ -214,9 +213,11 @@ class Discovery:
         state = self.state
         now = state.clock.seconds
         level = cfg.consumed - sum(amount for _, amount in added)
+        first = ""
         for resource, amount in added:
             level += amount
             if amount and level > count:
+                first = first or resource.arn  # type: ignore[attr-defined]
                 key = resource_key(resource)  # type: ignore[arg-type]
                 since = self.exposure.matched_since(cfg, key)
                 lag = now - since if since is not None else 0.0
@@ -225,9 +226,9 @@ class Discovery:
                 state.violation(cfg, resource_arn=resource.arn, account_id=resource.account_id,  # type: ignore[attr-defined]
                                 kind=DISCOVERED_OVER_LIMIT, action="alerted", operation="AutomatedDiscovery",
                                 detail=detail)
-        state.notify(cfg, f"License Manager alert: {cfg.name} is over its license count",
+        state.notify(cfg, DISCOVERED_OVER_LIMIT, f"License Manager alert: {cfg.name} is over its license count",
                      f"Automated discovery took {cfg.name} ({cfg.arn}) to {cfg.consumed} of {count} "
-                     f"{cfg.counting_type} licenses")
+                     f"{cfg.counting_type} licenses", resource_arn=first)
 
     # -- cleanup ----------------------------------------------------------------------------------
 

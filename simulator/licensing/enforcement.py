@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.core.errors import ServiceError
+from simulator.licensing.alerts import SOFT_LIMIT, blocked_kind
 from simulator.licensing.association import Failure
 from simulator.licensing.configuration import (
     EC2_AMI,
@@ -195,11 +196,15 @@ class Enforcement:
                     resource_arn=v.resource_arn, resource_type=v.resource_type, error_message=v.message(),
                     failure_time=when, operation_name=operation, resource_owner_id=v.owner_id,
                     requested_by=principal, metadata=v.metadata))
+                state.notify(v.config, blocked_kind(operation, v.kind),
+                             f"License Manager alert: {v.config.name} refused {operation}", v.message(),
+                             resource_arn=v.resource_arn, account_id=v.owner_id)
             raise ServiceError(code, blocking[0].message())
         for v in violations:
             state.violation(v.config, resource_arn=v.resource_arn, account_id=v.owner_id, kind=v.kind,
                             action="alerted", operation=operation, detail=v.detail)
-            state.notify(v.config, f"License Manager alert: {v.config.name} is over its license count", v.message())
+            state.notify(v.config, SOFT_LIMIT, f"License Manager alert: {v.config.name} is over its license count",
+                         v.message(), resource_arn=v.resource_arn, account_id=v.owner_id)
 
     def check_instance_association(self, instance: Instance, configs: list[LicenseConfiguration],
                                    principal: str) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.core.bus import EventBus
+from simulator.licensing.alerts import LINK_FAILED
 from simulator.licensing.errors import access_denied_exception
 from simulator.licensing.state import LICENSE_MANAGER_PRINCIPAL, LicenseState
 from simulator.world.iam import Role
@@ -152,7 +153,7 @@ class OrganizationLink:
         for (owner, region), settings in self.state.settings.items():
             if owner == event.management_account_id and settings.organization_integration:
                 settings.organization_integration = False
-                self.state.notify_account(owner, region, f"License Manager: {FAILED}",
+                self.state.notify_account(owner, region, LINK_FAILED, f"License Manager: {FAILED}",
                                           f"{FAILED}: trusted access for {LICENSE_MANAGER_PRINCIPAL} was turned off "
                                           f"in organization {event.organization_id}; enable it and link again")
 
@@ -161,7 +162,7 @@ class OrganizationLink:
         how = "was removed from" if event.removed else "left"
         for (owner, region), settings in self.state.settings.items():
             if owner == event.management_account_id and settings.organization_integration:
-                self.state.notify_account(owner, region, f"License Manager: {FAILED}",
+                self.state.notify_account(owner, region, LINK_FAILED, f"License Manager: {FAILED}",
                                           f"{FAILED}: account {event.account_id} {how} organization "
                                           f"{event.organization_id}; it is no longer linked")
 

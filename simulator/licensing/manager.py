@@ -1,6 +1,7 @@
 """The License Manager engine's facade: one object per simulation, wiring the engine's
 parts (configurations, associations, enforcement, tracking, views, the inventory copy,
-automated discovery, exposure, settings, license type conversions) over one shared state.
+automated discovery, exposure, settings, license type conversions, alerts, report
+generators and the bucket they write to) over one shared state.
 
 It plugs into the world from above: it is a launch authorizer (EC2 asks it before every
 launch and start), the world's license lookup (host resource groups ask which license
@@ -14,7 +15,9 @@ from simulator.core.bus import EventBus
 from simulator.core.clock import Clock
 from simulator.core.ids import IdFactory
 from simulator.core.records import Records
+from simulator.licensing.alerts import Alerts
 from simulator.licensing.associations import Associations
+from simulator.licensing.bucket import LicenseManagerBucket
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.conversions import Conversions, ConversionTimings
 from simulator.licensing.discovery import Discovery
@@ -25,6 +28,8 @@ from simulator.licensing.inventory import DiscoverySchedule, ResourceInventory
 from simulator.licensing.linking import OrganizationLink
 from simulator.licensing.notices import HostNotices
 from simulator.licensing.quotas import LicenseManagerQuotas
+from simulator.licensing.reports import ReportGenerators
+from simulator.licensing.resource_sync import LicenseManagerResourceSync
 from simulator.licensing.settings import Settings
 from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
@@ -40,7 +45,8 @@ class LicenseManager:
     The API adapters call its parts: ``configurations``, ``associations``, ``views``,
     ``entitlements`` (seller-issued licenses, grants, checkouts, tokens, AWS Marketplace),
     ``inventory`` (inventory search), ``discovery``, ``settings``, ``conversions`` (license
-    type conversion tasks).
+    type conversion tasks), ``reports`` (report generators), ``bucket`` (each account's
+    License Manager bucket), ``alerts`` (publishing to the settings' SNS topic).
 
     Args:
         world: The simulated world; the engine registers itself as a launch authorizer.
@@ -61,6 +67,7 @@ class LicenseManager:
                  quotas: LicenseManagerQuotas | None = None) -> None:
         self.state = LicenseState(world=world, clock=clock, ids=ids, records=records,
                                   quotas=quotas or LicenseManagerQuotas())
+        self.alerts = Alerts(self.state)
         self.configurations = Configurations(self.state)
         self.enforcement = Enforcement(self.state, self.configurations)
         self.inventory = ResourceInventory(self.state, discovery)
@@ -73,9 +80,12 @@ class LicenseManager:
         self.notices = HostNotices(self.state, bus)
         self.exposure = Exposure(self.state, bus)
         self.discovery = Discovery(self.state, self.inventory, self.associations, self.exposure, bus)
-        self.settings = Settings(self.state, self.inventory, self.exposure, self.link)
+        self.bucket = LicenseManagerBucket(self.state)
+        self.settings = Settings(self.state, self.inventory, self.exposure, self.link,
+                                 LicenseManagerResourceSync(self.state, self.bucket))
         self.conversions = Conversions(self.state, self.inventory, self.discovery, self.enforcement,
                                        conversion_timings)
+        self.reports = ReportGenerators(self.state, self.views, self.bucket)
         world.add_launch_authorizer(self)
         world.set_license_lookup(self)
 

@@ -7,6 +7,7 @@ recovery")."""
 from __future__ import annotations
 
 from simulator.core.bus import EventBus
+from simulator.licensing.alerts import EVICTION_NOTICE, HOST_RECOVERY_FAILED
 from simulator.licensing.state import LicenseState
 from simulator.world.events import HostEvictionNotice, HostRecoveryFailed
 
@@ -28,14 +29,15 @@ class HostNotices:
         """Tell the account to move its instances off the host before the deadline."""
         host = event.host
         self.state.notify_account(
-            event.account_id, host.region, f"Eviction notice: Dedicated Host {host.host_id}",
+            event.account_id, host.region, EVICTION_NOTICE, f"Eviction notice: Dedicated Host {host.host_id}",
             f"Dedicated Host {host.host_id} was removed from host resource group {event.group_arn}. Move instances "
             f"{', '.join(event.instance_ids)} off it before {event.deadline.isoformat()}; instances still on it then "
-            "are stopped.",
+            "are stopped.", host.arn,
         )
 
     def on_recovery_failed(self, event: HostRecoveryFailed) -> None:
         """Tell the host's owner that its recovery was not allowed."""
         host = event.host
-        self.state.notify_account(host.account_id, host.region, f"Host recovery failed: {host.host_id}",
-                                  f"Dedicated Host {host.host_id} was not recovered: {event.reason}")
+        self.state.notify_account(host.account_id, host.region, HOST_RECOVERY_FAILED,
+                                  f"Host recovery failed: {host.host_id}",
+                                  f"Dedicated Host {host.host_id} was not recovered: {event.reason}", host.arn)

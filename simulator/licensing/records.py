@@ -45,7 +45,10 @@ class ViolationRecord(NamedTuple):
 
 
 class NotificationRecord(NamedTuple):
-    """An alert License Manager publishes (to the SNS topic of the settings)."""
+    """An alert or notice License Manager sends ``account_id`` (the configuration's owner),
+    published to the SNS topic of its settings: ``topic_arn`` is where it went, empty when
+    the settings name no topic or the topic refused it. ``kind`` is one of
+    ``licensing.alerts.ALERT_KINDS``; ``resource_arn`` the resource that caused it, if any."""
 
     time: float
     account_id: str
@@ -53,6 +56,25 @@ class NotificationRecord(NamedTuple):
     license_configuration_arn: str
     subject: str
     message: str
+    kind: str = ""
+    resource_arn: str = ""
+    topic_arn: str = ""
+
+
+class ReportRecord(NamedTuple):
+    """One run of a report generator for one report type: ``status`` SUCCESS with the
+    object written (``bucket``, ``key``), or FAILED with its ``failure_reason``."""
+
+    time: float
+    account_id: str
+    region: str
+    report_generator_arn: str
+    report_generator_name: str
+    report_type: str
+    status: str
+    bucket: str
+    key: str
+    failure_reason: str
 
 
 class ExposureRecord(NamedTuple):

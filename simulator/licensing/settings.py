@@ -9,7 +9,10 @@ Manager; it creates the service-linked roles and the resource share of the setti
 delegated administrator may turn it on for itself once the organization is linked. Once on,
 it cannot be turned off ("Cross-account discovery cannot be disabled"), nor can the link it
 rests on. Turning the link off ends the auto-acceptance of the management account's grants
-and grants to the organization.
+and grants to the organization. Turning on cross-account discovery also makes License
+Manager's bucket (unless the settings name one) and its resource data sync
+(``resource_sync``). An SNS topic ARN set here receives the alerts (``alerts``), published
+as the account's core service-linked role, which the setting makes if need be.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from simulator.licensing.errors import access_denied_exception
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.linking import OrganizationLink
+from simulator.licensing.resource_sync import LicenseManagerResourceSync
 from simulator.licensing.state import LicenseState, ServiceSettings
 
 LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
@@ -35,14 +39,17 @@ class Settings:
         state: The engine's shared state.
         inventory: Starts the cross-account copies.
         exposure: Widens the reach of the management account's configurations.
+        link: Links the organization.
+        resource_sync: Makes the resource data sync of cross-account discovery.
     """
 
     def __init__(self, state: LicenseState, inventory: ResourceInventory, exposure: Exposure,
-                 link: OrganizationLink) -> None:
+                 link: OrganizationLink, resource_sync: LicenseManagerResourceSync) -> None:
         self.state = state
         self.inventory = inventory
         self.exposure = exposure
         self.link = link
+        self.resource_sync = resource_sync
 
     def update(
         self, account_id: str, region: str, *, s3_bucket_arn: str | None = None, sns_topic_arn: str | None = None,
@@ -98,12 +105,14 @@ class Settings:
             settings.s3_bucket_arn = s3_bucket_arn
         if sns_topic_arn is not None:
             settings.sns_topic_arn = sns_topic_arn
+            self.link.first_use(account_id)
         if integration and not settings.organization_integration:
             settings.resource_share_arn = self.link.link(account_id, region)
         settings.organization_integration = integration
         if cross_account and not settings.cross_account_discovery:
             settings.cross_account_discovery = True
             self.inventory.start_cross_account(account_id, region)
+            self.resource_sync.start(account_id, region)
             for cfg in list(self.state.owned.get((account_id, region), {}).values()):
                 self.exposure.rules_changed(cfg)
         return settings

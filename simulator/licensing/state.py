@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from simulator.core.clock import Clock
 from simulator.core.ids import IdFactory
@@ -21,6 +22,22 @@ from simulator.world import World
 
 _NAN = float("nan")
 LICENSE_MANAGER_PRINCIPAL = "license-manager.amazonaws.com"
+
+
+class Notice(NamedTuple):
+    """What an alert says, as the publisher turns it into an SNS message: its kind, the
+    recipient (``owner_id`` in ``region``), the configuration, and the account and resource
+    that caused it."""
+
+    kind: str
+    owner_id: str
+    region: str
+    license_configuration_arn: str
+    license_configuration_name: str
+    account_id: str
+    resource_arn: str
+    subject: str
+    message: str
 
 
 @dataclass
@@ -54,6 +71,9 @@ class LicenseState:
         product_listeners: Called with a configuration whose product information (its
             discovery rules) was set, changed or deleted.
         quotas: The quotas License Manager enforces.
+        publisher: Publishes a notice to the recipient's SNS topic; the topic's ARN, or ""
+            when it was not published (``licensing.alerts`` sets it).
+        delete_checks: Asked before a configuration is deleted: why it cannot be, or None.
     """
 
     world: World
@@ -70,6 +90,8 @@ class LicenseState:
     inactive_nodes: set[str] = field(default_factory=set)
     product_listeners: list[Callable[[LicenseConfiguration], None]] = field(default_factory=list)
     quotas: LicenseManagerQuotas = field(default_factory=LicenseManagerQuotas)
+    publisher: Callable[[Notice], str] | None = None
+    delete_checks: list[Callable[[LicenseConfiguration], str | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.compliance = self.records.register("compliance", ComplianceRecord)
@@ -95,13 +117,24 @@ class LicenseState:
         cfg.alerts += 1
         cfg.last_alert = f"{kind} {action}: {detail}"
 
-    def notify(self, cfg: LicenseConfiguration, subject: str, message: str) -> None:
-        """Publish an alert about ``cfg`` to its owner (the notifications timeline)."""
-        self.notifications.append((self._env.now, cfg.owner_id, cfg.region, cfg.arn, subject, message))
+    def notify(self, cfg: LicenseConfiguration, kind: str, subject: str, message: str, *, resource_arn: str = "",
+               account_id: str = "") -> None:
+        """Send an alert of ``kind`` about ``cfg`` to its owner: published to the SNS topic
+        of the owner's settings (``publisher``) and recorded in the notifications timeline.
+        ``account_id`` is the account of ``resource_arn`` (default: the owner)."""
+        topic = self.publisher(Notice(kind, cfg.owner_id, cfg.region, cfg.arn, cfg.name, account_id or cfg.owner_id,
+                                      resource_arn, subject, message)) if self.publisher is not None else ""
+        self.notifications.append((self._env.now, cfg.owner_id, cfg.region, cfg.arn, subject, message, kind,
+                                   resource_arn, topic))
 
-    def notify_account(self, account_id: str, region: str, subject: str, message: str) -> None:
-        """Publish a notice to ``account_id`` that concerns no one license configuration."""
-        self.notifications.append((self._env.now, account_id, region, "", subject, message))
+    def notify_account(self, account_id: str, region: str, kind: str, subject: str, message: str,
+                       resource_arn: str = "") -> None:
+        """Send ``account_id`` a notice of ``kind`` that concerns no one license
+        configuration (published and recorded as ``notify`` does)."""
+        topic = self.publisher(Notice(kind, account_id, region, "", "", account_id, resource_arn, subject, message)
+                               ) if self.publisher is not None else ""
+        self.notifications.append((self._env.now, account_id, region, "", subject, message, kind, resource_arn,
+                                   topic))
 
     def account_settings(self, account_id: str, region: str) -> ServiceSettings:
         """The service settings of ``account_id`` in ``region``."""

@@ -34,23 +34,34 @@ class UsageEntry:
 
 @dataclass(frozen=True)
 class DashboardRow:
-    """One license configuration as the dashboard shows it."""
+    """One license configuration as the dashboard shows it ("Dashboard in License Manager").
 
-    license_configuration_arn: str
+    Attributes:
+        license_type: The counting type.
+        remaining: The count minus what is consumed (None without a count; negative past a
+            soft limit).
+        rules_enforced: Whether the count is a hard limit.
+        hosts_default, hosts_dedicated, hosts_host: The instances it tracks that run on
+            shared tenancy, as Dedicated Instances, and on Dedicated Hosts.
+        alerts: How many violations it had; ``last_alert`` the last one.
+        dedicated_hosts: The Dedicated Hosts its resources run on (or it is associated with).
+    """
+
     name: str
-    counting_type: str
-    status: str
-    license_count: int | None
+    license_type: str
     consumed: int
     remaining: int | None
-    enforced: bool
-    rules: tuple[str, ...]
-    shared_instances: int
-    dedicated_instances: int
-    dedicated_host_instances: int
-    dedicated_hosts: int
+    rules_enforced: bool
+    hosts_default: int
+    hosts_dedicated: int
+    hosts_host: int
     alerts: int
     last_alert: str
+    license_configuration_arn: str
+    license_count: int | None
+    status: str
+    rules: tuple[str, ...]
+    dedicated_hosts: int
 
 
 #: ListUsageForLicenseConfiguration's filters.
@@ -163,12 +174,11 @@ class Views:
                     if instance.host is not None:
                         hosts.add(instance.host.host_id)
             rows.append(DashboardRow(
-                license_configuration_arn=cfg.arn, name=cfg.name, counting_type=cfg.counting_type,
-                status=cfg.status, license_count=cfg.license_count, consumed=cfg.consumed,
-                remaining=cfg.available, enforced=cfg.hard_limit, rules=cfg.rules.texts,
-                shared_instances=by_tenancy["default"], dedicated_instances=by_tenancy["dedicated"],
-                dedicated_host_instances=by_tenancy["host"], dedicated_hosts=len(hosts), alerts=cfg.alerts,
-                last_alert=cfg.last_alert,
+                name=cfg.name, license_type=cfg.counting_type, consumed=cfg.consumed, remaining=cfg.available,
+                rules_enforced=cfg.hard_limit, hosts_default=by_tenancy["default"],
+                hosts_dedicated=by_tenancy["dedicated"], hosts_host=by_tenancy["host"], alerts=cfg.alerts,
+                last_alert=cfg.last_alert, license_configuration_arn=cfg.arn, license_count=cfg.license_count,
+                status=cfg.status, rules=cfg.rules.texts, dedicated_hosts=len(hosts),
             ))
         return rows
 

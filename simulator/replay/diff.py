@@ -102,6 +102,9 @@ def load_run(source: str | Path | Result) -> RunView:
         if not summary.is_file():
             raise FileNotFoundError(f"{path} holds no {SUMMARY_FILE}: it is not a run directory")
         tables = {p.stem: p.read_text() for p in sorted(path.glob("*.csv"))}
+        for parquet in sorted(path.glob("*.parquet")):  # a run written with --format parquet
+            if parquet.stem not in tables:
+                tables[parquet.stem] = pd.read_parquet(parquet).to_csv(index=False)
         return RunView(f"{path} (run directory)", tables, json.loads(summary.read_text()))
     if not path.is_file():
         raise FileNotFoundError(f"no run directory, trace or summary at {path}")

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 SUMMARY_FILE = "summary.json"
 #: What a replay did (calls replayed, skipped, blocked ...), when it has something to say.
 REPORT_FILE = "report.json"
+#: The License Manager dashboard page a run directory holds.
+DASHBOARD_FILE = "dashboard.html"
+#: The folder of the run's S3 buckets in a run directory.
+S3_DIR = "s3"
+#: The formats the timelines are written in.
+FORMATS = ("csv", "parquet", "both")
 #: The file in an output folder that lists the files the last run wrote there.
 OUTPUTS_MARKER = ".lmsim-outputs"
 #: The folder of the CloudTrail log files, when the run made a trail.
@@ -37,14 +43,15 @@ PLOT_NAMES = ("compliance", "entitlements", "hosts", "exposure", "costs")
 
 
 def run_outputs() -> frozenset[str]:
-    """The names of every file a run may write into its folder: a CSV per timeline (the
-    timelines' tables, ``exposure`` and ``costs``), the summary, a replay's report, the plots
-    and the list of outputs (besides them, the folder ``cloudtrail/`` of a run that made a
-    trail)."""
+    """The names of every file a run may write into its folder: a CSV and a Parquet file per
+    timeline (the timelines' tables, ``exposure`` and ``costs``), the summary, a replay's
+    report, the plots, the dashboard and the list of outputs (besides them, the folders
+    ``s3/`` and ``cloudtrail/`` of a run with buckets or a trail)."""
     names = {name for klass in Timelines.__mro__ for name, member in vars(klass).items()
              if isinstance(member, property)} | {"exposure", "costs"}
-    return frozenset({f"{name}.csv" for name in names} | {f"{name}.png" for name in PLOT_NAMES}
-                     | {SUMMARY_FILE, REPORT_FILE, OUTPUTS_MARKER})
+    return frozenset({f"{name}.{suffix}" for name in names for suffix in ("csv", "parquet")}
+                     | {f"{name}.png" for name in PLOT_NAMES}
+                     | {SUMMARY_FILE, REPORT_FILE, DASHBOARD_FILE, OUTPUTS_MARKER})
 
 
 def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path:
@@ -76,8 +83,9 @@ def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path
             entry = path / name
             if (entry.exists() or entry.is_symlink()) and not entry.is_file():
                 raise ValueError(f"--out {out}: {entry} is in the way of an output file (it is not a file)")
-        if outputs is None and (path / CLOUDTRAIL_DIR).is_file():
-            raise ValueError(f"--out {out}: {path / CLOUDTRAIL_DIR} is in the way of an output folder (it is a file)")
+        for folder in (S3_DIR, CLOUDTRAIL_DIR) if outputs is None else ():
+            if (path / folder).is_file():
+                raise ValueError(f"--out {out}: {path / folder} is in the way of an output folder (it is a file)")
     return path
 
 
@@ -171,13 +179,19 @@ class Result:
         """Every timeline with rows as the CSV text ``write`` puts in its file."""
         return _csv(self.tables())
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write every timeline with rows as ``<name>.csv`` (see ``tables``; the summary
-        lists the empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if
-        any, the plots (compliance, entitlements, hosts, exposure, costs) of the timelines
-        that have something to show, and, when the run made a CloudTrail trail, its log files
-        under ``cloudtrail/`` (as in the trail's bucket: ``AWSLogs/...``); return the files
-        (and that folder).
+    def write(self, out: str | Path, format: str = "csv") -> list[Path]:
+        """Write every timeline with rows as ``<name>.csv`` and/or ``<name>.parquet`` (see
+        ``tables``; ``format`` is ``csv``, ``parquet`` or ``both``; the summary lists the
+        empty ones), ``summary.json`` (the digest), the replay's ``report.json`` if any, the
+        plots (compliance, entitlements, hosts, exposure, costs) of the timelines that have
+        something to show, ``dashboard.html`` (the License Manager dashboard of every account
+        with a license configuration), the run's S3 buckets under ``s3/``
+        (``s3/<bucket>/<key>``: reports, resource data syncs, log files) when it has any, and,
+        when the run made a CloudTrail trail, its log files under ``cloudtrail/`` (as in the
+        trail's bucket: ``AWSLogs/...``); return the files (and those folders).
+
+        Parquet files are written through pyarrow, as pandas does: column types survive,
+        times stay tz-aware UTC.
 
         The files are written into a temporary folder inside ``out`` and then moved into
         place; only then are the outputs of an earlier run into ``out`` (listed in its
@@ -186,9 +200,11 @@ class Result:
         ``out`` are left alone.
 
         Raises:
-            ValueError: for a destination ``check_out_dir`` refuses, or one that cannot be
-                written (naming the reason); nothing is moved into ``out`` then.
+            ValueError: for another format, a destination ``check_out_dir`` refuses, or one
+                that cannot be written (naming the reason); nothing is moved into ``out`` then.
         """
+        if format not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = check_out_dir(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -196,8 +212,8 @@ class Result:
         except OSError as error:
             raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         try:
-            files = self._write_files(staging)
-            # nothing came in the way meanwhile (a folder output, cloudtrail/, replaces a folder)
+            files = self._write_files(staging, format)
+            # nothing came in the way meanwhile (a folder output, s3/ or cloudtrail/, replaces a folder)
             check_out_dir(out, [path.name for path in files if not path.is_dir()])
             in_the_way = [out / path.name for path in files if path.is_dir() and (out / path.name).is_file()]
             if in_the_way:
@@ -224,19 +240,30 @@ class Result:
             shutil.rmtree(staging, ignore_errors=True)
         return [out / path.name for path in files]
 
-    def _write_files(self, out: Path) -> list[Path]:
+    def _write_files(self, out: Path, format: str = "csv") -> list[Path]:
         written = []
         tables = self.tables()
-        for name, text in _csv(tables).items():
-            path = out / f"{name}.csv"
-            path.write_text(text)
-            written.append(path)
+        if format in ("csv", "both"):
+            for name, text in _csv(tables).items():
+                path = out / f"{name}.csv"
+                path.write_text(text)
+                written.append(path)
+        if format in ("parquet", "both"):
+            for name, frame in tables.items():
+                if not frame.empty:
+                    path = out / f"{name}.parquet"
+                    frame.to_parquet(path, engine="pyarrow", index=False)
+                    written.append(path)
         files = {SUMMARY_FILE: self._digest(tables), REPORT_FILE: self.report}
         for filename, content in files.items():
             if content is not None:
                 path = out / filename
                 path.write_text(json.dumps(content, indent=2) + "\n")
                 written.append(path)
+        written.append(self.sim.dashboard_html(None, out / DASHBOARD_FILE))
+        if self.sim.s3.buckets:
+            self.sim.s3.export(out / S3_DIR)
+            written.append(out / S3_DIR)
         trails = self.sim.world.global_services.cloudtrail
         if trails.trails:
             trails.export(out / CLOUDTRAIL_DIR)

@@ -125,9 +125,35 @@ class Timelines:
 
     @property
     def notifications(self) -> pd.DataFrame:
-        """Alerts License Manager published. Columns: ``time``, ``account_id``, ``region``,
-        ``license_configuration_arn``, ``subject``, ``message``."""
+        """Alerts and notices License Manager sent, one row each.
+
+        Columns: ``time``, ``account_id`` (the recipient: the configuration's owner),
+        ``region``, ``license_configuration_arn`` (empty for notices about none), ``subject``,
+        ``message``, ``kind`` (soft_limit, launch_blocked, rule_violation, hard_limit,
+        discovered_over_limit, report_failed, eviction_notice, host_recovery_failed,
+        link_failed), ``resource_arn``, ``topic_arn`` (the SNS topic it was published to,
+        empty when the settings name none or the topic refused it).
+        """
         return records_frame(self._records, "notifications", self._clock)
+
+    @property
+    def reports(self) -> pd.DataFrame:
+        """Report generator runs, one row per report type of each run.
+
+        Columns: ``time``, ``account_id``, ``region``, ``report_generator_arn``,
+        ``report_generator_name``, ``report_type``, ``status`` (SUCCESS or FAILED),
+        ``bucket``, ``key`` (the report's object), ``failure_reason``.
+        """
+        return records_frame(self._records, "reports", self._clock)
+
+    @property
+    def deliveries(self) -> pd.DataFrame:
+        """Messages Amazon SNS delivered to confirmed subscriptions, one row each.
+
+        Columns: ``time``, ``topic_arn``, ``subscription_arn``, ``protocol`` (email,
+        email-json, http, https, sqs, lambda), ``endpoint``, ``subject``, ``message``.
+        """
+        return records_frame(self._records, "deliveries", self._clock)
 
     @property
     def inventory(self) -> pd.DataFrame:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from simulator.world.ec2.instance import Instance, InstanceState
     from simulator.world.rds.db_instance import DBInstance
     from simulator.world.rds.option_group import OptionGroup
+    from simulator.world.sns.topic import Subscription
     from simulator.world.ssm.inventory import GatheredChange
     from simulator.world.ssm.node import InstalledApplication, ManagedNode
 
@@ -395,3 +396,30 @@ class OptionGroupChanged(NamedTuple):
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         g = self.group
         return (g.account_id, g.region, "rds", "OptionGroupChanged", (g.name,), (" ".join(sorted(g.options)),))
+
+
+class SubscriptionConfirmed(NamedTuple):
+    """The endpoint of an SNS subscription confirmed it (email and HTTP(S) recipients do
+    so a minute after Subscribe): it receives what the topic publishes from now on."""
+
+    subscription: Subscription
+    account_id: str
+    region: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        s = self.subscription
+        return (self.account_id, self.region, "sns", "SubscriptionConfirmed", (s.arn,), (f"{s.protocol}:{s.endpoint}",))
+
+
+class MessageDelivered(NamedTuple):
+    """SNS delivered a message published to ``topic_arn`` to a confirmed subscription."""
+
+    subscription: Subscription
+    account_id: str
+    region: str
+    subject: str
+    message: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        s = self.subscription
+        return (self.account_id, self.region, "sns", "MessageDelivered", (s.arn,), (f"{s.protocol}:{s.endpoint}",))

@@ -1,6 +1,6 @@
-"""The world's global services: those AWS runs once for all regions (IAM, STS), and
-CloudTrail's event history and trails (kept once for every region), each an attribute, as
-``Region`` holds the regional ones."""
+"""The world's global services: those AWS runs once for all regions (IAM, STS), CloudTrail's
+event history and trails (kept once for every region), and S3 (one global namespace of
+bucket names), each an attribute, as ``Region`` holds the regional ones."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from simulator.core.ids import IdFactory
 from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.iam import IamService
 from simulator.world.organizations import Organizations
+from simulator.world.s3 import S3Service
 from simulator.world.sts import StsService
 
 
@@ -19,9 +20,11 @@ class GlobalServices:
         clock: The simulation clock.
         ids: The id factory.
         organizations: The accounts and organizations (organization trails).
+        regions: The AWS Regions (where buckets may be created).
     """
 
-    def __init__(self, clock: Clock, ids: IdFactory, organizations: Organizations) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, organizations: Organizations, regions: tuple[str, ...]) -> None:
         self.iam = IamService(clock, ids)
         self.sts = StsService(clock, ids, self.iam)
-        self.cloudtrail = CloudTrailService(clock, ids, organizations)
+        self.s3 = S3Service(clock, regions)
+        self.cloudtrail = CloudTrailService(clock, ids, organizations, self.s3)

@@ -33,7 +33,7 @@ Resource = Instance | DedicatedHost | Image | ManagedNode | DBInstance
 
 
 class World:
-    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail) and
+    """Accounts, organizations, global services (``global_services``: IAM, STS, CloudTrail, S3) and
     per-region services, publishing domain events on ``bus``.
 
     The world does not know who listens: it publishes events after each change and asks
@@ -55,7 +55,7 @@ class World:
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
         self.organizations = Organizations(clock, ids, bus)
-        self.global_services = GlobalServices(clock, ids, self.organizations)
+        self.global_services = GlobalServices(clock, ids, self.organizations, AWS_REGIONS)
         self.launch_authorizers: list[LaunchAuthorizer] = []
         self.license_lookup: LicenseLookup | None = None
         self._regions: dict[str, Region] = {}
@@ -106,7 +106,8 @@ class World:
                 region=name, clock=self.clock, ids=self.ids, bus=self.bus, catalog=self.catalog,
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
-            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup)
+            region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup,
+                                                  self.global_services.s3)
             for shareable in self._shareable:
                 region.ram.register_type(shareable)
         return region

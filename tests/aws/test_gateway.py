@@ -227,7 +227,56 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     _entitlements_tour(sim, make, lm)
     _sharing_tour(sim, make, lm)
     _governance_tour(sim, make)
+    _reports_tour(sim, make)
     return responses
+
+
+def _reports_tour(sim, make) -> None:
+    """S3 buckets, policies and objects, SNS topics and subscriptions, Systems Manager's
+    resource data syncs, and License Manager's report generators."""
+    s3, sns, ssm, lm = (make(service, ACCOUNT_A) for service in ("s3", "sns", "ssm", "license-manager"))
+    s3.create_bucket(Bucket="tour-bucket")
+    s3.head_bucket(Bucket="tour-bucket")
+    s3.get_bucket_location(Bucket="tour-bucket")
+    s3.list_buckets()
+    s3.put_object(Bucket="tour-bucket", Key="a/b.csv", Body=b"x,y\n", ContentType="text/csv")
+    s3.get_object(Bucket="tour-bucket", Key="a/b.csv")
+    s3.head_object(Bucket="tour-bucket", Key="a/b.csv")
+    s3.list_objects_v2(Bucket="tour-bucket", Delimiter="/")
+    s3.put_bucket_policy(Bucket="tour-bucket", Policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": ACCOUNT_B}, "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::tour-bucket/*"}]}))
+    s3.get_bucket_policy(Bucket="tour-bucket")
+    s3.delete_bucket_policy(Bucket="tour-bucket")
+    s3.delete_object(Bucket="tour-bucket", Key="a/b.csv")
+    s3.delete_bucket(Bucket="tour-bucket")
+    topic = sns.create_topic(Name="aws-license-manager-service-tour")["TopicArn"]
+    sns.list_topics()
+    sns.get_topic_attributes(TopicArn=topic)
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="tour")
+    queue = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:{ACCOUNT_A}:tour")
+    sns.list_subscriptions()
+    sns.list_subscriptions_by_topic(TopicArn=topic)
+    sns.publish(TopicArn=topic, Message="{}", Subject="tour")
+    sns.unsubscribe(SubscriptionArn=queue["SubscriptionArn"])
+    sns.delete_topic(TopicArn=topic)
+    ssm.create_resource_data_sync(SyncName="tour", S3Destination={
+        "BucketName": "tour-inventory", "SyncFormat": "JsonSerDe", "Region": "us-east-1"})
+    ssm.list_resource_data_sync()
+    ssm.delete_resource_data_sync(SyncName="tour")
+    arn = lm.create_license_configuration(Name="tour-reports", LicenseCountingType="vCPU")["LicenseConfigurationArn"]
+    context = {"licenseConfigurationArns": [arn]}
+    generator = lm.create_license_manager_report_generator(
+        ReportGeneratorName="tour", Type=["LicenseConfigurationSummaryReport"], ReportContext=context,
+        ReportFrequency={"value": 1, "period": "DAY"}, ClientToken=client_token())["LicenseManagerReportGeneratorArn"]
+    sim.advance("1h")
+    lm.get_license_manager_report_generator(LicenseManagerReportGeneratorArn=generator)
+    lm.list_license_manager_report_generators()
+    lm.update_license_manager_report_generator(
+        LicenseManagerReportGeneratorArn=generator, ReportGeneratorName="tour-renamed",
+        Type=["LicenseConfigurationUsageReport"], ReportContext=context, ReportFrequency={"value": 1, "period": "WEEK"},
+        ClientToken=client_token())
+    lm.delete_license_manager_report_generator(LicenseManagerReportGeneratorArn=generator)
 
 
 def _governance_tour(sim, make) -> None:
@@ -389,7 +438,7 @@ def _entitlements_tour(sim, make, lm) -> None:
 
 #: Every service the simulator serves through boto3.
 SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "ram", "resource-groups",
-            "cloudtrail")
+            "cloudtrail", "s3", "sns")
 
 
 def test_every_implemented_operation_answers_in_its_output_shape(sim):

@@ -168,7 +168,10 @@ def test_hard_limit_refuses_the_launch_that_would_pass_it(sim, lm):
         assert failure["ResourceOwnerId"] == ACCOUNT_A
         assert "four-seats" in failure["ErrorMessage"] and arn in failure["ErrorMessage"]
     assert kinds(sim, arn) == [("hard_limit", "blocked")] * 2
-    assert sim.timelines.notifications.empty
+    notes = sim.timelines.notifications
+    assert list(notes.kind) == ["launch_blocked"] * 2
+    assert all(a.startswith("arn:aws:ec2:us-east-1::image/ami-") for a in notes.resource_arn)
+    assert set(notes.topic_arn) == {""}  # no SNS topic in the settings: recorded, not published
 
 
 def test_soft_limit_lets_the_launch_go_ahead_and_alerts(sim, ec2, lm):
@@ -493,17 +496,17 @@ def test_dashboard_shows_consumption_remaining_enforcement_and_tenancy(sim, ec2,
     run(ec2, "m5.xlarge", count=2, licenses=[soft])
     rows = {row.name: row for row in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}
     row = rows["dash-hard"]
-    assert (row.counting_type, row.license_count, row.consumed, row.remaining, row.enforced) == (
+    assert (row.license_type, row.license_count, row.consumed, row.remaining, row.rules_enforced) == (
         "Instance", 10, 4, 6, True)
-    assert (row.shared_instances, row.dedicated_instances, row.dedicated_host_instances) == (2, 1, 1)
+    assert (row.hosts_default, row.hosts_dedicated, row.hosts_host) == (2, 1, 1)
     row = rows["dash-soft"]
-    assert (row.consumed, row.remaining, row.enforced, row.shared_instances) == (8, -4, False, 2)
+    assert (row.consumed, row.remaining, row.rules_enforced, row.hosts_default) == (8, -4, False, 2)
     assert row.consumed == consumed(lm, soft)
     sim.advance("1m")
     ec2.stop_instances(InstanceIds=shared[:1])
     sim.advance("2m")
     row = {r.name: r for r in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}["dash-hard"]
-    assert (row.consumed, row.remaining, row.shared_instances) == (3, 7, 1)
+    assert (row.consumed, row.remaining, row.hosts_default) == (3, 7, 1)
 
 
 def test_changing_one_instance_of_a_batch_leaves_its_siblings_alone(sim, ec2, lm):
@@ -529,7 +532,7 @@ def test_dashboard_alerts_and_hosts_for_every_counting_type(sim, ec2, lm):
     with pytest.raises(ClientError):
         run(ec2, "m5.8xlarge", licenses=[arn])
     row = {r.name: r for r in sim.license_manager.views.dashboard(ACCOUNT_A, REGION)}["dash-vcpu"]
-    assert (row.dedicated_host_instances, row.dedicated_hosts) == (2, 1)
+    assert (row.hosts_host, row.dedicated_hosts) == (2, 1)
     assert row.alerts == 2  # the soft-limit alert and the blocked maximumVcpus launch
     assert row.last_alert.startswith("rule:maximumVcpus blocked")
 

@@ -139,4 +139,4 @@ def test_dashboard_frame(sim, story):
     """sim.dashboard shows each configuration's consumption, remaining licenses and enforcement."""
     board = sim.dashboard(ACCOUNT_A)
     row = board.set_index("license_configuration_arn").loc[story]
-    assert (row.counting_type, row.consumed, row.remaining, row.enforced) == ("vCPU", 0, 4, True)
+    assert (row.license_type, row.consumed, row.remaining, row.rules_enforced) == ("vCPU", 0, 4, True)

@@ -1,7 +1,8 @@
 """AWS License Manager operations over the engine in ``simulator.licensing``: license
 configurations (``configurations``), seller-issued licenses, checkouts and tokens
 (``entitlements``), grants (``grants``), inventory search and discovery settings
-(``discovery``), and license type conversions (``conversions``).
+(``discovery``), license type conversions (``conversions``) and report generators
+(``reports``).
 
 An account's first successful call to License Manager makes its service-linked role
 (AWSServiceRoleForAWSLicenseManagerRole), as the console's first-run experience does."""
@@ -13,6 +14,7 @@ from simulator.aws.license_manager import (  # noqa: F401  (registers them)
     discovery,
     entitlements,
     grants,
+    reports,
 )
 
 

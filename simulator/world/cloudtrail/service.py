@@ -5,7 +5,11 @@ Every call made through a client becomes an event (the gateway records it), and 
 calls AWS services make through their service-linked roles (``record_service_event``). A
 trail that logs delivers a gzip JSON file ``{"Records": [...]}`` per account and region
 every five simulated minutes, under ``AWSLogs/[<organization id>/]<account>/CloudTrail/
-<region>/YYYY/MM/DD/`` of its bucket; ``export`` writes the files into a folder.
+<region>/YYYY/MM/DD/`` of its bucket: into the S3 bucket as CloudTrail's service principal
+(``cloudtrail.amazonaws.com``, with ``aws:SourceArn`` the trail and the
+``bucket-owner-full-control`` ACL), which the bucket policy must allow, as AWS requires
+("Amazon S3 bucket policy for CloudTrail"); a missing or refusing bucket leaves the trail's
+``delivery_error``. ``export`` writes every log file into a folder, delivered or not.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from simulator.access import service_requester
 from simulator.core.arn import format_arn, parse_arn
 from simulator.core.clock import Clock
+from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.world.cloudtrail.errors import (
     cloudtrail_access_not_enabled_exception,
@@ -40,6 +46,7 @@ from simulator.world.cloudtrail.identity import Identity
 from simulator.world.cloudtrail.records import record
 from simulator.world.cloudtrail.trail import LogFile, Trail
 from simulator.world.organizations import Organizations
+from simulator.world.s3 import S3Service
 
 #: How often a logging trail delivers (CloudTrail User Guide: "about every 5 minutes").
 DELIVERY_PERIOD = 300.0
@@ -64,12 +71,15 @@ class CloudTrailService:
         clock: The simulation clock.
         ids: The id factory (its seed fixes event ids).
         organizations: The accounts and organizations (organization trails).
+        s3: Where log files are delivered.
     """
 
-    def __init__(self, clock: Clock, ids: IdFactory, organizations: Organizations) -> None:
+    def __init__(self, clock: Clock, ids: IdFactory, organizations: Organizations,
+                 s3: S3Service | None = None) -> None:
         self._clock = clock
         self._ids = ids
         self._organizations = organizations
+        self._s3 = s3
         self.events: list[tuple] = []
         self.trails: dict[str, Trail] = {}
         self._delivering = False
@@ -118,8 +128,8 @@ class CloudTrailService:
     def create_trail(self, account_id: str, region: str, name: str, bucket: str, *, prefix: str = "",
                      multi_region: bool = False, global_events: bool = True, organization: bool = False,
                      tags: dict[str, str] | None = None) -> Trail:
-        """CreateTrail (the bucket is taken on trust: S3 is not simulated, ``export`` writes
-        its files).
+        """CreateTrail (the bucket is taken on trust: log files go into it once it exists and
+        its policy lets CloudTrail write, and ``export`` writes them either way).
 
         Raises:
             ServiceError: InvalidTrailNameException, InvalidS3BucketNameException,
@@ -238,10 +248,26 @@ class CloudTrailService:
             pending = self._pending(trail)
             trail.cursor = len(self.events)
             for (account_id, region), indices in pending.items():
-                trail.files.append(self._log_file(trail, account_id, region, tuple(indices), now,
-                                                  self._ids.token("cloudtrail-log-file", 16, _FILE_ID)))
+                log_file = self._log_file(trail, account_id, region, tuple(indices), now,
+                                          self._ids.token("cloudtrail-log-file", 16, _FILE_ID))
+                trail.files.append(log_file)
+                self._put(trail, log_file)
             if pending:
                 trail.latest_delivery = now
+
+    def _put(self, trail: Trail, log_file: LogFile) -> None:
+        """Put a log file into the trail's S3 bucket as CloudTrail does."""
+        if self._s3 is None:
+            return
+        requester = service_requester(CLOUDTRAIL_PRINCIPAL, trail.account_id, {
+            "aws:sourcearn": trail.arn, "s3:x-amz-acl": "bucket-owner-full-control"})
+        try:
+            self._s3.put_object(requester, trail.bucket, log_file.key, self.log_file_content(log_file),
+                                content_type="application/x-gzip")
+        except ServiceError as error:
+            trail.delivery_error = error.code
+        else:
+            trail.delivery_error = ""
 
     def _log_file(self, trail: Trail, account_id: str, region: str, events: tuple[int, ...], at: float,
                   suffix: str) -> LogFile:

@@ -14,6 +14,8 @@ class Trail:
         organization_id: Set for an organization trail (it logs every account of it).
         cursor: How far into the event history the trail has looked for events to deliver.
         files: The log files delivered so far (their keys in the bucket, in order).
+        delivery_error: Why the last delivery to the S3 bucket failed (the S3 error code:
+            NoSuchBucket, AccessDenied), empty after a delivery that succeeded.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Trail:
     cursor: int = 0
     files: list[LogFile] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    delivery_error: str = ""
 
     def covers(self, account_id: str, region: str, organization_id: str | None) -> bool:
         """Whether an event of ``account_id`` in ``region`` belongs in this trail, the account

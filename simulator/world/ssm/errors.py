@@ -53,3 +53,23 @@ def invalid_type_name_exception(message: str, **details: Any) -> ServiceError:
 def validation_exception(message: str, **details: Any) -> ServiceError:
     """Systems Manager's ValidationException: the request isn't valid."""
     return ServiceError("ValidationException", message, **details)
+
+
+def resource_data_sync_already_exists_exception(message: str, **details: Any) -> ServiceError:
+    """Systems Manager's ResourceDataSyncAlreadyExistsException: a sync of that name exists."""
+    return ServiceError("ResourceDataSyncAlreadyExistsException", message, **details)
+
+
+def resource_data_sync_count_exceeded_exception(message: str, **details: Any) -> ServiceError:
+    """Systems Manager's ResourceDataSyncCountExceededException: the account has its maximum of syncs."""
+    return ServiceError("ResourceDataSyncCountExceededException", message, **details)
+
+
+def resource_data_sync_invalid_configuration_exception(message: str, **details: Any) -> ServiceError:
+    """Systems Manager's ResourceDataSyncInvalidConfigurationException: the sync's configuration is invalid."""
+    return ServiceError("ResourceDataSyncInvalidConfigurationException", message, **details)
+
+
+def resource_data_sync_not_found_exception(message: str, **details: Any) -> ServiceError:
+    """Systems Manager's ResourceDataSyncNotFoundException: no sync of that name."""
+    return ServiceError("ResourceDataSyncNotFoundException", message, **details)

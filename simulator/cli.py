@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,18 +17,14 @@ import matplotlib
 matplotlib.use("Agg")  # the command line draws into files
 from tqdm import tqdm
 
-from simulator.bench import inventory as inventory_bench
-from simulator.bench import principal as principal_bench
-from simulator.bench.checkout import checkout_benchmark
-from simulator.bench.fleet import MODES, as_dict, benchmark
-from simulator.bench.sweep import EXECUTORS, benchmark_sweep
+from simulator import bench
 from simulator.core.errors import ServiceError
 from simulator.replay.cloudtrail import cloudtrail_notes, replay_cloudtrail
 from simulator.replay.diff import compare
 from simulator.replay.replays import replay
 from simulator.runs.result import FORMATS, Result, check_out_dir
-from simulator.runs.scenario import Scenario, ScenarioError, load_scenario, run_scenario
-from simulator.runs.sweep import distributed_module, sweep, write_sweep
+from simulator.runs.scenario import ScenarioError, load_scenario, run_scenario
+from simulator.runs.sweep import distributed_module, parse_grid, sweep, write_sweep
 from simulator.timelines.costs import as_prices
 
 
@@ -108,16 +101,6 @@ def _diff(args: argparse.Namespace) -> int:
     return 0 if comparison.identical else 1
 
 
-def _grid(scenario: Scenario, specs: list[str]) -> dict[str, list]:
-    grid: dict[str, list] = {}
-    for spec in specs:
-        key, sep, values = spec.partition("=")
-        if not sep or not values:
-            raise ValueError(f"--grid needs name=value,value,..., got {spec!r}")
-        grid[key] = [scenario.convert(key, text) for text in values.split(",")]
-    return grid
-
-
 def _seeds(text: str) -> int | list[int]:
     try:
         return [int(s) for s in text.split(",")] if "," in text else int(text)
@@ -128,7 +111,7 @@ def _seeds(text: str) -> int | list[int]:
 def _sweep(args: argparse.Namespace) -> int:
     check_out_dir(args.out, outputs=("sweep.csv",))
     scenario = load_scenario(args.scenario)
-    grid = _grid(scenario, args.grid)
+    grid = parse_grid(scenario, args.grid)
     if not grid:
         raise ValueError("give at least one --grid name=value,value,...")
     params = scenario.parse_params(args.param)
@@ -160,96 +143,6 @@ def _dask_client(address: str) -> Any:
     except (OSError, ValueError) as error:  # unreachable (OSError, TimeoutError) or not an address (ValueError)
         raise ValueError(
             f"cannot reach the Dask scheduler at {address}: {str(error).strip() or type(error).__name__}") from None
-
-
-def _bench(args: argparse.Namespace) -> int:
-    if args.mode == "sweep":
-        return _bench_sweep(args)
-    if args.mode == "checkout":
-        figures = asdict(checkout_benchmark(args.checkouts, args.live, args.seed))
-        print(json.dumps(figures) if args.json else "\n".join(f"{k}: {v}" for k, v in figures.items()))
-        return 0
-    if args.mode == "inventory":
-        return _bench_inventory(args)
-    args.accounts = args.accounts or 10
-    if args.principal is not None:
-        return _bench_principal(args)
-    sizes = [int(n) for n in args.instances.split(",")]
-    if len(sizes) == 1:
-        result = benchmark(sizes[0], args.accounts, args.days, args.batch, args.seed, args.repeats,
-                           args.min_seconds, args.mode)
-        if args.json:
-            print(json.dumps(as_dict(result)))
-        else:
-            _print_results([as_dict(result)])
-        return 0
-    results = []
-    for size in sizes:  # one process per size, so each peak memory figure is its own
-        command = [sys.executable, "-m", "simulator.cli", "bench", "--instances", str(size),
-                   "--accounts", str(args.accounts), "--days", str(args.days), "--batch", str(args.batch),
-                   "--seed", str(args.seed), "--repeats", str(args.repeats), "--min-seconds",
-                   str(args.min_seconds), "--mode", args.mode, "--json"]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        results.append(json.loads(output.strip().splitlines()[-1]))
-    if args.json:
-        print(json.dumps(results))
-    else:
-        _print_results(results)
-        per_event = [r["microseconds_per_event"] for r in results]
-        ratios = [r["ratio"] for r in results]
-        sizes_text = ", ".join(str(r["instances"]) for r in results)
-        print(f"cost per event across N = {sizes_text}: max/min = {max(per_event) / min(per_event):.2f} in "
-              f"microseconds, {max(ratios) / min(ratios):.2f} in bare-SimPy events (the ratio, measured "
-              "alongside each size, cancels the machine's drift between sizes)")
-    return 0
-
-
-def _bench_principal(args: argparse.Namespace) -> int:
-    """lmsim bench --principal user: the lifecycle fleet through boto3, as root and as an IAM
-    user holding a 20-statement policy; the user's slowdown."""
-    if args.mode != "lifecycle" or args.principal != "user":
-        raise ValueError("--principal user applies to --mode lifecycle")
-    result = principal_bench.as_dict(principal_bench.principal_benchmark(
-        int(args.instances.split(",")[0]), args.accounts, args.days, args.batch, args.seed, args.repeats))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        _print_results([result], list(result))
-    return 0
-
-
-def _bench_sweep(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
-    grid = _grid(scenario, args.grid) or {"license_count": [48, 64, 80, 96, 112, 128, 144, 160]}
-    workers = [int(n) for n in args.workers.split(",")]
-    results = benchmark_sweep(scenario.path, grid, int(args.seeds), workers, args.executors.split(","),
-                              scenario.parse_params(args.param), args.repeats)
-    if args.json:
-        print(json.dumps(results))
-    else:
-        _print_results(results, list(results[0]))
-    return 0
-
-
-def _bench_inventory(args: argparse.Namespace) -> int:
-    result = asdict(inventory_bench.run_inventory_bench(
-        nodes=args.nodes, accounts=args.accounts or 20, days=args.days, change_share=args.change_share,
-        seed=args.seed))
-    if args.json:
-        print(json.dumps(result))
-    else:
-        print("  ".join(result))
-        print("  ".join(str(value).rjust(len(key)) for key, value in result.items()))
-    return 0
-
-
-def _print_results(results: list[dict], columns: list[str] | None = None) -> None:
-    columns = columns or ["mode", "instances", "accounts", "days", "batch", "lifecycle_events", "wall_seconds",
-                          "events_per_second", "microseconds_per_event", "bare_simpy_events_per_second", "ratio",
-                          "peak_memory_mib", "blocked_launches", "dedicated_hosts"]
-    print("  ".join(columns))
-    for result in results:
-        print("  ".join(str(result[c]).rjust(len(c)) for c in columns))
 
 
 def _add_run_command(commands: argparse._SubParsersAction) -> None:
@@ -307,62 +200,13 @@ def _add_sweep_command(commands: argparse._SubParsersAction) -> None:
     grid.set_defaults(handler=_sweep)
 
 
-def _add_bench_command(commands: argparse._SubParsersAction) -> None:
-    bench = commands.add_parser(
-        "bench", help="time N instances' lifecycles across M accounts against a bare SimPy loop (also in a "
-                      "host resource group), entitlement checkouts (--mode checkout), inventory collection "
-                      "and automated discovery over N managed nodes (--mode inventory), or a sweep's executors "
-                      "(--mode sweep)")
-    bench.add_argument("--mode", choices=(*MODES, "checkout", "inventory", "sweep"), default="lifecycle",
-                       help="lifecycle: a fleet partly on auto-placement hosts, against bare SimPy (default); hrg: "
-                            "the fleet in a shared host resource group that allocates and releases hosts; "
-                            "checkout: entitlement checkouts and check-ins through the engine; inventory: Systems "
-                            "Manager inventory and automated discovery; sweep: a sweep in this process, on a "
-                            "process pool and on a Dask LocalCluster")
-    bench.add_argument("--checkouts", type=int, default=1_000_000,
-                       help="checkout mode: how many checkouts (default 1000000)")
-    bench.add_argument("--live", type=int, default=10_000,
-                       help="checkout mode: checkouts held at once (default 10000)")
-    bench.add_argument("--instances", default="10000",
-                       help="lifecycle: N, or a comma-separated list of N to compare (default 10000)")
-    bench.add_argument("--accounts", type=int, default=None,
-                       help="M member accounts (default 10 for lifecycle, 20 for inventory)")
-    bench.add_argument("--nodes", type=int, default=100_000, help="inventory: managed nodes (default 100000)")
-    bench.add_argument("--change-share", type=float, default=0.02,
-                       help="inventory: share of the nodes changing software per day (default 0.02)")
-    bench.add_argument("--days", type=float, default=7.0, help="D simulated days (default 7)")
-    bench.add_argument("--batch", type=int, default=10,
-                       help="mean instances per launch, stop, start or terminate call (default 10)")
-    bench.add_argument("--seed", type=int, default=0, help="simulation seed (default 0)")
-    bench.add_argument("--repeats", type=int, default=5,
-                       help="runs of each side (sweep mode: of each executor), interleaved, the best time kept "
-                            "(default 5)")
-    bench.add_argument("--min-seconds", type=float, default=2.0,
-                       help="repeat small fleets until this many seconds were measured (default 2)")
-    bench.add_argument("--principal", choices=("user",), default=None,
-                       help="lifecycle mode: drive the fleet through boto3 clients, as each account's root user "
-                            "and as an IAM user holding a 20-statement policy (every call evaluated), and report "
-                            "the user's slowdown")
-    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
-    bench.add_argument("--scenario", default="scenarios/quickstart.py", help="sweep mode: the scenario")
-    bench.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
-                       help="sweep mode: swept parameter (default license_count=48,64,...,160: 8 values)")
-    bench.add_argument("--seeds", default="8", help="sweep mode: seeds per grid point (default 8)")
-    bench.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                       help="sweep mode: fixed scenario parameter")
-    bench.add_argument("--workers", default="1,2", help="sweep mode: worker counts to time (default 1,2)")
-    bench.add_argument("--executors", default=",".join(EXECUTORS),
-                       help="sweep mode: serial, pool and/or dask (default all three)")
-    bench.set_defaults(handler=_bench)
-
-
 def parser() -> argparse.ArgumentParser:
     """The ``lmsim`` command line's parser."""
     top = argparse.ArgumentParser(prog="lmsim", description=__doc__)
     top.add_argument("--version", action="version", version=f"lmsim {_version()}")
     top.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     commands = top.add_subparsers(dest="command", required=True)
-    for add in (_add_run_command, _add_replay_command, _add_diff_command, _add_sweep_command, _add_bench_command):
+    for add in (_add_run_command, _add_replay_command, _add_diff_command, _add_sweep_command, bench.add_parser):
         add(commands)
     return top
 

@@ -26,6 +26,7 @@ from simulator.core import (
     Records,
     parse_duration,
 )
+from simulator.core.collector import no_full_collections
 from simulator.core.records import EventRecorder
 from simulator.core.validation import check_account_id
 from simulator.licensing import (
@@ -193,9 +194,11 @@ class Simulation(MachineActions):
             return
         # Step, rather than env.run(until=...): a process that fails then leaves no stale
         # stop event behind to end a later run early.
+        peek, step = env.peek, env.step
         try:
-            while env.peek() < target:
-                env.step()
+            with no_full_collections():
+                while peek() < target:
+                    step()
         except ProcessError as error:
             raise error.args[0] from None
         env.run(until=target)  # nothing is due before target: this only moves the clock

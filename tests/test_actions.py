@@ -52,4 +52,4 @@ def test_an_action_inside_an_action_is_part_of_it(sim):
     lab.install("111111111111", "mi-0123456789abcdef0", name="SQL Server")
     rows = sim.timelines.events
     assert list(rows.event_name) == ["lab.rebuild", "lab.install", "lab.install"]
-    assert sim.records.rows("action_spans") == [(0, 2)]
+    assert list(sim.records.rows("action_spans")) == [(0, 2)]

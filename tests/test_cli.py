@@ -114,6 +114,27 @@ def test_lmsim_bench_prints_its_figures(capsys):
     assert figures["events_per_second"] > 0 and figures["bare_simpy_events_per_second"] > 0
     assert figures["ratio"] > 0  # measured, not derived here from the figures it is derived from
     assert figures["peak_memory_mib"] > 0
+    assert figures["cpu_seconds"] > 0 and figures["bare_cpu_seconds"] > 0
+    assert figures["wall_seconds"] > 0 and figures["bare_wall_seconds"] > 0 and figures["wall_ratio"] > 0
+    assert figures["peak_memory_mib"] > 0 and figures["bytes_per_instance"] > 0
+
+
+def test_lmsim_bench_api_mode_prints_each_operation_against_botocore(capsys):
+    """lmsim bench --mode api drives a fleet through boto3 clients only and prints, per
+    operation, microseconds per call through lmsim and on botocore's floor, and their ratio."""
+    assert main(["bench", "--mode", "api", "--instances", "100", "--accounts", "2", "--days", "1", "--repeats", "1",
+                 "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    operations = {f["operation"]: f for f in figures["operations"]}
+    assert set(operations) == {"RunInstances", "StartInstances", "StopInstances", "TerminateInstances",
+                               "DescribeInstances", "ListUsageForLicenseConfiguration", "GetLicenseConfiguration"}
+    assert {operations[o]["kind"] for o in ("DescribeInstances", "GetLicenseConfiguration")} == {"read"}
+    assert operations["RunInstances"]["kind"] == "change"
+    assert figures["calls"] == sum(f["calls"] for f in operations.values())
+    for f in operations.values():
+        assert f["lmsim_us"] > 0 and f["floor_us"] > 0
+        assert f["ratio"] == pytest.approx(f["lmsim_us"] / f["floor_us"], rel=0.05)
+    assert figures["cpu_seconds"] > 0 and figures["wall_seconds"] > 0 and figures["blocked"] == 0
 
 
 def test_lmsim_bench_checkout_mode_prints_its_figures(capsys):
@@ -122,6 +143,7 @@ def test_lmsim_bench_checkout_mode_prints_its_figures(capsys):
     figures = json.loads(capsys.readouterr().out)
     assert figures["checkouts"] == 2000 and figures["check_ins"] + figures["lapses"] == 2000
     assert figures["operations_per_second"] > 0 and figures["peak_memory_mib"] > 0
+    assert figures["cpu_seconds"] > 0 and figures["wall_seconds"] > 0
 def test_lmsim_bench_hrg_mode(capsys):
     """lmsim bench --mode hrg runs the fleet in a shared host resource group and prints the same figures."""
     assert main(["bench", "--mode", "hrg", "--instances", "200", "--accounts", "2", "--days", "1", "--repeats", "1",
@@ -348,6 +370,7 @@ def test_lmsim_bench_inventory_mode_prints_its_figures(capsys):
     assert figures["gather_cycles"] == 2 * 48 and figures["software_changes"] >= 1
     assert figures["discovered"] > 0 and figures["consumed_vcpus"] > 0
     assert figures["wall_seconds"] > 0 and figures["peak_memory_mib"] > 0
+    assert figures["cpu_seconds"] > 0 and figures["setup_cpu_seconds"] > 0
 
 
 def test_lmsim_run_writes_inventory_and_exposure(tmp_path):

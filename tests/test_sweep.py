@@ -144,4 +144,5 @@ def test_lmsim_bench_sweep_prints_the_figures_of_each_executor(capsys):
     figures = json.loads(capsys.readouterr().out)
     assert [(f["executor"], f["workers"], f["points"]) for f in figures] == [("serial", 1, 4), ("pool", 2, 4)]
     assert all(f["identical"] and f["wall_seconds"] > 0 and f["runs_per_second"] > 0 for f in figures)
+    assert all(f["cpu_seconds"] > 0 for f in figures)
     assert figures[0]["speedup"] == 1.0

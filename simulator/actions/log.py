@@ -62,14 +62,13 @@ class ActionLog:
 
     def reserve(self) -> int:
         """Reserve the row of an action about to run (it stands before the events it causes)."""
-        self._rows.append(None)  # type: ignore[arg-type]
-        return len(self._rows) - 1
+        return self._rows.reserve()
 
     def write(self, slot: int, path: str, service: str, params: dict[str, Any], *, account_id: str = "",
               region: str = "", resource_id: str = "", error_code: str = "") -> None:
         """Fill the reserved row ``slot`` with the action ``path`` and its outcome."""
-        self._rows[slot] = (self._clock.seconds, account_id, region, service, path, resource_id,
-                            "error" if error_code else "success", error_code, "", "action", encode_params(params))
+        self._rows.fill(slot, (self._clock.seconds, account_id, region, service, path, resource_id,
+                               "error" if error_code else "success", error_code, "", "action", encode_params(params)))
         if self.depth == 0 and len(self._rows) > slot + 1:
             self._spans.append((slot, len(self._rows)))
 

@@ -5,6 +5,8 @@ AWS itself could send."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from simulator.aws.models import operation_model
 
 #: Errors every AWS API may return ("Common Errors" of the AWS API references), and the
@@ -63,6 +65,7 @@ UNDECLARED: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+@cache  # the model and the tables do not change while a process runs
 def allowed_codes(service: str, operation: str) -> frozenset[str]:
     """The error codes ``service``'s ``operation`` may answer with."""
     declared = frozenset(

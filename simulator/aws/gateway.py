@@ -161,9 +161,7 @@ class Gateway:
 
     def _serve(self, call: Call, protocol: str, params: dict[str, Any], identity: Identity | None = None,
                key_id: str = "") -> tuple[AWSResponse, dict]:
-        rows = self._rows
-        slot = len(rows)
-        rows.append(None)  # type: ignore[arg-type]  # the call's row, ahead of the world events it causes
+        slot = self._rows.reserve()  # keeps the call's row ahead of the world events it causes
         request_id = self.backends.ids.uuid("request")
         failure: Exception | None = None
         injected, self._next_failure = self._next_failure, None
@@ -186,8 +184,8 @@ class Gateway:
             failure = error
         resource = call.resource_id or _guess_resource(params)
         now = self.backends.clock.seconds
-        rows[slot] = (now, call.account_id, call.region, call.service, call.operation, resource, outcome, code,
-                      call.principal, "api", encode_params(params))
+        self._rows.fill(slot, (now, call.account_id, call.region, call.service, call.operation, resource, outcome,
+                               code, call.principal, "api", encode_params(params)))
         if key_id:
             self._sessions.append((slot, key_id))
         if identity is not None or call.operation == "AssumeRoleWithWebIdentity":

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from simulator.aws.errors import allowed_codes
@@ -94,6 +95,15 @@ def bounds(service: str, operation: str) -> Bounds:
     return Bounds(metadata.get("min", 1), metadata.get("max"))
 
 
+@cache
+def _paging_error(service: str, operation: str) -> tuple[str, dict[str, Any]]:
+    """The error code (and fields) ``operation`` refuses a bad page size or token with."""
+    code, fields = PAGING_ERRORS.get(service, ("ValidationException", {}))
+    if code not in allowed_codes(service, operation):  # an operation that does not declare it
+        return "ValidationException", {}
+    return code, fields
+
+
 def listing_scope(operation: str, account_id: str, params: dict[str, Any], paging_keys: tuple[str, str]) -> str:
     """Names one listing: the operation, the caller and every parameter but the paging ones,
     so a page token is refused by any other listing (another filter, another account)."""
@@ -125,9 +135,7 @@ def paginate(
     input_token = config.get("input_token", "NextToken")
     output_token = config.get("output_token", input_token)
     limit_key = config.get("limit_key", "MaxResults")
-    code, fields = PAGING_ERRORS.get(service, ("ValidationException", {}))
-    if code not in allowed_codes(service, operation):  # an operation that does not declare it
-        code, fields = "ValidationException", {}
+    code, fields = _paging_error(service, operation)
     limits = bounds(service, operation)
     requested = params.get(limit_key)
     if requested is not None:
@@ -138,10 +146,11 @@ def paginate(
         size: int | None = min(requested, limits.maximum or DEFAULT_CAP)
     else:
         size = limits.default
-    scope = listing_scope(operation, account_id, params, (input_token, limit_key))
     start = 0
     token = params.get(input_token)
+    scope = ""  # worked out only when a token is read or written
     if token:
+        scope = listing_scope(operation, account_id, params, (input_token, limit_key))
         try:
             token_scope, _, offset = base64.urlsafe_b64decode(token.encode()).decode().rpartition(":")
             start = int(offset) if offset.isascii() and offset.isdigit() else -1
@@ -153,5 +162,6 @@ def paginate(
         return list(items[start:]), {}
     end = start + size
     if end < len(items):
+        scope = scope or listing_scope(operation, account_id, params, (input_token, limit_key))
         return list(items[start:end]), {output_token: base64.urlsafe_b64encode(f"{scope}:{end}".encode()).decode()}
     return list(items[start:end]), {}

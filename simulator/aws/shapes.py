@@ -62,7 +62,7 @@ class ResponseSerializer:
 
     def __init__(self, strict: bool) -> None:
         self.strict = strict
-        self._compiled: dict[tuple[int, str, int], Serializer] = {}
+        self._compiled: dict[tuple[int, str, int], Serializer | None] = {}
 
     def serialize(self, shape: Shape | None, response: dict[str, Any], where: str) -> dict[str, Any]:
         """``response`` as ``shape`` describes it (an operation without output: ``{}``).
@@ -74,59 +74,90 @@ class ResponseSerializer:
             if self.strict and response:
                 raise ShapeMismatch(f"{where}: the operation has no output, got {sorted(response)}")
             return {}
-        return self._serializer(shape)(response, where)
+        return self._serializer(shape)(response, where)  # type: ignore[misc]
 
-    def _serializer(self, shape: Shape) -> Serializer:
+    def _serializer(self, shape: Shape) -> Serializer | None:
+        """The serializer of ``shape``; outside strict mode, None for a value passed as it is."""
         # botocore makes a new Shape object for each member lookup: a recursive shape
         # (Organizations' HandshakeResource) is known by its model and name, not its identity.
         key = (id(getattr(shape, "_shape_resolver", None)), shape.name, id(shape) if not shape.name else 0)
-        serializer = self._compiled.get(key)
-        if serializer is None:
-            # Placeholder first: recursive shapes refer to themselves.
-            self._compiled[key] = lambda value, path: self._compiled[key](value, path)
-            serializer = self._compiled[key] = self._compile(shape)
+        if key in self._compiled:
+            return self._compiled[key]
+        # Placeholder first: recursive shapes refer to themselves.
+        self._compiled[key] = lambda value, path: self._compiled[key](value, path)  # type: ignore[misc]
+        serializer = self._compile(shape) if self.strict else self._compile_lenient(shape)
+        self._compiled[key] = serializer
         return serializer
 
-    def _compile(self, shape: Shape) -> Serializer:
-        strict = self.strict
+    def _compile_lenient(self, shape: Shape) -> Serializer | None:
+        """Outside strict mode: drop the members left as None, check nothing, and walk only
+        into the members that hold structures, lists or maps (no path strings are built: they
+        only name what a strict check refuses)."""
         kind = shape.type_name
         if kind == "structure":
-            members = {name: self._serializer(member) for name, member in shape.members.items()}
-            required = tuple(shape.required_members)
+            nested = {name: serialize for name, member in shape.members.items()
+                      if (serialize := self._serializer(member)) is not None}
 
             def structure(value: Any, path: str) -> dict[str, Any]:
-                if strict:
-                    if not isinstance(value, dict):
-                        raise ShapeMismatch(f"{path}: expected a {shape.name} structure, got {type(value).__name__}")
-                    unknown = [k for k in value if k not in members]
-                    if unknown:
-                        raise ShapeMismatch(f"{path}: {shape.name} has no member {unknown[0]!r}")
-                    missing = [k for k in required if value.get(k) is None]
-                    if missing:
-                        raise ShapeMismatch(f"{path}: required member {missing[0]!r} of {shape.name} is missing")
-                return {k: members[k](v, f"{path}.{k}") for k, v in value.items() if v is not None}
+                out = {k: v for k, v in value.items() if v is not None}
+                for name, serialize in nested.items():
+                    inner = out.get(name)
+                    if inner is not None:
+                        out[name] = serialize(inner, path)
+                return out
 
             return structure
         if kind == "list":
             item = self._serializer(shape.member)
+            if item is None:
+                return lambda value, path: list(value)
+            return lambda value, path: [item(v, path) for v in value]
+        if kind == "map":
+            value_of = self._serializer(shape.value)
+            if value_of is None:
+                return lambda value, path: dict(value)
+            return lambda value, path: {k: value_of(v, path) for k, v in value.items()}
+        return None
+
+    def _compile(self, shape: Shape) -> Serializer:
+        """Strict mode: check every value against its shape, naming the member at fault."""
+        kind = shape.type_name
+        if kind == "structure":
+            members: dict[str, Serializer] = {name: self._serializer(member)  # type: ignore[misc]
+                                              for name, member in shape.members.items()}
+            required = tuple(shape.required_members)
+
+            def structure(value: Any, path: str) -> dict[str, Any]:
+                if not isinstance(value, dict):
+                    raise ShapeMismatch(f"{path}: expected a {shape.name} structure, got {type(value).__name__}")
+                unknown = [k for k in value if k not in members]
+                if unknown:
+                    raise ShapeMismatch(f"{path}: {shape.name} has no member {unknown[0]!r}")
+                missing = [k for k in required if value.get(k) is None]
+                if missing:
+                    raise ShapeMismatch(f"{path}: required member {missing[0]!r} of {shape.name} is missing")
+                return {k: members[k](v, f"{path}.{k}") for k, v in value.items() if v is not None}
+
+            return structure
+        if kind == "list":
+            item: Serializer = self._serializer(shape.member)  # type: ignore[assignment]
 
             def as_list(value: Any, path: str) -> list[Any]:
-                if strict and not isinstance(value, (list, tuple)):
+                if not isinstance(value, (list, tuple)):
                     raise ShapeMismatch(f"{path}: expected a list, got {type(value).__name__}")
                 return [item(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
             return as_list
         if kind == "map":
-            key_of, value_of = self._serializer(shape.key), self._serializer(shape.value)
+            key_of: Serializer = self._serializer(shape.key)  # type: ignore[assignment]
+            value_of: Serializer = self._serializer(shape.value)  # type: ignore[assignment]
 
             def as_map(value: Any, path: str) -> dict[Any, Any]:
-                if strict and not isinstance(value, dict):
+                if not isinstance(value, dict):
                     raise ShapeMismatch(f"{path}: expected a map, got {type(value).__name__}")
                 return {key_of(k, path): value_of(v, f"{path}[{k!r}]") for k, v in value.items()}
 
             return as_map
-        if not strict:
-            return lambda value, path: value
         return _scalar_check(shape)
 
 

@@ -11,16 +11,15 @@ configuration over its members' copies, excluding the last account and the serve
 as dev (a fifth of each account). The workload
 calls the world's domain methods directly.
 
-Figures: wall seconds of the run (set-up apart) and the process's peak memory.
+Figures: wall and CPU seconds of the set-up and of the run, and the process's peak memory.
 """
 
 from __future__ import annotations
 
-import gc
-import resource
-import time
-from dataclasses import dataclass
+import argparse
+from dataclasses import asdict, dataclass
 
+from simulator.bench.common import Stopwatch, peak_memory_mib, print_figures, settled_heap
 from simulator.simulation import Simulation
 from simulator.world.ssm import Platform, ServerSpec
 
@@ -47,7 +46,9 @@ class InventoryBenchResult:
     consumed_vcpus: int
     true_vcpus: int
     setup_seconds: float
+    setup_cpu_seconds: float
     wall_seconds: float
+    cpu_seconds: float
     peak_memory_mib: float
 
 
@@ -59,7 +60,7 @@ def _workload(sim: Simulation, account_id: str, nodes: list[str], changes_per_da
     count = max(1, int(changes_per_day * days))
     gaps = rng.exponential(86400.0 / changes_per_day, count).tolist()
     picks = rng.integers(0, len(nodes), count).tolist()
-    for gap, pick in zip(gaps, picks):
+    for gap, pick in zip(gaps, picks, strict=True):
         yield sim.env.timeout(gap)
         node_id = nodes[pick]
         if SQL[0] in ssm.find(node_id).software:  # type: ignore[union-attr]
@@ -90,7 +91,28 @@ def _register(sim: Simulation, account_id: str, count: int) -> list[str]:
 def run_inventory_bench(nodes: int = 100_000, accounts: int = 20, days: float = 7.0, change_share: float = 0.02,
                         seed: int = 0) -> InventoryBenchResult:
     """Run the inventory benchmark once; return its figures."""
-    started = time.perf_counter()
+    with Stopwatch() as setup:
+        sim, arn, stats = _build(nodes, accounts, days, change_share, seed)
+    with settled_heap(), Stopwatch() as run:
+        sim.run(sim.clock.to_datetime(days * 86400.0))
+    lm = sim.license_manager
+    cfg = lm.state.configurations[arn]
+    groups = sim.records.rows("event_groups")
+    names, ids = groups.column("event_name"), groups.column("resource_ids")
+    gathered = sum(len(group) for name, group in zip(names, ids, strict=True) if name == "InventoryGathered")
+    return InventoryBenchResult(
+        nodes=(nodes // accounts) * accounts, accounts=accounts, days=days, software_changes=stats["changes"],
+        gather_cycles=accounts * int(days * 86400 // sim.world.region(sim.region).ssm.timings.inventory_interval),
+        gathered_changes=gathered, discovered=len(cfg.discovered), consumed_vcpus=cfg.consumed,
+        true_vcpus=lm.exposure.true_consumed(cfg), setup_seconds=round(setup.timing.wall, 2),
+        setup_cpu_seconds=round(setup.timing.cpu, 2), wall_seconds=round(run.timing.wall, 2),
+        cpu_seconds=round(run.timing.cpu, 2), peak_memory_mib=peak_memory_mib(),
+    )
+
+
+def _build(nodes: int, accounts: int, days: float, change_share: float,
+           seed: int) -> tuple[Simulation, str, dict[str, int]]:
+    """The estate, its discovering configuration's ARN and the workloads' counters, ready to run."""
     sim = Simulation(seed=seed)
     members = [f"{200000000000 + n:012d}" for n in range(accounts)]
     sim.create_organization(MANAGEMENT, members)
@@ -114,19 +136,12 @@ def run_inventory_bench(nodes: int = 100_000, accounts: int = 20, days: float = 
     for account_id in members:
         node_ids = _register(sim, account_id, per_account)
         sim.process(_workload(sim, account_id, node_ids, per_account * change_share, days, stats))
-    gc.collect()
-    gc.freeze()
-    setup = time.perf_counter() - started
-    started = time.perf_counter()
-    sim.run(sim.clock.to_datetime(days * 86400.0))
-    wall = time.perf_counter() - started
-    gc.unfreeze()
-    cfg = lm.state.configurations[arn]
-    gathered = sum(len(g[6]) for g in sim.records.rows("event_groups") if g[5] == "InventoryGathered")
-    return InventoryBenchResult(
-        nodes=per_account * accounts, accounts=accounts, days=days, software_changes=stats["changes"],
-        gather_cycles=accounts * int(days * 86400 // sim.world.region(sim.region).ssm.timings.inventory_interval),
-        gathered_changes=gathered, discovered=len(cfg.discovered), consumed_vcpus=cfg.consumed,
-        true_vcpus=lm.exposure.true_consumed(cfg), setup_seconds=round(setup, 2), wall_seconds=round(wall, 2),
-        peak_memory_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    )
+    return sim, arn, stats
+
+
+def command(args: argparse.Namespace) -> int:
+    """``lmsim bench --mode inventory``."""
+    result = run_inventory_bench(nodes=args.nodes, accounts=args.accounts or 20, days=args.days,
+                                 change_share=args.change_share, seed=args.seed)
+    print_figures(asdict(result), args.json)
+    return 0

@@ -14,6 +14,7 @@ slowdown of the user's run against the root user's.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import time
@@ -23,6 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from simulator.bench.common import print_figures
 from simulator.simulation import Simulation
 from simulator.world.ec2 import InstanceState
 
@@ -238,3 +240,14 @@ def principal_benchmark(instances: int, accounts: int, days: float, batch: int =
 def as_dict(result: PrincipalBenchResult) -> dict:
     """The result as a plain dict."""
     return asdict(result)
+
+
+def command(args: argparse.Namespace) -> int:
+    """``lmsim bench --principal user``: the lifecycle fleet through boto3, as root and as an
+    IAM user holding a 20-statement policy; the user's slowdown."""
+    if args.mode != "lifecycle" or args.principal != "user":
+        raise ValueError("--principal user applies to --mode lifecycle")
+    result = as_dict(principal_benchmark(int(args.instances.split(",")[0]), args.accounts or 10, args.days,
+                                         args.batch, args.seed, args.repeats))
+    print_figures(result, args.json, list(result))
+    return 0

@@ -54,6 +54,7 @@ def parse_arn(text: str) -> Arn | None:
 def format_arn(
     service: str, region: str, account: str, resource_type: str, resource_id: str, separator: str = "/"
 ) -> str:
-    """``arn:aws:<service>:<region>:<account>:<resource_type><separator><resource_id>``."""
-    return str(Arn(partition="aws", service=service, region=region, account=account, resource_type=resource_type,
-                   resource_id=resource_id, separator=separator))
+    """``arn:aws:<service>:<region>:<account>:<resource_type><separator><resource_id>`` (as
+    ``str(Arn(...))`` writes it, without building one: every instance and host ARN is made here)."""
+    resource = f"{resource_type}{separator}{resource_id}" if resource_type else resource_id
+    return f"arn:aws:{service}:{region}:{account}:{resource}"

@@ -91,6 +91,7 @@ class Clock:
         self.env = env
         self.start = parse_instant(start)
         self._latest = (LATEST - self.start).total_seconds()
+        self._instant: tuple[float, datetime] = (env.now, self.start + timedelta(seconds=env.now))
 
     @property
     def seconds(self) -> float:
@@ -98,8 +99,12 @@ class Clock:
         return self.env.now
 
     def now(self) -> datetime:
-        """The current simulated instant."""
-        return self.start + timedelta(seconds=self.env.now)
+        """The current simulated instant (worked out once per instant: many calls ask at one)."""
+        seconds = self.env.now
+        instant = self._instant
+        if instant[0] is not seconds:
+            instant = self._instant = (seconds, self.start + timedelta(seconds=seconds))
+        return instant[1]
 
     def to_datetime(self, seconds: float) -> datetime:
         """The instant ``seconds`` after the start.

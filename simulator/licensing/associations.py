@@ -255,6 +255,7 @@ class Associations:
             for cfg, scope in adds:
                 if cfg.arn in current:
                     cfg.amis[(resource.image_id, account_id)].ami_scope = scope
+                    self.state.governing_changed()
         if isinstance(resource, Instance):
             self.publish_licenses(resource)
 
@@ -311,6 +312,7 @@ class Associations:
                     associating_account=account_id, resource=resource)
                 cfg.amis[(resource.image_id, account_id)] = association
                 state.ami_index.setdefault((resource.region, resource.image_id), []).append((cfg, association))
+                state.governing_changed()
             case ManagedNode():
                 cfg.managed[resource.node_id] = (resource, now)
                 cfg.mark_node(resource.account_id, resource.index, True)
@@ -373,6 +375,7 @@ class Associations:
             self.state.ami_index[key] = entries
         else:
             self.state.ami_index.pop(key, None)
+        self.state.governing_changed()
 
     def publish_licenses(self, instance: Instance) -> None:
         """Show the instance's configurations in its EC2 Licenses."""
@@ -402,4 +405,5 @@ class Associations:
                 for cfg, association in entries:
                     cfg.amis.pop((image_id, association.associating_account), None)
                 del index[(region, image_id)]
+                self.state.governing_changed()
                 self.inventory.forget_image(region, image_id)

@@ -62,6 +62,8 @@ class ConfigurationStatus(StrEnum):
     DISABLED = "DISABLED"
 
 
+_AVAILABLE = ConfigurationStatus.AVAILABLE  # a module constant: hot code compares against it
+
 #: The status the compliance timeline shows for a deleted configuration.
 DELETED = "DELETED"
 
@@ -138,6 +140,9 @@ class LicenseConfiguration:
     consumed: int = 0
     bound: int = 0
     instance_usage: dict[str, int] = field(default_factory=dict)
+    #: What on-premises servers and DB instances consume, by resource type (kept with every
+    #: change, so that the split by type costs nothing per tracked instance).
+    resource_consumed: dict[str, int] = field(default_factory=dict)
     host_usage: dict[str, HostUsage] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     counts_hosts: bool = field(init=False)
@@ -159,7 +164,7 @@ class LicenseConfiguration:
     @property
     def tracking(self) -> bool:
         """Whether consumption is tracked (the configuration is AVAILABLE)."""
-        return self.status is ConfigurationStatus.AVAILABLE
+        return self.status is _AVAILABLE
 
     @property
     def available(self) -> int | None:
@@ -205,12 +210,11 @@ class LicenseConfiguration:
         """Consumption split by the resource type that counts it, every type listed (0 when
         unused), as ListLicenseConfigurations shows it."""
         on_hosts = sum(self.host_amount(u.host) for u in self.host_usage.values() if u.consuming)
-        by_type = {EC2_INSTANCE: 0, EC2_HOST: on_hosts, SYSTEMS_MANAGER_MANAGED_INSTANCE: 0}
-        if self.tracks_rds:
-            by_type[RDS] = 0
-        for resource_id, amount in self.instance_usage.items():
-            kind = _resource_type(resource_id)
-            by_type[kind] = by_type.get(kind, 0) + amount
+        others = self.resource_consumed
+        by_type = {EC2_INSTANCE: self.consumed - on_hosts - sum(others.values()), EC2_HOST: on_hosts,
+                   SYSTEMS_MANAGER_MANAGED_INSTANCE: others.get(SYSTEMS_MANAGER_MANAGED_INSTANCE, 0)}
+        if self.tracks_rds or others.get(RDS):
+            by_type[RDS] = others.get(RDS, 0)
         return by_type
 
     def associations_by_type(self) -> dict[str, int]:
@@ -221,21 +225,20 @@ class LicenseConfiguration:
             by_type[RDS] = len(self.databases)
         return by_type
 
-    # -- changes (each returns nothing; ``consumed`` tells the new level) ----------------------
+    # -- changes (``consumed`` and ``bound`` tell the new level) -----------------------------
 
-    def activate(self, instance: Instance, now: float) -> None:
+    def activate(self, instance: Instance, now: float) -> bool:
         """A tracked instance entered pending (on ``instance.host`` if it has one), or got a
-        billing code this configuration applies to."""
-        if (self.status is not ConfigurationStatus.AVAILABLE
-                or instance.usage_operation in self.excluded_usage_operations):
-            return
+        billing code this configuration applies to. Returns whether the level changed."""
+        if self.status is not _AVAILABLE or instance.usage_operation in self.excluded_usage_operations:
+            return False
         if self.counts_hosts:
             host = instance.host
-            if host is not None:
-                usage = self._host(host)
-                usage.active_instances += 1
-                self._refresh(usage, now)
-            return
+            if host is None:
+                return False
+            usage = self._host(host)
+            usage.active_instances += 1
+            return self._refresh(usage, now)
         if self.counting_type == "Instance":
             amount = 1
         elif self.rules.honor_vcpu_optimization:
@@ -244,43 +247,55 @@ class LicenseConfiguration:
             amount = instance.instance_type.default_vcpus
         self.instance_usage[instance.instance_id] = amount
         self.consumed += amount
+        return amount != 0
 
     def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None,
-                   usage_operation: str | None = None, bind: bool = True) -> None:
+                   usage_operation: str | None = None, bind: bool = True) -> bool:
         """A tracked instance left pending/running (stopping, shutting down), or left
         ``host`` (default: its own) for another one, or left the billing code
         ``usage_operation`` (default: its own) it was counted under. Without ``bind`` the
         host's licenses are released when its last instance leaves, whatever the license
-        affinity (a failed host its instances were recovered from)."""
-        if (self.status is not ConfigurationStatus.AVAILABLE
+        affinity (a failed host its instances were recovered from). Returns whether the
+        level changed."""
+        if (self.status is not _AVAILABLE
                 or (usage_operation or instance.usage_operation) in self.excluded_usage_operations):
-            return
+            return False
         if self.counts_hosts:
             host = host or instance.host
             usage = self.host_usage.get(host.host_id) if host is not None else None
             if usage is not None and usage.active_instances > 0:
                 usage.active_instances -= 1
-                self._refresh(usage, now, bind=bind)
-            return
-        self.consumed -= self.instance_usage.pop(instance.instance_id, 0)
+                return self._refresh(usage, now, bind=bind)
+            return False
+        amount = self.instance_usage.pop(instance.instance_id, 0)
+        self.consumed -= amount
+        return amount != 0
 
-    def leave_host(self, host: DedicatedHost, now: float) -> None:
+    def leave_host(self, host: DedicatedHost, now: float) -> bool:
         """Every tracked instance left ``host`` (recovered from it): what they held on it is
-        released at once, whatever the license affinity; the host's own association stays."""
+        released at once, whatever the license affinity; the host's own association stays.
+        Returns whether the level changed."""
         usage = self.host_usage.get(host.host_id)
         if usage is not None and usage.active_instances:
             usage.active_instances = 0
-            self._refresh(usage, now, bind=False)
+            return self._refresh(usage, now, bind=False)
+        return False
 
     def activate_resource(self, key: str, resource: ManagedNode | DBInstance) -> None:
         """An on-premises server or a DB instance (``key``: its id or ARN) starts counting."""
-        if self.status is ConfigurationStatus.AVAILABLE and key not in self.instance_usage:
+        if self.status is _AVAILABLE and key not in self.instance_usage:
             amount = self.instance_usage[key] = self.resource_amount(resource)
             self.consumed += amount
+            kind = _resource_type(key)
+            self.resource_consumed[kind] = self.resource_consumed.get(kind, 0) + amount
 
     def deactivate_resource(self, key: str) -> None:
         """An on-premises server or a DB instance stops counting."""
-        self.consumed -= self.instance_usage.pop(key, 0)
+        amount = self.instance_usage.pop(key, 0)
+        self.consumed -= amount
+        if amount:
+            kind = _resource_type(key)
+            self.resource_consumed[kind] -= amount
 
     def attach_host(self, host: DedicatedHost, now: float) -> None:
         """The host itself was associated."""
@@ -305,6 +320,7 @@ class LicenseConfiguration:
         """The configuration was disabled: it counts nothing until enabled again."""
         self.consumed = self.bound = 0
         self.instance_usage.clear()
+        self.resource_consumed.clear()
         self.host_usage.clear()
 
     def start_tracking(self, now: float, inactive: Container[str] = ()) -> None:
@@ -328,32 +344,40 @@ class LicenseConfiguration:
             usage = self.host_usage[host.host_id] = HostUsage(host=host)
         return usage
 
-    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False, bind: bool = True) -> None:
+    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False, bind: bool = True) -> bool:
+        """Bring the host's licenses in line with what holds them (without ``bind``, no license
+        affinity binds them); return whether the level changed."""
         amount = self.host_amount(usage.host)
         if usage.held:
+            changed = False
             if not usage.consuming:
                 usage.consuming = True
                 usage.since = now
                 self.consumed += amount
+                changed = True
             if usage.bound_until is not None:  # used again before the binding ran out
                 usage.bound_until = None
                 self.bound -= amount
-            return
+                changed = True
+            return changed and amount != 0
         if not usage.consuming:
-            return
+            return False
         affinity = self.rules.affinity_days if bind else None
         if affinity:
             if usage.bound_until is None:  # the last user left now: bound for the period
                 usage.bound_until = now + affinity * DAY
                 self.bound += amount
-            if not sweep or now < usage.bound_until:
-                return
+                if not sweep or now < usage.bound_until:
+                    return amount != 0
+            elif not sweep or now < usage.bound_until:
+                return False
         if usage.bound_until is not None:
             self.bound -= amount
         usage.consuming = False
         usage.bound_until = None
         self.consumed -= amount
         del self.host_usage[usage.host.host_id]
+        return amount != 0
 
     def set_product_information(self, products: tuple[ProductInformation, ...], now: float) -> None:
         """New product information: the running instances whose license type it now applies

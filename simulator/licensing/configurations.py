@@ -54,13 +54,17 @@ class Configurations:
     def __init__(self, state: LicenseState) -> None:
         self.state = state
         self.sharing = Sharing(state)
+        # (account, region, image id, named ARNs) -> (governing revision, configurations), for
+        # launches whose configurations are all the account's own or associated across accounts
+        self._governing: dict[tuple, tuple[int, tuple[LicenseConfiguration, ...]]] = {}
 
     # -- lookups --------------------------------------------------------------------------
 
     def find(self, region: str, arn: str) -> LicenseConfiguration | None:
         """The configuration ``arn`` names in ``region``, or None (malformed, unknown, or
-        of another region)."""
-        cfg = self.state.configurations.get(arn)  # its keys are well-formed ARNs: nothing to parse
+        of another region). Only ARNs the engine made are keys of ``state.configurations``:
+        a lookup there needs no parsing."""
+        cfg = self.state.configurations.get(arn) if isinstance(arn, str) else None
         return cfg if cfg is not None and cfg.region == region else None
 
     def owned(self, account_id: str, region: str, arn: str) -> LicenseConfiguration:
@@ -122,24 +126,44 @@ class Configurations:
 
     def governing_launch(
         self, account_id: str, region: str, image: Image, explicit: tuple[str, ...],
-    ) -> list[LicenseConfiguration]:
+    ) -> tuple[LicenseConfiguration, ...]:
         """The configurations a launch from ``image`` is tracked by: those the call and its
-        launch template name, then those the AMI is associated with for this account.
+        launch template name, then those the AMI is associated with for this account
+        (remembered until an AMI association or a configuration changes, unless another
+        account shares one of them: a RAM share can change at any time).
 
         Raises:
             ServiceError: EC2's InvalidParameterValue for a named configuration that does
                 not exist or is another account's, or past 10 configurations per resource.
         """
+        key = (account_id, region, image.image_id, explicit)
+        known = self._governing.get(key)
+        if known is not None and known[0] == self.state.governing_revision:
+            return known[1]
+        found, cacheable = self._resolve_launch(account_id, region, image, explicit)
+        if cacheable:
+            self._governing[key] = (self.state.governing_revision, found)
+        return found
+
+    def _resolve_launch(self, account_id: str, region: str, image: Image,
+                        explicit: tuple[str, ...]) -> tuple[tuple[LicenseConfiguration, ...], bool]:
+        """The launch's configurations, and whether they hold until the governing revision
+        changes (no configuration of another account was judged by its RAM shares)."""
         found = {arn: self.for_launch(account_id, region, arn) for arn in explicit}
+        cacheable = all(cfg.owner_id == account_id for cfg in found.values())
         for cfg, association in self.state.ami_index.get((region, image.image_id), ()):
-            if association.ami_scope == CROSS_ACCOUNT or (
-                    association.associating_account == account_id and self.sharing.usable_by(cfg, account_id)):
+            if association.ami_scope == CROSS_ACCOUNT:
                 found.setdefault(cfg.arn, cfg)
+            elif association.associating_account == account_id:
+                if cfg.owner_id != account_id:
+                    cacheable = False
+                if self.sharing.usable_by(cfg, account_id):
+                    found.setdefault(cfg.arn, cfg)
         limit = self.state.quotas.configurations_per_resource
         if len(found) > limit:
             raise invalid_parameter_value(f"The launch would associate {len(found)} license configurations with each "
                                           f"instance; a resource can have at most {limit}")
-        return list(found.values())
+        return tuple(found.values()), cacheable
 
     # -- the operations -------------------------------------------------------------------
 
@@ -344,6 +368,7 @@ class Configurations:
         del self.state.configurations[arn]
         del self.state.owned[(account_id, region)][arn]
         self.state.world.region(region).ram.resource_deleted(arn)
+        self.state.governing_changed()
         cfg.status = DELETED
         self.state.record(cfg)
         if cfg.product_information:

@@ -31,6 +31,7 @@ from simulator.licensing.configuration import (
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.rules import Measures, instance_sockets, rule_violations
 from simulator.licensing.state import LicenseState
+from simulator.world.catalog import Catalog
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost, Instance
 from simulator.world.launch import LaunchCandidate, LaunchRequest
 from simulator.world.ssm import ManagedNode
@@ -91,6 +92,7 @@ class Enforcement:
     def __init__(self, state: LicenseState, configurations: Configurations) -> None:
         self.state = state
         self.configurations = configurations
+        self._largest: dict[str, int] | None = None  # from the catalog, at the first launch
 
     def authorize_launch(self, request: LaunchRequest) -> int:
         """How many of the request's leading candidates may launch or start: all of them,
@@ -103,11 +105,12 @@ class Enforcement:
                 LicenseUsageException naming the configuration otherwise.
         """
         candidates = request.candidates
-        if not self.state.configurations and not any(c.license_configuration_arns for c in candidates):
+        state = self.state
+        if not state.configurations and not any(c.license_configuration_arns for c in candidates):
             return len(candidates)
         plans: list[Sequence[LicenseConfiguration]] = []
         launch_plans: dict[tuple, Sequence[LicenseConfiguration]] = {}  # the candidates of a launch share them
-        instance_configs = self.state.instance_configs
+        instance_configs = state.instance_configs
         for candidate in candidates:
             if candidate.instance is None:
                 key = (candidate.image.image_id, candidate.license_configuration_arns)
@@ -151,7 +154,10 @@ class Enforcement:
                     for rule, why in rule_violations(cfg.rules, cfg.counting_type, self._measures(candidate, cfg)):
                         violations.append(_violation(cfg, f"rule:{rule}", f"rule {rule}: {why}", candidate,
                                                      account_id))
-        allowed, demand, first = _fit(runs, sum(r[2] for r in runs), hard_limits=True)
+        total = sum(r[2] for r in runs)
+        if self._room_to_spare(runs, total):
+            return violations, total
+        allowed, demand, first = _fit(runs, total, hard_limits=True)
         if allowed < min_count:
             needed, first_needing = _fit(runs, min_count, hard_limits=False)[1:]
             for cfg, amount in needed.items():
@@ -163,6 +169,24 @@ class Enforcement:
             if not cfg.hard_limit and cfg.consumed + amount > cfg.license_count:  # type: ignore[operator]
                 violations.append(_violation(cfg, "soft_limit", _shortfall(cfg, amount), first[cfg], account_id))
         return violations, allowed
+
+    def _room_to_spare(self, runs: list[list], total: int) -> bool:
+        """Whether every counted configuration of the runs has room for ``total`` instances
+        of the largest kind there is: then no hard limit cuts the request and no soft limit
+        is passed, and working out the exact demand can be skipped."""
+        largest = self._largest
+        if largest is None:
+            largest = self._largest = _largest_amounts(self.state.world.catalog)
+        seen: set[int] = set()
+        for _, configs, _ in runs:
+            if id(configs) in seen:
+                continue
+            seen.add(id(configs))
+            for cfg in configs:
+                count = cfg.license_count
+                if count is not None and cfg.tracking and cfg.consumed + total * largest[cfg.counting_type] > count:
+                    return False
+        return True
 
     def _measures(self, candidate: LaunchCandidate, cfg: LicenseConfiguration) -> Measures:
         cores_per_socket: int | None
@@ -281,6 +305,16 @@ class Enforcement:
                     detail=_shortfall(cfg, amount, what), resource_arn=resource_arn, resource_type=resource_type,
                     owner_id=owner_id))
         self.settle(violations, "UpdateLicenseSpecificationsForResource", principal)
+
+
+def _largest_amounts(catalog: Catalog) -> dict[str, int]:
+    """The most licenses one instance can add, by counting type: its vCPUs, 1, or the
+    cores or sockets of the Dedicated Host it is the first to use."""
+    vcpus = max(max(s.default_vcpus, max(s.valid_cores, default=0) * max(s.valid_threads_per_core, default=1))
+                for s in catalog.instance_types.values())
+    hosts = catalog.host_types.values()
+    return {"vCPU": vcpus, "Instance": 1, "Core": max((h.physical_cores for h in hosts), default=0),
+            "Socket": max((h.sockets for h in hosts), default=0)}
 
 
 def _applying(configs: Sequence[LicenseConfiguration], usage_operation: str) -> Sequence[LicenseConfiguration]:

@@ -75,7 +75,7 @@ class Exposure:
         bus.subscribe(NodesDeregistered, lambda e: self._nodes(e.nodes))
         for event_type in (SoftwareInstalled, SoftwareUninstalled, NodeTagsChanged):
             bus.subscribe(event_type, lambda e: self._nodes((e.node,)))
-        bus.subscribe(InstancesStateChanged, self._on_instances_state)
+        bus.subscribe(InstancesStateChanged, self._on_instances_state, topics=_STATE_CHANGES)
         bus.subscribe(InstanceUsageOperationChanged, self._on_usage_operation)
         bus.subscribe(DBInstanceCreated, lambda e: self._databases(_family(e.database)))
         bus.subscribe(DBInstanceDeleted, lambda e: self._databases(_family(e.database)))
@@ -138,7 +138,7 @@ class Exposure:
         self._follow(first.region, first.account_id, lambda cfg, truth: self._evaluate(cfg, truth, nodes))
 
     def _on_instances_state(self, event: InstancesStateChanged) -> None:
-        if not self._truths or event.current not in _STATE_CHANGES:
+        if not self._truths:
             return
         first = event.instances[0]
         ssm = self.state.world.region(first.region).ssm

@@ -74,6 +74,9 @@ class LicenseState:
         publisher: Publishes a notice to the recipient's SNS topic; the topic's ARN, or ""
             when it was not published (``licensing.alerts`` sets it).
         delete_checks: Asked before a configuration is deleted: why it cannot be, or None.
+        governing_revision: Changes whenever what decides a launch's configurations changes
+            (an AMI association, its scope, a configuration deleted): lookups made before
+            are stale then.
     """
 
     world: World
@@ -92,12 +95,17 @@ class LicenseState:
     quotas: LicenseManagerQuotas = field(default_factory=LicenseManagerQuotas)
     publisher: Callable[[Notice], str] | None = None
     delete_checks: list[Callable[[LicenseConfiguration], str | None]] = field(default_factory=list)
+    governing_revision: int = 0
 
     def __post_init__(self) -> None:
         self.compliance = self.records.register("compliance", ComplianceRecord)
         self.violations = self.records.register("violations", ViolationRecord)
         self.notifications = self.records.register("notifications", NotificationRecord)
         self._env = self.clock.env
+
+    def governing_changed(self) -> None:
+        """Note that an AMI association or a configuration that launches may name changed."""
+        self.governing_revision += 1
 
     def record(self, cfg: LicenseConfiguration) -> None:
         """Append the configuration's level now to the compliance timeline."""

@@ -19,9 +19,8 @@ from simulator.world.events import (
     InstanceUsageOperationChanged,
 )
 
-_PENDING, _RUNNING, _STOPPED, _TERMINATED = (
-    InstanceState.PENDING, InstanceState.RUNNING, InstanceState.STOPPED, InstanceState.TERMINATED,
-)
+_PENDING, _RUNNING, _TERMINATED = InstanceState.PENDING, InstanceState.RUNNING, InstanceState.TERMINATED
+_LEAVING = (InstanceState.STOPPING, InstanceState.SHUTTING_DOWN)
 
 
 class Tracking:
@@ -38,7 +37,10 @@ class Tracking:
         self.configurations = configurations
         self._env = state.clock.env
         bus.subscribe(InstancesLaunched, self.on_instances_launched)
-        bus.subscribe(InstancesStateChanged, self.on_instances_state)
+        # The end of a transition (running, stopped) changes nothing: consumption changed when it began.
+        bus.subscribe(InstancesStateChanged, self.on_instances_started, topics=(_PENDING,))
+        bus.subscribe(InstancesStateChanged, self.on_instances_leaving, topics=_LEAVING)
+        bus.subscribe(InstancesStateChanged, self.on_instances_terminated, topics=(_TERMINATED,))
         bus.subscribe(HostReleased, self.on_host_released)
         bus.subscribe(InstancesRecovered, self.on_instances_recovered)
         bus.subscribe(InstanceUsageOperationChanged, self.on_usage_operation_changed)
@@ -48,62 +50,61 @@ class Tracking:
         """Associate the instances of one launch (one AMI, one set of license specifications)
         with their configurations, the call's, the launch template's and the AMI's, and
         count them."""
-        if not self.state.configurations:
+        state = self.state
+        if not state.configurations:
             return
         instances = event.instances
         first = instances[0]
-        configs = tuple(self.configurations.governing_launch(first.account_id, first.region, first.image,
-                                                             first.license_configuration_arns))
+        configs = self.configurations.governing_launch(first.account_id, first.region, first.image,
+                                                       first.license_configuration_arns)
         if not configs:
             return
         now = self._env.now
-        arns = tuple(c.arn for c in configs)
-        set_licenses = self.state.world.region(first.region).ec2.instances.set_license_configurations
-        instance_configs = self.state.instance_configs
+        arns = tuple([c.arn for c in configs])
+        # the instances of one launch share their license specifications: the AMI added some?
+        set_licenses = (state.world.region(first.region).ec2.instances.set_license_configurations
+                        if arns != first.license_configuration_arns else None)
+        instance_configs = state.instance_configs
         for instance in instances:
             link = (instance, now)
             for cfg in configs:
                 cfg.instances[instance.instance_id] = link
             instance_configs[instance.instance_id] = configs
-            if arns != instance.license_configuration_arns:  # the AMI added some
+            if set_licenses is not None:
                 set_licenses(instance, arns)
         self._count([(instance, configs) for instance in instances], activate=True)
 
-    def on_instances_state(self, event: InstancesStateChanged) -> None:
-        """Count instances that start, stop counting those that stop or terminate, and forget
-        terminated ones."""
-        current = event.current
-        if current is _RUNNING or current is _STOPPED:
-            return  # the end of a transition: consumption changed when it began
+    def on_instances_started(self, event: InstancesStateChanged) -> None:
+        """Count the tracked instances that entered pending (a start)."""
         tracked = self.state.instance_configs
-        if current is _TERMINATED:
-            for instance in event.instances:
-                for cfg in tracked.pop(instance.instance_id, ()):
-                    cfg.instances.pop(instance.instance_id, None)
-            return
-        if current is _PENDING:
-            pairs = [(i, tracked[i.instance_id]) for i in event.instances if i.instance_id in tracked]
-        else:  # stopping or shutting-down
-            pairs = [(i, tracked[i.instance_id]) for i, previous in zip(event.instances, event.previous, strict=True)
-                     if (previous is _PENDING or previous is _RUNNING) and i.instance_id in tracked]
-        self._count(pairs, activate=current is _PENDING)
+        self._count([(i, tracked[i.instance_id]) for i in event.instances if i.instance_id in tracked], activate=True)
+
+    def on_instances_leaving(self, event: InstancesStateChanged) -> None:
+        """Stop counting the tracked instances that were pending or running and now stop or
+        shut down."""
+        tracked = self.state.instance_configs
+        self._count([(i, tracked[i.instance_id]) for i, previous in zip(event.instances, event.previous, strict=True)
+                     if (previous is _PENDING or previous is _RUNNING) and i.instance_id in tracked], activate=False)
+
+    def on_instances_terminated(self, event: InstancesStateChanged) -> None:
+        """Forget terminated instances."""
+        tracked = self.state.instance_configs
+        for instance in event.instances:
+            for cfg in tracked.pop(instance.instance_id, ()):
+                cfg.instances.pop(instance.instance_id, None)
 
     def _count(self, pairs: list[tuple[Instance, tuple[LicenseConfiguration, ...]]], activate: bool) -> None:
         """Start (or stop) counting each instance under its configurations, with one
-        compliance row per configuration whose level changed."""
+        compliance row per configuration whose level changed, in the order they changed."""
         changed: dict[LicenseConfiguration, None] = {}
         now = self._env.now
         for instance, configs in pairs:
             for cfg in configs:
-                before = cfg.level
-                if activate:
-                    cfg.activate(instance, now)
-                else:
-                    cfg.deactivate(instance, now)
-                if cfg.level != before:
+                if cfg.activate(instance, now) if activate else cfg.deactivate(instance, now):
                     changed[cfg] = None
+        record = self.state.record
         for cfg in changed:
-            self.state.record(cfg)
+            record(cfg)
 
     def on_instances_recovered(self, event: InstancesRecovered) -> None:
         """Host recovery moved running instances: their Core and Socket licenses count on the
@@ -122,14 +123,14 @@ class Tracking:
                 continue
             for cfg in tracked.get(instance.instance_id, ()):
                 if cfg.counts_hosts:
-                    before.setdefault(cfg, cfg.level)
+                    before.setdefault(cfg, (cfg.consumed, cfg.bound))
                     if emptied:
                         cfg.leave_host(failed, now)
                     else:
                         cfg.deactivate(instance, now, host=failed, bind=False)
                     cfg.activate(instance, now)
         for cfg, level in before.items():
-            if cfg.level != level:
+            if (cfg.consumed, cfg.bound) != level:
                 self.state.record(cfg)
 
     def on_usage_operation_changed(self, event: InstanceUsageOperationChanged) -> None:

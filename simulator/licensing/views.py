@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from simulator.licensing.association import Association, Failure
 from simulator.licensing.configuration import (
@@ -18,6 +19,8 @@ from simulator.licensing.configurations import Configurations
 from simulator.licensing.filters import filter_by
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import ACTIVE_STATES, DedicatedHost
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,22 @@ _USAGE_FILTERS = {
 }
 
 
+def _only_arn(filters: list[tuple[str, list[str]]]) -> tuple[str, str] | None:
+    """The ARN a usage listing asks for alone (one resourceArn filter with one value), and the
+    id it ends with, or None."""
+    named = [values for name, values in filters if name == "resourceArn"]
+    if len(named) != 1 or len(named[0]) != 1:
+        return None
+    resource_arn = named[0][0]
+    return resource_arn, resource_arn.rpartition("/")[2]
+
+
+def _one(mapping: dict[str, T], key: str) -> dict[str, T]:
+    """The entry of ``key`` in ``mapping``, as a mapping of its own (empty if absent)."""
+    value = mapping.get(key)
+    return {} if value is None else {key: value}
+
+
 class Views:
     """Read-only views of the configurations.
 
@@ -120,14 +139,21 @@ class Views:
             ServiceError: InvalidParameterValueException for an unknown filter.
         """
         cfg = self.configurations.readable(account_id, region, arn)
+        filters = list(filters)
         to_datetime = self.state.clock.to_datetime
+        # One resource asked for by its ARN: look at that resource only, not at every one tracked.
+        only = _only_arn(filters)
+        instances, host_usage, managed, databases, hosts = (
+            (cfg.instances, cfg.host_usage, cfg.managed, cfg.databases, cfg.hosts) if only is None
+            else (_one(cfg.instances, only[1]), _one(cfg.host_usage, only[1]), _one(cfg.managed, only[1]),
+                  _one(cfg.databases, only[0]), _one(cfg.hosts, only[1])))
         entries = [
             UsageEntry(resource_arn=instance.arn, resource_type=EC2_INSTANCE, resource_status=instance.state.value,
                        owner_id=instance.account_id, associated_at=to_datetime(since),
                        consumed=cfg.instance_usage.get(instance.instance_id, 0))
-            for instance, since in cfg.instances.values()
+            for instance, since in instances.values()
         ]
-        for host_id, usage in cfg.host_usage.items():
+        for host_id, usage in host_usage.items():
             direct = cfg.hosts.get(host_id)
             host = usage.host
             entries.append(UsageEntry(
@@ -140,14 +166,14 @@ class Views:
                        resource_status="inactive" if node.node_id in inactive else "active",
                        owner_id=node.account_id, associated_at=to_datetime(since),
                        consumed=cfg.instance_usage.get(node.node_id, 0))
-            for node, since in cfg.managed.values()
+            for node, since in managed.values()
         ]
         entries += [
             UsageEntry(resource_arn=d.arn, resource_type=RDS, resource_status=d.status.value, owner_id=d.account_id,
                        associated_at=to_datetime(since), consumed=cfg.instance_usage.get(d.arn, 0))
-            for d, since in cfg.databases.values()
+            for d, since in databases.values()
         ]
-        for host_id, association in cfg.hosts.items():
+        for host_id, association in hosts.items():
             if host_id not in cfg.host_usage:
                 host = association.resource
                 entries.append(UsageEntry(

@@ -41,6 +41,22 @@ Point = tuple[str, str, dict[str, Any], int, "str | None"]
 _COUNTS = ("violations[",)
 
 
+def parse_grid(scenario: Scenario, specs: Sequence[str]) -> dict[str, list[Any]]:
+    """A grid from ``name=value,value,...`` specs, each value converted as the scenario's
+    parameter ``name`` takes it.
+
+    Raises:
+        ValueError: for a malformed spec or a value the parameter does not take.
+    """
+    grid: dict[str, list[Any]] = {}
+    for spec in specs:
+        key, sep, values = spec.partition("=")
+        if not sep or not values:
+            raise ValueError(f"--grid needs name=value,value,..., got {spec!r}")
+        grid[key] = [scenario.convert(key, text) for text in values.split(",")]
+    return grid
+
+
 def points(grid: Mapping[str, Sequence[Any]], seeds: int | Iterable[int]) -> list[tuple[dict[str, Any], int]]:
     """Every (parameters, seed) of a sweep, in row order: the grid's product in the order of
     its keys and values, each with every seed.

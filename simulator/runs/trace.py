@@ -113,7 +113,7 @@ class Trace:
         inside: set[int] = set()
         for first, end in records.rows("action_spans"):
             inside.update(range(first + 1, end))
-        sessions = dict(records.rows("call_sessions"))
+        sessions: dict[int, str] = dict(records.rows("call_sessions"))
         entries = [
             TraceEntry(time=row[0], kind=row[9], service=row[3], name=row[4], account_id=row[1], region=row[2],
                        principal=row[8], params=decode_params(row[10]), outcome=row[6], error_code=row[7],

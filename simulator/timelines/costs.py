@@ -218,7 +218,8 @@ def _deltas(frame: pd.DataFrame, key: str, rate: pd.Series, account: pd.Series, 
 
 
 def _premium_changes(records: Records, prices: Prices) -> pd.DataFrame:
-    kinds = pd.DataFrame.from_records(records.rows("license_types"), columns=list(records.fields("license_types")))
+    kinds = pd.DataFrame.from_records(list(records.rows("license_types")),
+                                      columns=list(records.fields("license_types")))
     groups = [g for g in records.rows("event_groups") if g[5] == "InstanceStateChange"]
     sizes = np.fromiter((len(g[6]) for g in groups), dtype=np.int64, count=len(groups))
     states = pd.DataFrame({
@@ -246,7 +247,7 @@ def _premium_changes(records: Records, prices: Prices) -> pd.DataFrame:
 
 
 def _byol_changes(records: Records, prices: Prices) -> pd.DataFrame:
-    levels = pd.DataFrame.from_records(records.rows("compliance"), columns=list(records.fields("compliance")))
+    levels = pd.DataFrame.from_records(list(records.rows("compliance")), columns=list(records.fields("compliance")))
     if levels.empty:
         return _empty_changes()
     by_name = levels.name.map(lambda n: prices.byol.get(CONFIGURATION_KEY + n))
@@ -260,7 +261,7 @@ def _byol_changes(records: Records, prices: Prices) -> pd.DataFrame:
 
 
 def _host_changes(records: Records, prices: Prices) -> pd.DataFrame:
-    hosts = pd.DataFrame.from_records(records.rows("hosts"), columns=list(records.fields("hosts")))
+    hosts = pd.DataFrame.from_records(list(records.rows("hosts")), columns=list(records.fields("hosts")))
     if hosts.empty:
         return _empty_changes()
     billed = ~hosts.state.isin(UNBILLED_HOST_STATES)

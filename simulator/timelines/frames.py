@@ -32,7 +32,7 @@ def records_frame(records: Records, kind: str, clock: Clock) -> pd.DataFrame:
         clock: Maps the records' simulated seconds to instants.
     """
     fields = list(records.fields(kind))
-    frame = pd.DataFrame.from_records(records.rows(kind), columns=fields)
+    frame = pd.DataFrame.from_records(list(records.rows(kind)), columns=fields)
     start = pd.Timestamp(clock.start)
     frame["time"] = start + pd.to_timedelta(frame["time"].astype("float64"), unit="s")
     return frame
@@ -64,8 +64,8 @@ class Timelines:
         facade actions such as ``install_software``), ``detail`` (the request or action
         parameters as JSON, or what changed).
         """
-        api = pd.DataFrame.from_records(self._records.rows("events"), columns=list(EventRecord._fields))
-        groups = self._records.rows("event_groups")
+        api = pd.DataFrame.from_records(list(self._records.rows("events")), columns=list(EventRecord._fields))
+        groups = list(self._records.rows("event_groups"))
         sizes = np.fromiter((len(g[6]) for g in groups), dtype=np.int64, count=len(groups))
         world = pd.DataFrame({
             "time": np.repeat(np.fromiter((g[1] for g in groups), dtype=np.float64, count=len(groups)), sizes),

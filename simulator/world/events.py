@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class _From(dict):
 
 
 _DETAILS = _Transitions()
+_instance_id = attrgetter("instance_id")
 
 
 class InstancesLaunched(NamedTuple):
@@ -46,7 +48,7 @@ class InstancesLaunched(NamedTuple):
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
         first = self.instances[0]  # one call's instances share account and region
         return (first.account_id, first.region, "ec2", "InstanceStateChange",
-                tuple([i.instance_id for i in self.instances]), ("none->pending",) * len(self.instances))
+                tuple(map(_instance_id, self.instances)), ("none->pending",) * len(self.instances))
 
 
 class InstancesStateChanged(NamedTuple):
@@ -63,7 +65,7 @@ class InstancesStateChanged(NamedTuple):
         details = _DETAILS[self.current]
         first = self.instances[0]  # one call's instances share account and region
         return (first.account_id, first.region, "ec2", "InstanceStateChange",
-                tuple([i.instance_id for i in self.instances]), tuple([details[p] for p in self.previous]))
+                tuple(map(_instance_id, self.instances)), tuple(map(details.__getitem__, self.previous)))
 
 
 class InstancePlacementChanged(NamedTuple):

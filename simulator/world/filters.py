@@ -49,7 +49,9 @@ def compile_filters(
     """
     tests: list[Callable[[Any], bool]] = []
     for name, values in filters:
-        patterns = [_pattern(v) for v in values]
+        # values without wildcards match by equality; the others through their patterns
+        exact = frozenset(v for v in values if "*" not in v and "?" not in v)
+        patterns = [_pattern(v) for v in values if "*" in v or "?" in v]
         getter: Getter | None
         if not taggable and (name.startswith("tag:") or name in ("tag-key", "tag-value")):
             getter = None
@@ -71,10 +73,12 @@ def compile_filters(
                 f"The filter '{name}' is invalid for {operation}; supported filters: "
                 f"{', '.join(sorted(getters))}{tag_filters}",
             )
-        tests.append(_matcher(getter, patterns))
+        tests.append(_matcher(getter, exact, patterns))
     return lambda resource: all(test(resource) for test in tests)
 
 
-def _matcher(getter: Getter, patterns: list[re.Pattern[str]]) -> Callable[[Any], bool]:
-    """Whether a resource's value (or one of its values) matches one of ``patterns``."""
-    return lambda resource: any(p.fullmatch(s) for s in _as_strings(getter(resource)) for p in patterns)
+def _matcher(getter: Getter, exact: frozenset[str], patterns: list[re.Pattern[str]]) -> Callable[[Any], bool]:
+    """Whether a resource's value (or one of its values) is one of ``exact`` or matches one
+    of ``patterns``."""
+    return lambda resource: any(s in exact or any(p.fullmatch(s) for p in patterns)
+                                for s in _as_strings(getter(resource)))

@@ -114,3 +114,28 @@ def test_page_bounds_come_from_the_model_or_the_documentation():
     assert (bounds("ec2", "DescribeLaunchTemplates").minimum, bounds("ec2", "DescribeLaunchTemplates").maximum) == (1, 200)
     assert bounds("ec2", "DescribeHosts").maximum == 500
     assert bounds("license-manager", "ListLicenseConfigurations").maximum is None
+
+
+def test_outside_strict_mode_responses_are_the_same_without_the_checks():
+    """Outside strict mode the gateway skips the checks (and the member paths they name) but
+    drops the same None members: every response equals strict mode's, call for call."""
+    responses = []
+    for strict in (True, False):
+        sim = Simulation(seed=3)
+        sim.add_account(ACCOUNT_A)
+        sim.gateway = Gateway(sim.backends, sim.records, strict=strict)
+        ec2, lm = sim.client("ec2", ACCOUNT_A), sim.client("license-manager", ACCOUNT_A)
+        arn = lm.create_license_configuration(Name="v", LicenseCountingType="vCPU", LicenseCount=64,
+                                              LicenseCountHardLimit=True)["LicenseConfigurationArn"]
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        made = [ec2.run_instances(ImageId=image, InstanceType="m5.large", MinCount=2, MaxCount=2,
+                                  LicenseSpecifications=[{"LicenseConfigurationArn": arn}],
+                                  TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "k", "Value": "v"}]}])]
+        sim.advance("10m")
+        ids = [i["InstanceId"] for i in made[0]["Instances"]]
+        made += [ec2.stop_instances(InstanceIds=ids[:1]), ec2.describe_instances(InstanceIds=ids),
+                 lm.get_license_configuration(LicenseConfigurationArn=arn),
+                 lm.list_usage_for_license_configuration(LicenseConfigurationArn=arn),
+                 ec2.describe_hosts(), lm.list_license_configurations()]
+        responses.append(made)
+    assert responses[0] == responses[1]

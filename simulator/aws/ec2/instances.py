@@ -26,8 +26,11 @@ _SERVER_REASONS = {
 
 
 def state_out(state: InstanceState) -> dict[str, Any]:
-    """The InstanceState shape."""
-    return {"Code": state.code, "Name": state.value}
+    """The InstanceState shape (one per state: responses are serialized into new dicts)."""
+    return _STATES_OUT[state]
+
+
+_STATES_OUT = {state: {"Code": state.code, "Name": state.value} for state in InstanceState}
 
 
 def instance_out(instance: Instance, clock: Clock) -> dict[str, Any]:

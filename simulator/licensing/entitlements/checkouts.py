@@ -113,15 +113,15 @@ class Checkouts(OverGrants):
         for lic in candidates:
             minutes = lic.current.consumption.provisional_minutes
             try:
-                items = self._fit(lic, requested)
+                items, summary = self._fit(lic, requested)
                 if checkout_type == PROVISIONAL and minutes is None:
                     raise invalid(f"License {lic.arn} has no ProvisionalConfiguration; check it out PERPETUAL")
             except ServiceError as error:
                 failure = failure or error
                 continue
             ttl = None if checkout_type == PERPETUAL or minutes is None else minutes * 60.0
-            result = self._open(lic, account_id, principal, checkout_type, items, beneficiary or "", node_id or "",
-                                (), ttl)
+            result = self._open(lic, account_id, principal, checkout_type, items, summary, beneficiary or "",
+                                node_id or "", (), ttl)
             self.state.remember(account_id, "CheckoutLicense", client_token, request, result)
             return result
         raise failure  # type: ignore[misc]
@@ -161,8 +161,9 @@ class Checkouts(OverGrants):
         if lic.current.issuer.sign_key is None:
             raise unsupported_digital_signature_method_exception(
                 f"License {lic.arn} has no Issuer.SignKey to sign borrowed licenses with")
-        items = self._fit(lic, requested)
-        result = self._open(lic, account_id, principal, BORROW, items, "", node_id or "", metadata, minutes * 60.0)
+        items, summary = self._fit(lic, requested)
+        result = self._open(lic, account_id, principal, BORROW, items, summary, "", node_id or "", metadata,
+                            minutes * 60.0)
         self.state.remember(account_id, "CheckoutBorrowLicense", client_token, request, result)
         return result
 
@@ -179,14 +180,38 @@ class Checkouts(OverGrants):
         current = grant.current
         return current.status is GrantStatus.ACTIVE and "CheckoutLicense" in current.operations
 
-    def _fit(self, lic: License, requested: tuple[Request, ...]) -> tuple[tuple[str, str, int, str], ...]:
-        """The checked-out entitlements if the whole request fits the license now."""
+    def _fit(self, lic: License, requested: tuple[Request, ...]) -> tuple[tuple[tuple[str, str, int, str], ...], str]:
+        """The checked-out entitlements if the whole request fits the license now, and their
+        summary (``name=amount`` joined by ``;``)."""
         if not lic.usable:
             raise no_entitlements_allowed_exception(f"License {lic.arn} is {lic.status}")
         if not requested:
             raise validation_exception("Entitlements must name at least one entitlement")
         version = lic.current
+        known = version.checkout_items.get(requested)
+        if known is None:
+            known = version.checkout_items[requested] = self._items(lic, requested)
+        items, summary = known
         by_name = version.by_name
+        consumed = lic.consumed
+        for name, _, amount, _ in items:
+            entitlement = by_name[name]
+            cap = entitlement.max_count
+            if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
+                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has "
+                                                        f"{cap - consumed.get(name, 0)} of {cap} left; {amount} "
+                                                        "requested and overage is not allowed")
+        return items, summary
+
+    @staticmethod
+    def _items(lic: License, requested: tuple[Request, ...]) -> tuple[tuple[tuple[str, str, int, str], ...], str]:
+        """What the current version checks out for ``requested``, whatever is consumed now.
+
+        Raises:
+            ServiceError: NoEntitlementsAllowedException or ValidationException for a request
+                the version cannot take.
+        """
+        by_name = lic.current.by_name
         items = []
         for name, unit, value in requested:
             entitlement = by_name.get(name)
@@ -198,18 +223,10 @@ class Checkouts(OverGrants):
             items.append((name, unit, *_amount(entitlement, value)))
         if len(items) > 1 and len({item[0] for item in items}) != len(items):
             raise validation_exception("Entitlements must name each entitlement once")
-        consumed = lic.consumed
-        for name, _, amount, _ in items:
-            entitlement = by_name[name]
-            cap = entitlement.max_count
-            if cap is not None and not entitlement.overage and consumed.get(name, 0) + amount > cap:
-                raise no_entitlements_allowed_exception(f"Entitlement {name!r} of {lic.arn} has "
-                                                        f"{cap - consumed.get(name, 0)} of {cap} left; {amount} "
-                                                        "requested and overage is not allowed")
-        return tuple(items)
+        return tuple(items), ";".join(f"{name}={amount}" for name, _, amount, _ in items)
 
-    def _open(self, lic: License, account_id: str, principal: str, checkout_type: str, items, beneficiary: str,
-              node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
+    def _open(self, lic: License, account_id: str, principal: str, checkout_type: str, items, summary: str,
+              beneficiary: str, node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
         state = self.state
         now = state.clock.seconds
         if ttl is not None and ttl > state.clock.seconds_left():
@@ -218,8 +235,7 @@ class Checkouts(OverGrants):
         checkout = Checkout(token=state.ids.token("consumption", 32), license=lic, account_id=account_id,
                             principal=principal, checkout_type=checkout_type, entitlements=items,
                             beneficiary=beneficiary, node_id=node_id, metadata=metadata, issued_at=now,
-                            expires_at=None if ttl is None else now + ttl,
-                            summary=";".join(f"{name}={amount}" for name, _, amount, _ in items))
+                            expires_at=None if ttl is None else now + ttl, summary=summary)
         consumed = lic.consumed
         for name, _, amount, _ in items:
             consumed[name] = consumed.get(name, 0) + amount

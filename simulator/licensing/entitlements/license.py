@@ -102,9 +102,14 @@ class LicenseVersion:
     metadata: tuple[tuple[str, str], ...]
     created_at: datetime
     by_name: dict[str, Entitlement] = field(init=False, repr=False, compare=False)
+    #: Checkout requests this version accepted -> (the checked-out items, their summary):
+    #: a version never changes, so a repeated request is worked out once.
+    checkout_items: dict[tuple, tuple[tuple[tuple[str, str, int, str], ...], str]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {e.name: e for e in self.entitlements})
+        object.__setattr__(self, "checkout_items", {})
 
     def entitlement(self, name: str) -> Entitlement | None:
         """The entitlement called ``name``, if the version has one."""

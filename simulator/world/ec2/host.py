@@ -107,6 +107,19 @@ class DedicatedHost:
         by_vcpus = (self.host_type.total_vcpus - self.used_vcpus - booked_vcpus) // spec.default_vcpus
         return max(0, min(by_size, by_vcpus))
 
+    def sizes_with_room(self, specs: tuple[InstanceTypeSpec, ...]) -> tuple[str, ...]:
+        """The sizes of ``specs`` (instance types the host runs) of which one more fits now
+        (``free_slots`` of each, worked out at once: placement indexes hosts by them)."""
+        if not self.accepting:
+            return ()
+        capacity, counts = self.host_type.capacity, self.size_counts
+        if self.instance_type is not None:
+            size = self.instance_type.size
+            return (size,) if counts.get(size, 0) < capacity[size] else ()
+        free = self.host_type.total_vcpus - self.used_vcpus
+        return tuple([spec.size for spec in specs
+                      if spec.default_vcpus <= free and counts.get(spec.size, 0) < capacity[spec.size]])
+
     @property
     def has_room(self) -> bool:
         """Whether some instance could still be placed on the host."""

@@ -4,6 +4,7 @@ instances or vCPUs in use change, written from the world's events."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from simulator.core.bus import EventBus
@@ -25,6 +26,7 @@ from simulator.world.events import (
     InstancesStateChanged,
 )
 
+_host_of = attrgetter("host")
 #: Instance states whose entry changes what a host carries (pending on a start; stopped and
 #: terminated vacate the host).
 _OCCUPANCY_CHANGES = frozenset({InstanceState.PENDING, InstanceState.STOPPED, InstanceState.TERMINATED})
@@ -68,7 +70,7 @@ class HostRecorder:
         bus.subscribe(HostRecovered, self._on_recovered)
         bus.subscribe(InstancesRecovered, self._on_moved)
         bus.subscribe(InstancesLaunched, self._on_instances)
-        bus.subscribe(InstancesStateChanged, self._on_state)
+        bus.subscribe(InstancesStateChanged, self._on_state, topics=_OCCUPANCY_CHANGES)
 
     def _on_host(self, event: HostAllocated) -> None:
         self._write(event.host)
@@ -84,12 +86,11 @@ class HostRecorder:
         self._write_hosts_of(event.instances)
 
     def _on_state(self, event: InstancesStateChanged) -> None:
-        if event.current in _OCCUPANCY_CHANGES:
-            self._write_hosts_of(event.instances)
+        self._write_hosts_of(event.instances)
 
     def _write_hosts_of(self, instances: Iterable[Instance]) -> None:
-        hosts = {id(i.host): i.host for i in instances if i.host is not None}
-        for host in hosts.values():
+        hosts = [h for h in map(_host_of, instances) if h is not None]
+        for host in dict.fromkeys(hosts) if len(hosts) > 1 else hosts:  # each host once, in order
             self._write(host)
 
     def _write(self, host: DedicatedHost) -> None:

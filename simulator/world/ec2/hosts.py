@@ -47,7 +47,7 @@ class HostService:
         self.ctx = ctx
         self._by_account: dict[str, dict[str, DedicatedHost]] = {}
         self._by_id: dict[str, DedicatedHost] = {}
-        self.index = HostIndex()
+        self.index = HostIndex(ctx.catalog)
         self._allocated = 0
         # Hosts allocated and not released, per (account, family): the Dedicated Host quota.
         self._per_family: dict[tuple[str, str], int] = {}
@@ -60,23 +60,20 @@ class HostService:
         """The host ``host_id`` of any account (released ones too), or None."""
         return self._by_id.get(host_id)
 
-    def auto_placement_hosts(self, account_id: str) -> Iterator[DedicatedHost]:
-        """The account's hosts that take untargeted launches and have room, oldest first
-        (a live view: do not occupy or vacate hosts while iterating)."""
-        return self.index.with_room(account_id)
+    def auto_placement_hosts(self, account_id: str, spec: InstanceTypeSpec) -> Iterator[DedicatedHost]:
+        """The account's hosts that take untargeted launches and have room for one more
+        ``spec``, oldest first (a live view: do not occupy or vacate hosts while iterating)."""
+        return self.index.with_room(account_id, spec)
 
     def occupy(self, host: DedicatedHost, instance: Instance) -> None:
         """Put ``instance`` on ``host`` (its capacity was checked by the caller)."""
         host.occupy(instance)
-        if not host.has_room:
-            self.index.refresh(host)
+        self.index.touch(host)
 
     def vacate(self, host: DedicatedHost, instance: Instance) -> None:
         """Take ``instance`` off ``host``."""
-        had_room = host.has_room
         host.vacate(instance)
-        if not had_room:
-            self.index.refresh(host)
+        self.index.touch(host)
 
     def set_state(self, host: DedicatedHost, state: HostState) -> None:
         """Move ``host`` to ``state`` (the caller publishes the event that says why)."""

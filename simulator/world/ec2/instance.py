@@ -3,9 +3,11 @@ lives in ``instance_service``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 
 from simulator.core.arn import format_arn
 from simulator.core.billing import is_windows, license_type_of
@@ -44,6 +46,9 @@ STATE_CODES = {
 ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
 
 AFFINITIES = ("default", "host")
+#: The tags of an instance launched without any. The instances of one launch share one
+#: read-only mapping of their tags: nothing changes an instance's tags after its launch.
+NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 #: The AWS KMS servers Windows instances activate against while AWS provides their license
 #: (EC2 User Guide, "Activate Windows": 169.254.169.250 and 169.254.169.251).
@@ -144,7 +149,7 @@ class Instance(Billed):
     host: DedicatedHost | None = None
     host_resource_group_arn: str | None = None
     license_configuration_arns: tuple[str, ...] = ()
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=lambda: NO_TAGS)
     state: InstanceState = InstanceState.PENDING
     user_shutdown_at: float | None = None
     state_reason: str | None = None

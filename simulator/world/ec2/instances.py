@@ -9,9 +9,9 @@ change state together); transitions that take time are scheduled on the clock.
 
 from __future__ import annotations
 
-from typing import cast
+from types import MappingProxyType
 
-from simulator.core.billing import check_billing_tenancy
+from simulator.core.billing import PERMITTED_TENANCIES, check_billing_tenancy
 from simulator.core.errors import ServiceError
 from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext
@@ -26,6 +26,7 @@ from simulator.world.ec2.hosts import HostService
 from simulator.world.ec2.image import Image
 from simulator.world.ec2.images import ImageService
 from simulator.world.ec2.instance import (
+    NO_TAGS,
     Instance,
     InstanceState,
     PlacementRequest,
@@ -67,6 +68,15 @@ def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
         raise invalid_parameter_value(f"The architecture '{spec.architecture}' of the specified instance type "
                                       f"{spec.name} does not match the architecture '{image.architecture}' of the "
                                       f"specified AMI {image.image_id}")
+
+
+def _start_candidate(instance: Instance, host: DedicatedHost | None) -> LaunchCandidate:
+    """A stopped instance about to start, on ``host`` (fields in LaunchCandidate's order: a
+    start makes one per instance)."""
+    return LaunchCandidate(instance.instance_type, instance.image, instance.usage_operation, instance.core_count,
+                           instance.threads_per_core, instance.tenancy,
+                           instance.availability_zone if host is None else host.availability_zone, host,
+                           instance.license_configuration_arns, instance)
 
 
 def _incorrect_state(instance: Instance, action: str) -> ServiceError:
@@ -147,7 +157,8 @@ class InstanceService(InstanceIndex):
         if tenancy == "host":
             hosts = self.placement.place_launch(account_id, spec, image, params.license_configuration_arns,
                                                 placement, booking, min_count, max_count)
-            candidates = tuple(shared._replace(host=h, availability_zone=h.availability_zone) for h in hosts)
+            # the shared candidate on each host (fields in order: a host launch makes one per instance)
+            candidates = tuple([LaunchCandidate(*shared[:6], h.availability_zone, h, shared[8]) for h in hosts])
         else:
             max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
             candidates = (shared,) * max_count  # identical instances share one candidate
@@ -169,7 +180,7 @@ class InstanceService(InstanceIndex):
     ) -> list[Instance]:
         now = self.ctx.clock.now()
         reservation_id = self.ctx.ids.resource_id("r")
-        tags = dict(params.instance_tags)
+        tags = MappingProxyType(dict(params.instance_tags)) if params.instance_tags else NO_TAGS
         group_arn = params.placement.host_resource_group_arn if params.placement else None
         account_instances = self.account_instances(account_id)
         launched = []
@@ -185,7 +196,7 @@ class InstanceService(InstanceIndex):
                 core_count=candidate.core_count, threads_per_core=candidate.threads_per_core,
                 tenancy=candidate.tenancy, availability_zone=candidate.availability_zone, launch_time=now,
                 affinity=affinity, host=host, host_resource_group_arn=group_arn,
-                license_configuration_arns=candidate.license_configuration_arns, tags=dict(tags),
+                license_configuration_arns=candidate.license_configuration_arns, tags=tags,
                 principal=principal, kms_server=kms_server,
             )
             account_instances[instance.instance_id] = instance
@@ -235,32 +246,28 @@ class InstanceService(InstanceIndex):
         booking = HostBooking()
         candidates = []
         for instance in to_start:
-            spec = instance.instance_type
-            check_billing_tenancy(instance.usage_operation, instance.tenancy, f"instance {instance.instance_id}")
+            if instance.tenancy not in PERMITTED_TENANCIES[instance.usage_operation]:
+                check_billing_tenancy(instance.usage_operation, instance.tenancy, f"instance {instance.instance_id}")
             host = self.placement.place_start(instance, booking) if instance.tenancy == "host" else None
-            candidates.append(LaunchCandidate(
-                instance_type=spec, image=instance.image, usage_operation=instance.usage_operation,
-                core_count=instance.core_count, threads_per_core=instance.threads_per_core, tenancy=instance.tenancy,
-                availability_zone=host.availability_zone if host else instance.availability_zone,
-                host=host, license_configuration_arns=instance.license_configuration_arns, instance=instance,
-            ))
-        self.ctx.quotas.check_start(account_id, [c.instance_type for c in candidates if c.host is None])
+            candidates.append(_start_candidate(instance, host))
+        on_demand = [c.instance_type for c in candidates if c.host is None]
+        quotas = self.ctx.quotas
+        quotas.check_start(account_id, on_demand)
         self.authorize("StartInstances", account_id, principal, tuple(candidates), len(candidates))
         delay = self._pending_delay(booking, [c.host for c in candidates])
 
         now = self.ctx.clock.now()
-        for candidate in candidates:
-            instance = cast(Instance, candidate.instance)  # a start's candidates are its instances
-            if candidate.host is not None:
-                instance.host = candidate.host
-                instance.availability_zone = candidate.host.availability_zone
-                self.hosts.occupy(candidate.host, instance)
+        for instance, candidate in zip(to_start, candidates, strict=True):
+            host = candidate.host
+            if host is not None:
+                instance.host = host
+                instance.availability_zone = host.availability_zone
+                self.hosts.occupy(host, instance)
             instance.launch_time = now
             instance.user_shutdown_at = None
             instance.state_reason = None
             instance.principal = principal
-            if candidate.host is None:
-                self.ctx.quotas.add(account_id, instance.instance_type, 1)
+        quotas.add_all(account_id, on_demand)
         return self._move(instances, to_start, PENDING, delay, RUNNING)
 
     def stop(self, account_id: str, instance_ids: list[str], principal: str = "") -> list[StateChange]:
@@ -331,9 +338,12 @@ class InstanceService(InstanceIndex):
             instance.state = state
             instance.generation += 1
         if state is STOPPING or state is SHUTTING_DOWN:
+            leaving: dict[str, list[InstanceTypeSpec]] = {}  # On-Demand vCPUs freed, by account
             for instance, before in zip(instances, previous, strict=True):
                 if (before is PENDING or before is RUNNING) and instance.tenancy != "host":
-                    self.ctx.quotas.add(instance.account_id, instance.instance_type, -1)
+                    leaving.setdefault(instance.account_id, []).append(instance.instance_type)
+            for account_id, specs in leaving.items():
+                self.ctx.quotas.add_all(account_id, specs, -1)
         if state is STOPPED or state is TERMINATED:
             expiry = self._env.now + self.ctx.timings.terminated_visible
             for instance in instances:
@@ -341,7 +351,7 @@ class InstanceService(InstanceIndex):
                     self.hosts.vacate(instance.host, instance)
                 if state is TERMINATED:
                     self.forget_when_gone(instance, expiry)
-        self._publish(InstancesStateChanged(tuple(instances), previous, state))
+        self._publish(InstancesStateChanged(tuple(instances), previous, state), state)
 
     def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:
         if instances:

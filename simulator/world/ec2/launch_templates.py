@@ -81,7 +81,8 @@ def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: 
         for name, value in (("CoreCount", cpu.core_count), ("ThreadsPerCore", cpu.threads_per_core)):
             if value is not None and value < 1:
                 raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}")
-    check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
+    if params.instance_tags:
+        check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
 
 
 def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -> tuple[int, int]:

@@ -49,7 +49,7 @@ class LicenseTypeRecorder:
             bus.subscribe(many, lambda event: self._write(event.instances))
         for one in (InstanceUsageOperationChanged, InstancePlacementChanged):
             bus.subscribe(one, lambda event: self._write((event.instance,)))
-        bus.subscribe(InstancesStateChanged, self._on_state)
+        bus.subscribe(InstancesStateChanged, self._on_state, topics=(InstanceState.PENDING, InstanceState.TERMINATED))
 
     def _on_state(self, event: InstancesStateChanged) -> None:
         if event.current is InstanceState.PENDING:

@@ -69,8 +69,8 @@ class AutoPlacementPool:
         self._hosts = hosts
 
     def hosts_with_room(self, account_id: str, spec: InstanceTypeSpec) -> Iterable[DedicatedHost]:
-        """The account's auto-placement hosts that have room for something."""
-        return self._hosts.auto_placement_hosts(account_id)
+        """The account's auto-placement hosts that have room for one more ``spec``."""
+        return self._hosts.auto_placement_hosts(account_id, spec)
 
     def plan_host(self, account_id: str, spec: InstanceTypeSpec, zone: str | None) -> DedicatedHost | None:
         """Auto-placement never allocates hosts."""

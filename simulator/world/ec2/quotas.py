@@ -14,6 +14,7 @@ settings: pass ``Ec2Quotas(...)`` to the Simulation to study a tighter one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -110,6 +111,17 @@ class QuotaUsage:
         """``count`` On-Demand instances of ``spec`` started (negative: stopped)."""
         key = (account_id, quota_group(spec))
         self._vcpus[key] = self._vcpus.get(key, 0) + count * spec.default_vcpus
+
+    def add_all(self, account_id: str, specs: Iterable[InstanceTypeSpec], sign: int = 1) -> None:
+        """On-Demand instances of ``specs`` (one each) started (``sign`` 1) or stopped (-1):
+        the counters change once per quota group, with the call's vCPUs summed."""
+        summed: dict[str, int] = {}
+        for spec in specs:
+            group = _family_group(spec.family)
+            summed[group] = summed.get(group, 0) + spec.default_vcpus
+        for group, vcpus in summed.items():
+            key = (account_id, group)
+            self._vcpus[key] = self._vcpus.get(key, 0) + sign * vcpus
 
     def check_hosts(self, account_id: str, family: str, allocated: int, quantity: int) -> None:
         """Refuse allocating ``quantity`` more hosts of ``family`` past the quota.

@@ -9,6 +9,7 @@ host has no running instances")."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 
 from simulator.core.arn import parse_arn
 from simulator.world.ec2 import (
@@ -41,6 +42,8 @@ EVICTION_REASON = "Server.ScheduledStop"
 #: A failure of one resource: (ARN, error code, message).
 Failure = tuple[str, str, str]
 
+_host_of = attrgetter("host")
+
 
 class GroupMembership:
     """Adds hosts to groups, removes them, evicts and auto-releases.
@@ -60,7 +63,8 @@ class GroupMembership:
         self.hosts = ec2.hosts
         self.groups = groups
         self._license_lookup = license_lookup
-        ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left)
+        ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left,
+                          topics=(InstanceState.STOPPED, InstanceState.TERMINATED))
 
     def _host(self, arn: str) -> DedicatedHost | Failure:
         """The Dedicated Host ``arn`` names, or why it names none."""
@@ -191,11 +195,8 @@ class GroupMembership:
     # -- auto-release -------------------------------------------------------------------------
 
     def _on_instances_left(self, event: InstancesStateChanged) -> None:
-        if event.current is not InstanceState.STOPPED and event.current is not InstanceState.TERMINATED:
-            return
-        hosts = {id(i.host): i.host for i in event.instances
-                 if i.host is not None and i.host.host_resource_group_arn is not None}
-        for host in hosts.values():
+        grouped = [h for h in map(_host_of, event.instances) if h is not None and h.host_resource_group_arn is not None]
+        for host in dict.fromkeys(grouped):  # each host once, in order
             # after the event is delivered: the release follows the change in the timelines
             self.ctx.clock.call_later(0.0, self.release_if_unused, host)
 

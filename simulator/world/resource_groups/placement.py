@@ -39,7 +39,7 @@ class GroupPool:
 
     def hosts_with_room(self, account_id: str, spec: InstanceTypeSpec) -> Iterable[DedicatedHost]:
         """The group's hosts of ``spec``'s family that have room, oldest first."""
-        return self.hosts.index.with_room((self.group.arn, spec.family))
+        return self.hosts.index.with_room((self.group.arn, spec.family), spec)
 
     def plan_host(self, account_id: str, spec: InstanceTypeSpec, zone: str | None) -> DedicatedHost | None:
         """With auto-allocate on, a new host in the owner's account for ``spec``: for the

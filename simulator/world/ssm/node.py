@@ -3,6 +3,7 @@ registered through hybrid activations (``mi-`` ids), with the software installed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -116,7 +117,7 @@ class ManagedNode:
         return included_licenses(self.instance.usage_operation) if self.instance is not None else ()
 
     @property
-    def node_tags(self) -> dict[str, str]:
+    def node_tags(self) -> Mapping[str, str]:
         """The tags of the node: the instance's, or those of the managed instance."""
         return self.instance.tags if self.instance is not None else self.tags
 

@@ -46,6 +46,8 @@ from simulator.world.ssm.platforms import (
 
 DAY = 86400.0
 
+_RUNNING, _TERMINATED = InstanceState.RUNNING, InstanceState.TERMINATED
+
 
 @dataclass(frozen=True)
 class SsmTimings:
@@ -104,6 +106,7 @@ class SsmService:
         self.vocabulary = Vocabulary()
         self.activations = Activations(ctx.clock, ctx.ids, ctx.region)
         self._nodes: dict[str, ManagedNode] = {}
+        self._instance_nodes = 0  # registered nodes that are EC2 instances
         self._accounts: dict[str, AccountInventory] = {}
         self._publish = ctx.bus.publish
         ctx.bus.subscribe(InstancesStateChanged, self._on_instances_state)
@@ -199,22 +202,24 @@ class SsmService:
         for node in nodes:
             self._nodes[node.node_id] = node
             inventory.add(node)
+            self._instance_nodes += not node.on_premises
         self._publish(NodesRegistered(tuple(nodes)))
 
     def _on_instances_state(self, event: InstancesStateChanged) -> None:
         """An agent AMI's instance registers on its first start; its reachability follows
         its state; it leaves Systems Manager when terminated."""
-        if event.instances[0].region != self.ctx.region:  # one call's instances share a region
-            return
+        current = event.current
+        if (current is not _RUNNING and not self._instance_nodes) or event.instances[0].region != self.ctx.region:
+            return  # no instance is a managed node yet (one call's instances share a region)
         registering, leaving = [], []
         now = self.ctx.clock.seconds
         for instance in event.instances:
             node = self._nodes.get(instance.instance_id)
             if node is None:
-                if event.current is InstanceState.RUNNING and instance.image.ssm_agent:
+                if current is _RUNNING and instance.image.ssm_agent:
                     registering.append(self._instance_node(instance, now))
                 continue
-            if event.current is InstanceState.TERMINATED:
+            if current is _TERMINATED:
                 leaving.append(node)
             else:
                 self._reachability_changed(node, now)
@@ -272,6 +277,7 @@ class SsmService:
             node.unreachable_since = now
             self._accounts[node.account_id].remove(node)
             del self._nodes[node.node_id]
+            self._instance_nodes -= not node.on_premises
         self._publish(NodesDeregistered(tuple(nodes)))
 
     # -- what happens on the machines -------------------------------------------------------

@@ -110,7 +110,7 @@ def _seeds(text: str) -> int | list[int]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    check_out_dir(args.out)
+    check_out_dir(args.out, outputs=("sweep.csv",))
     scenario = load_scenario(args.scenario)
     grid = parse_grid(scenario, args.grid)
     if not grid:

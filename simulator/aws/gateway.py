@@ -29,6 +29,7 @@ from simulator.aws.audit import identity_of, web_identity_account
 from simulator.aws.authorization import authorize
 from simulator.aws.dispatch import AFTER, OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
+from simulator.aws.limits import check_limits
 from simulator.aws.models import boto3_session, operation_model, service_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
@@ -234,6 +235,7 @@ class Gateway:
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
         authorize(call, protocol, params, self._access)
+        check_limits(call.service, call.operation, params)
         response = handler(call, params)
         after = AFTER.get(call.service)
         if after is not None:

@@ -146,6 +146,7 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     registered = ec2.register_image(Name="registered-1")["ImageId"]
     ec2.modify_image_attribute(ImageId=registered, LaunchPermission={"Add": [{"UserId": ACCOUNT_B}]})
     ec2.deregister_image(ImageId=registered)
+    ec2.modify_hosts(HostIds=[host_id], HostRecovery="on")
     ec2.release_hosts(HostIds=[host_id])
     ec2.import_image(Platform="Windows", LicenseType="BYOL",
                      DiskContainers=[{"Format": "VHDX", "UserBucket": {"S3Bucket": "vms", "S3Key": "w.vhdx"}}])

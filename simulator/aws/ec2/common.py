@@ -27,11 +27,8 @@ def tag_specifications(
     for index, spec in enumerate(specs or ()):
         resource_type = spec.get("ResourceType", "")
         if resource_type not in allowed:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"'{resource_type}' is not a valid taggable resource type for {field}; allowed here: "
-                f"{', '.join(allowed)}",
-            )
+            raise ServiceError(  # EC2's own wording, whichever operation and field
+                "InvalidParameterValue", f"'{resource_type}' is not a valid taggable resource type for this operation.")
         tags = tags_in(spec.get("Tags"), "InvalidParameterValue", f"{field}[{index}].Tags")
         result.setdefault(resource_type, {}).update(tags)
     return result

@@ -128,6 +128,11 @@ def missing_parameter(message: str, **details: Any) -> ServiceError:
     return ServiceError("MissingParameter", message, **details)
 
 
+def unsupported(message: str, **details: Any) -> ServiceError:
+    """EC2's Unsupported."""
+    return ServiceError("Unsupported", message, **details)
+
+
 def vcpu_limit_exceeded(message: str, **details: Any) -> ServiceError:
     """EC2's VcpuLimitExceeded."""
     return ServiceError("VcpuLimitExceeded", message, **details)

@@ -8,6 +8,7 @@ from simulator.world.filters import compile_filters
 
 _INSTANCE_TYPE_FILTERS = {
     "bare-metal": lambda s: s.bare_metal,
+    "burstable-performance-supported": lambda s: s.spec.burstable,
     "current-generation": lambda s: s.spec.current_generation,
     "dedicated-hosts-supported": lambda s: s.dedicated_hosts_supported,
     "hypervisor": lambda s: None if s.spec.bare_metal else s.spec.hypervisor,
@@ -17,6 +18,12 @@ _INSTANCE_TYPE_FILTERS = {
     "vcpu-info.default-cores": lambda s: s.spec.default_cores,
     "vcpu-info.default-threads-per-core": lambda s: s.spec.default_threads_per_core,
     "vcpu-info.default-vcpus": lambda s: s.spec.default_vcpus,
+    "vcpu-info.valid-cores": lambda s: s.spec.valid_cores,
+    "vcpu-info.valid-threads-per-core": lambda s: s.spec.valid_threads_per_core,
+    "network-info.ipv4-addresses-per-interface":
+        lambda s: s.spec.network.ipv4_addresses_per_interface if s.spec.network else None,
+    "network-info.maximum-network-interfaces":
+        lambda s: s.spec.network.maximum_network_interfaces if s.spec.network else None,
 }
 
 

@@ -25,6 +25,7 @@ from simulator.replay.replays import replay
 from simulator.runs.result import FORMATS, Result, check_out_dir
 from simulator.runs.scenario import ScenarioError, load_scenario, run_scenario
 from simulator.runs.sweep import distributed_module, parse_grid, sweep, write_sweep
+from simulator.serve.command import add_serve_command
 from simulator.timelines.costs import as_prices
 
 
@@ -109,7 +110,7 @@ def _seeds(text: str) -> int | list[int]:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    check_out_dir(args.out)
+    check_out_dir(args.out, outputs=("sweep.csv",))
     scenario = load_scenario(args.scenario)
     grid = parse_grid(scenario, args.grid)
     if not grid:
@@ -206,7 +207,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"lmsim {_version()}")
     top.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     commands = top.add_subparsers(dest="command", required=True)
-    for add in (_add_run_command, _add_replay_command, _add_diff_command, _add_sweep_command, bench.add_parser):
+    for add in (_add_run_command, _add_replay_command, _add_diff_command, _add_sweep_command, bench.add_parser,
+                add_serve_command):
         add(commands)
     return top
 

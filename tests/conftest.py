@@ -14,6 +14,44 @@ from tests.helpers import ACCOUNT_A, ACCOUNT_B
 os.environ["LMSIM_STRICT"] = "1"  # inherited by notebook kernels and CLI subprocesses too
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--over-http", action="store_true",
+                     help="make every sim.client(...) a boto3 client that reaches its simulation over HTTP "
+                          "(the wire path of lmsim serve)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "in_process: the test inspects the in-process gateway itself (skipped "
+                                       "under --over-http)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--over-http"):
+        skip = pytest.mark.skip(reason="inspects the in-process gateway")
+        for item in items:
+            if "in_process" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def over_http(request: pytest.FixtureRequest):
+    """Under ``--over-http``, ``Simulation.client`` builds clients over HTTP (see
+    tests/http_transport.py)."""
+    if not request.config.getoption("--over-http"):
+        yield None
+        return
+    from tests.helpers import OVER_HTTP
+    from tests.http_transport import SharedTransport
+
+    OVER_HTTP["on"] = True
+    transport = SharedTransport()
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Simulation, "client", lambda sim, *args, **kwargs: transport.client(sim, *args, **kwargs))
+    yield transport
+    patch.undo()
+    transport.stop()
+
+
 @pytest.fixture
 def sim() -> Simulation:
     """A fresh simulation with two standalone accounts."""

@@ -306,6 +306,62 @@ def test_a_rerun_replaces_the_last_runs_files(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".lmsim-") and p.is_dir()]
 
 
+CLASH = """
+from pathlib import Path
+
+def build(sim, out=""):
+    def clash():
+        yield sim.env.timeout(60)
+        taken = Path(out) / "summary.json"
+        taken.unlink()
+        taken.mkdir()
+    sim.process(clash())
+    sim.add_account("111111111111")
+"""
+
+
+@pytest.mark.parametrize("make", ["folder named like an output", "file above the folder", "read-only"])
+def test_a_destination_that_cannot_take_the_outputs_is_refused_before_the_run(tmp_path, capsys, monkeypatch,
+                                                                              make):
+    """`lmsim run --out` checks its destination before the run: a folder holding an entry that
+    clashes with an output name (a folder named compliance.png), a path under a file, or a
+    folder it cannot write (read-only) ends in one line and exit status 2, nothing run or
+    written."""
+    out = tmp_path / "out"
+    if make == "folder named like an output":
+        (out / "compliance.png").mkdir(parents=True)
+    elif make == "file above the folder":
+        (tmp_path / "file").write_text("")
+        out = tmp_path / "file" / "out"
+    else:
+        import simulator.runs.result as result_module
+
+        out.mkdir()
+        monkeypatch.setattr(result_module.os, "access", lambda path, mode: False)
+    assert main(["run", str(ROOT / "scenarios" / "quickstart.py"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"lmsim: --out {out}") and "Traceback" not in err
+    assert not (tmp_path / "out" / "events.csv").exists()
+
+
+def test_outputs_are_moved_into_place_only_when_all_can_be(tmp_path, capsys):
+    """The outputs are written to a temporary folder and moved into place at the end: when
+    something takes an output's name during the run (a folder replaces summary.json), the run
+    ends in one line (exit status 2), the earlier run's other outputs stay as they were and no
+    temporary folder is left."""
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "scenarios" / "two_accounts.py"), "--until", "1d", "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    path = tmp_path / "clash.py"
+    path.write_text(CLASH)
+    assert main(["run", str(path), "--until", "1h", "--param", f"out={out}", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "summary.json" in err and "Traceback" not in err
+    del before["summary.json"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".lmsim-") and p.is_dir()]
+
+
 def test_lmsim_bench_inventory_mode_prints_its_figures(capsys):
     """lmsim bench --mode inventory prints the run's wall time, peak memory and what it did."""
     assert main(["bench", "--mode", "inventory", "--nodes", "400", "--accounts", "2", "--days", "1", "--json"]) == 0

@@ -7,7 +7,8 @@ rules applied and the meaning of every column. The simulator reads only those CS
 script and its source are needed only to refresh them.
 
 Source: the Amazon EC2 DescribeInstanceTypes capture that moto bundles as
-``moto/ec2/resources/instance_types.json.gz``. ``--source`` takes that file, or a moto wheel
+``moto/ec2/resources/instance_types.json.gz``; its CurrentGeneration flags are corrected from a
+second source kept below (``GUIDE_CURRENT_FAMILIES``, from the Amazon EC2 User Guide). ``--source`` takes that file, or a moto wheel
 (``pip download moto==5.2.1 --no-deps -d /tmp/moto``) holding it; without ``--source`` the copy of
 an installed moto is used. The Dedicated Host hardware that the capture does not carry (sockets,
 physical cores, host vCPUs, published per-size capacity) is kept below in ``KEPT_HOSTS``,
@@ -79,6 +80,23 @@ EXTRA_TYPES = {
                      architecture="x86_64", nitro=True, bare_metal=True, burstable=False,
                      current_generation=True),
 }
+
+#: The second source of CurrentGeneration: the families the Amazon EC2 User Guide lists under
+#: "Current generation instances" (github.com/awsdocs/amazon-ec2-user-guide, the archive AWS kept
+#: when it moved the guide, commit e3707c4 of 2023-06-15, doc_source/instance-types.md, sha256
+#: e65b6428651a3603a98dc028810eb3abd6f64669bf97b62fd29c8d30419c36d8; its "Previous generation
+#: instances" are A1 C1 C3 G2 I2 M1 M2 M3 R3 T1). The capture marks some of these false (m5, c5,
+#: r5, m6i, ...), against the guide; a type is current generation when the capture says so or its
+#: family is listed here. Families newer than the archive keep the capture's flag.
+GUIDE_CURRENT_FAMILIES = frozenset([
+    "m4", "m5", "m5a", "m5ad", "m5d", "m5dn", "m5n", "m5zn", "m6a", "m6g", "m6gd", "m6i", "m6id", "m6idn",
+    "m6in", "m7g", "mac1", "mac2", "t2", "t3", "t3a", "t4g", "c4", "c5", "c5a", "c5ad", "c5d", "c5n", "c6a",
+    "c6g", "c6gd", "c6gn", "c6i", "c6id", "c6in", "c7g", "cc2", "hpc6a", "cr1", "hpc6id", "r4", "r5", "r5a",
+    "r5ad", "r5b", "r5d", "r5dn", "r5n", "r6a", "r6g", "r6gd", "r6i", "r6idn", "r6in", "r6id", "r7g", "u-3tb1",
+    "u-6tb1", "u-9tb1", "u-12tb1", "u-18tb1", "u-24tb1", "x1", "x2gd", "x2idn", "x2iedn", "x2iezn", "x1e",
+    "z1d", "d2", "d3", "d3en", "h1", "hs1", "i3", "i3en", "i4g", "i4i", "im4gn", "is4gen", "dl1", "f1", "g3",
+    "g4ad", "g4dn", "g5", "g5g", "inf1", "inf2", "p2", "p3", "p3dn", "p4d", "p4de", "trn1", "trn1n", "vt1",
+])
 
 # -- Dedicated Host sources -------------------------------------------------------------------
 
@@ -280,6 +298,11 @@ class TypeRow:
     dedicated_hosts: bool = False
     accelerators: dict[str, int] = field(default_factory=dict)
     derived_cpu_options: bool = False
+    corrected_generation: bool = False
+    max_network_interfaces: int = 0
+    ipv4_per_interface: int = 0
+    network_performance: str = ""
+    gpu: tuple[str, str, int, int, int] | None = None  # manufacturer, name, count, MiB each, MiB in all
 
 
 def category_of(family: str) -> str:
@@ -312,6 +335,16 @@ def type_row(info: dict) -> TypeRow:
     cores, threads = cpu["DefaultCores"], cpu["DefaultThreadsPerCore"]
     bare = bool(info["BareMetal"])
     derived = "ValidCores" not in cpu or "ValidThreadsPerCore" not in cpu
+    captured_current = bool(info["CurrentGeneration"])
+    network = info["NetworkInfo"]
+    gpu = None
+    if "GpuInfo" in info:
+        devices = info["GpuInfo"]["Gpus"]
+        if len(devices) != 1:
+            raise SystemExit(f"{name}: {len(devices)} kinds of GPU; the catalog holds one kind per type")
+        device = devices[0]
+        gpu = (device["Manufacturer"], device["Name"], device["Count"], device["MemoryInfo"]["SizeInMiB"],
+               info["GpuInfo"]["TotalGpuMemoryInMiB"])
     if bare or derived:
         valid_cores, valid_threads = (cores,), (threads,)
     else:
@@ -323,9 +356,13 @@ def type_row(info: dict) -> TypeRow:
         memory_mib=info["MemoryInfo"]["SizeInMiB"],
         nitro=info.get("Hypervisor") == "nitro" or bare, bare_metal=bare,
         burstable=bool(info["BurstablePerformanceSupported"]),
-        current_generation=bool(info["CurrentGeneration"]),
+        current_generation=captured_current or family in GUIDE_CURRENT_FAMILIES,
         dedicated_hosts=bool(info["DedicatedHostsSupported"]),
         accelerators=accelerators(info), derived_cpu_options=derived and not bare,
+        corrected_generation=not captured_current and family in GUIDE_CURRENT_FAMILIES,
+        max_network_interfaces=network["MaximumNetworkInterfaces"],
+        ipv4_per_interface=network["Ipv4AddressesPerInterface"],
+        network_performance=network["NetworkPerformance"], gpu=gpu,
     )
 
 
@@ -532,13 +569,14 @@ def _ints(values) -> str:
 def instance_csv(source: Source, rows: list[TypeRow]) -> str:
     sha = hashlib.sha256(source.raw).hexdigest()
     derived = sorted(row.name for row in rows if row.derived_cpu_options)
+    corrected = sorted({row.family for row in rows if row.corrected_generation}, key=family_key)
     counts = {c: sum(r.category == c for r in rows) for c in CATEGORY_ORDER}
     header = f"""\
 # Amazon EC2 instance types: vCPU / core / thread defaults, accepted CpuOptions values, memory, Nitro, bare-metal,
-# burstable and current-generation flags. {len(rows)} types in {len({r.family for r in rows})} families. Generated by tools/build_catalog.py; do not edit by hand.
+# burstable and current-generation flags, network limits and GPUs. {len(rows)} types in {len({r.family for r in rows})} families. Generated by tools/build_catalog.py; do not edit by hand.
 # Sources:
 #  - Amazon EC2 API DescribeInstanceTypes (VCpuInfo, MemoryInfo, Hypervisor, BareMetal, ProcessorInfo,
-#    BurstablePerformanceSupported, CurrentGeneration, DedicatedHostsSupported),
+#    BurstablePerformanceSupported, CurrentGeneration, DedicatedHostsSupported, NetworkInfo, GpuInfo),
 #    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html ,
 #    as captured in the data file bundled with {source.label} (moto/ec2/resources/instance_types.json.gz, sha256 {sha}).
 #    This is the same data AWS renders in "CPU options for Amazon EC2 instances / Supported CPU options"
@@ -568,22 +606,38 @@ def instance_csv(source: Source, rows: list[TypeRow]) -> str:
 #    defaults, as for bare metal. Those types:
 {_wrap(derived, "#      ")}
 #  - nitro: Hypervisor "nitro" in the capture, or a bare-metal type (the capture gives bare-metal types no hypervisor).
-#  - burstable: BurstablePerformanceSupported (T2, T3, T3a, T4g); current_generation: CurrentGeneration.
+#  - burstable: BurstablePerformanceSupported (T2, T3, T3a, T4g).
+#  - current_generation: the capture's CurrentGeneration, corrected from a second source: true as well for the families the
+#    Amazon EC2 User Guide lists under "Current generation instances" (archive github.com/awsdocs/amazon-ec2-user-guide,
+#    commit e3707c4, 2023-06-15, doc_source/instance-types.md, sha256 e65b6428651a3603a98dc028810eb3abd6f64669bf97b62fd29c8d30419c36d8,
+#    whose "Previous generation instances" are A1 C1 C3 G2 I2 M1 M2 M3 R3 T1). The capture marks these families of the guide's
+#    current generation false, corrected here: {" ".join(corrected)}.
+#  - network: NetworkInfo MaximumNetworkInterfaces, Ipv4AddressesPerInterface and NetworkPerformance of the capture (empty
+#    for i3.metal, which the capture lacks).
+#  - gpu_*: GpuInfo of the capture (one kind of GPU per type): manufacturer, name, count (0 for a fraction of a GPU),
+#    memory of each GPU and TotalGpuMemoryInMiB; empty for types without GPUs.
 # Columns: instance_type; family; category (general_purpose|compute_optimized|memory_optimized|storage_optimized|accelerated_computing|
 #  high_performance_computing); architecture (x86_64|arm64|arm64_mac|x86_64_mac); default_vcpus; default_cores; default_threads_per_core;
 #  valid_cores (space-separated ascending values accepted by CpuOptions.CoreCount); valid_threads_per_core (space-separated);
 #  memory_mib; nitro (true if built on the Nitro System, false for Xen); bare_metal (true only for .metal types);
-#  burstable (true for burstable performance types); current_generation (false for previous-generation types).
+#  burstable (true for burstable performance types); current_generation (false for previous-generation types);
+#  max_network_interfaces; ipv4_addresses_per_interface; network_performance; gpu_manufacturer; gpu_name; gpu_count;
+#  gpu_memory_mib (each GPU); gpu_total_memory_mib.
 """
     columns = ("instance_type,family,category,architecture,default_vcpus,default_cores,default_threads_per_core,"
-               "valid_cores,valid_threads_per_core,memory_mib,nitro,bare_metal,burstable,current_generation")
+               "valid_cores,valid_threads_per_core,memory_mib,nitro,bare_metal,burstable,current_generation,"
+               "max_network_interfaces,ipv4_addresses_per_interface,network_performance,gpu_manufacturer,gpu_name,"
+               "gpu_count,gpu_memory_mib,gpu_total_memory_mib")
     lines = [header.rstrip("\n"), columns]
     for r in rows:
+        gpu = ("", "", "", "", "") if r.gpu is None else tuple(str(v) for v in r.gpu)
+        network = (("", "", "") if not r.network_performance  # a type the capture lacks (i3.metal)
+                   else (str(r.max_network_interfaces), str(r.ipv4_per_interface), r.network_performance))
         lines.append(",".join((
             r.name, r.family, r.category, r.architecture, str(r.default_vcpus), str(r.default_cores),
             str(r.default_threads_per_core), _ints(r.valid_cores), _ints(r.valid_threads_per_core),
             str(r.memory_mib), _bool(r.nitro), _bool(r.bare_metal), _bool(r.burstable),
-            _bool(r.current_generation))))
+            _bool(r.current_generation), *network, *gpu)))
     return "\n".join(lines) + "\n"
 
 

@@ -1,5 +1,6 @@
 """AWS Marketplace as a scenario uses it: buying subscriptions, which License Manager turns
-into licenses granted to the buyer (``sim.marketplace``)."""
+into licenses granted to the buyer, and enabling subscription sharing in an organization
+(``sim.marketplace``)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,16 @@ class MarketplaceActions:
         lic = self._marketplace.subscribe(account_id, product_sku, region or self._region, product_name=product_name,
                                           entitlements=entitlements, days=days, renew_type=renew_type)
         return lic.arn
+
+    @action("marketplace.enable_subscription_sharing", "license-manager", account="account_id")
+    def enable_subscription_sharing(self, account_id: str) -> None:
+        """The management account ``account_id`` enables subscription sharing for its
+        organization, as the AWS Marketplace console does: its Marketplace subscriptions can
+        then be granted to the organization's accounts, in an organization with all features
+        (where this is trusted access for AWS Marketplace license management) or with
+        consolidated billing only (where each member accepts and activates its license).
+
+        Raises:
+            ValueError: for an account that is not the management account of an organization.
+        """
+        self._marketplace.enable_subscription_sharing(account_id)

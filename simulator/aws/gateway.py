@@ -29,7 +29,8 @@ from simulator.aws.audit import identity_of, web_identity_account
 from simulator.aws.authorization import authorize
 from simulator.aws.dispatch import AFTER, OPERATIONS, Backends, Call
 from simulator.aws.errors import allowed_codes, internal_code
-from simulator.aws.models import boto3_session, operation_model
+from simulator.aws.limits import check_limits
+from simulator.aws.models import boto3_session, operation_model, service_model
 from simulator.aws.shapes import ResponseSerializer
 from simulator.core.errors import ServiceError
 from simulator.core.params import encode_params
@@ -158,6 +159,24 @@ class Gateway:
             client.meta.events.unregister(event, handler)
         return client
 
+    def answer(
+        self, service: str, operation: str, params: dict[str, Any], account_id: str, region: str, principal: str,
+        session: Session | None = None, key_id: str = "",
+    ) -> tuple[int, dict[str, Any]]:
+        """Serve one call that arrived without a client of ``client`` (over HTTP), exactly as
+        a client's call is served: the same checks, records and events. Returns the HTTP
+        status and the answer in botocore's parsed form (``Error`` members for an error).
+        ``key_id`` is the access key of an IAM user or an STS session the call was signed with.
+
+        Raises:
+            Exception: in strict mode, what would be a fidelity bug (see the module docstring).
+        """
+        call = Call(service, operation, account_id, region, principal, self.backends, session=session)
+        # an account's root signs as its clients do in-process, so both paths audit the same identity
+        identity = identity_of(self.backends.world, account_id, principal, session, key_id or f"ASIA{account_id}SIM")
+        response, body = self._serve(call, service_model(service).protocol, params, identity, key_id)
+        return response.status_code, body
+
     def _serve(self, call: Call, protocol: str, params: dict[str, Any], identity: Identity | None = None,
                key_id: str = "") -> tuple[AWSResponse, dict]:
         slot = self._rows.reserve()  # keeps the call's row ahead of the world events it causes
@@ -216,6 +235,7 @@ class Gateway:
         if handler is None:
             raise _unknown_operation(protocol, call.service, call.operation)
         authorize(call, protocol, params, self._access)
+        check_limits(call.service, call.operation, params)
         response = handler(call, params)
         after = AFTER.get(call.service)
         if after is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.aws.dispatch import Call, Params, Response, operation
+from simulator.aws.models import operation_model
 from simulator.core.errors import ServiceError
 from simulator.world.kms import KmsKey, KmsService
 
@@ -31,6 +32,21 @@ def _kms(call: Call) -> KmsService:
 
 def _blob(value: bytes | str) -> bytes:
     return value.encode() if isinstance(value, str) else bytes(value)
+
+
+def _signing_algorithm(call: Call, params: Params) -> str:
+    """The request's SigningAlgorithm, if it is one of the model's values.
+
+    Raises:
+        ServiceError: ValidationException in KMS's wording, listing the model's values.
+    """
+    algorithm = params["SigningAlgorithm"]
+    allowed = operation_model(call.service, call.operation).input_shape.members["SigningAlgorithm"].enum
+    if algorithm not in allowed:
+        raise ServiceError("ValidationException", f"1 validation error detected: Value '{algorithm}' at "
+                           "'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: "
+                           f"[{', '.join(allowed)}]")
+    return algorithm
 
 
 @operation("kms", "CreateKey")
@@ -68,8 +84,9 @@ def get_public_key(call: Call, params: Params) -> Response:
 @operation("kms", "Sign")
 def sign(call: Call, params: Params) -> Response:
     kms = _kms(call)
+    algorithm = _signing_algorithm(call, params)
     key = kms.key(call.account_id, params["KeyId"])
-    message, algorithm = _blob(params["Message"]), params["SigningAlgorithm"]
+    message = _blob(params["Message"])
     message_type = params.get("MessageType", "RAW")
     if params.get("DryRun"):
         kms.verify_request(call.account_id, key.arn, message, algorithm, message_type)
@@ -81,7 +98,8 @@ def sign(call: Call, params: Params) -> Response:
 @operation("kms", "Verify")
 def verify(call: Call, params: Params) -> Response:
     kms = _kms(call)
-    message, algorithm = _blob(params["Message"]), params["SigningAlgorithm"]
+    algorithm = _signing_algorithm(call, params)
+    message = _blob(params["Message"])
     message_type = params.get("MessageType", "RAW")
     if params.get("DryRun"):
         kms.verify_request(call.account_id, params["KeyId"], message, algorithm, message_type)

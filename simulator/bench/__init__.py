@@ -11,7 +11,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 #: Mode -> the module that runs it (each has ``command(args) -> exit status``).
-MODES = ("lifecycle", "hrg", "api", "checkout", "inventory", "sweep")
+MODES = ("lifecycle", "hrg", "api", "checkout", "inventory", "sweep", "http")
 
 
 def command(args: argparse.Namespace) -> int:
@@ -35,7 +35,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                             "api: a fleet driven through boto3 clients, microseconds per call against "
                             "botocore's floor; checkout: entitlement checkouts and check-ins through the engine; "
                             "inventory: Systems Manager inventory and automated discovery; sweep: a sweep in "
-                            "this process, on a process pool and on a Dask LocalCluster")
+                            "this process, on a process pool and on a Dask LocalCluster; http: calls per second "
+                            "through lmsim serve, in-process and through moto_server")
     bench.add_argument("--checkouts", type=int, default=1_000_000,
                        help="checkout mode: how many checkouts (default 1000000)")
     bench.add_argument("--live", type=int, default=10_000,
@@ -58,6 +59,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--min-seconds", type=float, default=2.0,
                        help="lifecycle, hrg: repeat small fleets until this many CPU seconds were measured "
                             "(default 2)")
+    bench.add_argument("--calls", type=int, default=2000, help="http mode: calls of each operation (default 2000)")
     bench.add_argument("--principal", choices=("user",), default=None,
                        help="lifecycle mode: drive the fleet through boto3 clients, as each account's root user "
                             "and as an IAM user holding a 20-statement policy (every call evaluated), and report "

@@ -14,6 +14,9 @@ _DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h|d|w)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 #: The longest duration accepted (a thousand years), well inside what timedelta holds.
 _LONGEST = 1000 * 366 * 86400.0
+#: The latest instant a timestamp can hold (a four-digit year, as datetime and ISO 8601 dates
+#: in AWS responses have): an expiry computed from input must not pass it.
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 def parse_instant(value: datetime | str) -> datetime:
@@ -87,6 +90,7 @@ class Clock:
     def __init__(self, env: simpy.Environment, start: datetime | str) -> None:
         self.env = env
         self.start = parse_instant(start)
+        self._latest = (LATEST - self.start).total_seconds()
         self._instant: tuple[float, datetime] = (env.now, self.start + timedelta(seconds=env.now))
 
     @property
@@ -103,8 +107,19 @@ class Clock:
         return instant[1]
 
     def to_datetime(self, seconds: float) -> datetime:
-        """The instant ``seconds`` after the start."""
-        return self.start + timedelta(seconds=seconds)
+        """The instant ``seconds`` after the start.
+
+        Raises:
+            ValueError: for an instant past ``LATEST`` (check input with ``seconds_left``).
+        """
+        try:
+            return self.start + timedelta(seconds=seconds)
+        except OverflowError:
+            raise ValueError(f"{seconds} seconds after {self.start.isoformat()} is past {LATEST.isoformat()}") from None
+
+    def seconds_left(self) -> float:
+        """Seconds from now to ``LATEST``: the longest delay an expiry taken from input may have."""
+        return self._latest - self.env.now
 
     def to_seconds(self, instant: datetime | str) -> float:
         """Seconds from the start to ``instant``."""

@@ -250,10 +250,12 @@ class LicenseConfiguration:
         return amount != 0
 
     def deactivate(self, instance: Instance, now: float, host: DedicatedHost | None = None,
-                   usage_operation: str | None = None) -> bool:
+                   usage_operation: str | None = None, bind: bool = True) -> bool:
         """A tracked instance left pending/running (stopping, shutting down), or left
         ``host`` (default: its own) for another one, or left the billing code
-        ``usage_operation`` (default: its own) it was counted under. Returns whether the
+        ``usage_operation`` (default: its own) it was counted under. Without ``bind`` the
+        host's licenses are released when its last instance leaves, whatever the license
+        affinity (a failed host its instances were recovered from). Returns whether the
         level changed."""
         if (self.status is not _AVAILABLE
                 or (usage_operation or instance.usage_operation) in self.excluded_usage_operations):
@@ -263,11 +265,21 @@ class LicenseConfiguration:
             usage = self.host_usage.get(host.host_id) if host is not None else None
             if usage is not None and usage.active_instances > 0:
                 usage.active_instances -= 1
-                return self._refresh(usage, now)
+                return self._refresh(usage, now, bind=bind)
             return False
         amount = self.instance_usage.pop(instance.instance_id, 0)
         self.consumed -= amount
         return amount != 0
+
+    def leave_host(self, host: DedicatedHost, now: float) -> bool:
+        """Every tracked instance left ``host`` (recovered from it): what they held on it is
+        released at once, whatever the license affinity; the host's own association stays.
+        Returns whether the level changed."""
+        usage = self.host_usage.get(host.host_id)
+        if usage is not None and usage.active_instances:
+            usage.active_instances = 0
+            return self._refresh(usage, now, bind=False)
+        return False
 
     def activate_resource(self, key: str, resource: ManagedNode | DBInstance) -> None:
         """An on-premises server or a DB instance (``key``: its id or ARN) starts counting."""
@@ -332,8 +344,9 @@ class LicenseConfiguration:
             usage = self.host_usage[host.host_id] = HostUsage(host=host)
         return usage
 
-    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False) -> bool:
-        """Bring the host's licenses in line with what holds them; return whether the level changed."""
+    def _refresh(self, usage: HostUsage, now: float, sweep: bool = False, bind: bool = True) -> bool:
+        """Bring the host's licenses in line with what holds them (without ``bind``, no license
+        affinity binds them); return whether the level changed."""
         amount = self.host_amount(usage.host)
         if usage.held:
             changed = False
@@ -349,7 +362,7 @@ class LicenseConfiguration:
             return changed and amount != 0
         if not usage.consuming:
             return False
-        affinity = self.rules.affinity_days
+        affinity = self.rules.affinity_days if bind else None
         if affinity:
             if usage.bound_until is None:  # the last user left now: bound for the period
                 usage.bound_until = now + affinity * DAY

@@ -341,7 +341,7 @@ def _fit(runs: list[list], count: int, *, hard_limits: bool) -> tuple[
             if not cfg.tracking or cfg.license_count is None:
                 continue
             if cfg.counts_hosts:
-                amount = _host_demand(cfg, candidate.host, new_hosts)
+                amount = _host_demand(cfg, candidate.host, new_hosts, candidate.vacating)
             else:
                 amount = cfg.instance_amount(candidate.instance_type.default_vcpus, candidate.vcpus)
             if amount:
@@ -364,11 +364,19 @@ def _fit(runs: list[list], count: int, *, hard_limits: bool) -> tuple[
     return allowed, demand, first
 
 
-def _host_demand(cfg: LicenseConfiguration, host: DedicatedHost | None, new_hosts: dict) -> int:
-    """Licenses a candidate adds through its host: the host's, unless already counted."""
+def _host_demand(cfg: LicenseConfiguration, host: DedicatedHost | None, new_hosts: dict,
+                 vacating: DedicatedHost | None = None) -> int:
+    """Licenses a candidate adds through its host: the host's, unless already counted, less
+    what the host it leaves (host recovery) stops counting once its instances are gone: the
+    licenses its instances hold, unless the host itself is associated."""
     if host is None:
         return 0
     usage = cfg.host_usage.get(host.host_id)
     if host.host_id in new_hosts.get(cfg, ()) or (usage is not None and usage.consuming):
         return 0
-    return cfg.host_amount(host)
+    amount = cfg.host_amount(host)
+    if vacating is not None:
+        left = cfg.host_usage.get(vacating.host_id)
+        if left is not None and left.consuming and not left.direct:
+            amount = max(0, amount - cfg.host_amount(vacating))
+    return amount

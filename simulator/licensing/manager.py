@@ -35,7 +35,7 @@ from simulator.licensing.state import LicenseState, ServiceSettings
 from simulator.licensing.tracking import Tracking
 from simulator.licensing.views import Views
 from simulator.world import World
-from simulator.world.ec2 import Image
+from simulator.world.ec2 import DedicatedHost, Image
 from simulator.world.launch import LaunchRequest, LicenseConfigurationInfo
 
 
@@ -99,6 +99,11 @@ class LicenseManager:
         if cfg is None or cfg.region != region:
             return None
         return LicenseConfigurationInfo(cfg.arn, cfg.owner_id, cfg.counting_type)
+
+    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
+        """The world's license lookup: the configurations the host itself is associated with."""
+        return tuple(LicenseConfigurationInfo(c.arn, c.owner_id, c.counting_type)
+                     for c in self.state.host_configs.get(host.host_id, ()))
 
     def launch_license_configurations(
         self, account_id: str, region: str, image: Image, arns: tuple[str, ...],

@@ -108,23 +108,30 @@ class Tracking:
 
     def on_instances_recovered(self, event: InstancesRecovered) -> None:
         """Host recovery moved running instances: their Core and Socket licenses count on the
-        replacement host, and those of the failed host stay bound to it under license
-        affinity."""
-        changed: dict[LicenseConfiguration, None] = {}
+        replacement host, and the failed host's are released as its instances leave it (no
+        license affinity binds a failed host), so the move counts nothing twice."""
+        before: dict[LicenseConfiguration, tuple[int, int]] = {}
         now = self._env.now
         tracked = self.state.instance_configs
+        failed = event.from_host
+        # The world moves every instance off the failed host before it tells each account:
+        # once it is empty, what it counted goes at once, so the accounts told later (whose
+        # instances a shared configuration may track too) see no moment counted twice.
+        emptied = not failed.instances
         for instance in event.instances:
             if instance.state not in ACTIVE_STATES:
                 continue
             for cfg in tracked.get(instance.instance_id, ()):
                 if cfg.counts_hosts:
-                    before = cfg.consumed, cfg.bound
-                    cfg.deactivate(instance, now, host=event.from_host)
+                    before.setdefault(cfg, (cfg.consumed, cfg.bound))
+                    if emptied:
+                        cfg.leave_host(failed, now)
+                    else:
+                        cfg.deactivate(instance, now, host=failed, bind=False)
                     cfg.activate(instance, now)
-                    if (cfg.consumed, cfg.bound) != before:
-                        changed[cfg] = None
-        for cfg in changed:
-            self.state.record(cfg)
+        for cfg, level in before.items():
+            if (cfg.consumed, cfg.bound) != level:
+                self.state.record(cfg)
 
     def on_usage_operation_changed(self, event: InstanceUsageOperationChanged) -> None:
         """A license type conversion changed a running instance's billing code: the

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,12 +38,32 @@ OUTPUTS_MARKER = ".lmsim-outputs"
 CLOUDTRAIL_DIR = "cloudtrail"
 
 
-def check_out_dir(out: str | Path) -> Path:
-    """``out`` as an output folder path.
+#: The plots a run directory may hold (see ``_plots``).
+PLOT_NAMES = ("compliance", "entitlements", "hosts", "exposure", "costs")
+
+
+def run_outputs() -> frozenset[str]:
+    """The names of every file a run may write into its folder: a CSV and a Parquet file per
+    timeline (the timelines' tables, ``exposure`` and ``costs``), the summary, a replay's
+    report, the plots, the dashboard and the list of outputs (besides them, the folders
+    ``s3/`` and ``cloudtrail/`` of a run with buckets or a trail)."""
+    names = {name for klass in Timelines.__mro__ for name, member in vars(klass).items()
+             if isinstance(member, property)} | {"exposure", "costs"}
+    return frozenset({f"{name}.{suffix}" for name in names for suffix in ("csv", "parquet")}
+                     | {f"{name}.png" for name in PLOT_NAMES}
+                     | {SUMMARY_FILE, REPORT_FILE, DASHBOARD_FILE, OUTPUTS_MARKER})
+
+
+def check_out_dir(out: str | Path, outputs: Iterable[str] | None = None) -> Path:
+    """``out`` as an output folder path, checked before a run so that writing its outputs at the
+    end cannot fail for a reason known now: the folder (or its nearest existing parent, where it
+    will be made) must be a folder the process may write into, and no entry of it named as an
+    output (``outputs``, default: a run's, see ``run_outputs``) may be anything but a file.
 
     Raises:
-        ValueError: for an empty path, a path that is an existing file, or a path inside
-            one (a folder cannot be made there).
+        ValueError: naming the path and what is wrong with it: an empty path, an existing
+            file, a path inside one (a folder cannot be made there), a folder that cannot be
+            written, or an entry in the way of an output.
     """
     if not str(out).strip():
         raise ValueError("--out needs a folder path, got an empty one")
@@ -52,6 +73,19 @@ def check_out_dir(out: str | Path) -> Path:
     blocking = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
     if blocking is not None:
         raise ValueError(f"--out {out} is inside {blocking}, which is a file, not a folder")
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {existing} is not writable (read-only, or no permission)")
+    if path.is_dir():
+        for name in sorted(run_outputs() if outputs is None else outputs):
+            entry = path / name
+            if (entry.exists() or entry.is_symlink()) and not entry.is_file():
+                raise ValueError(f"--out {out}: {entry} is in the way of an output file (it is not a file)")
+        for folder in (S3_DIR, CLOUDTRAIL_DIR) if outputs is None else ():
+            if (path / folder).is_file():
+                raise ValueError(f"--out {out}: {path / folder} is in the way of an output folder (it is a file)")
     return path
 
 
@@ -159,34 +193,49 @@ class Result:
         Parquet files are written through pyarrow, as pandas does: column types survive,
         times stay tz-aware UTC.
 
-        The files are written into a fresh folder beside ``out`` and then moved in, after the
-        outputs of an earlier run into ``out`` (listed in its ``.lmsim-outputs``) are removed,
-        so a folder never mixes two runs' files; other files in ``out`` are left alone.
+        The files are written into a temporary folder inside ``out`` and then moved into
+        place; only then are the outputs of an earlier run into ``out`` (listed in its
+        ``.lmsim-outputs``) that this run did not write removed, so a folder never mixes two
+        runs' files and a failure leaves the earlier outputs as they were; other files in
+        ``out`` are left alone.
 
         Raises:
-            ValueError: for an empty path, one that is a file or one inside a file, or another
-                format.
+            ValueError: for another format, a destination ``check_out_dir`` refuses, or one
+                that cannot be written (naming the reason); nothing is moved into ``out`` then.
         """
         if format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
         out = check_out_dir(out)
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".lmsim-", dir=out))
+        except OSError as error:
+            raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         try:
             files = self._write_files(staging, format)
+            # nothing came in the way meanwhile (a folder output, s3/ or cloudtrail/, replaces a folder)
+            check_out_dir(out, [path.name for path in files if not path.is_dir()])
+            in_the_way = [out / path.name for path in files if path.is_dir() and (out / path.name).is_file()]
+            if in_the_way:
+                raise ValueError(f"--out {out}: {in_the_way[0]} is in the way of an output folder (it is a file)")
             marker = out / OUTPUTS_MARKER
-            if marker.is_file():
-                for name in marker.read_text().split():
-                    old = out / name
-                    if old.is_dir():
-                        shutil.rmtree(old)
-                    else:
-                        old.unlink(missing_ok=True)
+            earlier = marker.read_text().split() if marker.is_file() else []
             for path in files:
                 if path.is_dir() and (out / path.name).is_dir():
                     shutil.rmtree(out / path.name)
                 path.replace(out / path.name)
+            written = {path.name for path in files}
+            for name in earlier:
+                old = out / name
+                if name in written:
+                    continue
+                if old.is_dir():
+                    shutil.rmtree(old)
+                else:
+                    old.unlink(missing_ok=True)
             marker.write_text("".join(f"{path.name}\n" for path in files))
+        except OSError as error:
+            raise ValueError(f"cannot write the outputs into {out}: {error.strerror or error}") from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return [out / path.name for path in files]

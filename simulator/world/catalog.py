@@ -23,8 +23,30 @@ CATEGORIES = (
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkSpec:
+    """The network limits of an instance type (DescribeInstanceTypes' NetworkInfo)."""
+
+    maximum_network_interfaces: int
+    ipv4_addresses_per_interface: int
+    performance: str
+
+
+@dataclass(frozen=True, slots=True)
+class GpuSpec:
+    """The GPUs of an instance type (DescribeInstanceTypes' GpuInfo): ``count`` GPUs (0 for a
+    fraction of one) of ``memory_mib`` each, ``total_memory_mib`` in all."""
+
+    manufacturer: str
+    name: str
+    count: int
+    memory_mib: int
+    total_memory_mib: int
+
+
+@dataclass(frozen=True, slots=True)
 class InstanceTypeSpec:
-    """One EC2 instance type and the CPU options it accepts."""
+    """One EC2 instance type and the CPU options it accepts; its network limits and GPUs
+    where the catalog's source has them."""
 
     name: str
     family: str
@@ -41,6 +63,8 @@ class InstanceTypeSpec:
     bare_metal: bool
     burstable: bool = False
     current_generation: bool = True
+    network: NetworkSpec | None = None
+    gpu: GpuSpec | None = None
 
     @property
     def hypervisor(self) -> str:
@@ -102,9 +126,19 @@ class Catalog:
             col["valid_cores"], col["valid_threads_per_core"], col["memory_mib"])
         nitro_i, metal_i = col["nitro"], col["bare_metal"]
         burstable_i, current_i = col.get("burstable"), col.get("current_generation")
+        interfaces_i = col.get("max_network_interfaces")
+        gpu_i = col.get("gpu_manufacturer")
         ints: dict[str, tuple[int, ...]] = {}  # the same few value lists recur on many rows
+        networks: dict[tuple[str, ...], NetworkSpec] = {}
         instance_types = {}
         for row in rows:
+            network = gpu = None
+            if interfaces_i is not None and row[interfaces_i]:
+                key = tuple(row[interfaces_i:interfaces_i + 3])
+                network = networks.get(key) or networks.setdefault(key, NetworkSpec(int(key[0]), int(key[1]), key[2]))
+            if gpu_i is not None and row[gpu_i]:
+                maker, model, count, memory, total = row[gpu_i:gpu_i + 5]
+                gpu = GpuSpec(maker, model, int(count), int(memory), int(total))
             name = row[name_i]
             cores_text, threads_text = row[valid_cores_i], row[valid_threads_i]
             valid_cores = ints.get(cores_text) or ints.setdefault(cores_text, _ints(cores_text))
@@ -125,6 +159,8 @@ class Catalog:
                 bare_metal=row[metal_i] == "true",
                 burstable=burstable_i is not None and row[burstable_i] == "true",
                 current_generation=current_i is None or row[current_i] == "true",
+                network=network,
+                gpu=gpu,
             )
         col, rows = data_table("dedicated_hosts.csv")
         host_types = {}

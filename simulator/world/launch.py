@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 class LaunchCandidate(NamedTuple):
     """One instance the world is about to launch or start, fully placed (a named tuple:
-    cheap to build on the launch path)."""
+    cheap to build on the launch path). ``vacating`` is the host a recovered instance leaves
+    for ``host``: what that host's instances held is released as they move."""
 
     instance_type: InstanceTypeSpec
     image: Image
@@ -26,6 +27,7 @@ class LaunchCandidate(NamedTuple):
     host: DedicatedHost | None
     license_configuration_arns: tuple[str, ...]
     instance: Instance | None = None
+    vacating: DedicatedHost | None = None
 
     @property
     def vcpus(self) -> int:
@@ -72,6 +74,10 @@ class LicenseLookup(Protocol):
 
     def license_configuration(self, region: str, arn: str) -> LicenseConfigurationInfo | None:
         """The configuration ``arn`` names in ``region``, or None if there is none."""
+        ...
+
+    def host_license_configurations(self, host: DedicatedHost) -> tuple[LicenseConfigurationInfo, ...]:
+        """The configurations the Dedicated Host itself is associated with."""
         ...
 
     def launch_license_configurations(

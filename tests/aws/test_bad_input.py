@@ -7,6 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.helpers import (
+    over_http,
     ACCOUNT_A,
     LINUX,
     assert_refused,
@@ -24,7 +25,9 @@ def _instances(ec2) -> list:
 
 
 @pytest.mark.parametrize("params, code, field", [
-    ({"LicenseSpecifications": [{}]}, "MissingParameter", "LicenseSpecifications[0].LicenseConfigurationArn"),
+    # On the query wire an empty structure is not sent at all: only a client in-process can pass one.
+    pytest.param({"LicenseSpecifications": [{}]}, "MissingParameter", "LicenseSpecifications[0].LicenseConfigurationArn",
+                 marks=pytest.mark.in_process),
     ({"TagSpecifications": NO_KEY}, "InvalidParameterValue", "TagSpecifications[0].Tags[0]"),
 ])
 def test_run_instances_members_the_model_leaves_optional(sim, ec2, params, code, field):
@@ -39,8 +42,10 @@ def test_launch_template_members_the_model_leaves_optional(sim, ec2):
     """CreateLaunchTemplate refuses a license specification or a tag without its key member."""
     templates = lambda: ec2.describe_launch_templates()["LaunchTemplates"]  # noqa: E731
     data = {"ImageId": public_ami(ec2, LINUX), "InstanceType": "m5.large"}
-    for extra, code in (({"LicenseSpecifications": [{}]}, "MissingParameter"),
-                        ({"TagSpecifications": NO_KEY}, "InvalidParameterValue")):
+    cases = [({"TagSpecifications": NO_KEY}, "InvalidParameterValue")]
+    if not over_http():  # an empty structure is not sent on the query wire
+        cases.append(({"LicenseSpecifications": [{}]}, "MissingParameter"))
+    for extra, code in cases:
         assert_refused(sim, code, lambda extra=extra: ec2.create_launch_template(
             LaunchTemplateName="web", LaunchTemplateData={**data, **extra}), templates)
 

@@ -264,6 +264,68 @@ def test_release_malformed_id(sim, ec2):
     refused(sim, ec2, "InvalidHostID.Malformed", lambda: ec2.release_hosts(HostIds=host_ids + ["h-XYZ"]))
 
 
+# -- ModifyHosts ---------------------------------------------------------------------------------
+
+
+def test_modify_auto_placement_and_host_recovery(sim, ec2):
+    """ModifyHosts (EC2 API reference): AutoPlacement and HostRecovery on or off, shown by
+    DescribeHosts; an untargeted launch lands on a host once its auto-placement is on."""
+    (host_id,) = allocate(ec2, "off")
+    with pytest.raises(ClientError):
+        run(ec2)
+    out = ec2.modify_hosts(HostIds=[host_id], AutoPlacement="on", HostRecovery="on")
+    assert (out["Successful"], out["Unsuccessful"]) == ([host_id], [])
+    described = host(ec2, host_id)
+    assert (described["AutoPlacement"], described["HostRecovery"]) == ("on", "on")
+    (instance_id,) = run(ec2)
+    assert host(ec2, host_id)["Instances"][0]["InstanceId"] == instance_id
+
+
+def test_modify_supported_instance_types(sim, ec2):
+    """ModifyHosts: a host of a family that runs several sizes can be made to support the whole
+    family (InstanceFamily) or one type (InstanceType), only within its current family and only
+    while no instance runs on it; each refusal is an Unsuccessful item that changes nothing."""
+    (host_id,) = allocate(ec2, InstanceType="m5.large")
+    out = ec2.modify_hosts(HostIds=[host_id], InstanceFamily="m5")
+    assert out["Successful"] == [host_id]
+    assert host(ec2, host_id)["HostProperties"].get("InstanceFamily") == "m5"
+    (instance_id,) = run(ec2, "m5.xlarge", HostId=host_id)
+    for params in ({"InstanceType": "m5.large"}, {"InstanceFamily": "c5"}, {"InstanceType": "c5.large"}):
+        out = ec2.modify_hosts(HostIds=[host_id], **params)
+        assert out["Successful"] == [] and [u["ResourceId"] for u in out["Unsuccessful"]] == [host_id], params
+    assert host(ec2, host_id)["HostProperties"].get("InstanceFamily") == "m5"
+    sim.advance("2m")
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    sim.advance("2m")
+    assert ec2.modify_hosts(HostIds=[host_id], InstanceType="m5.2xlarge")["Successful"] == [host_id]
+    assert host(ec2, host_id)["HostProperties"]["InstanceType"] == "m5.2xlarge"
+    (c4,) = allocate(ec2, InstanceType="c4.large")
+    out = ec2.modify_hosts(HostIds=[c4], InstanceFamily="c4")  # c4 hosts run one type at a time
+    assert [u["Error"]["Code"] for u in out["Unsuccessful"]] == ["Client.InvalidParameterValue"]
+    assert ec2.modify_hosts(HostIds=[c4], InstanceType="c4.xlarge")["Successful"] == [c4]
+
+
+@pytest.mark.parametrize("params, code", [
+    ({}, "MissingParameter"),
+    ({"InstanceType": "m5.large", "InstanceFamily": "m5"}, "InvalidParameterCombination"),
+    ({"AutoPlacement": "maybe"}, "InvalidParameterValue"),
+    ({"InstanceType": "m9.huge"}, "InvalidParameterValue"),
+    ({"HostMaintenance": "on"}, "Unsupported"),
+])
+def test_modify_hosts_errors(sim, ec2, params, code):
+    """ModifyHosts refuses a request with nothing to modify, both InstanceType and InstanceFamily,
+    values outside their allowed ones and unknown types; nothing changes."""
+    host_ids = allocate(ec2)
+    refused(sim, ec2, code, lambda: ec2.modify_hosts(HostIds=host_ids, **params))
+
+
+def test_modify_unknown_host_is_an_unsuccessful_item(ec2):
+    """ModifyHosts reports hosts it cannot find item by item, as ReleaseHosts does."""
+    out = ec2.modify_hosts(HostIds=["h-0123456789abcdef0"], AutoPlacement="on")
+    assert [(u["ResourceId"], u["Error"]["Code"]) for u in out["Unsuccessful"]] == [
+        ("h-0123456789abcdef0", "Client.InvalidHostID.NotFound")]
+
+
 # -- placement: RunInstances and StartInstances ------------------------------------------------
 
 

@@ -226,6 +226,36 @@ def test_create_image_bad_input(sim, ec2, ec2_b):
     assert own_images(ec2) == before
 
 
+def test_create_image_tag_specifications(sim, ec2):
+    """CreateImage tags the image and its snapshots only: another resource type is refused with
+    EC2's InvalidParameterValue message, and no image is made."""
+    instance_id = launch(ec2, public_ami(ec2, LINUX))["InstanceId"]
+    sim.advance("1m")
+    with pytest.raises(ClientError) as excinfo:
+        ec2.create_image(InstanceId=instance_id, Name="web-v1", TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": "k", "Value": "v"}]}])
+    assert error_code(excinfo) == "InvalidParameterValue"
+    assert excinfo.value.response["Error"]["Message"] == (
+        "'instance' is not a valid taggable resource type for this operation.")
+    assert own_images(ec2) == []
+    image_id = ec2.create_image(InstanceId=instance_id, Name="web-v1", TagSpecifications=[
+        {"ResourceType": "image", "Tags": [{"Key": "k", "Value": "v"}]}])["ImageId"]
+    assert ec2.describe_images(ImageIds=[image_id])["Images"][0]["Tags"] == [{"Key": "k", "Value": "v"}]
+
+
+def test_describe_images_names_every_missing_id(ec2):
+    """DescribeImages of ids that do not exist: InvalidAMIID.NotFound naming them as EC2 does,
+    one ("The image id '[...]' does not exist") or several ("The image ids '[a, b]' do not
+    exist")."""
+    known = public_ami(ec2, LINUX)
+    for ids, message in (
+            (["ami-abcd1234"], "The image id '[ami-abcd1234]' does not exist"),
+            ([known, "ami-abcd1234", "ami-1234abcd"], "The image ids '[ami-abcd1234, ami-1234abcd]' do not exist")):
+        with pytest.raises(ClientError) as excinfo:
+            ec2.describe_images(ImageIds=ids)
+        assert (error_code(excinfo), excinfo.value.response["Error"]["Message"]) == ("InvalidAMIID.NotFound", message)
+
+
 def test_create_image_refuses_pending_instance(ec2):
     """CreateImage of a still-pending instance fails with IncorrectInstanceState."""
     instance_id = launch(ec2, public_ami(ec2, LINUX))["InstanceId"]

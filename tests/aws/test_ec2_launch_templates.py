@@ -284,3 +284,16 @@ def test_template_without_instance_type(sim, ec2):
     ec2.create_launch_template(LaunchTemplateName="bare", LaunchTemplateData={"ImageId": public_ami(ec2, LINUX)})
     assert launch(ec2, {"LaunchTemplateName": "bare"})["InstanceType"] == "m1.small"
     assert launch(ec2, {"LaunchTemplateName": "bare"}, InstanceType="r5.large")["InstanceType"] == "r5.large"
+
+
+def test_describe_unknown_names_and_ids(ec2):
+    """DescribeLaunchTemplates naming a template that does not exist: EC2's codes, with its one
+    message for both ("At least one of the launch templates specified in the request does not
+    exist.")."""
+    ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData={"InstanceType": "t3.micro"})
+    message = "At least one of the launch templates specified in the request does not exist."
+    for params, code in (({"LaunchTemplateNames": ["web", "missing"]}, "InvalidLaunchTemplateName.NotFoundException"),
+                         ({"LaunchTemplateIds": ["lt-0123456789abcdef0"]}, "InvalidLaunchTemplateId.NotFound")):
+        with pytest.raises(ec2.exceptions.ClientError) as excinfo:
+            ec2.describe_launch_templates(**params)
+        assert excinfo.value.response["Error"] == {"Code": code, "Message": message}

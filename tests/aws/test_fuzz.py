@@ -1,8 +1,10 @@
 """Every registered operation, fuzzed from its botocore input shape: valid requests built
-from the simulation's own resources, the same with fields corrupted, and adversarial values.
-Whatever botocore accepts must come back as a success or an AWS error the operation can
-answer with (strict mode checks both), never a Python exception or a hang; every call is
-recorded, and a refused call changes nothing in the world.
+from the simulation's own resources, the same with fields corrupted, and adversarial values,
+among them numbers, strings, blobs and lists at the limits of their model ranges and lengths
+and just past them. Whatever botocore accepts must come back as a success or an AWS error the
+operation can answer with (strict mode checks both), never a Python exception or a hang;
+every call is recorded; a refused call changes nothing in the world, and neither a refused
+call nor a read changes what the service's public listings show (compared before and after).
 
 Operations registered later are fuzzed the day they are registered: the test walks
 ``simulator.aws.implemented()``."""
@@ -24,12 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator import Simulation
-from simulator.aws import implemented
+from simulator.aws import OPERATIONS as HANDLERS
+from simulator.aws import Call, implemented
 from simulator.aws.models import operation_model
+from simulator.core.errors import ServiceError
 from simulator.world.ec2 import Ec2Quotas
-from tests.helpers import ACCOUNT_A, ACCOUNT_B, AZ, LINUX, public_ami
+from tests.helpers import ACCOUNT_A, ACCOUNT_B, AZ, LINUX, create_license, over_http, public_ami
 
-EXAMPLES = 150
+EXAMPLES = 120
 ODD_STRINGS = ["", " ", "²", "١٢٣", "9" * 40, "-1", "0", "*", "a\nb", "arn:aws:ec2:us-east-1:111111111111:instance/x",
                "ü" * 3, "i-", "ami-00000000", "h-0123456789abcdef0", "lic-0", "null", "True", "true"]
 
@@ -53,6 +57,7 @@ def _estate() -> tuple[Simulation, dict[str, list[str]]]:
     server = sim.register_on_premises_server(
         activation["ActivationId"], activation["ActivationCode"], name="fuzz", platform_type="Linux",
         platform_name="Ubuntu", platform_version="24.04", cores=4, sockets=1, vcpus=8)
+    license_arn = create_license(lm)
     rds = sim.client("rds", ACCOUNT_A)
     rds.create_option_group(OptionGroupName="fuzz", EngineName="oracle-ee", MajorEngineVersion="19",
                             OptionGroupDescription="fuzz")
@@ -79,6 +84,7 @@ def _estate() -> tuple[Simulation, dict[str, list[str]]]:
         "LaunchTemplateId": [template],
         "LaunchTemplateName": ["fuzz"],
         "LicenseConfigurationArn": [config],
+        "LicenseArn": [license_arn],
         "ResourceArn": [config, f"arn:aws:ec2:{region}:{ACCOUNT_A}:instance/{instances[0]}",
                         f"arn:aws:ec2:{region}::image/{image}", f"arn:aws:ec2:{region}:{ACCOUNT_A}:dedicated-host/{host}"],
         "AccountId": [ACCOUNT_A, ACCOUNT_B],
@@ -125,24 +131,35 @@ def strategy(shape: Shape, name: str, pools: dict[str, list[str]], valid: bool, 
             return _sparse(required, optional)
         return st.fixed_dictionaries(required, optional=optional)
     if kind == "list":
-        low = shape.metadata.get("min", 0)
-        return st.lists(strategy(shape.member, name, pools, valid, depth + 1), min_size=low, max_size=max(low, 3))
+        low, high = shape.metadata.get("min", 0), shape.metadata.get("max")
+        item = strategy(shape.member, name, pools, valid, depth + 1)
+        lists = st.lists(item, min_size=low, max_size=max(low, 3))
+        if valid or high is None or high > 5:
+            return lists
+        return st.one_of(lists, st.lists(item, min_size=high, max_size=high + 1))  # at the limit and past it
     if kind == "map":
         return st.dictionaries(strategy(shape.key, name, pools, valid, depth + 1),
                                strategy(shape.value, name, pools, valid, depth + 1), max_size=2)
     if kind == "string":
-        low = shape.metadata.get("min", 0)
+        low, high = shape.metadata.get("min", 0), shape.metadata.get("max")
         enum = list(getattr(shape, "enum", None) or [])
         if valid:
             choices = [st.sampled_from(enum)] if enum else [st.sampled_from(_pool(name, pools))]
+            if not enum and name.endswith("Name"):  # a fresh name, so that creations keep succeeding
+                choices.append(st.integers(0, 10**6).map(lambda i: f"fresh-{i}"))
         else:
             choices = [st.sampled_from(_pool(name, pools)), st.sampled_from(ODD_STRINGS),
                        st.text(string.printable, max_size=20)] + ([st.sampled_from(enum)] if enum else [])
+            if high is not None:  # at the longest the model allows, and one past it
+                choices.append(st.sampled_from(["a" * high, "a" * (high + 1)]))
         return st.one_of(*choices).filter(lambda s: len(s) >= low)
     if kind in ("integer", "long"):
-        low, high = shape.metadata.get("min", -(2**31)), shape.metadata.get("max", 2**63 - 1)
+        low, high = shape.metadata.get("min", -(2**31)), shape.metadata.get("max", TYPE_MAX[kind])
         small = st.integers(max(low, 0), max(min(high, 12), max(low, 0)))
-        return small if valid else st.one_of(small, st.integers(low, high))
+        if valid:
+            return small
+        limits = [low, high] + ([high + 1] if "max" in shape.metadata else [])  # botocore checks only min
+        return st.one_of(small, st.integers(low, high), st.sampled_from(limits))
     if kind == "boolean":
         return st.booleans()
     if kind in ("double", "float"):
@@ -151,8 +168,29 @@ def strategy(shape: Shape, name: str, pools: dict[str, list[str]], valid: bool, 
         return st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
                             timezones=st.just(UTC))
     if kind == "blob":
-        return st.binary(max_size=16)
+        high = shape.metadata.get("max")
+        if valid or high is None or high > 65536:
+            return st.binary(max_size=16)
+        return st.one_of(st.binary(max_size=16), st.sampled_from([b"", b"a" * high, b"a" * (high + 1)]))
     return st.none()
+
+
+#: The largest value of the model's number types (a member without a max may take it).
+TYPE_MAX = {"integer": 2**31 - 1, "long": 2**63 - 1}
+
+
+def past_limits(shape: Shape) -> list[tuple[str, object]]:
+    """For each top-level member with a maximum, a value at the edge of what the model allows
+    and past it: a number one above its max (or the largest value of its type, without one), a
+    string one character longer than its max."""
+    edges: list[tuple[str, object]] = []
+    for member, member_shape in shape.members.items():
+        kind, high = member_shape.type_name, member_shape.metadata.get("max")
+        if kind in TYPE_MAX:
+            edges.append((member, TYPE_MAX[kind] if high is None else high + 1))
+        elif kind == "string" and high is not None and not getattr(member_shape, "enum", None):
+            edges.append((member, "a" * (high + 1)))
+    return edges
 
 
 @st.composite
@@ -179,18 +217,58 @@ SEEDS = {
 
 
 def requests(shape: Shape | None, name: str, pools: dict[str, list[str]]) -> st.SearchStrategy:
-    """Requests of an operation: valid ones from the estate and adversarial ones, mixed."""
+    """Requests of an operation: valid ones from the estate, the same with one member at or
+    past the limit of its model range or length, and adversarial ones, mixed."""
     if shape is None:
         return st.just({})
-    variants = [strategy(shape, name, pools, valid=True), strategy(shape, name, pools, valid=False)]
+    valid = strategy(shape, name, pools, valid=True)
     seed = SEEDS.get(name)
     if seed is not None:
-        extra = strategy(shape, name, pools, valid=True)
-        variants.insert(0, extra.map(lambda more: {**more, **seed(pools)}))
+        valid = st.one_of(strategy(shape, name, pools, valid=True).map(lambda more: {**more, **seed(pools)}), valid)
+    variants = [valid, strategy(shape, name, pools, valid=False)]
+    edges = past_limits(shape)
+    if edges:
+        at_edge = st.tuples(valid, st.sampled_from(edges)).map(lambda pair: {**pair[0], pair[1][0]: pair[1][1]})
+        variants.insert(1, at_edge)
     return st.one_of(*variants)
 
 
+#: The public listings of each service's state, as (operation, request): what neither a refused
+#: call nor a read may change. They are answered by the operations' handlers (the same answers
+#: a client gets, without botocore's cost) for the calling account.
+LISTINGS: dict[str, list[tuple[str, dict]]] = {
+    "ec2": [("DescribeInstances", {}), ("DescribeHosts", {}), ("DescribeImages", {"Owners": ["self"]}),
+            ("DescribeLaunchTemplates", {}), ("DescribeImportImageTasks", {})],
+    "license-manager": [("ListLicenseConfigurations", {}), ("ListLicenses", {}), ("ListDistributedGrants", {}),
+                        ("ListReceivedGrants", {}), ("ListTokens", {}), ("ListLicenseConversionTasks", {}),
+                        ("GetServiceSettings", {})],
+    "rds": [("DescribeDBInstances", {}), ("DescribeOptionGroups", {})],
+    "resource-groups": [("ListGroups", {})],
+    "kms": [("ListKeys", {}), ("ListAliases", {})],
+    "ram": [("GetResourceShares", {"resourceOwner": "SELF"}), ("GetResourceShareInvitations", {})],
+    "ssm": [("DescribeActivations", {}), ("DescribeInstanceInformation", {})],
+    "organizations": [("DescribeOrganization", {}), ("ListAccounts", {}),
+                      ("ListAWSServiceAccessForOrganization", {})],
+}
+READ_PREFIXES = ("Describe", "List", "Get")
+
+
+def listings(sim: Simulation, service: str) -> list[str]:
+    """What the service's public listings show the calling account now (a refusal by its code)."""
+    shown = []
+    for name, request in LISTINGS.get(service, ()):
+        call = Call(service, name, ACCOUNT_A, sim.region, f"arn:aws:iam::{ACCOUNT_A}:root", sim.backends)
+        try:
+            shown.append(repr(HANDLERS[(service, name)](call, dict(request))))
+        except ServiceError as error:
+            shown.append(error.code)
+    return shown
+
+
 OPERATIONS = implemented()
+#: The codes lmsim serve refuses a request with before it reaches the gateway.
+WIRE_REFUSALS = frozenset({"MissingParameter", "InvalidParameterValue", "ValidationError", "ValidationException",
+                           "SerializationException", "MalformedQueryString"})
 
 
 @pytest.mark.parametrize("service, name", OPERATIONS, ids=[f"{s}:{n}" for s, n in OPERATIONS])
@@ -203,20 +281,36 @@ def test_operation_survives_fuzzing(service, name):
                                                                      client.meta.method_to_api_mapping.items()}[name])
     params = requests(operation_model(service, name).input_shape, name, pools)
 
+    read = name.startswith(READ_PREFIXES)
+    shown: list[list[str] | None] = [None]  # the listings since the last change of state
+
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     @given(params)
     def call(request):
+        if shown[0] is None:
+            shown[0] = listings(sim, service)
         rows = len(sim.records.rows("events"))
         world = len(sim.records.rows("event_groups"))
+        refused = False
         try:
             method(**request)
         except (ParamValidationError, FlexibleChecksumError, MissingDependencyException):
             assert len(sim.records.rows("events")) == rows  # botocore refused it: never sent
             return
-        except ClientError:
+        except ClientError as error:
+            refused = True
             assert len(sim.records.rows("event_groups")) == world, "a refused call changed the world"
+            if over_http() and len(sim.records.rows("events")) == rows:
+                # what botocore accepted lost an empty member on the wire; the server's own
+                # validation refused it before the gateway, as botocore would have
+                assert error.response["Error"]["Code"] in WIRE_REFUSALS
+                return
         assert len(sim.records.rows("events")) == rows + 1
         assert sim.records.rows("events")[rows] is not None
+        if refused or read:
+            assert listings(sim, service) == shown[0], f"a {'refused call' if refused else 'read'} changed a listing"
+        else:
+            shown[0] = None
 
     call()

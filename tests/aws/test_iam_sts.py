@@ -35,12 +35,13 @@ def test_role_holds_its_trust_policy_and_attached_policies(iam):
 
 def test_bad_roles_are_refused(iam):
     """CreateRole refuses duplicate names (ignoring case), malformed trust policies and session
-    durations outside 1 to 12 hours; AttachRolePolicy refuses unknown roles and policies."""
+    durations outside 1 to 12 hours (past the model's maximum 43200: IAM's ValidationError);
+    AttachRolePolicy refuses unknown roles and policies."""
     iam.create_role(RoleName="app", AssumeRolePolicyDocument=TRUST)
     for params, code in (({"RoleName": "APP", "AssumeRolePolicyDocument": TRUST}, "EntityAlreadyExists"),
                          ({"RoleName": "b", "AssumeRolePolicyDocument": "{not json"}, "MalformedPolicyDocument"),
                          ({"RoleName": "c", "AssumeRolePolicyDocument": TRUST, "MaxSessionDuration": 50000},
-                          "InvalidInput")):
+                          "ValidationError")):
         with pytest.raises(iam.exceptions.ClientError) as excinfo:
             iam.create_role(**params)
         assert error_code(excinfo) == code

@@ -78,9 +78,42 @@ def test_key_usage_and_algorithms_must_fit(kms):
     assert error_code(excinfo) == "UnsupportedOperationException"
 
 
+def test_sign_and_verify_check_their_input(sim, kms):
+    """Sign and Verify (KMS API reference): a SigningAlgorithm that is not one of the model's
+    SigningAlgorithmSpec values, an empty Message or an empty Signature is a
+    ValidationException."""
+    key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    signature = kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")["Signature"]
+    for call in (lambda: kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_1"),
+                 lambda: kms.verify(KeyId=key, Message=b"m", Signature=signature, SigningAlgorithm="PS384"),
+                 lambda: kms.sign(KeyId=key, Message=b"", SigningAlgorithm="RSASSA_PSS_SHA_256"),
+                 lambda: kms.verify(KeyId=key, Message=b"", Signature=signature, SigningAlgorithm="RSASSA_PSS_SHA_256"),
+                 lambda: kms.verify(KeyId=key, Message=b"m", Signature=b"", SigningAlgorithm="RSASSA_PSS_SHA_256")):
+        with pytest.raises(kms.exceptions.ClientError) as excinfo:
+            call()
+        assert error_code(excinfo) == "ValidationException"
+    with pytest.raises(kms.exceptions.ClientError) as excinfo:
+        kms.sign(KeyId=key, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_1")
+    assert "Value 'RSASSA_PSS_SHA_1' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum" \
+        in excinfo.value.response["Error"]["Message"]
+
+
+def test_alias_names_follow_the_pattern(sim, kms):
+    """CreateAlias: a name is alias/ and then letters, digits, /, _ or - (AliasNameType's pattern,
+    whose colon appears only in alias ARNs); other characters, or a name without the prefix, are
+    a ValidationException and make no alias."""
+    key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    for name in ("alias/has space", "alias/dots.are.out", "alias/colon:name", "no-prefix", "ALIAS/upper"):
+        assert_refused(sim, "ValidationException", lambda name=name: kms.create_alias(AliasName=name, TargetKeyId=key),
+                       lambda: kms.list_aliases()["Aliases"])
+    kms.create_alias(AliasName="alias/Team_A/signing-2", TargetKeyId=key)
+    assert [a["AliasName"] for a in kms.list_aliases()["Aliases"]] == ["alias/Team_A/signing-2"]
+
+
 def test_aliases_name_keys(sim, kms):
-    """CreateAlias: alias/<name> for a key, unique per account, never alias/aws/; every KMS
-    operation takes the alias name or ARN for the key."""
+    """CreateAlias: alias/<name> for a key, unique per account, never alias/aws/ (a name without
+    the alias/ prefix is a ValidationException, as AWS answers it); every KMS operation takes the
+    alias name or ARN for the key."""
     key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     kms.create_alias(AliasName="alias/license-signing", TargetKeyId=key["KeyId"])
     assert kms.describe_key(KeyId="alias/license-signing")["KeyMetadata"]["Arn"] == key["Arn"]
@@ -88,7 +121,7 @@ def test_aliases_name_keys(sim, kms):
     assert kms.describe_key(KeyId=alias_arn)["KeyMetadata"]["KeyId"] == key["KeyId"]
     for name, code in (("alias/license-signing", "AlreadyExistsException"),
                        ("alias/aws/mine", "InvalidAliasNameException"),
-                       ("license-signing", "InvalidAliasNameException")):
+                       ("license-signing", "ValidationException")):
         assert_refused(sim, code, lambda name=name: kms.create_alias(AliasName=name, TargetKeyId=key["KeyId"]),
                        lambda: kms.list_aliases()["Aliases"])
 

@@ -101,9 +101,13 @@ def test_member_describes_organization(sim, org):
 
 
 def test_standalone_describe_organization(sim, org):
-    """A standalone account gets AWSOrganizationsNotInUseException."""
+    """A standalone account gets AWSOrganizationsNotInUseException, worded as AWS words it (no
+    account id)."""
     client = org_client(sim, ACCOUNT_B)
     refused(sim, client, "AWSOrganizationsNotInUseException", client.describe_organization)
+    with pytest.raises(client.exceptions.AWSOrganizationsNotInUseException) as excinfo:
+        client.describe_organization()
+    assert excinfo.value.response["Error"]["Message"] == "Your account is not a member of an organization."
 
 
 # -- ListAccounts -----------------------------------------------------------------------------

@@ -165,3 +165,16 @@ def test_get_resource_shares_filters(org_sim, ram, group):
     org_sim.client("resource-groups", ACCOUNT_A).delete_group(Group=group)
     resources = ram.get_resource_share_associations(associationType="RESOURCE")["resourceShareAssociations"]
     assert [a["status"] for a in resources] == ["DISASSOCIATED"]
+
+
+def test_enum_parameters_are_checked(org_sim, ram):
+    """GetResourceShares' resourceOwner is SELF or OTHER-ACCOUNTS and GetResourceShareAssociations'
+    associationType PRINCIPAL, RESOURCE or SOURCE (the model's ResourceOwner and
+    ResourceShareAssociationType): anything else is an InvalidParameterException."""
+    with pytest.raises(ram.exceptions.InvalidParameterException) as excinfo:
+        ram.get_resource_shares(resourceOwner="EVERYONE")
+    assert excinfo.value.response["Error"]["Message"] == (
+        "EVERYONE is not a valid resource owner. Specify either SELF or OTHER-ACCOUNTS and try again.")
+    with pytest.raises(ram.exceptions.InvalidParameterException):
+        ram.get_resource_share_associations(associationType="OWNER")
+    assert ram.get_resource_shares(resourceOwner="OTHER-ACCOUNTS")["resourceShares"] == []

@@ -93,6 +93,40 @@ def test_option_groups_carry_the_license_packs(sim, rds):
     rds.delete_option_group(OptionGroupName="se2")
 
 
+def test_invalid_identifier_message(sim, rds):
+    """CreateDBInstance with an invalid DBInstanceIdentifier: InvalidParameterValue in RDS's own
+    words, which do not echo the value."""
+    for identifier in ("9bad", "two--hyphens", "ends-", "under_score"):
+        with pytest.raises(rds.exceptions.ClientError) as excinfo:
+            create(rds, identifier)
+        assert excinfo.value.response["Error"] == {
+            "Code": "InvalidParameterValue",
+            "Message": "The parameter DBInstanceIdentifier is not a valid identifier. Identifiers must begin with a "
+                       "letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen "
+                       "or contain two consecutive hyphens."}
+    assert rds.describe_db_instances()["DBInstances"] == []
+
+
+def test_default_option_groups_come_with_the_first_db_instance(sim, rds):
+    """Default option groups are made by RDS with the first DB instance of their engine version:
+    before that, reads and refused calls naming one find nothing and make nothing."""
+    default = "default:oracle-ee-19"
+    listed = lambda: [g["OptionGroupName"] for g in rds.describe_option_groups()["OptionGroupsList"]]  # noqa: E731
+    assert_refused(sim, "OptionGroupNotFoundFault", lambda: rds.describe_option_groups(OptionGroupName=default),
+                   listed)
+    assert_refused(sim, "OptionGroupNotFoundFault", lambda: rds.delete_option_group(OptionGroupName=default), listed)
+    assert_refused(sim, "OptionGroupNotFoundFault", lambda: rds.modify_option_group(
+        OptionGroupName=default, OptionsToInclude=[{"OptionName": "OLS"}]), listed)
+    assert_refused(sim, "InvalidParameterValue", lambda: create(rds, "orcl", MasterUsername="1admin"), listed)
+    assert listed() == []
+    create(rds, "orcl")
+    assert listed() == [default]
+    assert_refused(sim, "InvalidOptionGroupStateFault", lambda: rds.delete_option_group(OptionGroupName=default),
+                   listed)
+    create(rds, "orcl2")
+    assert listed() == [default]
+
+
 def test_read_replicas_use_active_data_guard(sim, rds):
     """"Working with read replicas for Amazon RDS for Oracle": an open-read-only replica uses
     Active Data Guard, on the replica and its source; a mounted one does not."""

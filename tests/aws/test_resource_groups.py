@@ -114,7 +114,7 @@ def test_missing_generic_item_refused(sim, rg, core):
         0, {"Name": "allowed-resource-types", "Values": ["AWS::EC2::Instance"]}) or c, "AWS::EC2::Host"),
     (lambda c, arn: _item(c, "AWS::EC2::HostManagement")["Parameters"].append(
         {"Name": "host-limit", "Values": ["3"]}) or c, "host-limit"),
-    (lambda c, arn: c + [{"Type": "AWS::EC2::CapacityReservationPool"}], "not simulated"),
+    (lambda c, arn: c[:1] + [{"Type": "AWS::EC2::CapacityReservationPool"}], "not simulated"),
     (lambda c, arn: [{"Type": "AWS::EC2::HostManagment", "Parameters": []}], "not valid"),
     (lambda c, arn: _item(c, "AWS::EC2::HostManagement")["Parameters"].__setitem__(
         2, {"Name": "allowed-host-based-license-configurations",

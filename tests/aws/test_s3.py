@@ -16,6 +16,7 @@ from simulator import Simulation
 from tests.helpers import ACCOUNT_A, ACCOUNT_B, assert_refused, error_code
 
 
+
 @pytest.fixture
 def s3(sim: Simulation):
     """An S3 client of account A with a bucket ``reports-a``."""

@@ -90,7 +90,7 @@ def test_activation_limit_expiry_code_and_deletion(sim, ssm):
 
 
 @pytest.mark.parametrize("params, fragment", [
-    ({"RegistrationLimit": 1001}, "RegistrationLimit"),
+    ({"RegistrationLimit": 1001}, "registrationLimit"),  # the model's range 1 to 1000
     ({"ExpirationDate": "2026-03-01T00:00:00Z"}, "30 days"),
     ({"ExpirationDate": "2025-12-31T00:00:00Z"}, "after now"),
 ])

@@ -36,6 +36,7 @@ def _client(sim: Simulation, strict: bool):
     return sim.client("ec2", ACCOUNT_A)
 
 
+@pytest.mark.in_process
 def test_responses_go_through_the_output_shape(sim):
     """Members left as None are dropped; in strict mode an unknown member, a missing
     required member, a wrong type or a value outside an enum is refused."""
@@ -49,6 +50,7 @@ def test_responses_go_through_the_output_shape(sim):
             _client(sim, strict=True).describe_nat_gateways()
 
 
+@pytest.mark.in_process
 def test_required_members_are_checked(sim):
     """An output whose required member is missing fails in strict mode."""
     shape = operation_model("license-manager", "CreateLicenseAssetGroup").output_shape
@@ -65,6 +67,7 @@ def test_required_members_are_checked(sim):
             lm.create_license_asset_group(**params)
 
 
+@pytest.mark.in_process
 def test_error_codes_are_limited_to_what_the_operation_can_answer(sim):
     """A code outside the model's errors, the common ones and the documented exceptions is a
     strict-mode failure; a declared one reaches the caller."""
@@ -91,6 +94,7 @@ def test_documented_exceptions_name_implemented_operations():
     assert set(DOCUMENTED) <= served
 
 
+@pytest.mark.in_process
 def test_internal_errors_are_answered_and_recorded(sim):
     """Outside strict mode an unexpected exception becomes the service's internal error and
     its events row is written; in strict mode it is raised."""

@@ -51,3 +51,16 @@ def test_clock_maps_seconds_and_schedules_callbacks():
     assert clock.now() == datetime(2026, 3, 1, 0, 2, tzinfo=UTC)
     assert clock.to_seconds("2026-03-01T01:00:00Z") == 3600
     assert clock.to_datetime(86400) == datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_instants_past_the_latest_timestamp_are_a_value_error():
+    """Date arithmetic cannot overflow: an instant past 9999-12-31T23:59:59Z is a ValueError
+    naming it, and ``seconds_left`` tells input checks how far an expiry may reach."""
+    env = simpy.Environment()
+    clock = Clock(env, "2026-03-01T00:00:00Z")
+    left = clock.seconds_left()
+    assert clock.to_datetime(left) == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    with pytest.raises(ValueError, match="past 9999-12-31"):
+        clock.to_datetime((2**31 - 1) * 86400.0)
+    env.run(until=100)
+    assert clock.seconds_left() == left - 100

@@ -75,6 +75,19 @@ def test_issuer_checks_out_for_a_beneficiary_of_its_own_licenses_only(sim, lm, l
         assert error_code(excinfo) == "NoEntitlementsAllowedException"
 
 
+def test_a_beneficiary_checkout_never_uses_a_granted_license(sim, lm, lm_b):
+    """"Consuming licenses", Beneficiary: License Manager limits the call to the repository of
+    licenses created in the SaaS ISV's account, so a license granted to the caller is not used
+    for it (without a Beneficiary the grant consumes as usual)."""
+    arn = create_license(lm, beneficiary="user@example.com")
+    fp = fingerprint(lm, arn)
+    active_grant(lm, lm_b, arn, ACCOUNT_B)
+    with pytest.raises(lm_b.exceptions.NoEntitlementsAllowedException):
+        checkout(lm_b, "sku-app", fp, Beneficiary="user@example.com")
+    assert entitlement_consumed(lm, arn) == 0
+    assert checkout(lm_b, "sku-app", fp)["LicenseArn"] == arn
+
+
 def test_node_locked_checkout_carries_its_node(lm, lm_b, floating):
     """"Consuming licenses", Node ID: the checkout is locked to the node that asked."""
     _, fp = floating

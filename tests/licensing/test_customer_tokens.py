@@ -6,6 +6,7 @@ License Manager calls with the temporary credentials."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -132,6 +133,21 @@ def test_deleted_or_expired_refresh_tokens_are_refused(sim, lm):
     with pytest.raises(lm.exceptions.ClientError) as excinfo:
         lm.delete_token(TokenId=revoked["TokenId"])
     assert error_code(excinfo) == "ResourceNotFoundException"
+
+
+def test_token_expiry_stays_a_date(sim, lm):
+    """CreateToken: the API reference gives ExpirationInDays no range, only the 365-day default;
+    an expiry no timestamp can hold (2**31-1 days) is a ValidationException, the longest that
+    fits is accepted, and ListTokens keeps answering with every expiry as a date."""
+    arn = create_license(lm)
+    start = sim.clock.now()
+    longest = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC) - start).days
+    for days in (2**31 - 1, longest + 1, 0):
+        with pytest.raises(lm.exceptions.ValidationException):
+            lm.create_token(LicenseArn=arn, ExpirationInDays=days, ClientToken=client_token())
+    lm.create_token(LicenseArn=arn, ExpirationInDays=longest, ClientToken=client_token())
+    (token,) = lm.list_tokens()["Tokens"]
+    assert token["ExpirationTime"].startswith("9999-")
 
 
 def test_tokens_are_made_in_the_home_region(sim, lm):

@@ -236,6 +236,30 @@ def test_marketplace_licenses_need_subscription_sharing(sim):
                    lambda: mgmt.list_distributed_grants()["Grants"])
 
 
+def test_consolidated_billing_organizations_share_subscriptions(sim):
+    """"Licenses from AWS Marketplace and AWS Data Exchange": the management account of an
+    organization with only consolidated billing features distributes a Marketplace subscription
+    to its members, and each member must accept and activate it. Subscription sharing ("Before you
+    can distribute licenses from AWS Marketplace, you must enable subscription sharing") needs no
+    trusted access there, which such an organization cannot give."""
+    sim.create_organization(MGMT, [M1], feature_set="CONSOLIDATED_BILLING")
+    orgs = sim.client("organizations", MGMT)
+    with pytest.raises(orgs.exceptions.ConstraintViolationException):
+        orgs.enable_aws_service_access(ServicePrincipal="license-management.marketplace.amazonaws.com")
+    mgmt, m1 = sim.client("license-manager", MGMT), sim.client("license-manager", M1)
+    arn = sim.marketplace.subscribe(MGMT, "prod-db", entitlements={"Seats": 5})
+    assert_refused(sim, "InvalidParameterValueException", lambda: grant(mgmt, arn, M1, ["CheckoutLicense"]),
+                   lambda: mgmt.list_distributed_grants()["Grants"])
+    sim.marketplace.enable_subscription_sharing(MGMT)
+    to_m1 = grant(mgmt, arn, M1, ["CheckoutLicense"])
+    assert grant_status(m1, to_m1) == "PENDING_ACCEPT"
+    assert m1.accept_grant(GrantArn=to_m1)["Status"] == "DISABLED"
+    assert activate(m1, to_m1)["Status"] == "ACTIVE"
+    assert checkout(m1, "prod-db", fingerprint(mgmt, arn))["LicenseArn"] == arn
+    with pytest.raises(ValueError):
+        sim.marketplace.enable_subscription_sharing(M1)
+
+
 def test_grant_listings_filter_and_page(lm, lm_b):
     """ListDistributedGrants and ListReceivedGrants with their filters, and
     ListReceivedLicenses with each license's received status and operations."""

@@ -4,6 +4,7 @@ can be attached to AMI building mechanisms such as VM Import/Export)."""
 from __future__ import annotations
 
 from tests.helpers import (
+    over_http,
     ACCOUNT_B,
     assert_refused,
     associated,
@@ -49,4 +50,5 @@ def test_unknown_or_foreign_configurations_are_refused_at_import(sim, ec2, lm_b)
     for arn in (foreign, unknown, "arn:aws:license-manager:us-east-1:111111111111:license-configuration:lic-x"):
         assert_refused(sim, "InvalidParameterValue", lambda arn=arn: _import(ec2, LicenseSpecifications=license_specs(arn)),
                        lambda: _tasks(ec2))
-    assert_refused(sim, "MissingParameter", lambda: _import(ec2, LicenseSpecifications=[{}]), lambda: _tasks(ec2))
+    if not over_http():  # an empty structure is not sent on the query wire
+        assert_refused(sim, "MissingParameter", lambda: _import(ec2, LicenseSpecifications=[{}]), lambda: _tasks(ec2))

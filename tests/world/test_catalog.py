@@ -38,7 +38,7 @@ def test_catalog_covers_families_categories_architectures_and_metal():
     assert set(Counter(t.category for t in types)) == set(CATEGORIES)
     assert {t.architecture for t in types} == {"x86_64", "arm64", "arm64_mac", "x86_64_mac"}
     assert sum(t.bare_metal for t in types) >= 100
-    assert sum(not t.current_generation for t in types) >= 50
+    assert sum(not t.current_generation for t in types) >= 30
     assert {t.family for t in types if t.burstable} == {"t2", "t3", "t3a", "t4g"}
     for name, category in [("m5.large", "general_purpose"), ("t3.micro", "general_purpose"),
                            ("mac2.metal", "general_purpose"), ("c7g.large", "compute_optimized"),
@@ -77,11 +77,51 @@ def test_existing_rows_are_unchanged():
     m5 = catalog.instance_type("m5.24xlarge")
     assert (m5.default_vcpus, m5.default_cores, m5.valid_cores[:2], m5.memory_mib, m5.nitro) == (
         96, 48, (4, 6), 393216, True)
-    m4 = catalog.instance_type("m4.large")
-    assert (m4.nitro, m4.hypervisor, m4.valid_cores, m4.current_generation) == (False, "xen", (1,), False)
+    m4 = catalog.instance_type("m4.large")  # current generation in the EC2 User Guide (see the next test)
+    assert (m4.nitro, m4.hypervisor, m4.valid_cores, m4.current_generation) == (False, "xen", (1,), True)
     i3 = catalog.instance_type("i3.metal")
     assert (i3.default_vcpus, i3.default_cores, i3.bare_metal, i3.memory_mib) == (72, 36, True, 524288)
     assert not catalog.instance_type("m1.small").current_generation
+
+
+def test_describe_instance_types_current_generation(sim):
+    """DescribeInstanceTypes' CurrentGeneration, corrected from the EC2 User Guide's current and
+    previous generation lists (the catalog's second source): m5, c5, r5, m6i, c6gn and the other
+    families the guide lists as current are current, and the current-generation filter returns
+    them; M1, T1, A1 and the guide's other previous generations are not."""
+    ec2 = sim.client("ec2", ACCOUNT_A)
+    current = ["m5.large", "c5.xlarge", "r5.2xlarge", "m6i.large", "r6i.large", "c6gn.large", "m4.large", "t3.micro"]
+    previous = ["m1.small", "t1.micro", "a1.large", "c3.large", "m3.medium"]
+    types = ec2.describe_instance_types(InstanceTypes=current + previous)["InstanceTypes"]
+    assert {t["InstanceType"]: t["CurrentGeneration"] for t in types} == {
+        **dict.fromkeys(current, True), **dict.fromkeys(previous, False)}
+    listed = [t["InstanceType"] for t in ec2.get_paginator("describe_instance_types").paginate(Filters=[
+        {"Name": "current-generation", "Values": ["true"]}]).build_full_result()["InstanceTypes"]]
+    assert set(current) <= set(listed) and not set(previous) & set(listed)
+
+
+def test_describe_instance_types_network_and_gpus(sim):
+    """DescribeInstanceTypes answers NetworkInfo (maximum network interfaces, IPv4 addresses per
+    interface, performance) and GpuInfo as the catalog's source has them; the filters
+    burstable-performance-supported and vcpu-info.valid-threads-per-core work."""
+    ec2 = sim.client("ec2", ACCOUNT_A)
+    m5, g4dn = ec2.describe_instance_types(InstanceTypes=["m5.large", "g4dn.xlarge"])["InstanceTypes"]
+    assert m5["NetworkInfo"] == {"NetworkPerformance": "Up to 10 Gigabit", "MaximumNetworkInterfaces": 3,
+                                 "Ipv4AddressesPerInterface": 10}
+    assert "GpuInfo" not in m5 and m5["BurstablePerformanceSupported"] is False
+    assert g4dn["GpuInfo"] == {"Gpus": [{"Name": "T4", "Manufacturer": "NVIDIA", "Count": 1,
+                                         "MemoryInfo": {"SizeInMiB": 16384}}], "TotalGpuMemoryInMiB": 16384}
+
+    def names(*filters):
+        pages = ec2.get_paginator("describe_instance_types").paginate(
+            Filters=[{"Name": n, "Values": [v]} for n, v in filters])
+        return {t["InstanceType"] for t in pages.build_full_result()["InstanceTypes"]}
+
+    burstable = names(("burstable-performance-supported", "true"))
+    assert {n.split(".")[0] for n in burstable} == {"t2", "t3", "t3a", "t4g"}
+    two_threads = names(("vcpu-info.valid-threads-per-core", "2"), ("instance-type", "t3.*"))
+    assert "t3.micro" in two_threads and not names(("vcpu-info.valid-threads-per-core", "2"),
+                                                       ("instance-type", "t4g.*"))
 
 
 def test_cpu_options_are_consistent():

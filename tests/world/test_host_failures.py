@@ -109,15 +109,42 @@ def test_without_recovery_instances_stop(sim, ec2, lm):
     assert hosts_by_id(ec2)[host_id]["State"] == "released-permanent-failure"
 
 
+@pytest.mark.parametrize("counting, limit", [("Core", 48), ("Socket", 2)])
+def test_recovery_at_the_hard_limit_counts_nothing_twice(sim, ec2, lm, counting, limit):
+    """"Host recovery" with a hard limit exactly met by one fully used host: the failed host stops
+    counting as its instances leave it (no license affinity binds a failed host), so the
+    replacement fits the limit; nothing is ever counted twice."""
+    cfg = create_configuration(lm, counting, count=limit, hard=True, name="licenses",
+                               rules=["#licenseAffinityToHost=2"])
+    (host_id,) = ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on",
+                                    HostRecovery="on")["HostIds"]
+    ids = launch(ec2, "m5.24xlarge", licenses=[cfg], Placement={"Tenancy": "host"})
+    sim.advance("5m")
+    assert consumed(lm, cfg) == limit
+    sim.faults.fail_host(host_id)
+    sim.advance(RECOVERED + 1)
+    hosts = hosts_by_id(ec2)
+    assert hosts[host_id]["State"] == "released-permanent-failure" and len(hosts) == 2
+    assert states(ec2, *ids) == ["running"] and host_of(ec2, ids[0]) != host_id
+    levels = sim.timelines.compliance
+    levels = levels[levels.license_configuration_arn == cfg]
+    assert levels.consumed.max() == limit and list(levels.bound.unique()) == [0]
+    assert consumed(lm, cfg) == limit and sim.timelines.violations.empty
+
+
 def test_recovery_that_breaks_a_hard_limit_is_not_allowed(sim, ec2, lm):
     """"Host recovery": if the replacement would breach a hard limit the recovery is not allowed and
-    License Manager notifies; the host is retired and its instances stop."""
+    License Manager notifies; the host is retired and its instances stop. The failed host itself is
+    associated with the configuration, so it keeps counting until released and the replacement's
+    cores would come on top."""
     core = create_configuration(lm, "Core", count=48, hard=True, name="cores")
     (host_id,) = ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on",
                                     HostRecovery="on")["HostIds"]
+    lm.update_license_specifications_for_resource(
+        ResourceArn=f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:dedicated-host/{host_id}",
+        AddLicenseSpecifications=[{"LicenseConfigurationArn": core}])
     ids = launch(ec2, "m5.xlarge", licenses=[core], Placement={"Tenancy": "host"})
     sim.advance("5m")
-    lm.update_license_configuration(LicenseConfigurationArn=core, LicenseRules=["#licenseAffinityToHost=2"])
     sim.faults.fail_host(host_id)
     sim.advance(ASSESSED + 120)
     assert hosts_by_id(ec2)[host_id]["State"] == "permanent-failure" and len(hosts_by_id(ec2)) == 1
@@ -177,7 +204,7 @@ def test_a_recovery_in_a_group_keeps_the_replacement_in_the_group(sim, ec2, lm):
 
     rg = sim.client("resource-groups", ACCOUNT_A)
     core = create_configuration(lm, "Core", name="cores")
-    group = create_host_group(rg, "sql-hosts", core)
+    group = create_host_group(rg, "sql-hosts", core, auto_recover=True)
     image = associated_image(sim, ec2, lm, core)
     sim.advance("10m")
     (instance_id,) = launch(ec2, "m5.large", image=image, Placement=in_group(group))

@@ -108,13 +108,26 @@ def test_placement_packs_onto_the_fewest_hosts(estate):
     assert consumed(e.lm, e.core) == 96
 
 
-def test_non_nitro_hosts_run_one_instance_type():
-    """Host resource groups: hosts of a family without mixed sizes (c4) take one instance type each."""
+def test_non_nitro_groups_run_one_instance_type():
+    """"Settings", Instance families: only Nitro-based instances of different types share a group;
+    otherwise it runs one instance type. Once c4.xlarge (Xen) runs in the group, c4.2xlarge is
+    refused; Nitro types still launch; once no c4.xlarge runs, c4.2xlarge may."""
     e = make_estate()
+    (first,) = launch(e.ec2, "c4.xlarge", image=e.image, Placement=in_group(e.group))
     launch(e.ec2, "c4.xlarge", image=e.image, Placement=in_group(e.group))
+    assert_refused(e.sim, "InvalidParameterValue",
+                   lambda: launch(e.ec2, "c4.2xlarge", image=e.image, Placement=in_group(e.group)),
+                   lambda: hosts_by_id(e.ec2))
+    launch(e.ec2, "m5.large", image=e.image, Placement=in_group(e.group))
+    e.sim.advance("10m")
+    e.ec2.terminate_instances(InstanceIds=[i["InstanceId"] for r in e.ec2.describe_instances(Filters=[
+        {"Name": "instance-type", "Values": ["c4.xlarge"]}])["Reservations"] for i in r["Instances"]])
+    e.sim.advance("5m")
     launch(e.ec2, "c4.2xlarge", image=e.image, Placement=in_group(e.group))
     properties = [h["HostProperties"] for h in hosts_by_id(e.ec2).values()]
-    assert [p.get("InstanceType") for p in properties] == ["c4.xlarge", "c4.2xlarge"]
+    assert sorted(p.get("InstanceType", p.get("InstanceFamily")) for p in properties) == [
+        "c4.2xlarge", "c4.xlarge", "m5"]
+    assert first
 
 
 def test_without_auto_allocate_a_full_group_refuses():
@@ -327,6 +340,99 @@ def test_an_instance_left_on_an_added_host_restarts_elsewhere(estate):
     e.ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group)
     e.ec2.start_instances(InstanceIds=[instance_id])
     assert host_of(e.ec2, instance_id) == host_id
+
+
+def test_restarting_with_host_affinity_into_a_group_goes_through_the_group(estate):
+    """"Adding Dedicated Hosts", note: an instance with host affinity stopped on a host that then
+    joined a group does not start on it plainly (the reason is given, nothing starts); pointed at
+    the group, with a license configuration the group allows associated, it starts there."""
+    e = estate
+    (host_id,) = e.ec2.allocate_hosts(AvailabilityZone="us-east-1a", InstanceFamily="m5")["HostIds"]
+    (instance_id,) = launch(e.ec2, "m5.large", pattern="Windows_Server-2022-English-Full-Base-*",
+                            Placement={"Tenancy": "host", "HostId": host_id, "Affinity": "host"})
+    e.sim.advance("10m")
+    e.ec2.stop_instances(InstanceIds=[instance_id])
+    e.sim.advance("2m")
+    e.rg.group_resources(Group=e.group, ResourceArns=[host_arn(ACCOUNT_A, host_id)])
+    e.sim.advance("2m")
+    view = lambda: states(e.ec2, instance_id)  # noqa: E731
+    with pytest.raises(e.ec2.exceptions.ClientError) as excinfo:
+        e.ec2.start_instances(InstanceIds=[instance_id])
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert "only through the group" in excinfo.value.response["Error"]["Message"]
+    assert_refused(e.sim, "InvalidParameterValue", lambda: e.ec2.start_instances(InstanceIds=[instance_id]), view)
+    # pointing at the group needs a configuration it allows: associate it first, then move
+    assert_refused(e.sim, "InvalidParameterValue", lambda: e.ec2.modify_instance_placement(
+        InstanceId=instance_id, HostResourceGroupArn=e.group), view)
+    e.lm.update_license_specifications_for_resource(
+        ResourceArn=f"arn:aws:ec2:us-east-1:{ACCOUNT_A}:instance/{instance_id}",
+        AddLicenseSpecifications=[{"LicenseConfigurationArn": e.core}])
+    e.ec2.modify_instance_placement(InstanceId=instance_id, HostResourceGroupArn=e.group)
+    e.ec2.start_instances(InstanceIds=[instance_id])
+    assert host_of(e.ec2, instance_id) == host_id
+    e.sim.advance("10m")
+    assert consumed(e.lm, e.core) == 48
+
+
+def test_adding_hosts_checks_the_group_license_rules(estate):
+    """"Adding Dedicated Hosts": a host the group takes must match its allowed license
+    configurations: not one associated with another configuration, nor one running an instance
+    tracked only by one; a host running untracked or allowed instances joins."""
+    e = estate
+    other = create_configuration(e.lm, "Core", name="other-cores")
+    associated, running_other, running_allowed = e.ec2.allocate_hosts(
+        AvailabilityZone="us-east-1a", InstanceFamily="m5", Quantity=3)["HostIds"]
+    e.lm.update_license_specifications_for_resource(ResourceArn=host_arn(ACCOUNT_A, associated),
+                                                    AddLicenseSpecifications=[{"LicenseConfigurationArn": other}])
+    launch(e.ec2, "m5.large", licenses=[other], Placement={"Tenancy": "host", "HostId": running_other})
+    launch(e.ec2, "m5.large", image=e.image, Placement={"Tenancy": "host", "HostId": running_allowed})
+    launch(e.ec2, "m5.large", Placement={"Tenancy": "host", "HostId": running_allowed})  # untracked
+    out = e.rg.group_resources(Group=e.group, ResourceArns=[
+        host_arn(ACCOUNT_A, h) for h in (associated, running_other, running_allowed)])
+    refused = {f["ResourceArn"].rsplit("/", 1)[1]: f for f in out["Failed"]}
+    assert set(refused) == {associated, running_other}
+    assert {f["ErrorCode"] for f in refused.values()} == {"BadRequestException"}
+    assert other in refused[associated]["ErrorMessage"] and other in refused[running_other]["ErrorMessage"]
+    assert [p["ResourceArn"] for p in out["Pending"]] == [host_arn(ACCOUNT_A, running_allowed)]
+
+
+def test_group_host_recovery_follows_auto_host_recovery():
+    """"Settings", Recover hosts automatically: the AWS::EC2::HostManagement parameter
+    auto-host-recovery (true/false, off unless given) is the HostRecovery of the hosts the group
+    allocates; GetGroupConfiguration shows it, PutGroupConfiguration changes it for new hosts."""
+    from tests.helpers import host_group_configuration
+
+    e = make_estate()
+    launch(e.ec2, "m5.24xlarge", image=e.image, Placement=in_group(e.group))
+    configuration = host_group_configuration([e.core], auto_recover=True)
+    e.rg.put_group_configuration(Group=e.group, Configuration=configuration)
+    assert e.rg.get_group_configuration(Group=e.group)["GroupConfiguration"]["Configuration"] == configuration
+    launch(e.ec2, "m5.24xlarge", image=e.image, Placement=in_group(e.group))
+    assert [h["HostRecovery"] for h in hosts_by_id(e.ec2).values()] == ["off", "on"]
+    bad = host_group_configuration([e.core])
+    bad[0]["Parameters"].append({"Name": "auto-host-recovery", "Values": ["yes"]})
+    with pytest.raises(e.rg.exceptions.BadRequestException):
+        e.rg.put_group_configuration(Group=e.group, Configuration=bad)
+    assert e.rg.get_group_configuration(Group=e.group)["GroupConfiguration"]["Configuration"] == configuration
+
+
+def test_recovery_in_a_group_at_the_hard_limit():
+    """"Recover hosts automatically" in a shared group whose Core configuration's hard limit is met
+    by one full host of two accounts' instances: the replacement joins the group and fits the
+    limit; nothing is counted twice."""
+    e = make_estate(auto_recover=True)
+    e.lm.update_license_configuration(LicenseConfigurationArn=e.core, LicenseCount=48, LicenseCountHardLimit=True)
+    ids = launch(e.ec2, "m5.12xlarge", image=e.image, Placement=in_group(e.group))
+    ids_b = launch(e.ec2_b, "m5.12xlarge", image=e.image, Placement=in_group(e.group))
+    e.sim.advance("10m")
+    (failed,) = hosts_by_id(e.ec2)
+    e.sim.faults.fail_host(failed)
+    e.sim.advance("1h")
+    assert states(e.ec2, *ids) == ["running"] and states(e.ec2_b, *ids_b) == ["running"]
+    assert host_of(e.ec2, ids[0]) == host_of(e.ec2_b, ids_b[0]) != failed
+    levels = e.sim.timelines.compliance
+    assert levels[levels.license_configuration_arn == e.core].consumed.max() == 48
+    assert consumed(e.lm, e.core) == 48
 
 
 def test_the_group_pool_sees_only_its_own_hosts_of_the_family(estate):

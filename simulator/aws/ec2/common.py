@@ -32,11 +32,8 @@ def tag_specifications(
             raise not_simulated(f"{field}[{index}].ResourceType {resource_type}", f"there are no {resource_type} "
                                 f"resources to tag; allowed here: {', '.join(allowed)}")
         if resource_type not in allowed:
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"'{resource_type}' is not a valid taggable resource type for {field}; allowed here: "
-                f"{', '.join(allowed)}",
-            )
+            raise ServiceError(  # EC2's own wording, whichever operation and field
+                "InvalidParameterValue", f"'{resource_type}' is not a valid taggable resource type for this operation.")
         tags = tags_in(spec.get("Tags"), "InvalidParameterValue", f"{field}[{index}].Tags")
         result.setdefault(resource_type, {}).update(tags)
     return result

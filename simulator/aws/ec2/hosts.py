@@ -1,4 +1,4 @@
-"""EC2 Dedicated Host operations: AllocateHosts, ReleaseHosts, DescribeHosts."""
+"""EC2 Dedicated Host operations: AllocateHosts, ReleaseHosts, ModifyHosts, DescribeHosts."""
 
 from __future__ import annotations
 
@@ -86,6 +86,23 @@ def release_hosts(call: Call, params: Params) -> Response:
     released, failed = call.ec2.hosts.release(call.account_id, params["HostIds"])
     return {
         "Successful": released,
+        "Unsuccessful": [
+            {"Error": {"Code": code, "Message": message}, "ResourceId": host_id}
+            for host_id, code, message in failed
+        ],
+    }
+
+
+@operation("ec2", "ModifyHosts")
+def modify_hosts(call: Call, params: Params) -> Response:
+    modified, failed = call.ec2.hosts.modify(
+        call.account_id, params["HostIds"], auto_placement=params.get("AutoPlacement"),
+        host_recovery=params.get("HostRecovery"), host_maintenance=params.get("HostMaintenance"),
+        instance_type=params.get("InstanceType"), instance_family=params.get("InstanceFamily"),
+    )
+    call.resource_id = " ".join(modified)
+    return {
+        "Successful": modified,
         "Unsuccessful": [
             {"Error": {"Code": code, "Message": message}, "ResourceId": host_id}
             for host_id, code, message in failed

@@ -31,6 +31,20 @@ def _instance_type_out(view: InstanceTypeView) -> dict[str, Any]:
     }
     if not spec.bare_metal:
         out["Hypervisor"] = spec.hypervisor
+    network = spec.network
+    if network is not None:
+        out["NetworkInfo"] = {
+            "NetworkPerformance": network.performance,
+            "MaximumNetworkInterfaces": network.maximum_network_interfaces,
+            "Ipv4AddressesPerInterface": network.ipv4_addresses_per_interface,
+        }
+    gpu = spec.gpu
+    if gpu is not None:
+        out["GpuInfo"] = {
+            "Gpus": [{"Name": gpu.name, "Manufacturer": gpu.manufacturer, "Count": gpu.count,
+                      "MemoryInfo": {"SizeInMiB": gpu.memory_mib}}],
+            "TotalGpuMemoryInMiB": gpu.total_memory_mib,
+        }
     return out
 
 

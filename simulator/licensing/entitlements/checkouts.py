@@ -82,8 +82,8 @@ class Checkouts(OverGrants):
 
         The caller consumes through an ACTIVE grant allowing CheckoutLicense; an issuer
         consumes its own licenses on behalf of a ``beneficiary`` (SaaS), among the licenses
-        issued to that beneficiary; ``scope`` (a license ARN) limits a session made from a
-        License Manager token to its license. A PROVISIONAL checkout lapses after the
+        it issued to that beneficiary only (never one granted to it); ``scope`` (a license
+        ARN) limits a session made from a License Manager token to its license. A PROVISIONAL checkout lapses after the
         license's MaxTimeToLiveInMinutes unless extended; a PERPETUAL one holds until checked
         in. Beyond MaxCount the request fails unless the entitlement allows overage.
 
@@ -168,6 +168,10 @@ class Checkouts(OverGrants):
         return result
 
     def _may_consume(self, account_id: str, lic: License, beneficiary: str | None, scope: str | None) -> bool:
+        if beneficiary is not None:
+            # "Consuming licenses", Beneficiary: the call is limited to the repository of licenses
+            # created in the caller's (the SaaS ISV's) account; a license granted to it is not used.
+            return lic.owner_id == account_id and lic.current.beneficiary == beneficiary
         if lic.owner_id == account_id:
             return scope is not None or (beneficiary is not None and lic.current.beneficiary == beneficiary)
         grant = self.state.received.get(account_id, {}).get(lic.arn)
@@ -225,6 +229,9 @@ class Checkouts(OverGrants):
               beneficiary: str, node_id: str, metadata: tuple[tuple[str, str], ...], ttl: float | None) -> Checkout:
         state = self.state
         now = state.clock.seconds
+        if ttl is not None and ttl > state.clock.seconds_left():
+            raise validation_exception(f"License {lic.arn}: a checkout living {ttl / 60:.0f} minutes would expire "
+                                       "past the latest instant a timestamp holds")
         checkout = Checkout(token=state.ids.token("consumption", 32), license=lic, account_id=account_id,
                             principal=principal, checkout_type=checkout_type, entitlements=items,
                             beneficiary=beneficiary, node_id=node_id, metadata=metadata, issued_at=now,
@@ -296,6 +303,9 @@ class Checkouts(OverGrants):
         minutes = lic.current.consumption.provisional_minutes
         if not lic.usable or minutes is None:
             raise validation_exception(f"License {lic.arn} is {lic.status} and cannot be consumed longer")
+        if minutes * 60.0 > self.state.clock.seconds_left():
+            raise validation_exception(f"License {lic.arn}: extending by {minutes} minutes would pass the latest "
+                                       "instant a timestamp holds")
         if not dry_run:
             checkout.expires_at = self.state.clock.seconds + minutes * 60.0
             self._lapses.add(checkout, minutes * 60.0)

@@ -194,9 +194,11 @@ class Grants:
 
     def _check_subscription_sharing(self, account_id: str) -> None:
         org = self.state.world.organizations.organization_of(account_id)
-        if org is None or MARKETPLACE_SHARING_PRINCIPAL not in org.enabled_services:
-            raise invalid("Distributing AWS Marketplace licenses needs subscription sharing: trusted access for "
-                          f"{MARKETPLACE_SHARING_PRINCIPAL} in the grantor's organization")
+        if org is None or not (org.organization_id in self.state.subscription_sharing
+                               or MARKETPLACE_SHARING_PRINCIPAL in org.enabled_services):
+            raise invalid("Distributing AWS Marketplace licenses needs subscription sharing enabled by the "
+                          "management account of the grantor's organization (AWS Marketplace, or trusted access "
+                          f"for {MARKETPLACE_SHARING_PRINCIPAL} in an organization with all features)")
 
     def _initial_status(self, grantor: str, grantee: str, lic: License) -> tuple[GrantStatus, bool]:
         """ACTIVE for an AWS Marketplace subscription; DISABLED (auto-accepted) from the

@@ -1,13 +1,14 @@
 """A simulated AWS Marketplace: buying a subscription makes a license issued by
 "AWS/Marketplace", signed with Marketplace's own KMS key, granted to the buyer and accepted
-and activated at once ("Licenses from AWS Marketplace and AWS Data Exchange")."""
+and activated at once ("Licenses from AWS Marketplace and AWS Data Exchange"); and the
+subscription sharing a management account enables before distributing subscriptions."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
 
-from simulator.licensing.entitlements.grants import Grants, OverGrants
+from simulator.licensing.entitlements.grants import MARKETPLACE_SHARING_PRINCIPAL, Grants, OverGrants
 from simulator.licensing.entitlements.license import (
     MARKETPLACE_ISSUER,
     ConsumptionConfiguration,
@@ -79,6 +80,27 @@ class Marketplace(OverGrants):
                            license_arn=lic.arn, principal=f"arn:aws:iam::{account_id}:root", home_region=region,
                            operations=SUBSCRIBER_OPERATIONS)
         return lic
+
+    def enable_subscription_sharing(self, account_id: str) -> None:
+        """The management account of an organization enables subscription sharing ("Before
+        you can distribute licenses from AWS Marketplace, you must enable subscription
+        sharing"): its organization's members may then be granted its subscriptions. With all
+        features this is trusted access for AWS Marketplace license management; an
+        organization with consolidated billing only has no trusted access, and shares all the
+        same ("Licenses from AWS Marketplace": its members accept and activate each license).
+
+        Raises:
+            ValueError: for an account that is not the management account of an organization.
+        """
+        orgs = self.state.world.organizations
+        orgs.account(account_id)
+        org = orgs.organization_of(account_id)
+        if org is None or org.management_account_id != account_id:
+            raise ValueError(f"account {account_id} is not the management account of an organization; only a "
+                             "management account enables subscription sharing")
+        if org.feature_set == "ALL":
+            orgs.enable_service_access(account_id, MARKETPLACE_SHARING_PRINCIPAL)
+        self.state.subscription_sharing.add(org.organization_id)
 
     def _key(self, region: str) -> str:
         """Marketplace's signing key in ``region`` (made on first use)."""

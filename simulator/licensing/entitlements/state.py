@@ -39,6 +39,9 @@ class EntitlementState:
         received: Account -> license ARN -> the account's grant of that license.
         distributed: Account -> the grants it created, in creation order.
         checkouts: Consumption token -> live checkout.
+        subscription_sharing: The organizations whose management account enabled AWS
+            Marketplace subscription sharing (in an organization with all features it is also
+            trusted access for AWS Marketplace license management).
     """
 
     base: LicenseState
@@ -49,6 +52,7 @@ class EntitlementState:
     received: dict[str, dict[str, Grant]] = field(default_factory=dict)
     distributed: dict[str, list[Grant]] = field(default_factory=dict)
     checkouts: dict[str, Checkout] = field(default_factory=dict)
+    subscription_sharing: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         records = self.base.records

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import RSAPSSAlgorithm
 
 from simulator.core.arn import parse_arn
+from simulator.core.clock import LATEST
 from simulator.licensing.entitlements.checkouts import Checkout
 from simulator.licensing.entitlements.grants import Grants, OverGrants
 from simulator.licensing.entitlements.licenses import Licenses
@@ -145,7 +146,8 @@ class Tokens(OverGrants):
         Raises:
             ServiceError: ResourceNotFoundException, AccessDeniedException, RedirectException
                 outside the home region, ValidationException for ExpirationInDays below 1 or
-                a ClientToken reused with other parameters.
+                past the latest instant a timestamp holds, or a ClientToken reused with other
+                parameters.
         """
         roles, props = tuple(role_arns), tuple(properties)
         request = (license_arn, roles, expiration_days, props)
@@ -160,9 +162,13 @@ class Tokens(OverGrants):
             raise redirect_exception(f"Tokens of {lic.arn} are made in its home Region {home}",
                                      fields={"Location": home})
         days = DEFAULT_EXPIRATION_DAYS if expiration_days is None else expiration_days
-        if days < 1:
-            raise validation_exception(f"ExpirationInDays must be 1 or more, got {days}")
         clock = self.state.clock
+        longest = int(clock.seconds_left() // 86400)
+        if not 1 <= days <= longest:
+            # The API reference gives ExpirationInDays no range but the 365-day default; a
+            # token must still expire at an instant its ListTokens ExpirationTime can show.
+            raise validation_exception(f"ExpirationInDays must be from 1 to {longest} (the token must expire by "
+                                       f"{LATEST.strftime('%Y-%m-%dT%H:%M:%SZ')}), got {days}")
         token_id = self.state.ids.uuid("license-manager-token")
         expires = clock.seconds + days * 86400.0
         claims = {"iss": f"https://{PROVIDER}", "sub": token_id, "aud": lic.arn, "jti": token_id,

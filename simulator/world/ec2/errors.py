@@ -128,6 +128,11 @@ def missing_parameter(message: str, **details: Any) -> ServiceError:
     return ServiceError("MissingParameter", message, **details)
 
 
+def unsupported(message: str, **details: Any) -> ServiceError:
+    """EC2's Unsupported."""
+    return ServiceError("Unsupported", message, **details)
+
+
 def vcpu_limit_exceeded(message: str, **details: Any) -> ServiceError:
     """EC2's VcpuLimitExceeded."""
     return ServiceError("VcpuLimitExceeded", message, **details)
@@ -231,11 +236,6 @@ def invalid_volume_not_found(message: str, **details: Any) -> ServiceError:
 def invalid_vpc_id_not_found(message: str, **details: Any) -> ServiceError:
     """EC2's InvalidVpcID.NotFound."""
     return ServiceError("InvalidVpcID.NotFound", message, **details)
-
-
-def unsupported(message: str, **details: Any) -> ServiceError:
-    """EC2's Unsupported."""
-    return ServiceError("Unsupported", message, **details)
 
 
 def image_not_found(image_id: str) -> ServiceError:

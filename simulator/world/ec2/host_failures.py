@@ -6,7 +6,10 @@ instance type or family, tags, auto-placement, host resource group), allocated `
 its instances move onto it, keeping their ids and host affinity; when recovery completes the
 replacement becomes ``available`` and the failed host ``released-permanent-failure``. License
 Manager is asked first, as for a launch: a recovery that would break a hard limit is not
-allowed. A host that is not recovered enters ``permanent-failure`` and its instances stop.
+allowed. The failed host's licenses are released as its instances leave it (no license
+affinity binds a failed host: the guide binds licenses to hosts that run instances), so a
+recovery that only moves what the failed host counted always fits. A host that is not
+recovered enters ``permanent-failure`` and its instances stop.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class HostFailures:
                     threads_per_core=instance.threads_per_core, tenancy=instance.tenancy,
                     availability_zone=replacement.availability_zone, host=replacement,
                     license_configuration_arns=instance.license_configuration_arns, instance=instance,
+                    vacating=instance.host,
                 ))
         for account_id, candidates in by_account.items():
             self.instances.authorize("HostRecovery", account_id, "", tuple(candidates), len(candidates))

@@ -14,6 +14,7 @@ from simulator.world.ec2.errors import (
     invalid_parameter_combination,
     invalid_parameter_value,
     missing_parameter,
+    unsupported,
 )
 from simulator.world.ec2.host import GONE, DedicatedHost, HostState
 from simulator.world.ec2.host_pools import HostIndex
@@ -232,6 +233,67 @@ class HostService:
                 released.append(host_id)
         return released, failed
 
+    def modify(
+        self, account_id: str, host_ids: list[str], *, auto_placement: str | None = None,
+        host_recovery: str | None = None, host_maintenance: str | None = None, instance_type: str | None = None,
+        instance_family: str | None = None,
+    ) -> tuple[list[str], list[tuple[str, str, str]]]:
+        """ModifyHosts: auto-placement, host recovery, and the instance types a host runs (one
+        type, or every size of its own family where the family runs several sizes on one host,
+        on a host that runs no instances).
+
+        Returns:
+            The modified host ids, and ``(host_id, error_code, message)`` for each host that
+            could not be modified, as EC2 reports them item by item.
+
+        Raises:
+            ServiceError: InvalidHostID.Malformed, MissingParameter (nothing to modify),
+                InvalidParameterCombination (InstanceType with InstanceFamily),
+                InvalidParameterValue (a value outside its allowed values, an unknown type or
+                family), Unsupported (host maintenance on, not simulated). Nothing changes then.
+        """
+        for host_id in host_ids:
+            check_id(host_id, "h", "InvalidHostID")
+        if instance_type and instance_family:
+            raise invalid_parameter_combination(
+                "You cannot specify InstanceType and InstanceFamily in the same request")
+        if not (auto_placement or host_recovery or host_maintenance or instance_type or instance_family):
+            raise missing_parameter("The request must contain at least one of AutoPlacement, HostRecovery, "
+                                    "HostMaintenance, InstanceType or InstanceFamily")
+        for field, value in (("AutoPlacement", auto_placement), ("HostRecovery", host_recovery),
+                             ("HostMaintenance", host_maintenance)):
+            if value is not None:
+                check_enum(field, value, ("on", "off"))
+        if host_maintenance == "on":
+            raise unsupported("Host maintenance is not simulated; HostMaintenance can only be off")
+        spec = None
+        if instance_type:
+            spec = self.ctx.catalog.instance_type(instance_type)
+            if spec is None:
+                raise invalid_parameter_value(f"Invalid value '{instance_type}' for InstanceType")
+        if instance_family and self.ctx.catalog.host_type(instance_family) is None:
+            raise invalid_parameter_value(f"Invalid value '{instance_family}' for InstanceFamily; families with "
+                                          f"Dedicated Hosts: {', '.join(sorted(self.ctx.catalog.host_types))}")
+        modified, failed = [], []
+        for host_id in dict.fromkeys(host_ids):
+            host = self.account_hosts(account_id).get(host_id)
+            if host is None or host.state in GONE:
+                failed.append((host_id, "Client.InvalidHostID.NotFound", f"The host ID '{host_id}' was not found"))
+                continue
+            refusal = _retype_refusal(host, spec, instance_family) if spec or instance_family else None
+            if refusal is not None:
+                failed.append((host_id, *refusal))
+                continue
+            if auto_placement is not None:
+                host.auto_placement = auto_placement
+            if host_recovery is not None:
+                host.host_recovery = host_recovery
+            if spec is not None or instance_family:
+                host.instance_type = spec
+            self.index.refresh(host)
+            modified.append(host_id)
+        return modified, failed
+
     def retire(self, host: DedicatedHost) -> None:
         """Release ``host`` (``released-permanent-failure`` if it failed), taking it out of its
         host resource group first, and publish what happened."""
@@ -265,3 +327,25 @@ class HostService:
         else:
             selected = list(hosts.values())
         return [h for h in selected if matches(h)]
+
+
+def _retype_refusal(host: DedicatedHost, spec: InstanceTypeSpec | None, family: str | None) -> tuple[str, str] | None:
+    """Why ``host`` cannot be made to run ``spec`` only, or every size of ``family`` (None if
+    it can): the type or family must be the host's own family, a whole family only where it
+    runs several sizes on one host, and no instance may run on the host meanwhile."""
+    if host.state is not HostState.AVAILABLE:
+        return "Client.InvalidHostState", f"Dedicated host {host.host_id} is {host.state}"
+    if spec is not None and (spec.family != host.family or spec.size not in host.host_type.capacity):
+        return ("Client.InvalidParameterValue", f"Instance type {spec.name} is not supported by Dedicated host "
+                f"{host.host_id}, a {host.family} host; choose a size of the {host.family} family")
+    if family is not None:
+        if family != host.family:
+            return ("Client.InvalidParameterValue", f"Dedicated host {host.host_id} is a {host.family} host; it can "
+                    f"support only its current instance family {host.family}, not {family}")
+        if not host.host_type.mixed_sizes:
+            return ("Client.InvalidParameterValue", f"Instance family {family} does not support multiple instance "
+                    "types on one host; specify InstanceType instead")
+    if host.instances:
+        return ("Client.InvalidHostState", f"Dedicated host {host.host_id} runs instances "
+                f"({', '.join(host.instances)}); stop them before changing the instance types it supports")
+    return None

@@ -18,6 +18,7 @@ from simulator.world.ec2.errors import (
     auth_failure,
     image_not_found,
     invalid_ami_attribute_item_value,
+    invalid_ami_id_not_found,
     invalid_ami_id_unavailable,
     invalid_ami_name_duplicate,
     invalid_ami_name_malformed,
@@ -125,7 +126,7 @@ class ImageService:
                                                 "or all")
         matches = compile_filters(filters, _IMAGE_FILTERS, "DescribeImages")
         if image_ids:
-            candidates = list({image_id: self.get(account_id, image_id) for image_id in image_ids}.values())
+            candidates = self._listed(account_id, image_ids)
         else:
             candidates = [
                 im for im in self.images.values()
@@ -144,6 +145,25 @@ class ImageService:
             if matches(image):
                 result.append(image)
         return result
+
+    def _listed(self, account_id: str, image_ids: list[str]) -> list[Image]:
+        """The AMIs DescribeImages lists by id, each once; every id that the account cannot
+        see is named in one error, as EC2 does."""
+        for image_id in image_ids:
+            check_id(image_id, "ami", "InvalidAMIID")
+        found: dict[str, Image] = {}
+        missing: list[str] = []
+        for image_id in dict.fromkeys(image_ids):
+            image = self.images.get(image_id)
+            if image is None or image.state is ImageState.DEREGISTERED or not image.launchable_by(account_id):
+                missing.append(image_id)
+            else:
+                found[image_id] = image
+        if len(missing) == 1:
+            raise image_not_found(missing[0])
+        if missing:
+            raise invalid_ami_id_not_found(f"The image ids '[{', '.join(missing)}]' do not exist")
+        return list(found.values())
 
     # -- making AMIs ----------------------------------------------------------------------
 

@@ -25,6 +25,11 @@ INSTANCE_TYPE_FILTERS = {
     "vcpu-info.default-vcpus": lambda s: s.spec.default_vcpus,
     "vcpu-info.valid-cores": lambda s: s.spec.valid_cores,
     "vcpu-info.valid-threads-per-core": lambda s: s.spec.valid_threads_per_core,
+    "network-info.ipv4-addresses-per-interface":
+        lambda s: s.spec.network.ipv4_addresses_per_interface if s.spec.network else None,
+    "network-info.maximum-network-interfaces":
+        lambda s: s.spec.network.maximum_network_interfaces if s.spec.network else None,
+    "network-info.network-performance": lambda s: s.spec.network.performance if s.spec.network else None,
 }
 #: Documented filters about properties the catalog does not hold, by prefix or name, with
 #: the reason they are refused.
@@ -34,7 +39,8 @@ REFUSED_INSTANCE_TYPE_FILTERS: tuple[tuple[str, str], ...] = (
     ("free-tier-eligible", "the Free Tier is not simulated"),
     ("hibernation-supported", "hibernation support per instance type is not in the catalog"),
     ("instance-storage-", "instance store volumes are not simulated"),
-    ("network-info.", "network performance and limits of instance types are not in the catalog"),
+    ("network-info.", "the catalog holds the network performance, interfaces and IPv4 addresses per interface "
+                      "of instance types, not their other network properties"),
     ("nitro-enclaves-support", "Nitro Enclaves are not simulated"),
     ("nitro-tpm-", "NitroTPM is not simulated"),
     ("processor-info.supported-features", "processor features are not in the catalog"),

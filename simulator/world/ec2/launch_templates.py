@@ -21,6 +21,8 @@ from simulator.world.ec2.launch_template import LaunchTemplate, LaunchTemplateVe
 from simulator.world.filters import compile_filters
 
 _TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]{3,128}")
+#: DescribeLaunchTemplates' message when a listed id or name does not exist (EC2 names none).
+_SOME_MISSING = "At least one of the launch templates specified in the request does not exist."
 _TEMPLATE_FILTERS = {
     "launch-template-name": lambda t: t.name,
     "create-time": lambda t: t.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
@@ -137,8 +139,18 @@ class LaunchTemplateService:
         """
         matches = compile_filters(filters or (), _TEMPLATE_FILTERS, "DescribeLaunchTemplates")
         if template_ids or names:
-            found = [self.get(account_id, template_id=t) for t in template_ids or ()]
-            found += [self.get(account_id, name=n) for n in names or ()]
+            templates = self.account_templates(account_id)
+            found = []
+            for template_id in template_ids or ():
+                check_id(template_id, "lt", "InvalidLaunchTemplateId")
+                if template_id not in templates:
+                    raise invalid_launch_template_id_not_found(_SOME_MISSING)
+                found.append(templates[template_id])
+            by_name = {t.name: t for t in templates.values()}
+            for name in names or ():
+                if name not in by_name:
+                    raise invalid_launch_template_name_not_found_exception(_SOME_MISSING)
+                found.append(by_name[name])
             selected = list({t.template_id: t for t in found}.values())
         else:
             selected = list(self.account_templates(account_id).values())

@@ -249,6 +249,8 @@ class Placement:
         else:
             pinned = instance.host_id if instance.affinity == "host" else None
             preferred = instance.host
+            if pinned is not None:
+                _check_not_in_group(instance, instance.host)
         host = self.find_host(instance.account_id, spec, booking, host_id=pinned, preferred=preferred, pool=pool,
                               pinned=True)
         if host is None:
@@ -304,6 +306,8 @@ class Placement:
                 affinity = placement.affinity or instance.affinity or "default"
                 if affinity == "host" and host is None:
                     raise invalid_parameter_combination("Affinity host needs a HostId for the instance")
+                if affinity == "host" and placement.host_id is None:
+                    _check_not_in_group(instance, host)
                 spec = instance.instance_type
                 target = host.host_id if host is not None and (placement.host_id or affinity == "host") else None
                 pinned = placement.host_id is None
@@ -316,3 +320,20 @@ class Placement:
         instance.host = host
         instance.host_resource_group_arn = group
         instance.affinity = affinity
+
+
+def _check_not_in_group(instance: Instance, host: DedicatedHost | None) -> None:
+    """Refuse to restart ``instance`` with host affinity on a host that has since joined a host
+    resource group ("Adding Dedicated Hosts to a host resource group", note: point the instance
+    at the group and associate the license configurations the group allows; a launch may only
+    reach a group's hosts through the group).
+
+    Raises:
+        ServiceError: InvalidParameterValue naming the host, the group and what to do.
+    """
+    if host is not None and host.host_resource_group_arn is not None:
+        raise invalid_parameter_value(
+            f"Instance {instance.instance_id} has host affinity with host {host.host_id}, which belongs to host "
+            f"resource group {host.host_resource_group_arn}: it restarts there only through the group; modify its "
+            "placement to point at the group (ModifyInstancePlacement HostResourceGroupArn) and associate the "
+            "license configurations the group allows")

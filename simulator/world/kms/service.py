@@ -4,6 +4,8 @@ keys, never key material."""
 
 from __future__ import annotations
 
+import re
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import utils
@@ -40,6 +42,10 @@ UNSIMULATED_SPECS = frozenset({"HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "
 #: The longest RAW message Sign and Verify take (KMS API reference, Sign: Message).
 MAX_MESSAGE = 4096
 MESSAGE_TYPES = ("RAW", "DIGEST")
+#: The model's AliasNameType pattern; a name also starts with ``alias/`` and holds no colon
+#: (colons appear only in alias ARNs), so ``alias/[a-zA-Z0-9/_-]+`` in all.
+_ALIAS_PATTERN = "^[a-zA-Z0-9:/_-]+$"
+_ALIAS_NAME = re.compile(_ALIAS_PATTERN[1:-1])
 
 
 class KmsService:
@@ -212,11 +218,21 @@ class KmsService:
         """CreateAlias: ``alias/<name>`` for the account's key ``target_key_id`` (a key id or ARN).
 
         Raises:
-            ServiceError: InvalidAliasNameException (no ``alias/`` prefix, or the reserved
-                ``alias/aws/``), AlreadyExistsException, NotFoundException.
+            ServiceError: ValidationException (no ``alias/`` prefix, or characters outside
+                ``alias/[a-zA-Z0-9/_-]+``), InvalidAliasNameException (no name after the prefix,
+                or the reserved ``alias/aws/``), AlreadyExistsException, NotFoundException.
         """
-        if not alias_name.startswith("alias/") or len(alias_name) == len("alias/"):
-            raise invalid_alias_name_exception(f"AliasName {alias_name!r} must begin with 'alias/'")
+        if not alias_name.startswith("alias/"):
+            raise validation_exception('Alias must start with the prefix "alias/". Please see '
+                                       "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
+        if _ALIAS_NAME.fullmatch(alias_name) is None:
+            raise validation_exception(f"1 validation error detected: Value '{alias_name}' at 'aliasName' failed to "
+                                       f"satisfy constraint: Member must satisfy regular expression pattern: "
+                                       f"{_ALIAS_PATTERN}")
+        if ":" in alias_name:
+            raise validation_exception(f"{alias_name} contains invalid characters for an alias")
+        if len(alias_name) == len("alias/"):
+            raise invalid_alias_name_exception(f"AliasName {alias_name!r} needs a name after 'alias/'")
         if alias_name.startswith("alias/aws/"):
             raise invalid_alias_name_exception(f"AliasName {alias_name!r}: names beginning with 'alias/aws/' are "
                                                "reserved for AWS")

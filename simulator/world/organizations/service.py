@@ -189,7 +189,7 @@ class Organizations:
     def _caller_organization(self, caller: str) -> Organization:
         org = self.organization_of(caller)
         if org is None:
-            raise organizations_not_in_use_exception(f"Your account {caller} is not a member of an organization.")
+            raise organizations_not_in_use_exception("Your account is not a member of an organization.")
         return org
 
     def management_organization(self, caller: str) -> Organization:

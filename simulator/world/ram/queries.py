@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 PRINCIPAL, RESOURCE = AssociationType.PRINCIPAL, AssociationType.RESOURCE
 ASSOCIATED = AssociationStatus.ASSOCIATED
+#: GetResourceShares' resourceOwner values (the model's ResourceOwner).
+RESOURCE_OWNERS = ("SELF", "OTHER-ACCOUNTS")
+#: GetResourceShareAssociations' associationType values (the model's ResourceShareAssociationType).
+ASSOCIATION_TYPES = ("PRINCIPAL", "RESOURCE", "SOURCE")
 
 
 class ShareQueries:
@@ -40,8 +44,12 @@ class ShareQueries:
         (``OTHER-ACCOUNTS``), filtered.
 
         Raises:
-            ServiceError: MalformedArnException, UnknownResourceException.
+            ServiceError: InvalidParameterException for another ``owner``,
+                MalformedArnException, UnknownResourceException.
         """
+        if owner not in RESOURCE_OWNERS:
+            raise invalid_parameter_exception(f"{owner} is not a valid resource owner. Specify either SELF or "
+                                              "OTHER-ACCOUNTS and try again.")
         ram = self._ram
         wanted = {ram.share(arn).arn for arn in arns}
         if owner == "SELF":
@@ -60,9 +68,13 @@ class ShareQueries:
         """GetResourceShareAssociations of the caller's shares.
 
         Raises:
-            ServiceError: InvalidParameterException for ``resource_arn`` with PRINCIPAL or
-                ``principal`` with RESOURCE, MalformedArnException, UnknownResourceException.
+            ServiceError: InvalidParameterException for another ``kind``, ``resource_arn``
+                with PRINCIPAL or ``principal`` with RESOURCE, MalformedArnException,
+                UnknownResourceException.
         """
+        if kind not in ASSOCIATION_TYPES:
+            raise invalid_parameter_exception(f"{kind} is not a valid association type. Specify either PRINCIPAL or "
+                                              "RESOURCE and try again.")
         if kind == "SOURCE":
             return []
         if (kind == "PRINCIPAL" and resource_arn) or (kind == "RESOURCE" and principal):

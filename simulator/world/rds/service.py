@@ -66,9 +66,10 @@ def check_identifier(identifier: str, field: str = "DBInstanceIdentifier") -> st
     """
     lowered = identifier.lower()
     if not 1 <= len(lowered) <= 63 or _IDENTIFIER.fullmatch(lowered) is None:
-        raise invalid_parameter_value(f"{field} {identifier!r} is not valid: 1 to 63 letters, numbers or hyphens, "
-                                      "starting with a letter, not ending with a hyphen nor containing two "
-                                      "consecutive hyphens")
+        # RDS's own wording; it does not echo the value.
+        raise invalid_parameter_value(f"The parameter {field} is not a valid identifier. Identifiers must begin with a "
+                                      "letter; must contain only ASCII letters, digits, and hyphens; and must not end "
+                                      "with a hyphen or contain two consecutive hyphens.")
     return lowered
 
 
@@ -127,20 +128,16 @@ class RdsService:
         return [d for d in selected if all(test(d) for test in tests)]
 
     def option_group(self, account_id: str, name: str) -> OptionGroup:
-        """One option group of the account (the defaults exist for every engine).
+        """One option group of the account. A default group (``default:<engine>-<major>``)
+        exists once RDS made it, with the account's first DB instance of that engine and
+        major version; reads and refused calls never make one.
 
         Raises:
             ServiceError: OptionGroupNotFoundFault.
         """
         group = self._groups.get(account_id, {}).get(name)
         if group is None:
-            match = re.fullmatch(r"default:(oracle-(?:ee|se2)(?:-cdb)?)-(\d+)", name)
-            if match is None or match[2] not in ENGINE_VERSIONS:
-                raise option_group_not_found_fault(f"Option group {name} not found.", status=404)
-            group = self._groups.setdefault(account_id, {})[name] = OptionGroup(
-                name=name, account_id=account_id, region=self.ctx.region, engine_name=match[1],
-                major_engine_version=match[2], description=f"Default option group for {match[1]} {match[2]}",
-                default=True)
+            raise option_group_not_found_fault(f"Option group {name} not found.", status=404)
         return group
 
     def option_groups(self, account_id: str, name: str | None = None, engine_name: str | None = None,
@@ -277,6 +274,8 @@ class RdsService:
             database.source.replicas.remove(database)
 
     def _add(self, database: DBInstance) -> DBInstance:
+        group = database.option_group
+        self._groups.setdefault(database.account_id, {}).setdefault(group.name, group)
         self._databases.setdefault(database.account_id, {})[database.identifier] = database
         self.ctx.bus.publish(DBInstanceCreated(database))
         self.ctx.clock.call_later(self.timings.create, self._become_available, database)
@@ -310,7 +309,15 @@ class RdsService:
         return major, engine_version
 
     def _group_for(self, account_id: str, name: str | None, engine: str, major: str) -> OptionGroup:
-        group = self.option_group(account_id, name or f"default:{engine}-{major}")
+        """The option group a new DB instance joins: the one named, or the engine version's
+        default group, planned (not registered: ``_add`` registers it) if RDS has not made it
+        yet."""
+        default = f"default:{engine}-{major}"
+        if name in (None, default) and default not in self._groups.get(account_id, {}):
+            return OptionGroup(name=default, account_id=account_id, region=self.ctx.region, engine_name=engine,
+                               major_engine_version=major, description=f"Default option group for {engine} {major}",
+                               default=True)
+        group = self.option_group(account_id, name or default)
         if (group.engine_name, group.major_engine_version) != (engine, major):
             raise invalid_parameter_combination(f"The option group {group.name} is for {group.engine_name} "
                                                 f"{group.major_engine_version}, not for {engine} {major}")

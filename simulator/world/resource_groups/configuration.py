@@ -21,7 +21,7 @@ HOST_BASED = ("Core", "Socket")
 #: Configuration types AWS defines that the simulator does not simulate.
 NOT_SIMULATED = ("AWS::AppRegistry::Application", "AWS::CloudFormation::Stack", "AWS::EC2::CapacityReservationPool",
                  "AWS::NetworkFirewall::RuleGroup", "AWS::ResourceGroups::ApplicationGroup")
-_HOST_PARAMETERS = ("auto-allocate-host", "auto-release-host", "allowed-host-families",
+_HOST_PARAMETERS = ("auto-allocate-host", "auto-release-host", "auto-host-recovery", "allowed-host-families",
                     "allowed-host-based-license-configurations", "any-host-based-license-configuration")
 _GENERIC_PARAMETERS = ("allowed-resource-types", "deletion-protection")
 
@@ -37,11 +37,13 @@ class ConfigurationItem:
 @dataclass(frozen=True)
 class HostManagement:
     """The settings of an ``AWS::EC2::HostManagement`` item. No allowed families means
-    every family with Dedicated Hosts."""
+    every family with Dedicated Hosts. ``auto_recover`` ("Recover hosts automatically",
+    ``auto-host-recovery``) is the HostRecovery of the hosts the group allocates."""
 
     allowed_families: tuple[str, ...] = ()
     auto_allocate: bool = False
     auto_release: bool = False
+    auto_recover: bool = False
     license_configuration_arns: tuple[str, ...] = ()
     any_license_configuration: bool = False
 
@@ -123,6 +125,8 @@ def _host_management(
         if "auto-allocate-host" in params else False,
         auto_release=_boolean("auto-release-host", params["auto-release-host"])
         if "auto-release-host" in params else False,
+        auto_recover=_boolean("auto-host-recovery", params["auto-host-recovery"])
+        if "auto-host-recovery" in params else False,
         license_configuration_arns=tuple(dict.fromkeys(arns or ())),
         any_license_configuration=any_config is not None,
     )

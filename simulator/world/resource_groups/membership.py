@@ -1,13 +1,14 @@
 """The Dedicated Hosts of host resource groups: adding them (GroupResources: the host must
-be the group owner's and match the group's families; the addition completes after a minute
-or two), removing them (UngroupResources: instances stay on the host, and accounts the group
-is shared with get an eviction notice and 15 days to move theirs), and, in groups with
+be the group owner's and match the group's families and license configurations; the addition
+completes after a minute or two), removing them (UngroupResources: instances stay on the
+host, and accounts the group is shared with get an eviction notice and 15 days to move
+theirs), and, in groups with
 auto-release on, releasing a host as soon as no instance runs on it (user guide: "An unused
 host has no running instances")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
 from simulator.core.arn import parse_arn
@@ -27,6 +28,8 @@ from simulator.world.events import (
     InstancesEvicted,
     InstancesStateChanged,
 )
+from simulator.world.launch import LicenseLookup
+from simulator.world.resource_groups.configuration import HostManagement
 from simulator.world.resource_groups.errors import bad_request_exception
 from simulator.world.resource_groups.group import ResourceGroup
 
@@ -49,13 +52,17 @@ class GroupMembership:
         ctx: The region's shared plumbing.
         ec2: The region's EC2.
         groups: The region's groups by ARN (a live view).
+        license_lookup: Gives the engine's license lookup (None without an engine): the
+            license configurations of hosts and instances.
     """
 
-    def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup]) -> None:
+    def __init__(self, ctx: RegionContext, ec2: Ec2Service, groups: dict[str, ResourceGroup],
+                 license_lookup: Callable[[], LicenseLookup | None]) -> None:
         self.ctx = ctx
         self.ec2 = ec2
         self.hosts = ec2.hosts
         self.groups = groups
+        self._license_lookup = license_lookup
         ctx.bus.subscribe(InstancesStateChanged, self._on_instances_left,
                           topics=(InstanceState.STOPPED, InstanceState.TERMINATED))
 
@@ -104,11 +111,33 @@ class GroupMembership:
                                                             f"{', '.join(settings.allowed_families)}")))
             elif host.state is not HostState.AVAILABLE:
                 failed.append((arn, "BadRequestException", f"Dedicated Host {host.host_id} is {host.state}"))
+            elif (refusal := self._license_refusal(group, settings, host)) is not None:
+                failed.append((arn, "BadRequestException", refusal))
             else:
                 group.pending[host.host_id] = host
                 pending.append(arn)
                 self.ctx.clock.call_later(MEMBERSHIP_DELAY, self._joined, group, host)
         return succeeded, failed, pending
+
+    def _license_refusal(self, group: ResourceGroup, settings: HostManagement, host: DedicatedHost) -> str | None:
+        """Why the group's license rules keep ``host`` out (None if they let it in): the host
+        carries a license configuration the group does not allow, or runs an instance tracked
+        only by such configurations ("Adding Dedicated Hosts": the host must match the
+        group's allowed license configurations)."""
+        lookup = self._license_lookup()
+        if lookup is None:
+            return None
+        for info in lookup.host_license_configurations(host):
+            if not settings.allows_license(info):
+                return (f"Dedicated Host {host.host_id} is associated with license configuration {info.arn}, which "
+                        f"group {group.name} does not allow")
+        for instance in host.instances.values():
+            found = (lookup.license_configuration(self.ctx.region, arn) for arn in instance.license_configuration_arns)
+            infos = [info for info in found if info is not None]
+            if infos and not any(settings.allows_license(info) for info in infos):
+                return (f"Dedicated Host {host.host_id} runs instance {instance.instance_id}, tracked only by license "
+                        f"configurations group {group.name} does not allow ({', '.join(i.arn for i in infos)})")
+        return None
 
     def _joined(self, group: ResourceGroup, host: DedicatedHost) -> None:
         if group.pending.pop(host.host_id, None) is None or self.groups.get(group.arn) is not group:

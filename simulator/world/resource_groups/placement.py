@@ -54,7 +54,8 @@ class GroupPool:
             return None  # the owner's Dedicated Host quota for the family is used up
         host = self.hosts.plan(
             self.group.owner_id, zone or self.ctx.availability_zones[0], host_type,
-            None if host_type.mixed_sizes else spec, host_recovery="on", group_arn=self.group.arn,
+            None if host_type.mixed_sizes else spec, host_recovery="on" if settings.auto_recover else "off",
+            group_arn=self.group.arn,
         )
         host.ready_at = self.ctx.clock.seconds + self.ctx.timings.host_allocation
         return host
@@ -125,6 +126,8 @@ class GroupPlacement:
         if not settings.allows_family(spec.family):
             raise invalid_parameter_value(f"Host resource group {group.name} allows the instance families "
                                           f"{', '.join(settings.allowed_families)}, not {spec.family}")
+        if not spec.nitro:
+            self._check_single_type(group, spec)
         infos = self._license_configurations(account_id, image, license_arns, instance)
         if not any(settings.allows_license(info) for info in infos):
             allowed = ("any core- or socket-based license configuration" if settings.any_license_configuration
@@ -136,6 +139,18 @@ class GroupPlacement:
         if pool is None or pool.group is not group:
             pool = self._pools[group.arn] = GroupPool(self.ctx, self.hosts, group, self.membership)
         return pool
+
+    def _check_single_type(self, group: ResourceGroup, spec: InstanceTypeSpec) -> None:
+        """Refuse a non-Nitro ``spec`` while another non-Nitro type runs in the group ("Settings":
+        only Nitro-based instances of different types share a host resource group; otherwise
+        the group runs one instance type). Non-Nitro types run on hosts allocated for one type,
+        so the group's hosts tell; only non-Nitro launches pay for the look."""
+        for host in self.hosts.index.members(group.arn).values():
+            other = host.instance_type
+            if other is not None and other is not spec and not other.nitro and host.instances:
+                raise invalid_parameter_value(
+                    f"Host resource group {group.name} runs {other.name}, which is not built on the Nitro System: "
+                    f"only instances of that type can launch into it while it runs, not {spec.name}")
 
     def _license_configurations(
         self, account_id: str, image: Image, license_arns: tuple[str, ...], instance: Instance | None,

@@ -58,7 +58,7 @@ class ResourceGroupService:
         self._license_lookup = license_lookup
         self.groups: dict[str, ResourceGroup] = {}
         self._by_name: dict[tuple[str, str], ResourceGroup] = {}
-        self.membership = GroupMembership(ctx, ec2, self.groups)
+        self.membership = GroupMembership(ctx, ec2, self.groups, license_lookup)
         self.placement = GroupPlacement(ctx, ec2.hosts, self.groups, self.membership, ram, license_lookup)
         ec2.instances.placement.groups = self.placement
         ram.register_type(ShareableType(code="resource-groups:Group", service="resource-groups",

@@ -17,6 +17,8 @@ _LONGEST = 1000 * 366 * 86400.0
 #: The latest instant a timestamp can hold (a four-digit year, as datetime and ISO 8601 dates
 #: in AWS responses have): an expiry computed from input must not pass it.
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+#: Simulated seconds in a day.
+DAY = 86400.0
 
 
 def parse_instant(value: datetime | str) -> datetime:

@@ -14,9 +14,8 @@ Counting (user guide, "License configuration parameters and rules"):
   allocated: its cores, sockets, total vCPUs or 1, by counting type.
 - ``licenseAffinityToHost=N`` (Core, Socket): a host's licenses stay bound to it for N days
   after the last tracked instance left it (stopped, terminated, recovered onto another host,
-  moved by a placement change, or the host released); an instance arriving meanwhile uses
-  them again. When the period has elapsed the daily release run returns them to the pool
-  (within 24 hours). ``bound`` counts the licenses held by such bindings alone.
+  moved by a placement change, or the host released); see ``host_usage``. ``bound`` counts
+  the licenses held by such bindings alone.
 
 - An on-premises server (a Systems Manager managed instance, ``mi-``) counts by itself:
   its vCPUs, 1, its physical cores or its sockets, by counting type, while it is registered
@@ -47,6 +46,7 @@ import numpy as np
 
 from simulator.core.columns import grown
 from simulator.licensing.association import Association, Failure
+from simulator.licensing.host_usage import HostUsage
 from simulator.licensing.products import ProductInformation, excluded_usage_operations
 from simulator.licensing.rules import RuleSet
 from simulator.world.ec2 import DedicatedHost, Instance
@@ -72,7 +72,6 @@ EC2_HOST = "EC2_HOST"
 EC2_AMI = "EC2_AMI"
 SYSTEMS_MANAGER_MANAGED_INSTANCE = "SYSTEMS_MANAGER_MANAGED_INSTANCE"
 RDS = "RDS"
-DAY = 86400.0
 
 
 def _resource_type(resource_id: str) -> str:
@@ -81,23 +80,6 @@ def _resource_type(resource_id: str) -> str:
     if resource_id.startswith("mi-"):
         return SYSTEMS_MANAGER_MANAGED_INSTANCE
     return RDS if resource_id.startswith("arn:aws:rds:") else EC2_INSTANCE
-
-
-@dataclass(slots=True, eq=False)
-class HostUsage:
-    """How one Dedicated Host uses one configuration's licenses."""
-
-    host: DedicatedHost
-    active_instances: int = 0
-    direct: bool = False
-    consuming: bool = False
-    bound_until: float | None = None
-    since: float = 0.0
-
-    @property
-    def held(self) -> bool:
-        """Whether something on or of the host needs the licenses now."""
-        return self.active_instances > 0 or self.direct
 
 
 @dataclass(slots=True, eq=False)
@@ -347,37 +329,14 @@ class LicenseConfiguration:
     def _refresh(self, usage: HostUsage, now: float, sweep: bool = False, bind: bool = True) -> bool:
         """Bring the host's licenses in line with what holds them (without ``bind``, no license
         affinity binds them); return whether the level changed."""
-        amount = self.host_amount(usage.host)
-        if usage.held:
-            changed = False
-            if not usage.consuming:
-                usage.consuming = True
-                usage.since = now
-                self.consumed += amount
-                changed = True
-            if usage.bound_until is not None:  # used again before the binding ran out
-                usage.bound_until = None
-                self.bound -= amount
-                changed = True
-            return changed and amount != 0
-        if not usage.consuming:
-            return False
-        affinity = self.rules.affinity_days if bind else None
-        if affinity:
-            if usage.bound_until is None:  # the last user left now: bound for the period
-                usage.bound_until = now + affinity * DAY
-                self.bound += amount
-                if not sweep or now < usage.bound_until:
-                    return amount != 0
-            elif not sweep or now < usage.bound_until:
-                return False
-        if usage.bound_until is not None:
-            self.bound -= amount
-        usage.consuming = False
-        usage.bound_until = None
-        self.consumed -= amount
-        del self.host_usage[usage.host.host_id]
-        return amount != 0
+        was_consuming = usage.consuming
+        consumed, bound = usage.settle(self.host_amount(usage.host), self.rules.affinity_days if bind else None,
+                                       now, sweep)
+        self.consumed += consumed
+        self.bound += bound
+        if was_consuming and not usage.consuming:  # returned to the pool
+            del self.host_usage[usage.host.host_id]
+        return consumed != 0 or bound != 0
 
     def set_product_information(self, products: tuple[ProductInformation, ...], now: float) -> None:
         """New product information: the running instances whose license type it now applies

@@ -31,9 +31,10 @@ import numpy as np
 
 from simulator.core.billing import included_licenses
 from simulator.core.bus import EventBus
+from simulator.core.clock import DAY
 from simulator.licensing.alerts import DISCOVERED_OVER_LIMIT
 from simulator.licensing.associations import Associations, resource_key
-from simulator.licensing.configuration import DAY, LicenseConfiguration
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.exposure import Exposure
 from simulator.licensing.inventory import AccountCopy, ResourceInventory
 from simulator.licensing.products import (

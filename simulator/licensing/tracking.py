@@ -6,7 +6,8 @@ affinity) changed."""
 from __future__ import annotations
 
 from simulator.core.bus import EventBus
-from simulator.licensing.configuration import DAY, LicenseConfiguration
+from simulator.core.clock import DAY
+from simulator.licensing.configuration import LicenseConfiguration
 from simulator.licensing.configurations import Configurations
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import Instance, InstanceState

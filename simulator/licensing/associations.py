@@ -16,14 +16,12 @@ from simulator.core.bus import EventBus
 from simulator.core.validation import invalid
 from simulator.licensing.association import Association
 from simulator.licensing.configuration import EC2_AMI, EC2_HOST, LicenseConfiguration
-from simulator.licensing.configurations import (
-    CROSS_ACCOUNT,
-    Configurations,
-)
+from simulator.licensing.configurations import Configurations
 from simulator.licensing.enforcement import Enforcement
 from simulator.licensing.errors import access_denied_exception, invalid_resource_state_exception
 from simulator.licensing.inventory import ResourceInventory
 from simulator.licensing.linking import OrganizationLink
+from simulator.licensing.lookups import CROSS_ACCOUNT
 from simulator.licensing.state import LicenseState
 from simulator.world.ec2 import (
     ACTIVE_STATES,

@@ -98,12 +98,16 @@ class ResponseSerializer:
             nested = {name: serialize for name, member in shape.members.items()
                       if (serialize := self._serializer(member)) is not None}
 
+            if not nested:
+                return lambda value, path: {k: v for k, v in value.items() if v is not None}
+
             def structure(value: Any, path: str) -> dict[str, Any]:
-                out = {k: v for k, v in value.items() if v is not None}
-                for name, serialize in nested.items():
-                    inner = out.get(name)
+                # one pass over the members present (a response sets few of a large shape's)
+                out = {}
+                for name, inner in value.items():
                     if inner is not None:
-                        out[name] = serialize(inner, path)
+                        serialize = nested.get(name)
+                        out[name] = inner if serialize is None else serialize(inner, path)
                 return out
 
             return structure

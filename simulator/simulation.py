@@ -40,6 +40,8 @@ from simulator.timelines import Timelines
 from simulator.timelines.costs import Prices
 from simulator.timelines.dashboard import render_dashboard
 from simulator.world import AWS_REGIONS, World
+from simulator.world.autoscaling import AutoScalingTimings
+from simulator.world.autoscaling.records import ScalingRecorder
 from simulator.world.cloudtrail import CloudTrailService
 from simulator.world.ec2 import Ec2Quotas, Ec2Timings
 from simulator.world.ec2.host_records import HostRecorder
@@ -79,6 +81,8 @@ class Simulation(MachineActions):
         license_manager_quotas: License Manager's quotas (defaults:
             ``LicenseManagerQuotas()``: 25 configurations per account and region, 10 per
             resource, 2,000 grants per license).
+        autoscaling_timings: How long EC2 Auto Scaling takes to react, detect unhealthy
+            instances and back off after failed launches (defaults: ``AutoScalingTimings()``).
         s3_root: A folder where every S3 object is kept as a file ``<s3_root>/<bucket>/<key>``
             (created if need be); None keeps objects in memory. ``sim.s3.read(uri)`` and
             ``sim.s3.list(prefix_uri)`` read them either way.
@@ -98,6 +102,7 @@ class Simulation(MachineActions):
         discovery_schedule: DiscoverySchedule | None = None,
         conversion_timings: ConversionTimings | None = None,
         license_manager_quotas: LicenseManagerQuotas | None = None,
+        autoscaling_timings: AutoScalingTimings | None = None,
         s3_root: str | Path | None = None,
     ) -> None:
         if region not in AWS_REGIONS:
@@ -110,11 +115,12 @@ class Simulation(MachineActions):
         self.region = region
         self.records = Records()
         self.bus = EventBus()
-        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas)
+        self.world = World(self.clock, self.ids, self.bus, ec2_timings, ec2_quotas, autoscaling_timings)
         self.bus.subscribe(None, EventRecorder(self.records, self.clock))
         HostRecorder(self.records, self.clock, self.bus)
         LicenseTypeRecorder(self.records, self.clock, self.bus)
         InventoryRecorder(self.records, self.clock, self.bus)
+        ScalingRecorder(self.records, self.clock, self.bus)
         DeliveryRecorder(self.records, self.clock, self.bus)
         self.s3 = self.world.global_services.s3
         if s3_root is not None:
@@ -126,7 +132,8 @@ class Simulation(MachineActions):
         self.options: dict[str, Any] = {"ec2_timings": self.world.timings, "ec2_quotas": self.world.quotas,
                         "discovery_schedule": self.license_manager.inventory.schedule,
                         "conversion_timings": self.license_manager.conversions.timings,
-                        "license_manager_quotas": self.license_manager.state.quotas}
+                        "license_manager_quotas": self.license_manager.state.quotas,
+                        "autoscaling_timings": self.world.autoscaling_timings}
         self.backends = Backends(
             clock=self.clock, ids=self.ids, world=self.world, license_manager=self.license_manager
         )

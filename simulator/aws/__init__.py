@@ -4,6 +4,7 @@ Importing this package registers every operation the simulator serves.
 """
 
 from simulator.aws import (  # noqa: F401  (registers the operations)
+    autoscaling,
     cloudtrail,
     ec2,
     iam,

@@ -38,6 +38,13 @@ EC2 = frozenset({
     "InvalidParameterValue", "InvalidPlacementGroup.Unknown", "InvalidUserID.Malformed", "InstanceLimitExceeded",
     "HostLimitExceeded", "MissingParameter", "TagLimitExceeded", "Unsupported", "UnsupportedOperation",
     "VcpuLimitExceeded", "UnauthorizedOperation",
+    # networking, key pairs, volumes, tags, idempotency, instance attributes
+    "CannotDelete", "DependencyViolation", "IdempotentParameterMismatch", "InsufficientFreeAddressesInSubnet",
+    "InvalidGroup.Duplicate", "InvalidGroupId.Malformed", "InvalidGroup.NotFound", "InvalidGroup.Reserved",
+    "InvalidID", "InvalidInstanceAttributeValue", "InvalidIPAddress.InUse", "InvalidKeyPair.Duplicate",
+    "InvalidKeyPair.Format", "InvalidKeyPair.NotFound", "InvalidPermission.Duplicate", "InvalidPermission.Malformed",
+    "InvalidSubnetID.NotFound", "InvalidUserData.Malformed", "InvalidVolume.NotFound", "InvalidVolumeID.Malformed",
+    "InvalidVpcID.NotFound",
 })
 
 #: Amazon RDS API Reference, "Common Errors": the input errors every RDS action may answer

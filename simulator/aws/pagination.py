@@ -60,6 +60,14 @@ DOCUMENTED: dict[tuple[str, str], Bounds] = {
     # Constraints: Minimum 20, maximum 100."
     ("rds", "DescribeDBInstances"): Bounds(20, 100, default=100),
     ("rds", "DescribeOptionGroups"): Bounds(20, 100, default=100),
+    # Amazon EC2 Auto Scaling API reference, MaxRecords of each: "The default value is 50 and
+    # the maximum value is 100" (DescribeAutoScalingGroups, DescribeScheduledActions), "The
+    # default value is 100 and the maximum value is 100" (DescribeScalingActivities), "The
+    # default value is 50 and the maximum value is 50" (DescribeAutoScalingInstances).
+    ("autoscaling", "DescribeAutoScalingGroups"): Bounds(1, 100, default=50),
+    ("autoscaling", "DescribeScheduledActions"): Bounds(1, 100, default=50),
+    ("autoscaling", "DescribeScalingActivities"): Bounds(1, 100, default=100),
+    ("autoscaling", "DescribeAutoScalingInstances"): Bounds(1, 50, default=50),
     # Amazon SNS API reference: ListTopics and ListSubscriptions(ByTopic) return "a limited
     # list of ... up to 100"; the caller gives no page size.
     ("sns", "ListTopics"): Bounds(1, 100, default=100),
@@ -78,6 +86,7 @@ PAGING_ERRORS: dict[str, tuple[str, dict[str, str]]] = {
     "resource-groups": ("BadRequestException", {}),
     "rds": ("InvalidParameterValue", {}),
     "ssm": ("InvalidNextToken", {}),
+    "autoscaling": ("ValidationError", {}),
     "sns": ("InvalidParameter", {}),
     "cloudtrail": ("InvalidNextTokenException", {}),
 }

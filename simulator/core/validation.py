@@ -24,6 +24,11 @@ _ID_PATTERNS = {
     "ami": re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
     "lt": re.compile(r"lt-[0-9a-f]{17}"),
     "import-ami": re.compile(r"import-ami-[0-9a-f]{17}"),
+    "sg": re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "subnet": re.compile(r"subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "vpc": re.compile(r"vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "vol": re.compile(r"vol-(?:[0-9a-f]{8}|[0-9a-f]{17})"),
+    "key": re.compile(r"key-[0-9a-f]{17}"),
 }
 
 

@@ -1,7 +1,7 @@
 """A finished run's headline in a few lines of text, as ``lmsim run`` and ``lmsim replay``
-print it: the simulated span, API calls and errors, blocked launches, alerts, each license
-configuration's peak and mean utilization, the cost when priced, and the timelines that
-stayed empty."""
+print it: the simulated span, API calls and errors, blocked launches, alerts, Auto Scaling
+activities and those that failed, each license configuration's peak and mean utilization,
+the cost when priced, and the timelines that stayed empty."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def headline(name: str, seed: int, start: datetime, end: datetime, summary: Mapp
              f"{end:%Y-%m-%d %H:%M} UTC",
              f"  API calls {summary['api_calls']} ({summary['api_errors']} failed), blocked launches "
              f"{summary['blocked_launches']}, soft-limit alerts {summary['alerts']}"]
+    if "failed_scaling_activities" in summary:  # Auto Scaling's own launches are not API calls
+        lines[-1] += (f", scaling activities {summary['scaling_activities']} "
+                      f"({summary['failed_scaling_activities']} failed)")
     names = [m["name"] for key in summary if (m := _PER_CONFIGURATION.fullmatch(key))]
     lines.extend(f"  {configuration}: {_use(summary, configuration)}" for configuration in names[:MAX_CONFIGURATIONS])
     if len(names) > MAX_CONFIGURATIONS:

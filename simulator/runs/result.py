@@ -294,7 +294,8 @@ def _plots(sim: Simulation, prices: Prices | None) -> dict[str, Callable[[], Axe
     """The plots a run directory holds, each when its timeline has something to show: the
     compliance of the first license configuration, the licenses with a count that were
     consumed (small multiples), the Dedicated Hosts, the exposure of the first discovering
-    configuration, the costs under ``prices``."""
+    configuration, the costs under ``prices``, the Auto Scaling group with the most failed
+    launches (the first group when none failed)."""
     from simulator.timelines.entitlements import licenses_in_use
 
     timelines = sim.timelines
@@ -310,4 +311,9 @@ def _plots(sim: Simulation, prices: Prices | None) -> dict[str, Callable[[], Axe
         plots["exposure"] = lambda: timelines.plot_exposure(exposed[0])
     if prices is not None:
         plots["costs"] = lambda: timelines.plot_costs(prices)
+    scaling = timelines.scaling
+    if not scaling.empty:
+        failures = (scaling.status == "Failed").groupby([scaling.account_id, scaling.group_name], sort=False).sum()
+        account_id, group_name = failures.idxmax()
+        plots["scaling"] = lambda: timelines.plot_scaling(group_name, account_id=account_id)
     return plots

@@ -30,6 +30,8 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Prices | None = N
       actions taken.
     - ``blocked_launches``: RunInstances and StartInstances calls License Manager refused
       (``simulator.timelines.launches``).
+    - ``scaling_activities``, ``failed_scaling_activities``: Auto Scaling activities that
+      ended, and those that failed (runs with Auto Scaling groups only).
     - ``alerts``: soft-limit alerts; ``violations[<kind>]``: violations by kind (blocked or
       alerted; kinds that never occurred are left out).
     - ``peak_utilization[...]``: the highest consumed / license count; ``mean_utilization[...]``:
@@ -58,6 +60,11 @@ def summarize(timelines: Timelines, end: pd.Timestamp, prices: Prices | None = N
     }
     for kind, count in violations.groupby("kind").size().items():
         figures[f"violations[{kind}]"] = int(count)
+    scaling = timelines.scaling
+    if len(scaling):
+        ended = scaling.status.isin(["Successful", "Failed"])
+        figures["scaling_activities"] = int(ended.sum())
+        figures["failed_scaling_activities"] = int((scaling.status == "Failed").sum())
     if prices is not None:
         figures.update(_costs(timelines, end, prices))
     compliance = timelines.compliance

@@ -183,9 +183,12 @@ def make_handler(
                 else:
                     answer = serve(request)
             self.send_response(answer.status)
-            for key, value in answer.headers.items():
+            headers = {key.lower(): (key, value) for key, value in answer.headers.items()}
+            if self.command != "HEAD" or "content-length" not in headers:
+                # a HEAD answer keeps the length of what a GET would send (an S3 object's size)
+                headers["content-length"] = ("Content-Length", str(len(answer.body)))
+            for key, value in headers.values():
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(answer.body)))
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()

@@ -364,3 +364,27 @@ class Timelines:
         )
 
         return plot_costs(self.costs(prices, every), ax=ax, end=pd.Timestamp(self._clock.now()))
+
+    # -- Auto Scaling ---------------------------------------------------------------------------
+
+    @property
+    def scaling(self) -> pd.DataFrame:
+        """Auto Scaling groups, one row whenever a group's desired capacity or instances change
+        or a scaling activity starts or ends.
+
+        Columns: ``time``, ``account_id``, ``group_name``, ``desired``, ``in_service``,
+        ``pending`` (the group after the change), ``activity`` (the activity's description,
+        with the status reason of a failed one; empty for a change of capacity or instance
+        state), ``status`` (InProgress, Successful, Failed; empty without an activity),
+        ``cause``.
+        """
+        from simulator.timelines.scaling import scaling
+
+        return scaling(self._records, self._clock)
+
+    def plot_scaling(self, group_name: str, ax: Axes | None = None, account_id: str | None = None) -> Axes:
+        """Plot a group's desired capacity against its instances in service, failed launches
+        marked; see ``simulator.timelines.scaling.plot_scaling``."""
+        from simulator.timelines.scaling import plot_scaling
+
+        return plot_scaling(self.scaling, group_name, pd.Timestamp(self._clock.now()), ax=ax, account_id=account_id)

@@ -1,6 +1,7 @@
-"""The license types timeline: each instance's billing code, tenancy and Dedicated Host, one
-row when it launches and whenever one of them changes (license type conversions, placement
-changes, starts on another host, host recovery). It reads the ``license_types`` records only."""
+"""The license types timeline: each instance's billing code, tenancy, Dedicated Host and vCPUs,
+one row when it launches and whenever one of them changes (license type conversions, placement
+changes, starts on another host, host recovery, resizes). It reads the ``license_types``
+records only."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ import pandas as pd
 from simulator.core.clock import Clock
 from simulator.core.records import Records
 
-#: The timeline's columns (the records also carry each instance's vCPUs, for the cost model).
-COLUMNS = ["time", "instance_id", "account_id", "usage_operation", "platform_details", "tenancy", "host_id"]
+#: The timeline's columns.
+COLUMNS = ["time", "instance_id", "account_id", "usage_operation", "platform_details", "tenancy", "host_id", "vcpus"]
 
 
 def license_types(records: Records, clock: Clock) -> pd.DataFrame:
     """The ``license_types`` records as a DataFrame with ``COLUMNS``: ``time`` (UTC),
     ``instance_id``, ``account_id``, ``usage_operation`` (the billing code), ``platform_details``,
-    ``tenancy`` (default, dedicated or host) and ``host_id`` (empty off Dedicated Hosts); a
-    record that repeats its instance's previous one (a placement change that changed only the
-    affinity) is left out."""
+    ``tenancy`` (default, dedicated or host), ``host_id`` (empty off Dedicated Hosts) and
+    ``vcpus`` (a resize changes them); a record that repeats its instance's previous one (a
+    placement change that changed only the affinity) is left out."""
     from simulator.timelines.frames import records_frame
 
     frame = records_frame(records, "license_types", clock)[COLUMNS]

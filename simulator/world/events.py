@@ -6,15 +6,27 @@ from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
+from simulator.world.inventory_events import (  # noqa: F401  (one module exports every event)
+    AgentStatusChanged,
+    DBInstanceCreated,
+    DBInstanceDeleted,
+    InventoryGathered,
+    InventoryPurged,
+    NodesDeregistered,
+    NodesRegistered,
+    NodeTagsChanged,
+    OptionGroupChanged,
+    SoftwareInstalled,
+    SoftwareUninstalled,
+)
+
 if TYPE_CHECKING:
+    from simulator.world.autoscaling.group import Activity, AutoScalingGroup
+    from simulator.world.catalog import InstanceTypeSpec
     from simulator.world.ec2.host import DedicatedHost
     from simulator.world.ec2.image import Image
     from simulator.world.ec2.instance import Instance, InstanceState
-    from simulator.world.rds.db_instance import DBInstance
-    from simulator.world.rds.option_group import OptionGroup
     from simulator.world.sns.topic import Subscription
-    from simulator.world.ssm.inventory import GatheredChange
-    from simulator.world.ssm.node import InstalledApplication, ManagedNode
 
 
 class _Transitions(dict):
@@ -103,6 +115,48 @@ class WindowsActivationChanged(NamedTuple):
         i = self.instance
         detail = f"kms={i.kms_server} activated={str(i.windows_activated).lower()}"
         return (i.account_id, i.region, "ec2", "WindowsActivationChange", (i.instance_id,), (detail,))
+
+
+class InstanceTypeChanged(NamedTuple):
+    """A stopped instance was resized (ModifyInstanceAttribute InstanceType): ``previous``
+    is the type it had. License Manager counts the new vCPUs and cores from its next start."""
+
+    instance: Instance
+    previous: InstanceTypeSpec
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        i = self.instance
+        return (i.account_id, i.region, "ec2", "InstanceTypeChange", (i.instance_id,),
+                (f"{self.previous.name}->{i.instance_type.name} vcpus={i.vcpus}",))
+
+
+class InstancesRebooted(NamedTuple):
+    """Running instances were rebooted (RebootInstances): they stay running, and nothing
+    License Manager counts changes."""
+
+    instances: tuple[Instance, ...]
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        first = self.instances[0]
+        return (first.account_id, first.region, "ec2", "InstanceReboot",
+                tuple([i.instance_id for i in self.instances]), ("running",) * len(self.instances))
+
+
+class ResourceTagsChanged(NamedTuple):
+    """The tags of EC2 resources of one account changed (CreateTags, DeleteTags): ``resources``
+    are the resource objects (instances, AMIs, hosts, launch templates, volumes, security
+    groups, VPCs, subnets, key pairs), ``detail`` says what changed (``+key=value``,
+    ``-key``)."""
+
+    account_id: str
+    region: str
+    resource_ids: tuple[str, ...]
+    resources: tuple[object, ...]
+    detail: str
+
+    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
+        return (self.account_id, self.region, "ec2", "TagsChange", self.resource_ids,
+                (self.detail,) * len(self.resource_ids))
 
 
 class HostAllocated(NamedTuple):
@@ -274,130 +328,25 @@ class InstancesEvicted(NamedTuple):
         first = self.instances[0]
         return (first.account_id, first.region, "license-manager", "InstanceEvicted",
                 tuple([i.instance_id for i in self.instances]), (self.host.host_id,) * len(self.instances))
-class NodesRegistered(NamedTuple):
-    """Managed nodes registered with Systems Manager: an instance's agent on its first
-    start, or on-premises servers registering with one activation."""
-
-    nodes: tuple[ManagedNode, ...]
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        first = self.nodes[0]  # one registration's nodes share account and region
-        return (first.account_id, first.region, "ssm", "ManagedNodeRegistered",
-                tuple([n.node_id for n in self.nodes]), tuple([n.platform.name for n in self.nodes]))
 
 
-class NodesDeregistered(NamedTuple):
-    """Managed nodes left Systems Manager (DeregisterManagedInstance, or their instance
-    was terminated); their inventory is deleted with them."""
+class ScalingGroupChanged(NamedTuple):
+    """An Auto Scaling group changed: ``activity`` started or ended (a launch, termination,
+    attachment or detachment, or a failed launch), or, without one, its desired capacity or
+    the state of its instances changed for ``cause``."""
 
-    nodes: tuple[ManagedNode, ...]
+    group: AutoScalingGroup
+    activity: Activity | None
+    cause: str
 
     def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        first = self.nodes[0]
-        return (first.account_id, first.region, "ssm", "ManagedNodeDeregistered",
-                tuple([n.node_id for n in self.nodes]), ("",) * len(self.nodes))
-
-
-class SoftwareInstalled(NamedTuple):
-    """An application was installed (or upgraded) on a managed node."""
-
-    node: ManagedNode
-    application: InstalledApplication
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        n, a = self.node, self.application
-        return (n.account_id, n.region, "ssm", "SoftwareInstalled", (n.node_id,), (f"{a.name} {a.version}".strip(),))
-
-
-class SoftwareUninstalled(NamedTuple):
-    """An application was removed from a managed node."""
-
-    node: ManagedNode
-    application: InstalledApplication
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        n, a = self.node, self.application
-        return (n.account_id, n.region, "ssm", "SoftwareUninstalled", (n.node_id,),
-                (f"{a.name} {a.version}".strip(),))
-
-
-class AgentStatusChanged(NamedTuple):
-    """A node's SSM Agent went online or offline (the machine itself keeps running)."""
-
-    node: ManagedNode
-    online: bool
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        n = self.node
-        return (n.account_id, n.region, "ssm", "AgentStatusChange", (n.node_id,),
-                ("online" if self.online else "offline",))
-
-
-class NodeTagsChanged(NamedTuple):
-    """The tags of an on-premises managed node changed."""
-
-    node: ManagedNode
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        n = self.node
-        return (n.account_id, n.region, "ssm", "ManagedNodeTagsChange", (n.node_id,),
-                (" ".join(f"{k}={v}" for k, v in n.tags.items()),))
-
-
-class InventoryGathered(NamedTuple):
-    """An account's inventory collection changed what Systems Manager holds for some nodes."""
-
-    account_id: str
-    region: str
-    changes: tuple[GatheredChange, ...]
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        return (self.account_id, self.region, "ssm", "InventoryGathered",
-                tuple([node.node_id for node, _, _ in self.changes]),
-                tuple([f"{name} {version}".strip() for _, name, version in self.changes]))
-
-
-class InventoryPurged(NamedTuple):
-    """Nodes not seen for the retention period lost their inventory."""
-
-    account_id: str
-    region: str
-    nodes: tuple[ManagedNode, ...]
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        return (self.account_id, self.region, "ssm", "InventoryPurged", tuple([n.node_id for n in self.nodes]),
-                ("",) * len(self.nodes))
-
-
-class DBInstanceCreated(NamedTuple):
-    """An RDS DB instance was created (status ``creating``)."""
-
-    database: DBInstance
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        d = self.database
-        return (d.account_id, d.region, "rds", "DBInstanceCreated", (d.identifier,),
-                (f"{d.engine} {d.instance_class} {d.license_model}",))
-
-
-class DBInstanceDeleted(NamedTuple):
-    """An RDS DB instance began deleting: it no longer runs its database."""
-
-    database: DBInstance
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        d = self.database
-        return (d.account_id, d.region, "rds", "DBInstanceDeleted", (d.identifier,), ("",))
-
-
-class OptionGroupChanged(NamedTuple):
-    """The options of an RDS option group changed (ModifyOptionGroup applied)."""
-
-    group: OptionGroup
-
-    def record_group(self) -> tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]:
-        g = self.group
-        return (g.account_id, g.region, "rds", "OptionGroupChanged", (g.name,), (" ".join(sorted(g.options)),))
+        g, a = self.group, self.activity
+        if a is not None:
+            return (g.account_id, g.region, "autoscaling", "ScalingActivity", (a.activity_id,),
+                    (f"{g.name} {a.status}: {a.description}",))
+        in_service, pending = g.levels()
+        return (g.account_id, g.region, "autoscaling", "GroupCapacityChange", (g.name,),
+                (f"desired={g.desired} min={g.min_size} max={g.max_size} in_service={in_service} pending={pending}",))
 
 
 class SubscriptionConfirmed(NamedTuple):

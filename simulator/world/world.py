@@ -8,6 +8,7 @@ from simulator.core.clock import Clock
 from simulator.core.errors import ServiceError
 from simulator.core.ids import IdFactory
 from simulator.core.regions import aws_regions
+from simulator.world.autoscaling import AutoScalingTimings
 from simulator.world.catalog import Catalog
 from simulator.world.ec2 import (
     DedicatedHost,
@@ -45,15 +46,17 @@ class World:
         bus: Where domain events are published.
         timings: How long EC2 transitions take.
         quotas: The EC2 quotas of every account in every region.
+        autoscaling_timings: How long Auto Scaling takes.
     """
 
     def __init__(self, clock: Clock, ids: IdFactory, bus: EventBus, timings: Ec2Timings | None = None,
-                 quotas: Ec2Quotas | None = None) -> None:
+                 quotas: Ec2Quotas | None = None, autoscaling_timings: AutoScalingTimings | None = None) -> None:
         self.clock = clock
         self.ids = ids
         self.bus = bus
         self.timings = timings or Ec2Timings()
         self.quotas = quotas or Ec2Quotas()
+        self.autoscaling_timings = autoscaling_timings or AutoScalingTimings()
         self.organizations = Organizations(clock, ids, bus)
         self.global_services = GlobalServices(clock, ids, self.organizations, AWS_REGIONS)
         self.launch_authorizers: list[LaunchAuthorizer] = []
@@ -107,7 +110,8 @@ class World:
                 authorizers=self.launch_authorizers, timings=self.timings, quotas=QuotaUsage(self.quotas),
             )
             region = self._regions[name] = Region(ctx, self.region, self.organizations, lambda: self.license_lookup,
-                                                  self.global_services.s3)
+                                                  self.global_services.s3,
+                                                  self.autoscaling_timings)
             for shareable in self._shareable:
                 region.ram.register_type(shareable)
         return region

@@ -97,7 +97,6 @@ def test_run_instances_image_and_count_errors(ec2):
         (dict(ImageId="ami-xyz", InstanceType="m5.large", MinCount=1, MaxCount=1), "InvalidAMIID.Malformed"),
         (dict(ImageId="ami-0123456789abcdef0", InstanceType="m5.large", MinCount=1, MaxCount=1), "InvalidAMIID.NotFound"),
         (dict(ImageId=image_id, InstanceType="m5.large", MinCount=3, MaxCount=2), "InvalidParameterValue"),
-        (dict(ImageId=image_id, MinCount=1, MaxCount=1), "MissingParameter"),
     ]
     for kwargs, code in cases:
         with pytest.raises(ClientError) as excinfo:

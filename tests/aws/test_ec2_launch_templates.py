@@ -279,9 +279,10 @@ def test_bad_call_parameters_over_template(sim, ec2, params, code):
 
 
 def test_template_without_instance_type(sim, ec2):
-    """A template without InstanceType needs one in the call: MissingParameter, then success."""
+    """A template without InstanceType launches m1.small, as RunInstances defaults it (EC2 API
+    reference, RunInstances InstanceType: "Default: m1.small"); the call's type wins."""
     ec2.create_launch_template(LaunchTemplateName="bare", LaunchTemplateData={"ImageId": public_ami(ec2, LINUX)})
-    refused(sim, ec2, "MissingParameter", lambda: launch(ec2, {"LaunchTemplateName": "bare"}))
+    assert launch(ec2, {"LaunchTemplateName": "bare"})["InstanceType"] == "m1.small"
     assert launch(ec2, {"LaunchTemplateName": "bare"}, InstanceType="r5.large")["InstanceType"] == "r5.large"
 
 

@@ -16,6 +16,7 @@ from tests.helpers import (
     ACCOUNT_B,
     CONSUMPTION_POLICY,
     LINUX,
+    LINUX_ARM,
     WINDOWS,
     activate,
     checkout,
@@ -37,9 +38,9 @@ def test_unimplemented_operations_fail_with_an_error_naming_them(sim):
     """A call the simulator does not serve is an AWS error naming the operation, for any protocol."""
     ec2 = sim.client("ec2", ACCOUNT_A)
     with pytest.raises(ClientError) as excinfo:
-        ec2.describe_vpcs()
+        ec2.describe_snapshots()
     assert error_code(excinfo) == "InvalidAction"
-    assert "ec2:DescribeVpcs" in str(excinfo.value)
+    assert "ec2:DescribeSnapshots" in str(excinfo.value)
     orgs = sim.client("organizations", ACCOUNT_A)
     with pytest.raises(ClientError) as excinfo:
         orgs.list_roots()
@@ -90,6 +91,80 @@ def test_accounts_are_isolated(sim, ec2, ec2_b):
     ec2.run_instances(ImageId=public_ami(ec2, LINUX), InstanceType="m5.large", MinCount=1, MaxCount=1)
     assert ec2_b.describe_instances()["Reservations"] == []
     assert len(ec2.describe_instances()["Reservations"]) == 1
+
+
+def _tour_ec2_estate(ec2, sim) -> None:
+    """Networking, key pairs, tags, volumes, attributes and template versions, once each."""
+    ec2.describe_vpcs()
+    ec2.describe_subnets()
+    ec2.describe_availability_zones()
+    ec2.describe_regions()
+    ec2.describe_account_attributes()
+    group = ec2.create_security_group(GroupName="web", Description="web tier")["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.describe_security_groups()
+    ec2.create_key_pair(KeyName="ops", KeyType="ed25519")
+    ec2.import_key_pair(KeyName="mine", PublicKeyMaterial=b"ssh-ed25519 "
+                        b"AAAAC3NzaC1lZDI1NTE5AAAAIDrv7VTrKd6QdTHSeFBnm3dGuf24pt7guFBImFI38FTF")
+    ec2.describe_key_pairs()
+    ec2.delete_key_pair(KeyName="mine")
+    template = ec2.create_launch_template(LaunchTemplateName="app", LaunchTemplateData={
+        "ImageId": public_ami(ec2, LINUX), "InstanceType": "m5.large"})["LaunchTemplate"]["LaunchTemplateId"]
+    ec2.create_launch_template_version(LaunchTemplateId=template, SourceVersion="1",
+                                       LaunchTemplateData={"InstanceType": "m5.xlarge"})
+    ec2.describe_launch_template_versions(LaunchTemplateId=template)
+    ec2.modify_launch_template(LaunchTemplateId=template, DefaultVersion="2")
+    ec2.delete_launch_template_versions(LaunchTemplateId=template, Versions=["1"])
+    instance = ec2.run_instances(LaunchTemplate={"LaunchTemplateId": template}, MinCount=1, MaxCount=1,
+                                 KeyName="ops", SecurityGroups=["web"], UserData="#!/bin/bash")["Instances"][0]
+    instance_id = instance["InstanceId"]
+    ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "team", "Value": "web"}])
+    ec2.describe_tags()
+    ec2.delete_tags(Resources=[instance_id], Tags=[{"Key": "team"}])
+    ec2.describe_volumes()
+    sim.advance("5m")
+    ec2.describe_instance_status()
+    ec2.reboot_instances(InstanceIds=[instance_id])
+    ec2.stop_instances(InstanceIds=[instance_id])
+    sim.advance("5m")
+    ec2.modify_instance_attribute(InstanceId=instance_id, InstanceType={"Value": "m5.2xlarge"})
+    ec2.describe_instance_attribute(InstanceId=instance_id, Attribute="userData")
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    sim.advance("5m")
+    ec2.delete_security_group(GroupId=group)
+    ec2.delete_launch_template(LaunchTemplateId=template)
+
+
+def _autoscaling_tour(sim, asg, ec2) -> None:
+    """Every Auto Scaling operation once."""
+    ec2.create_launch_template(LaunchTemplateName="fleet", LaunchTemplateData={
+        "ImageId": public_ami(ec2, LINUX_ARM), "InstanceType": "m6g.large"})
+    asg.create_auto_scaling_group(AutoScalingGroupName="fleet", LaunchTemplate={"LaunchTemplateName": "fleet"},
+                                  MinSize=1, MaxSize=4, DesiredCapacity=1, AvailabilityZones=["us-east-1a"])
+    asg.update_auto_scaling_group(AutoScalingGroupName="fleet", MaxSize=5)
+    asg.set_desired_capacity(AutoScalingGroupName="fleet", DesiredCapacity=2)
+    asg.put_scheduled_update_group_action(AutoScalingGroupName="fleet", ScheduledActionName="nightly",
+                                          Recurrence="0 2 * * *", DesiredCapacity=1)
+    asg.describe_scheduled_actions()
+    asg.delete_scheduled_action(AutoScalingGroupName="fleet", ScheduledActionName="nightly")
+    sim.advance("2m")
+    asg.describe_auto_scaling_groups()
+    asg.describe_auto_scaling_instances()
+    asg.describe_scaling_activities()
+    asg.suspend_processes(AutoScalingGroupName="fleet", ScalingProcesses=["AZRebalance"])
+    asg.resume_processes(AutoScalingGroupName="fleet")
+    extra = ec2.run_instances(ImageId=public_ami(ec2, LINUX_ARM), InstanceType="m6g.large", MinCount=1, MaxCount=1,
+                              Placement={"AvailabilityZone": "us-east-1a"})["Instances"][0]["InstanceId"]
+    sim.advance("1m")
+    asg.attach_instances(AutoScalingGroupName="fleet", InstanceIds=[extra])
+    asg.detach_instances(AutoScalingGroupName="fleet", InstanceIds=[extra], ShouldDecrementDesiredCapacity=True)
+    member = asg.describe_auto_scaling_instances()["AutoScalingInstances"][0]["InstanceId"]
+    asg.terminate_instance_in_auto_scaling_group(InstanceId=member, ShouldDecrementDesiredCapacity=False)
+    sim.advance("2m")
+    asg.start_instance_refresh(AutoScalingGroupName="fleet")
+    asg.describe_instance_refreshes(AutoScalingGroupName="fleet")
+    asg.delete_auto_scaling_group(AutoScalingGroupName="fleet", ForceDelete=True)
 
 
 def _tour(sim) -> dict[tuple[str, str], dict]:
@@ -152,6 +227,7 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
                      DiskContainers=[{"Format": "VHDX", "UserBucket": {"S3Bucket": "vms", "S3Key": "w.vhdx"}}])
     ec2.describe_import_image_tasks()
     ec2.describe_images(Owners=["self"])
+    _tour_ec2_estate(ec2, sim)
 
     arn = lm.create_license_configuration(Name="cores", LicenseCountingType="vCPU", LicenseCount=4,
                                           LicenseCountHardLimit=True, Tags=[{"Key": "team", "Value": "a"}],
@@ -229,6 +305,7 @@ def _tour(sim) -> dict[tuple[str, str], dict]:
     _sharing_tour(sim, make, lm)
     _governance_tour(sim, make)
     _reports_tour(sim, make)
+    _autoscaling_tour(sim, make("autoscaling", ACCOUNT_A), ec2)
     return responses
 
 
@@ -439,7 +516,7 @@ def _entitlements_tour(sim, make, lm) -> None:
 
 #: Every service the simulator serves through boto3.
 SERVICES = ("ec2", "organizations", "license-manager", "kms", "iam", "sts", "ssm", "rds", "ram", "resource-groups",
-            "cloudtrail", "s3", "sns")
+            "cloudtrail", "s3", "sns", "autoscaling")
 
 
 @pytest.mark.in_process  # the tour puts S3 objects, whose bodies are not yet read over HTTP

@@ -99,7 +99,8 @@ def test_invalid_identifier_message(sim, rds):
     for identifier in ("9bad", "two--hyphens", "ends-", "under_score"):
         with pytest.raises(rds.exceptions.ClientError) as excinfo:
             create(rds, identifier)
-        assert excinfo.value.response["Error"] == {
+        error = excinfo.value.response["Error"]
+        assert {"Code": error["Code"], "Message": error["Message"]} == {
             "Code": "InvalidParameterValue",
             "Message": "The parameter DBInstanceIdentifier is not a valid identifier. Identifiers must begin with a "
                        "letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen "

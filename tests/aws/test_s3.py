@@ -16,9 +16,6 @@ from simulator import Simulation
 from tests.helpers import ACCOUNT_A, ACCOUNT_B, assert_refused, error_code
 
 
-#: Over HTTP, object bodies (rest-xml blob payloads) are not yet read as S3 sends them.
-pytestmark = pytest.mark.in_process
-
 
 @pytest.fixture
 def s3(sim: Simulation):

@@ -40,14 +40,14 @@ def _client(sim: Simulation, strict: bool):
 def test_responses_go_through_the_output_shape(sim):
     """Members left as None are dropped; in strict mode an unknown member, a missing
     required member, a wrong type or a value outside an enum is refused."""
-    good = {"Vpcs": [{"VpcId": "vpc-1", "State": "available", "CidrBlock": "10.0.0.0/16", "OwnerId": None}]}
-    with serving("ec2", "DescribeVpcs", lambda call, params: good):
-        vpcs = _client(sim, strict=True).describe_vpcs()["Vpcs"]
-    assert vpcs == [{"VpcId": "vpc-1", "State": "available", "CidrBlock": "10.0.0.0/16"}]
-    for bad in ({"Vpcs": [{"VpcId": 7}]}, {"Vpcs": [{"State": "melting"}]}, {"Vpcs": [{"Colour": "red"}]},
-                {"Vpcs": "vpc-1"}):
-        with serving("ec2", "DescribeVpcs", lambda call, params, bad=bad: bad), pytest.raises(ShapeMismatch):
-            _client(sim, strict=True).describe_vpcs()
+    good = {"NatGateways": [{"NatGatewayId": "nat-1", "State": "available", "SubnetId": "subnet-1", "VpcId": None}]}
+    with serving("ec2", "DescribeNatGateways", lambda call, params: good):
+        gateways = _client(sim, strict=True).describe_nat_gateways()["NatGateways"]
+    assert gateways == [{"NatGatewayId": "nat-1", "State": "available", "SubnetId": "subnet-1"}]
+    for bad in ({"NatGateways": [{"NatGatewayId": 7}]}, {"NatGateways": [{"State": "melting"}]}, {"NatGateways": [{"Colour": "red"}]},
+                {"NatGateways": "nat-1"}):
+        with serving("ec2", "DescribeNatGateways", lambda call, params, bad=bad: bad), pytest.raises(ShapeMismatch):
+            _client(sim, strict=True).describe_nat_gateways()
 
 
 @pytest.mark.in_process
@@ -76,11 +76,11 @@ def test_error_codes_are_limited_to_what_the_operation_can_answer(sim):
             raise ServiceError(code, "no")
         return handler
 
-    with serving("ec2", "DescribeVpcs", refuse("InvalidParameterValue")), pytest.raises(ClientError) as excinfo:
-        _client(sim, strict=True).describe_vpcs()
+    with serving("ec2", "DescribeNatGateways", refuse("InvalidParameterValue")), pytest.raises(ClientError) as excinfo:
+        _client(sim, strict=True).describe_nat_gateways()
     assert error_code(excinfo) == "InvalidParameterValue"
-    with serving("ec2", "DescribeVpcs", refuse("NoSuchBucket")), pytest.raises(StrictModeViolation):
-        _client(sim, strict=True).describe_vpcs()
+    with serving("ec2", "DescribeNatGateways", refuse("NoSuchBucket")), pytest.raises(StrictModeViolation):
+        _client(sim, strict=True).describe_nat_gateways()
     assert "LicenseUsageException" in allowed_codes("ec2", "RunInstances")
     assert "LicenseUsageException" not in allowed_codes("ec2", "DescribeInstances")
     assert "AccountNotFoundException" in allowed_codes("organizations", "DescribeAccount")
@@ -101,15 +101,15 @@ def test_internal_errors_are_answered_and_recorded(sim):
     def broken(call, params):
         raise KeyError("boom")
 
-    with serving("ec2", "DescribeVpcs", broken):
+    with serving("ec2", "DescribeNatGateways", broken):
         with pytest.raises(ClientError) as excinfo:
-            _client(sim, strict=False).describe_vpcs()
+            _client(sim, strict=False).describe_nat_gateways()
         assert error_code(excinfo) == "InternalError"
         assert "KeyError" in excinfo.value.response["Error"]["Message"]
         with pytest.raises(KeyError):
-            _client(sim, strict=True).describe_vpcs()
+            _client(sim, strict=True).describe_nat_gateways()
     rows = sim.timelines.events
-    assert list(rows[rows.event_name == "DescribeVpcs"].error_code) == ["InternalError", "InternalError"]
+    assert list(rows[rows.event_name == "DescribeNatGateways"].error_code) == ["InternalError", "InternalError"]
 
 
 def test_page_bounds_come_from_the_model_or_the_documentation():

@@ -226,3 +226,19 @@ def test_errors_print_as_aws_prints_them(served):
     assert "(InvalidInstanceID.NotFound) when calling the DescribeInstances operation" in message
     ec2 = served.sim.client("ec2", ACCOUNT_A)
     assert public_ami(ec2, WINDOWS).startswith("ami-")
+
+
+def test_s3_objects_copy_in_and_out(served, tmp_path):
+    """``aws s3 cp`` puts a file into a bucket and reads it back byte for byte; ``aws s3 ls``
+    lists it with its size, and ``aws s3api head-object`` gives its length and type."""
+    report = tmp_path / "usage.csv"
+    report.write_bytes(b"license,used\nsql-enterprise,8\n" * 100)
+    aws(served, "s3api create-bucket", "--bucket", "license-reports")
+    aws(served, "s3 cp", str(report), "s3://license-reports/2026/usage.csv", "--content-type", "text/csv")
+    listing = aws(served, "s3 ls", "s3://license-reports/2026/")
+    assert listing.split()[-2:] == [str(report.stat().st_size), "usage.csv"]
+    head = json.loads(aws(served, "s3api head-object", "--bucket", "license-reports", "--key", "2026/usage.csv"))
+    assert (head["ContentLength"], head["ContentType"]) == (report.stat().st_size, "text/csv")
+    copy = tmp_path / "copy.csv"
+    aws(served, "s3 cp", "s3://license-reports/2026/usage.csv", str(copy))
+    assert copy.read_bytes() == report.read_bytes()

@@ -214,3 +214,29 @@ def test_lmsim_bench_http_mode_reports_calls_per_second(capsys, monkeypatch):
     for target in ("in-process", "lmsim serve"):
         for operation in ("DescribeInstances", "GetLicenseConfiguration"):
             assert figures[(target, operation)] > 0
+
+
+def test_auto_scaling_and_ec2_networking_over_http(server):
+    """EC2 Auto Scaling (query protocol) and the EC2 surface launch code uses, through a boto3
+    client pointed at the endpoint: a group launches into the default subnets with the
+    template's security group and key pair, and a parameter the simulator does not model is
+    refused by name as in-process."""
+    ec2, asg = client(server, "ec2"), client(server, "autoscaling")
+    ec2.create_key_pair(KeyName="ops", KeyType="ed25519")
+    ec2.create_security_group(GroupName="web", Description="web tier")
+    ec2.create_launch_template(LaunchTemplateName="web", LaunchTemplateData={
+        "ImageId": public_ami(ec2, WINDOWS), "InstanceType": "m5.large", "SecurityGroups": ["web"], "KeyName": "ops"})
+    asg.create_auto_scaling_group(AutoScalingGroupName="web", MinSize=0, MaxSize=4, DesiredCapacity=2,
+                                  AvailabilityZones=["us-east-1a", "us-east-1b"],
+                                  LaunchTemplate={"LaunchTemplateName": "web", "Version": "$Latest"})
+    assert control(server, "advance", {"duration": "2m"})[0] == 200
+    group = asg.describe_auto_scaling_groups(AutoScalingGroupNames=["web"])["AutoScalingGroups"][0]
+    assert [m["LifecycleState"] for m in group["Instances"]] == ["InService", "InService"]
+    instances = [i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]]
+    assert {i["Placement"]["AvailabilityZone"] for i in instances} == {"us-east-1a", "us-east-1b"}
+    assert {(i["KeyName"], i["SecurityGroups"][0]["GroupName"]) for i in instances} == {("ops", "web")}
+    with pytest.raises(asg.exceptions.ClientError) as excinfo:
+        asg.create_auto_scaling_group(AutoScalingGroupName="old", MinSize=0, MaxSize=1,
+                                      LaunchConfigurationName="old", AvailabilityZones=["us-east-1a"])
+    assert excinfo.value.response["Error"]["Code"] == "ValidationError"
+    assert "LaunchConfigurationName" in excinfo.value.response["Error"]["Message"]

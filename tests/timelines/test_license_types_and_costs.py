@@ -172,10 +172,10 @@ def test_plot_costs(run):
 
 def test_license_types_timeline(run):
     """``sim.timelines.license_types``: exactly the columns time, instance_id, account_id,
-    usage_operation, platform_details, tenancy, host_id; a row per launch."""
+    usage_operation, platform_details, tenancy, host_id, vcpus; a row per launch."""
     frame = run.timelines.license_types
     assert list(frame.columns) == ["time", "instance_id", "account_id", "usage_operation", "platform_details",
-                                   "tenancy", "host_id"]
+                                   "tenancy", "host_id", "vcpus"]
     assert list(zip(frame.account_id, frame.usage_operation, frame.tenancy)) == [
         (ACCOUNT_A, "RunInstances:0002", "host"), (ACCOUNT_B, "RunInstances", "default")]
     assert frame.host_id.iloc[0].startswith("h-") and frame.host_id.iloc[1] == ""

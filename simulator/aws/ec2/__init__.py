@@ -1,4 +1,15 @@
 """Amazon EC2 operations, one module per resource: request parameters to world calls,
 world objects to responses."""
 
-from simulator.aws.ec2 import hosts, images, instance_types, instances, launch_templates  # noqa: F401
+from simulator.aws.ec2 import (  # noqa: F401
+    hosts,
+    images,
+    instance_attributes,
+    instance_types,
+    instances,
+    key_pairs,
+    launch_templates,
+    networking,
+    tags,
+    volumes,
+)

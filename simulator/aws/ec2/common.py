@@ -1,5 +1,5 @@
-"""Request pieces several EC2 operations share: tag specifications, placement, CPU
-options, license specifications and launch parameters."""
+"""Request pieces several EC2 operations share: tag specifications, placement and license
+specifications (launch parameters are in ``launch_data``)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,29 @@ from typing import Any
 
 from simulator.aws.shapes import tags_in
 from simulator.core.errors import ServiceError
-from simulator.world.ec2 import CpuOptionsRequest, LaunchParameters, PlacementRequest
-
-#: The resource types RunInstances can tag.
-RUN_TAG_TYPES = ("instance", "volume", "network-interface", "spot-instances-request")
+from simulator.world import AWS_REGIONS
+from simulator.world.ec2 import PlacementRequest
+from simulator.world.ec2.errors import not_simulated
+from simulator.world.ec2.network import zone_id
 
 
 def tag_specifications(
     specs: list[Mapping[str, Any]] | None, allowed: tuple[str, ...], field: str = "TagSpecifications",
+    unsimulated: tuple[str, ...] = (),
 ) -> dict[str, dict[str, str]]:
     """Tags by resource type; a resource type the operation cannot tag, or a tag without a
     key, is refused.
 
     Raises:
-        ServiceError: InvalidParameterValue naming the field.
+        ServiceError: InvalidParameterValue naming the field; Unsupported for a resource
+            type the operation tags in AWS but the simulator does not model (``unsimulated``).
     """
     result: dict[str, dict[str, str]] = {}
     for index, spec in enumerate(specs or ()):
         resource_type = spec.get("ResourceType", "")
+        if resource_type in unsimulated:
+            raise not_simulated(f"{field}[{index}].ResourceType {resource_type}", f"there are no {resource_type} "
+                                f"resources to tag; allowed here: {', '.join(allowed)}")
         if resource_type not in allowed:
             raise ServiceError(  # EC2's own wording, whichever operation and field
                 "InvalidParameterValue", f"'{resource_type}' is not a valid taggable resource type for this operation.")
@@ -34,19 +39,32 @@ def tag_specifications(
     return result
 
 
-def placement_in(placement: Mapping[str, Any] | None) -> PlacementRequest | None:
-    """The Placement of a launch.
+def placement_in(placement: Mapping[str, Any] | None, field: str = "Placement.") -> PlacementRequest | None:
+    """The Placement of a launch (an AvailabilityZoneId names its zone).
 
     Raises:
-        ServiceError: InvalidPlacementGroup.Unknown for a placement group (not simulated).
+        ServiceError: InvalidPlacementGroup.Unknown for a placement group (not simulated),
+            Unsupported for a partition number or spread domain, InvalidParameterValue for
+            an unknown zone id or one that names another zone than AvailabilityZone.
     """
     if not placement:
         return None
     group = placement.get("GroupName") or placement.get("GroupId")
     if group:
         raise ServiceError("InvalidPlacementGroup.Unknown", f"The Placement Group '{group}' is unknown.")
+    for name in ("PartitionNumber", "SpreadDomain"):
+        if placement.get(name) is not None:
+            raise not_simulated(f"{field}{name}", "placement groups are not simulated")
+    zone = placement.get("AvailabilityZone")
+    zone_by_id = placement.get("AvailabilityZoneId")
+    if zone_by_id is not None:
+        named = zone_named(zone_by_id)
+        if named is None or (zone is not None and zone != named):
+            raise ServiceError("InvalidParameterValue", f"Invalid availability zone id: [{zone_by_id}] for "
+                               f"{field}AvailabilityZoneId" + (f" (it is not {zone})" if zone else ""))
+        zone = named
     return PlacementRequest(
-        availability_zone=placement.get("AvailabilityZone"),
+        availability_zone=zone,
         tenancy=placement.get("Tenancy"),
         host_id=placement.get("HostId"),
         affinity=placement.get("Affinity"),
@@ -71,17 +89,10 @@ def license_arns(specs: list[Mapping[str, Any]] | None, field: str = "LicenseSpe
     return tuple(dict.fromkeys(arns))
 
 
-def launch_parameters(data: Mapping[str, Any], instance_tag_types: tuple[str, ...],
-                      prefix: str = "") -> LaunchParameters:
-    """The launch parameters of RunInstances or of a launch template's data."""
-    tags = tag_specifications(data.get("TagSpecifications"), instance_tag_types, f"{prefix}TagSpecifications")
-    cpu = data.get("CpuOptions")
-    return LaunchParameters(
-        image_id=data.get("ImageId"),
-        instance_type=data.get("InstanceType"),
-        placement=placement_in(data.get("Placement")),
-        cpu_options=(CpuOptionsRequest(core_count=cpu.get("CoreCount"), threads_per_core=cpu.get("ThreadsPerCore"))
-                     if cpu else None),
-        license_configuration_arns=license_arns(data.get("LicenseSpecifications"), f"{prefix}LicenseSpecifications"),
-        instance_tags=tuple(tags.get("instance", {}).items()),
-    )
+def zone_named(zone_id_value: str) -> str | None:
+    """The availability zone name a zone id stands for (``use1-az1`` -> ``us-east-1a``)."""
+    for region in AWS_REGIONS:
+        for letter in "abcdef":
+            if zone_id(f"{region}{letter}") == zone_id_value:
+                return f"{region}{letter}"
+    return None

@@ -105,19 +105,61 @@ def parse_params(
             json.loads(text)
         except ValueError as error:
             raise MalformedRequest(f"the request body is not JSON: {error}", body=True) from None
+    model = _operation_model(service, operation)
+    raw = _raw_payload(model)
+    if raw is not None:
+        text = b""  # the body is the payload member itself (an S3 object), not a document
     parser = PROTOCOL_PARSERS[protocol](wire, timestamp_parser=_timestamp)
     try:
         params = dict(parser.parse({"method": method, "values": values, "headers": headers, "body": text,
                                     "url_path": path, "url_params": dict(uri_params or {})}))
     except Exception as error:
         raise MalformedRequest(f"the request cannot be read as {protocol}: {error}", body=True) from None
-    model = _operation_model(service, operation)
+    if raw is not None and body:
+        params[raw] = _decoded_chunks(body) if "aws-chunked" in headers.get("Content-Encoding", "") else body
     _drop_generated_tokens(model, params)
     report = _VALIDATOR.validate(params, model.input_shape) if model.input_shape is not None else None
     if report is not None and report.has_errors():
         message = str(report.generate_report())
         raise MalformedRequest(message, missing="Missing required parameter" in message)
     return params
+
+
+@cache
+def _raw_payload(model: OperationModel) -> str | None:
+    """The input member a REST operation sends as the whole body (a blob, as S3's PutObject
+    ``Body``), if it has one."""
+    shape = model.input_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if payload is None or model.metadata["protocol"] not in ("rest-xml", "rest-json"):
+        return None
+    return payload if shape.members[payload].type_name == "blob" else None
+
+
+@cache
+def _raw_payload_out(service: str, operation: str) -> str | None:
+    """The output member a REST operation answers with as the whole body (S3's GetObject ``Body``)."""
+    shape = _operation_model(service, operation).output_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    return payload if payload is not None and shape.members[payload].type_name == "blob" else None
+
+
+def _decoded_chunks(body: bytes) -> bytes:
+    """The data of an ``aws-chunked`` body (``<hex size>[;chunk-signature=...]\\r\\n<data>\\r\\n``
+    chunks up to a zero-size one, then the trailing checksum headers)."""
+    data, position = bytearray(), 0
+    while True:
+        end = body.find(b"\r\n", position)
+        if end < 0:
+            raise MalformedRequest("the aws-chunked body ends inside a chunk header", body=True)
+        try:
+            size = int(body[position:end].split(b";", 1)[0], 16)
+        except ValueError:
+            raise MalformedRequest("an aws-chunked chunk header has no hexadecimal size", body=True) from None
+        if size == 0:
+            return bytes(data)
+        data += body[end + 2:end + 2 + size]
+        position = end + 2 + size + 2
 
 
 def _form(body: bytes) -> MultiDict:
@@ -151,8 +193,24 @@ def serialize_response(service: str, operation: str, body: Mapping[str, Any], re
     serializer = get_serializer_class(service, wire.service_model.protocol)(
         wire, context=SerializationContext(request_id))
     result = {key: value for key, value in body.items() if key != "ResponseMetadata"}
+    payload = _raw_payload_out(service, operation)
+    if payload is not None and hasattr(result.get(payload), "read"):
+        result[payload] = result[payload].read()  # an S3 object's body, sent as the whole answer
     answer = serializer.serialize(result)
-    return answer["status_code"], _headers(answer["headers"], request_id), _bytes(answer["body"], wire)
+    headers = dict(answer["headers"])
+    for name, header in _string_headers(service, operation):
+        if name in result:  # the serializer's own Content-Type must not replace a modeled one
+            headers[header] = result[name]
+    return answer["status_code"], _headers(headers, request_id), _bytes(answer["body"], wire)
+
+
+@cache
+def _string_headers(service: str, operation: str) -> tuple[tuple[str, str], ...]:
+    shape = _operation_model(service, operation).output_shape
+    if shape is None:
+        return ()
+    return tuple((name, member.serialization["name"]) for name, member in shape.members.items()
+                 if member.serialization.get("location") == "header" and member.type_name == "string")
 
 
 def serialize_error(service: str, operation: str | None, code: str, message: str, status: int,

@@ -173,7 +173,7 @@ def find_operation(service: str, method: str, path: str, headers: HeaderLike, qu
         if action not in model.operation_names:
             raise RoutingError("UnknownOperationException", f"{service} has no operation {action!r}", service)
         return Route(service, action, {})
-    return _rest_route(service, method, path, query)
+    return _rest_route(service, method, path, headers, query)
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,7 @@ class _Template:
     method: str
     pattern: re.Pattern[str]
     query_keys: tuple[str, ...]
+    header_keys: tuple[str, ...]
     weight: tuple[int, int]
 
 
@@ -220,19 +221,28 @@ def _template(model: ServiceModel, name: str) -> _Template:
     pattern = "".join(parts)
     if pattern.endswith("/") and pattern != "/":
         pattern += "?"
-    keys = tuple(key.partition("=")[0] for key in query.split("&") if key)
-    return _Template(name, http["method"], re.compile(f"^{pattern}/?$"), keys, (literal + 10 * len(keys), len(keys)))
+    # Operations sharing a path are told apart by their required query parameters and headers
+    # (S3's AbortMultipartUpload is a DeleteObject with ``uploadId``, CopyObject a PutObject with
+    # ``x-amz-copy-source``).
+    shape = model.operation_model(name).input_shape
+    required = [shape.members[member].serialization for member in shape.required_members] if shape else []
+    keys = tuple(dict.fromkeys([*(key.partition("=")[0] for key in query.split("&") if key),
+                                *(where["name"] for where in required if where.get("location") == "querystring")]))
+    headers = tuple(where["name"] for where in required if where.get("location") == "header")
+    signs = len(keys) + len(headers)
+    return _Template(name, http["method"], re.compile(f"^{pattern}/?$"), keys, headers, (literal + 10 * signs, signs))
 
 
 def _group(label: str) -> str:
     return "g_" + re.sub(r"\W", "_", label)
 
 
-def _rest_route(service: str, method: str, path: str, query: Mapping[str, str]) -> Route:
+def _rest_route(service: str, method: str, path: str, headers: HeaderLike, query: Mapping[str, str]) -> Route:
     allowed = []
     for template in _templates(service):
         match = template.pattern.match(path)
-        if match is None or any(key not in query for key in template.query_keys):
+        if (match is None or any(key not in query for key in template.query_keys)
+                or any(headers.get(key) is None for key in template.header_keys)):
             continue
         if template.method != method:
             allowed.append(template.method)

@@ -138,6 +138,112 @@ def vcpu_limit_exceeded(message: str, **details: Any) -> ServiceError:
     return ServiceError("VcpuLimitExceeded", message, **details)
 
 
+def cannot_delete(message: str, **details: Any) -> ServiceError:
+    """EC2's CannotDelete."""
+    return ServiceError("CannotDelete", message, **details)
+
+
+def dependency_violation(message: str, **details: Any) -> ServiceError:
+    """EC2's DependencyViolation."""
+    return ServiceError("DependencyViolation", message, **details)
+
+
+def idempotent_parameter_mismatch(message: str, **details: Any) -> ServiceError:
+    """EC2's IdempotentParameterMismatch."""
+    return ServiceError("IdempotentParameterMismatch", message, **details)
+
+
+def insufficient_free_addresses_in_subnet(message: str, **details: Any) -> ServiceError:
+    """EC2's InsufficientFreeAddressesInSubnet."""
+    return ServiceError("InsufficientFreeAddressesInSubnet", message, **details)
+
+
+def invalid_group_duplicate(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidGroup.Duplicate."""
+    return ServiceError("InvalidGroup.Duplicate", message, **details)
+
+
+def invalid_group_id_malformed(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidGroupId.Malformed."""
+    return ServiceError("InvalidGroupId.Malformed", message, **details)
+
+
+def invalid_group_not_found(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidGroup.NotFound."""
+    return ServiceError("InvalidGroup.NotFound", message, **details)
+
+
+def invalid_group_reserved(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidGroup.Reserved."""
+    return ServiceError("InvalidGroup.Reserved", message, **details)
+
+
+def invalid_id(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidID."""
+    return ServiceError("InvalidID", message, **details)
+
+
+def invalid_instance_attribute_value(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidInstanceAttributeValue."""
+    return ServiceError("InvalidInstanceAttributeValue", message, **details)
+
+
+def invalid_ip_address_in_use(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidIPAddress.InUse."""
+    return ServiceError("InvalidIPAddress.InUse", message, **details)
+
+
+def invalid_key_pair_duplicate(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidKeyPair.Duplicate."""
+    return ServiceError("InvalidKeyPair.Duplicate", message, **details)
+
+
+def invalid_key_pair_format(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidKeyPair.Format."""
+    return ServiceError("InvalidKeyPair.Format", message, **details)
+
+
+def invalid_key_pair_not_found(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidKeyPair.NotFound."""
+    return ServiceError("InvalidKeyPair.NotFound", message, **details)
+
+
+def invalid_permission_duplicate(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidPermission.Duplicate."""
+    return ServiceError("InvalidPermission.Duplicate", message, **details)
+
+
+def invalid_permission_malformed(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidPermission.Malformed."""
+    return ServiceError("InvalidPermission.Malformed", message, **details)
+
+
+def invalid_subnet_id_not_found(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidSubnetID.NotFound."""
+    return ServiceError("InvalidSubnetID.NotFound", message, **details)
+
+
+def invalid_user_data_malformed(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidUserData.Malformed."""
+    return ServiceError("InvalidUserData.Malformed", message, **details)
+
+
+def invalid_volume_not_found(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidVolume.NotFound."""
+    return ServiceError("InvalidVolume.NotFound", message, **details)
+
+
+def invalid_vpc_id_not_found(message: str, **details: Any) -> ServiceError:
+    """EC2's InvalidVpcID.NotFound."""
+    return ServiceError("InvalidVpcID.NotFound", message, **details)
+
+
 def image_not_found(image_id: str) -> ServiceError:
     """InvalidAMIID.NotFound for one AMI id."""
     return invalid_ami_id_not_found(f"The image id '[{image_id}]' does not exist")
+
+
+def not_simulated(field: str, why: str = "") -> ServiceError:
+    """Unsupported for a parameter the simulator does not model, naming it."""
+    return unsupported(f"The parameter {field} is not simulated{': ' + why if why else ''}; leave it out or give "
+                       "its default")

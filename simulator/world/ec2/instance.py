@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from simulator.core.arn import format_arn
 from simulator.core.billing import is_windows, license_type_of
@@ -15,6 +16,10 @@ from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.billing import Billed
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.image import Image
+
+if TYPE_CHECKING:
+    from simulator.world.ec2.network import SecurityGroup, Subnet
+    from simulator.world.ec2.volume import Volume, VolumeSpec
 
 
 class InstanceState(StrEnum):
@@ -47,7 +52,8 @@ ACTIVE_STATES = frozenset({InstanceState.PENDING, InstanceState.RUNNING})
 
 AFFINITIES = ("default", "host")
 #: The tags of an instance launched without any. The instances of one launch share one
-#: read-only mapping of their tags: nothing changes an instance's tags after its launch.
+#: read-only mapping of their tags; a tag change (CreateTags, DeleteTags, Auto Scaling's
+#: group tag) gives the instance a mapping of its own.
 NO_TAGS: Mapping[str, str] = MappingProxyType({})
 
 #: The AWS KMS servers Windows instances activate against while AWS provides their license
@@ -115,6 +121,64 @@ class CpuOptionsRequest:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MetadataOptions:
+    """Instance metadata service options (MetadataOptions); None fields of a request are
+    left to a template or to EC2's defaults (``resolved``)."""
+
+    http_tokens: str | None = None
+    http_put_response_hop_limit: int | None = None
+    http_endpoint: str | None = None
+    http_protocol_ipv6: str | None = None
+    instance_metadata_tags: str | None = None
+
+    def over(self, base: MetadataOptions | None) -> MetadataOptions:
+        """This request with its unset fields taken from ``base``."""
+        if base is None:
+            return self
+        return MetadataOptions(*(mine if mine is not None else theirs
+                                 for mine, theirs in zip(_metadata_fields(self), _metadata_fields(base), strict=True)))
+
+    def resolved(self) -> MetadataOptions:
+        """Every field set: EC2's defaults for those left unset."""
+        return self.over(DEFAULT_METADATA)
+
+
+def _metadata_fields(options: MetadataOptions) -> tuple:
+    return (options.http_tokens, options.http_put_response_hop_limit, options.http_endpoint,
+            options.http_protocol_ipv6, options.instance_metadata_tags)
+
+
+DEFAULT_METADATA = MetadataOptions("optional", 1, "enabled", "disabled", "disabled")
+
+
+@dataclass(slots=True, eq=False)
+class InstanceSettings:
+    """What an instance keeps of its launch beyond type and placement, shared by the
+    instances of one launch: never changed in place (a change to one instance gives it its own
+    copy, ``dataclasses.replace``); not frozen, which makes one per launch cheaper to build.
+    ``iam_instance_profile`` is the profile's ARN as given (profiles are recorded, not
+    simulated); ``user_data`` the raw bytes; ``volume_specs`` the EBS volumes each instance
+    gets (with ``volume_tags``), made when first looked at; ``launched_at`` the launch."""
+
+    security_groups: tuple[SecurityGroup, ...] = ()
+    key_name: str | None = None
+    ebs_optimized: bool = False
+    monitoring: bool = False
+    metadata: MetadataOptions = DEFAULT_METADATA
+    hibernation: bool = False
+    user_data: bytes | None = None
+    iam_instance_profile: str | None = None
+    client_token: str = ""
+    root_device_name: str = "/dev/xvda"
+    volume_specs: tuple[VolumeSpec, ...] = ()
+    volume_tags: tuple[tuple[str, str], ...] = ()
+    launched_at: datetime | None = None
+
+
+DEFAULT_SETTINGS = InstanceSettings()
+
+
 @dataclass(slots=True, eq=False)
 class Instance(Billed):
     """An EC2 instance.
@@ -128,7 +192,9 @@ class Instance(Billed):
     ``license_configuration_arns`` are the license configurations attached to it. ``host`` is
     the Dedicated Host it runs on, and keeps the last one while it is stopped (host affinity).
     ``generation`` changes with every state change, so a transition scheduled for an earlier
-    state can tell it is stale.
+    state can tell it is stale. ``subnet`` and ``private_ip`` (an integer IPv4
+    address) are its place in the VPC, ``volumes`` the EBS volumes attached to it (None until
+    they are first looked at: see ``VolumeService.of``).
     """
 
     instance_id: str
@@ -156,6 +222,10 @@ class Instance(Billed):
     principal: str = ""
     generation: int = 0
     kms_server: str | None = None
+    subnet: Subnet | None = None
+    private_ip: int = 0
+    settings: InstanceSettings = DEFAULT_SETTINGS
+    volumes: tuple[Volume, ...] | None = None
 
     @property
     def vcpus(self) -> int:

@@ -7,6 +7,7 @@ forgotten, lazily, at the next lookup.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import cast
 
 import simpy
@@ -14,27 +15,7 @@ import simpy
 from simulator.core.validation import check_id
 from simulator.world.ec2.errors import invalid_instance_id_not_found
 from simulator.world.ec2.instance import Instance, InstanceState
-from simulator.world.filters import compile_filters
-
-_INSTANCE_FILTERS = {
-    "affinity": lambda i: i.affinity,
-    "architecture": lambda i: i.image.architecture,
-    "availability-zone": lambda i: i.availability_zone,
-    "host-id": lambda i: i.host_id,
-    "hypervisor": lambda i: i.instance_type.hypervisor,
-    "image-id": lambda i: i.image.image_id,
-    "instance-id": lambda i: i.instance_id,
-    "instance-state-code": lambda i: i.state.code,
-    "instance-state-name": lambda i: i.state,  # a StrEnum: equal to its name, and cheaper than .value
-    "instance-type": lambda i: i.instance_type.name,
-    "owner-id": lambda i: i.account_id,
-    "placement-host-resource-group-arn": lambda i: i.host_resource_group_arn,
-    "platform": lambda i: i.platform,
-    "platform-details": lambda i: i.platform_details,
-    "reservation-id": lambda i: i.reservation_id,
-    "tenancy": lambda i: i.tenancy,
-    "usage-operation": lambda i: i.usage_operation,
-}
+from simulator.world.ec2.instance_filters import instance_matcher
 
 
 class InstanceIndex:
@@ -48,6 +29,8 @@ class InstanceIndex:
         self._by_account: dict[str, dict[str, Instance]] = {}
         self._terminated: deque[tuple[float, Instance]] = deque()
         self._env = env
+        #: Gives an instance's EBS volumes (for the block-device-mapping.volume-id filter).
+        self.volumes_of: Callable[[Instance], tuple] | None = None
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -105,9 +88,10 @@ class InstanceIndex:
         """DescribeInstances: the account's instances, optionally by id and filtered.
 
         Raises:
-            ServiceError: InvalidInstanceID.*, InvalidParameterValue for an unknown filter.
+            ServiceError: InvalidInstanceID.*, InvalidParameterValue for an unknown filter,
+                Unsupported for a documented filter the simulator does not model.
         """
-        matches = compile_filters(filters or (), _INSTANCE_FILTERS, "DescribeInstances")
+        matches = instance_matcher(list(filters or ()), self.volumes_of)
         if instance_ids:
             selected = self.get_many(account_id, instance_ids)
         else:

@@ -17,14 +17,10 @@ from simulator.world.catalog import InstanceTypeSpec
 from simulator.world.ec2.context import RegionContext
 from simulator.world.ec2.errors import (
     incorrect_instance_state,
-    invalid_parameter_value,
     invalid_placement_group_unknown,
-    missing_parameter,
 )
 from simulator.world.ec2.host import DedicatedHost
 from simulator.world.ec2.hosts import HostService
-from simulator.world.ec2.image import Image
-from simulator.world.ec2.images import ImageService
 from simulator.world.ec2.instance import (
     NO_TAGS,
     Instance,
@@ -33,14 +29,10 @@ from simulator.world.ec2.instance import (
     initial_kms_server,
 )
 from simulator.world.ec2.instance_index import InstanceIndex
-from simulator.world.ec2.launch_template import LaunchParameters, LaunchTemplateRef
-from simulator.world.ec2.launch_templates import (
-    LaunchTemplateService,
-    check_instance_type,
-    check_launch_parameters,
-    resolve_cpu_options,
-)
-from simulator.world.ec2.placement import HostBooking, Placement, resolve_tenancy
+from simulator.world.ec2.launch_parameters import LaunchParameters
+from simulator.world.ec2.launch_template import LaunchTemplateRef
+from simulator.world.ec2.launches import Launches, PreparedLaunch
+from simulator.world.ec2.placement import HostBooking, Placement
 from simulator.world.events import (
     InstancePlacementChanged,
     InstancesLaunched,
@@ -62,14 +54,6 @@ TERMINATED = InstanceState.TERMINATED
 StateChange = tuple[Instance, InstanceState, InstanceState]
 
 
-def _check_architecture(spec: InstanceTypeSpec, image: Image) -> None:
-    image_arch = "x86_64" if image.architecture == "i386" else image.architecture
-    if image_arch != spec.architecture:
-        raise invalid_parameter_value(f"The architecture '{spec.architecture}' of the specified instance type "
-                                      f"{spec.name} does not match the architecture '{image.architecture}' of the "
-                                      f"specified AMI {image.image_id}")
-
-
 def _start_candidate(instance: Instance, host: DedicatedHost | None) -> LaunchCandidate:
     """A stopped instance about to start, on ``host`` (fields in LaunchCandidate's order: a
     start makes one per instance)."""
@@ -89,18 +73,14 @@ class InstanceService(InstanceIndex):
 
     Args:
         ctx: The region's shared plumbing.
-        images: The region's AMIs.
         hosts: The region's Dedicated Hosts.
-        templates: The region's launch templates.
+        launches: Prepares launches and gives instances their network and volumes.
     """
 
-    def __init__(
-        self, ctx: RegionContext, images: ImageService, hosts: HostService, templates: LaunchTemplateService,
-    ) -> None:
+    def __init__(self, ctx: RegionContext, hosts: HostService, launches: Launches) -> None:
         self.ctx = ctx
-        self.images = images
         self.hosts = hosts
-        self.templates = templates
+        self.launches = launches
         super().__init__(ctx.clock.env)
         self.placement = Placement(hosts)
         self._publish = ctx.bus.publish
@@ -109,49 +89,40 @@ class InstanceService(InstanceIndex):
 
     def run(
         self, account_id: str, params: LaunchParameters, *, min_count: int = 1, max_count: int = 1,
-        launch_template: LaunchTemplateRef | None = None, principal: str = "",
+        launch_template: LaunchTemplateRef | None = None, principal: str = "", client_token: str = "",
+        fingerprint: str = "", service_tags: tuple[tuple[str, str], ...] = (),
     ) -> list[Instance]:
         """RunInstances: launch between ``min_count`` and ``max_count`` instances, as many as
         host capacity and the launch authorizers allow.
 
-        The call's parameters win over the launch template's; placement and CPU options
-        merge field by field, license configurations and tags add up.
+        The call's parameters win over the launch template's (see ``LaunchParameters.over``).
+        With ``client_token``, a repeat of an earlier call (same ``fingerprint``) answers
+        with the instances that call launched and launches nothing. ``service_tags`` are
+        the tags a launching service adds (``aws:`` keys, which a caller cannot give).
 
         Returns:
             The launched instances (one reservation), in ``pending`` state.
 
         Raises:
             ServiceError: a parameter error, InvalidAMIID.*, InsufficientHostCapacity, an
-                authorizer's refusal. Nothing launches then.
+                authorizer's refusal, IdempotentParameterMismatch. Nothing launches then.
         """
-        check_launch_parameters(self.ctx.catalog, params)
-        if launch_template is not None:
-            template = self.templates.get(account_id, launch_template.template_id, launch_template.name)
-            version = self.templates.version(template, launch_template.version)
-            params = params.over(version.parameters)
-        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-            raise invalid_parameter_value(f"MinCount must be a positive integer, got {min_count}")
-        if isinstance(max_count, bool) or not isinstance(max_count, int) or max_count < min_count:
-            raise invalid_parameter_value(f"MaxCount ({max_count}) must be greater than or equal to MinCount "
-                                          f"({min_count})")
-        if params.image_id is None:
-            raise missing_parameter("The request must contain the parameter ImageId")
-        if params.instance_type is None:
-            raise missing_parameter("The request must contain the parameter InstanceType")
-        image = self.images.launchable(account_id, params.image_id)
-        spec = check_instance_type(self.ctx.catalog, params.instance_type)
-        _check_architecture(spec, image)
-        cores, threads = resolve_cpu_options(spec, params.cpu_options)
-        placement = params.placement or PlacementRequest()
-        tenancy, affinity = resolve_tenancy(placement)
+        launches = self.launches
+        if client_token:
+            earlier = launches.repeated(account_id, client_token, fingerprint)
+            if earlier is not None:
+                return earlier
+        prepared = launches.prepare(account_id, params, launch_template, min_count, max_count, client_token)
+        params, spec, image, tenancy = prepared.params, prepared.spec, prepared.image, prepared.tenancy
+        placement = prepared.placement
         zone = placement.availability_zone
-        if zone is not None:
-            self.ctx.check_availability_zone(zone, "Placement.AvailabilityZone")
-        check_billing_tenancy(image.usage_operation, tenancy, f"AMI {image.image_id}")
+        if zone is None:  # the zone of the subnet chosen (on Dedicated Hosts: each host's)
+            zone = prepared.subnet.availability_zone if prepared.subnet is not None else self.ctx.availability_zones[0]
         shared = LaunchCandidate(
-            instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=cores,
-            threads_per_core=threads, tenancy=tenancy, availability_zone=zone or self.ctx.availability_zones[0],
-            host=None, license_configuration_arns=params.license_configuration_arns,
+            instance_type=spec, image=image, usage_operation=image.usage_operation, core_count=prepared.cores,
+            threads_per_core=prepared.threads, tenancy=tenancy,
+            availability_zone=zone, host=None,
+            license_configuration_arns=params.license_configuration_arns,
         )
         booking = HostBooking()
         if tenancy == "host":
@@ -163,8 +134,12 @@ class InstanceService(InstanceIndex):
             max_count = self.ctx.quotas.check_launch(account_id, spec, min_count, max_count)
             candidates = (shared,) * max_count  # identical instances share one candidate
         count = self.authorize("RunInstances", account_id, principal, candidates, min_count)
+        launches.check_addresses(account_id, prepared, candidates[:count])
         delay = self._pending_delay(booking, [c.host for c in candidates[:count]])
-        return self._launch(account_id, candidates[:count], params, affinity, principal, delay)
+        launched = self._launch(account_id, candidates[:count], prepared, principal, delay, service_tags)
+        if client_token:
+            launches.remember(account_id, client_token, fingerprint, launched)
+        return launched
 
     def _pending_delay(self, booking: HostBooking, hosts: list[DedicatedHost | None]) -> float:
         """Allocate the hosts planned for a call that goes ahead; how long its instances
@@ -175,12 +150,14 @@ class InstanceService(InstanceIndex):
         return wait + self.ctx.timings.pending
 
     def _launch(
-        self, account_id: str, candidates: tuple[LaunchCandidate, ...], params: LaunchParameters,
-        affinity: str | None, principal: str, delay: float,
+        self, account_id: str, candidates: tuple[LaunchCandidate, ...], prepared: PreparedLaunch, principal: str,
+        delay: float, service_tags: tuple[tuple[str, str], ...] = (),
     ) -> list[Instance]:
+        params, affinity, settings = prepared.params, prepared.affinity, prepared.settings
         now = self.ctx.clock.now()
         reservation_id = self.ctx.ids.resource_id("r")
-        tags = MappingProxyType(dict(params.instance_tags)) if params.instance_tags else NO_TAGS
+        given = params.instance_tags + service_tags if service_tags else params.instance_tags
+        tags = MappingProxyType(dict(given)) if given else NO_TAGS  # read-only: one mapping per launch
         group_arn = params.placement.host_resource_group_arn if params.placement else None
         account_instances = self.account_instances(account_id)
         launched = []
@@ -197,7 +174,7 @@ class InstanceService(InstanceIndex):
                 tenancy=candidate.tenancy, availability_zone=candidate.availability_zone, launch_time=now,
                 affinity=affinity, host=host, host_resource_group_arn=group_arn,
                 license_configuration_arns=candidate.license_configuration_arns, tags=tags,
-                principal=principal, kms_server=kms_server,
+                principal=principal, kms_server=kms_server, settings=settings,
             )
             account_instances[instance.instance_id] = instance
             if host is not None:
@@ -205,6 +182,7 @@ class InstanceService(InstanceIndex):
             launched.append(instance)
         if candidates and candidates[0].host is None:
             self.ctx.quotas.add(account_id, candidates[0].instance_type, len(candidates))
+        self.launches.attach(prepared, launched)
         self._publish(InstancesLaunched(tuple(launched)))
         self._schedule(delay, launched, RUNNING)
         return launched
@@ -351,6 +329,8 @@ class InstanceService(InstanceIndex):
                     self.hosts.vacate(instance.host, instance)
                 if state is TERMINATED:
                     self.forget_when_gone(instance, expiry)
+            if state is TERMINATED:
+                self.launches.release(instances)
         self._publish(InstancesStateChanged(tuple(instances), previous, state), state)
 
     def _schedule(self, delay: float, instances: list[Instance], state: InstanceState) -> None:

@@ -1,12 +1,11 @@
-"""EC2 launch templates, the launch parameters they carry, and the template service."""
+"""The launch template service: create, look up and describe templates (their versions are
+managed by ``launch_template_versions``)."""
 
 from __future__ import annotations
 
 import re
 
-from simulator.core.billing import TENANCIES
-from simulator.core.validation import check_enum, check_id
-from simulator.world.catalog import Catalog, InstanceTypeSpec
+from simulator.core.validation import check_id
 from simulator.world.ec2.context import RegionContext, check_ec2_tags
 from simulator.world.ec2.errors import (
     invalid_launch_template_id_not_found,
@@ -15,18 +14,10 @@ from simulator.world.ec2.errors import (
     invalid_launch_template_name_malformed_exception,
     invalid_launch_template_name_not_found_exception,
     invalid_parameter_combination,
-    invalid_parameter_value,
     missing_parameter,
 )
-from simulator.world.ec2.instance import (
-    AFFINITIES,
-    CpuOptionsRequest,
-)
-from simulator.world.ec2.launch_template import (
-    LaunchParameters,
-    LaunchTemplate,
-    LaunchTemplateVersion,
-)
+from simulator.world.ec2.launch_parameters import LaunchParameters, check_launch_parameters
+from simulator.world.ec2.launch_template import LaunchTemplate, LaunchTemplateVersion
 from simulator.world.filters import compile_filters
 
 _TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9().\-/_]{3,128}")
@@ -36,75 +27,6 @@ _TEMPLATE_FILTERS = {
     "launch-template-name": lambda t: t.name,
     "create-time": lambda t: t.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
 }
-
-
-def check_instance_type(catalog: Catalog, name: str, field_name: str = "InstanceType") -> InstanceTypeSpec:
-    """The catalog spec of ``name``.
-
-    Raises:
-        ServiceError: InvalidParameterValue naming the field and, for a known family, its
-            types (otherwise the families).
-    """
-    spec = catalog.instance_type(name)
-    if spec is None:
-        family = name.split(".", 1)[0]
-        same_family = [n for n, s in catalog.instance_types.items() if s.family == family]
-        allowed = (
-            f"the {family} types are {', '.join(same_family)}"
-            if same_family
-            else f"known families: {', '.join(catalog.families)}"
-        )
-        raise invalid_parameter_value(f"Invalid value '{name}' for {field_name}; {allowed}")
-    return spec
-
-
-def check_launch_parameters(catalog: Catalog, params: LaunchParameters, prefix: str = "") -> None:
-    """Check the enums and formats of launch parameters (not what depends on the world).
-
-    Raises:
-        ServiceError: InvalidParameterValue or InvalidAMIID.Malformed naming the field.
-    """
-    if params.image_id is not None:
-        check_id(params.image_id, "ami", "InvalidAMIID")
-    if params.instance_type is not None:
-        check_instance_type(catalog, params.instance_type, f"{prefix}InstanceType")
-    placement = params.placement
-    if placement is not None:
-        if placement.tenancy is not None:
-            check_enum(f"{prefix}Placement.Tenancy", placement.tenancy, TENANCIES)
-        if placement.affinity is not None:
-            check_enum(f"{prefix}Placement.Affinity", placement.affinity, AFFINITIES)
-        if placement.host_id is not None:
-            check_id(placement.host_id, "h", "InvalidHostID")
-    cpu = params.cpu_options
-    if cpu is not None:
-        for name, value in (("CoreCount", cpu.core_count), ("ThreadsPerCore", cpu.threads_per_core)):
-            if value is not None and value < 1:
-                raise invalid_parameter_value(f"{prefix}CpuOptions.{name} must be a positive integer, got {value}")
-    if params.instance_tags:
-        check_ec2_tags(dict(params.instance_tags), f"{prefix}TagSpecifications")
-
-
-def resolve_cpu_options(spec: InstanceTypeSpec, cpu: CpuOptionsRequest | None) -> tuple[int, int]:
-    """The (cores, threads per core) an instance of ``spec`` runs with under ``cpu``.
-
-    Raises:
-        ServiceError: InvalidParameterValue for CPU options of a bare metal type or values
-            the type does not accept.
-    """
-    if cpu is None or (cpu.core_count is None and cpu.threads_per_core is None):
-        return spec.default_cores, spec.default_threads_per_core
-    if spec.bare_metal:
-        raise invalid_parameter_value(f"CpuOptions are not supported for the bare metal instance type {spec.name}")
-    cores = spec.default_cores if cpu.core_count is None else cpu.core_count
-    threads = spec.default_threads_per_core if cpu.threads_per_core is None else cpu.threads_per_core
-    for field_name, value, valid in (("CoreCount", cores, spec.valid_cores),
-                                     ("ThreadsPerCore", threads, spec.valid_threads_per_core)):
-        if value not in valid:
-            raise invalid_parameter_value(f"CpuOptions.{field_name} {value} is not valid for {spec.name}; valid "
-                                          f"values: {', '.join(map(str, valid))}")
-    return cores, threads
-
 
 
 class LaunchTemplateService:

@@ -1,6 +1,6 @@
 """The license type change-point records of instances: one row per instance when it launches
-and whenever its billing code (a license type conversion), tenancy or Dedicated Host
-changes, written from the world's events."""
+and whenever its billing code (a license type conversion), tenancy, Dedicated Host or
+instance type (its vCPUs) changes, written from the world's events."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from simulator.world.events import (
     InstancesLaunched,
     InstancesRecovered,
     InstancesStateChanged,
+    InstanceTypeChanged,
     InstanceUsageOperationChanged,
 )
 
@@ -36,7 +37,7 @@ class LicenseTypeRecord(NamedTuple):
 
 
 class LicenseTypeRecorder:
-    """Follows launches, conversions, placement changes, starts and host recovery on ``bus``
+    """Follows launches, conversions, placement changes, resizes, starts and host recovery on ``bus``
     and appends a ``license_types`` row to ``records`` for each instance they change, stamped
     with the time of ``clock``."""
 
@@ -47,7 +48,7 @@ class LicenseTypeRecorder:
         self._hosts: dict[str, str] = {}
         for many in (InstancesLaunched, InstancesRecovered):
             bus.subscribe(many, lambda event: self._write(event.instances))
-        for one in (InstanceUsageOperationChanged, InstancePlacementChanged):
+        for one in (InstanceUsageOperationChanged, InstancePlacementChanged, InstanceTypeChanged):
             bus.subscribe(one, lambda event: self._write((event.instance,)))
         bus.subscribe(InstancesStateChanged, self._on_state, topics=(InstanceState.PENDING, InstanceState.TERMINATED))
 

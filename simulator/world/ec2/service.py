@@ -1,5 +1,5 @@
-"""One region's EC2: its image, import, host, launch template, instance and instance type
-services and host failures together."""
+"""One region's EC2: its image, import, host, launch template, networking, key pair, volume,
+instance, instance type and tag services and host failures together."""
 
 from __future__ import annotations
 
@@ -14,10 +14,17 @@ from simulator.world.ec2.image import Image
 from simulator.world.ec2.images import ImageService
 from simulator.world.ec2.import_tasks import ImportService
 from simulator.world.ec2.instance import Instance, InstanceState
+from simulator.world.ec2.instance_attributes import InstanceAttributes
 from simulator.world.ec2.instance_types import InstanceTypeService
 from simulator.world.ec2.instances import InstanceService
+from simulator.world.ec2.key_pairs import KeyPairService
+from simulator.world.ec2.launch_template_versions import LaunchTemplateVersions
 from simulator.world.ec2.launch_templates import LaunchTemplateService
+from simulator.world.ec2.launches import Launches
+from simulator.world.ec2.networks import NetworkService
 from simulator.world.ec2.public_images import public_images
+from simulator.world.ec2.tags import TagService
+from simulator.world.ec2.volumes import VolumeService
 from simulator.world.events import (
     InstanceUsageOperationChanged,
     WindowsActivationChanged,
@@ -40,9 +47,18 @@ class Ec2Service:
         self.imports = ImportService(ctx, self.images)
         self.hosts = HostService(ctx)
         self.templates = LaunchTemplateService(ctx)
-        self.instances = InstanceService(ctx, self.images, self.hosts, self.templates)
+        self.template_versions = LaunchTemplateVersions(ctx, self.templates, self.images)
+        self.networks = NetworkService(ctx)
+        self.key_pairs = KeyPairService(ctx)
+        self.volumes = VolumeService(ctx)
+        self.launches = Launches(ctx, self.images, self.templates, self.networks, self.key_pairs, self.volumes)
+        self.instances = InstanceService(ctx, self.hosts, self.launches)
+        self.volumes.instances_of = lambda account_id: self.instances.account_instances(account_id).values()
+        self.instances.volumes_of = self.volumes.of
+        self.attributes = InstanceAttributes(ctx, self.instances)
         self.host_failures = HostFailures(ctx, self.hosts, self.instances)
         self.instance_types = InstanceTypeService(ctx.catalog)
+        self.tags = TagService(self)
 
     def create_image(
         self, account_id: str, instance_id: str, name: str, description: str = "",

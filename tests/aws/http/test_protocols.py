@@ -1,8 +1,7 @@
 """The wire protocols of lmsim serve against botocore's own client side: a request botocore
 serializes is routed and parsed back into the parameters it was made from, and a response or
 error the server serializes is parsed by botocore into what the gateway answered. One case
-per protocol (query, ec2, json, rest-json, rest-xml); rest-xml on Route 53 and S3 shapes,
-whose services the simulator does not serve, so the parser and serializer are ready for them.
+per protocol (query, ec2, json, rest-json, rest-xml); rest-xml on Route 53 and S3 shapes.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from botocore.loaders import Loader
+from botocore.model import ServiceModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from werkzeug.datastructures import Headers, MultiDict
@@ -24,8 +25,9 @@ WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def wire(service: str, operation: str, params: dict[str, Any]) -> tuple[str, str, MultiDict, Headers, bytes]:
-    """The method, path, query, headers and body botocore sends for this call."""
-    model = service_model(service)
+    """The method, path, query, headers and body botocore sends for this call (from a model
+    read afresh: a boto3 S3 client moves the bucket out of the shared model's request URIs)."""
+    model = ServiceModel(Loader().load_service_model(service, "service-2"), service)
     request = create_serializer(model.protocol).serialize_to_request(params, model.operation_model(operation))
     body = request["body"]
     if isinstance(body, dict):
@@ -202,3 +204,41 @@ def test_rest_routes_pick_the_operation_by_method_and_path():
     with pytest.raises(RoutingError) as caught:
         find_operation("resource-groups", "POST", "/no-such-thing", Headers(), MultiDict(), {})
     assert caught.value.code == "UnknownOperationException"
+
+
+def test_s3_operations_sharing_a_path_are_told_apart_by_required_headers_and_query():
+    """S3 routes PUT and DELETE on an object's path by what the request carries: CopyObject is a
+    PUT with ``x-amz-copy-source``, AbortMultipartUpload a DELETE with ``uploadId``."""
+    put = find_operation("s3", "PUT", "/reports/a.csv", Headers(), MultiDict(), {})
+    copy = find_operation("s3", "PUT", "/reports/a.csv", Headers({"x-amz-copy-source": "/reports/b.csv"}),
+                          MultiDict(), {})
+    delete = find_operation("s3", "DELETE", "/reports/a.csv", Headers(), MultiDict(), {})
+    abort = find_operation("s3", "DELETE", "/reports/a.csv", Headers(), MultiDict({"uploadId": "u1"}), {})
+    assert [r.operation for r in (put, copy, delete, abort)] == [
+        "PutObject", "CopyObject", "DeleteObject", "AbortMultipartUpload"]
+    assert dict(put.uri_params) == {"Bucket": "reports", "Key": "a.csv"}
+
+
+@pytest.mark.parametrize("encoding, body", [
+    ("", b"x,y\n1,2\n"),
+    ("aws-chunked", b"5;chunk-signature=ab12\r\nx,y\n1\r\n3\r\n,2\n\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n"),
+])
+def test_an_object_body_is_the_payload_itself(encoding, body):
+    """PutObject's body is the object, not an XML document, whether sent whole or in
+    ``aws-chunked`` chunks with a trailing checksum (as SDKs stream over HTTPS)."""
+    headers = Headers({"Content-Type": "text/csv", "Content-Encoding": encoding} if encoding else
+                      {"Content-Type": "text/csv"})
+    params = parse_params("s3", "PutObject", "PUT", "/reports/a.csv", MultiDict(), headers, body,
+                          {"Bucket": "reports", "Key": "a.csv"})
+    assert (params["Body"], params["ContentType"]) == (b"x,y\n1,2\n", "text/csv")
+
+
+def test_an_object_is_answered_as_its_bytes_with_its_own_content_type():
+    """GetObject's answer is the object's bytes, with its Content-Type and metadata as headers."""
+    import io
+
+    status, headers, body = serialize_response("s3", "GetObject", {
+        "Body": io.BytesIO(b"x,y\n"), "ContentType": "text/csv", "ContentLength": 4,
+        "Metadata": {"team": "licensing"}, "ETag": '"abc"'}, "req-1")
+    assert (status, body) == (200, b"x,y\n")
+    assert (headers["Content-Type"], headers["x-amz-meta-team"], headers["ETag"]) == ("text/csv", "licensing", '"abc"')

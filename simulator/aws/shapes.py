@@ -99,7 +99,7 @@ class ResponseSerializer:
                       if (serialize := self._serializer(member)) is not None}
 
             if not nested:
-                return lambda value, path: {k: v for k, v in value.items() if v is not None}
+                return _without_none
 
             def structure(value: Any, path: str) -> dict[str, Any]:
                 # one pass over the members present (a response sets few of a large shape's)
@@ -163,6 +163,14 @@ class ResponseSerializer:
 
             return as_map
         return _scalar_check(shape)
+
+
+def _without_none(value: dict[str, Any], path: str) -> dict[str, Any]:
+    """A copy of a structure of scalars without its members left as None (most have none:
+    a scan and a copy in C then cost less than a comprehension)."""
+    if None not in value.values():
+        return value.copy()
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def _scalar_check(shape: Shape) -> Serializer:

@@ -68,7 +68,7 @@ BAD_REQUESTS = [
     ("unknown JSON operation", "{}", lm_headers("LaunchRocket"), 400, "UnknownOperationException"),
     ("malformed JSON body", "{nope", lm_headers("ListLicenseConfigurations"), 400, "SerializationException"),
     ("missing required JSON parameter", "{}", lm_headers("GetLicenseConfiguration"), 400, "ValidationException"),
-    ("missing required EC2 parameter", f"Action=StopInstances&Version={EC2_VERSION}",
+    ("missing required EC2 parameter", f"Action=CreateKeyPair&Version={EC2_VERSION}",
      {**FORM, "Authorization": scope("ec2")}, 400, "MissingParameter"),
     ("JSON request to a query service", "{}", {**lm_headers("ListLicenseConfigurations"), "Authorization":
                                                scope("ec2")}, 400, "MissingAction"),

@@ -10,6 +10,8 @@ answer (botocore's parsed form of a response or error) becomes the bytes AWS wou
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import warnings
@@ -118,10 +120,13 @@ def parse_params(
     if raw is not None and body:
         params[raw] = _decoded_chunks(body) if "aws-chunked" in headers.get("Content-Encoding", "") else body
     _drop_generated_tokens(model, params)
+    if protocol == "ec2":
+        _restore_empty_lists(model, params)
     report = _VALIDATOR.validate(params, model.input_shape) if model.input_shape is not None else None
     if report is not None and report.has_errors():
         message = str(report.generate_report())
         raise MalformedRequest(message, missing="Missing required parameter" in message)
+    _undo_client_encoding(service, operation, params)
     return params
 
 
@@ -183,6 +188,39 @@ def _drop_generated_tokens(model: OperationModel, params: dict[str, Any]) -> Non
     for name, member in shape.members.items():
         if member.metadata.get("idempotencyToken") and _GENERATED_TOKEN.match(str(params.get(name, ""))):
             del params[name]
+
+
+def _restore_empty_lists(model: OperationModel, params: dict[str, Any]) -> None:
+    """The ``ec2`` wire carries an empty list as nothing at all: a required list that is absent
+    was sent empty (EC2 answers ``StopInstances`` with no ids by its own rule, not as a
+    missing parameter)."""
+    shape = model.input_shape
+    if shape is None:
+        return
+    for name in shape.required_members:
+        if name not in params and shape.members[name].type_name == "list":
+            params[name] = []
+
+
+#: Parameters an SDK encodes before they reach the wire (botocore's ``base64_encode_user_data``
+#: for RunInstances), which the in-process gateway receives as the caller gave them.
+_BASE64_ON_THE_WIRE = {("ec2", "RunInstances"): "UserData"}
+
+
+def _undo_client_encoding(service: str, operation: str, params: dict[str, Any]) -> None:
+    """The caller's value back from its base64 form: text when it is UTF-8 (as scripts pass
+    it), else the bytes (a gzipped cloud-init); a value that is not base64 stays as sent."""
+    name = _BASE64_ON_THE_WIRE.get((service, operation))
+    if name is None or not isinstance(params.get(name), str):
+        return
+    try:
+        raw = base64.b64decode(params[name], validate=True)
+    except (binascii.Error, ValueError):
+        return
+    try:
+        params[name] = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        params[name] = raw
 
 
 def serialize_response(service: str, operation: str, body: Mapping[str, Any], request_id: str) -> tuple[

@@ -279,6 +279,8 @@ class Simulation(MachineActions):
         AssumeRoleWithWebIdentity, License Manager GetAccessToken) succeed.
 
         Operations the simulator does not implement answer with an AWS error naming them.
+        A root user's client (and an unsigned one) is made once per service and region and
+        handed out again on the next call with the same arguments.
 
         Raises:
             ValueError: for an unknown account, a region that is not an AWS Region, a

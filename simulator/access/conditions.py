@@ -152,7 +152,11 @@ def _compile_one(operator: str, key: str, expected: Any) -> Condition:
     negated = False
     if base in _STRING_TESTS:
         negated, make = _STRING_TESTS[base]
-        tests = [_on_text(make(text)) for text in map(_text, values)]
+        if base in ("StringEquals", "StringNotEquals"):
+            # one lookup among the values instead of one comparison with each
+            tests = [_on_text(frozenset(map(_text, values)).__contains__)]
+        else:
+            tests = [_on_text(make(text)) for text in map(_text, values)]
     elif base.startswith(("Numeric", "Date")) and base.removeprefix("Numeric").removeprefix("Date") in _ORDERED:
         kind = "Numeric" if base.startswith("Numeric") else "Date"
         relation = base[len(kind):]

@@ -105,6 +105,7 @@ class Gateway:
         self._trail = backends.world.global_services.cloudtrail.events.append
         self._serializer = _SERIALIZERS[self.strict]
         self._next_failure: ServiceError | None = None
+        self._clients: dict[tuple[str, str, str, str], BaseClient] = {}
 
     def fail_next_call(self, error: ServiceError | None) -> None:
         """Answer the next call with ``error`` instead of serving it (None: serve it): how a
@@ -120,7 +121,17 @@ class Gateway:
         ``account_id`` in ``region``; with ``session``, as that assumed-role session (its
         credentials, refused once they expire); with ``access_key``, signed with that IAM
         user's key; with an empty ``account_id``, unsigned (only operations that need no
-        credentials succeed)."""
+        credentials succeed).
+
+        The client of an account's root user (or an unsigned one) is made once per service
+        and region and handed out again: it holds nothing of its own but its caller, and
+        botocore takes milliseconds to make a client (one method per operation; EC2 has
+        hundreds)."""
+        shared = session is None and access_key is None and (not account_id or principal.endswith(":root"))
+        if shared:
+            made = self._clients.get((service_name, account_id, region, principal))
+            if made is not None:
+                return made
         key_id = ""
         if session is not None:
             keys: tuple[str, str, str | None] = (session.access_key_id, session.secret_access_key,
@@ -157,6 +168,8 @@ class Gateway:
         client.meta.events.register(f"before-call.{service_id}", serve)
         for event, handler in _PRESIGNERS:
             client.meta.events.unregister(event, handler)
+        if shared:
+            self._clients[(service_name, account_id, region, principal)] = client
         return client
 
     def answer(

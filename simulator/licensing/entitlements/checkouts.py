@@ -66,7 +66,7 @@ class Checkouts(OverGrants):
 
     def __init__(self, state: EntitlementState, licenses: Licenses, grants: Grants) -> None:
         super().__init__(state, licenses, grants)
-        self._lapses = LapseQueues(state.clock, lambda c: self._end(c, "lapse"))
+        self._lapses = LapseQueues(state.clock, state.checkouts, lambda c: self._end(c, "lapse"))
         licenses.on_unusable = self._revoke_all
         licenses.on_renewed = self._settle_usage
 

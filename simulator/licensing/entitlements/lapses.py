@@ -1,11 +1,12 @@
 """Expiring checkouts, scheduled on the clock: one FIFO queue per time to live, so each
 queue is in expiry order, with one timer armed at its head. Adding, extending and lapsing a
-checkout are O(1), whatever the number of live checkouts."""
+checkout are O(1), whatever the number of live checkouts. A queue holds tokens, not the
+checkouts: one checked in long before its expiration is freed at once, not kept until then."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from simulator.core.clock import Clock
@@ -18,17 +19,20 @@ class LapseQueues:
     """Calls ``on_lapse(checkout)`` when a live checkout reaches its expiration.
 
     An extension re-queues the checkout with its new expiration; the stale entry is skipped
-    when its time comes (the checkout's ``expires_at`` no longer matches).
+    when its time comes (the checkout's ``expires_at`` no longer matches), and so is the
+    entry of a checkout no longer live.
 
     Args:
         clock: The simulation clock.
+        live: The live checkouts by token.
         on_lapse: Called for each checkout that lapses.
     """
 
-    def __init__(self, clock: Clock, on_lapse: Callable[[Checkout], None]) -> None:
+    def __init__(self, clock: Clock, live: Mapping[str, Checkout], on_lapse: Callable[[Checkout], None]) -> None:
         self._clock = clock
+        self._live = live
         self._on_lapse = on_lapse
-        self._queues: dict[float, deque[tuple[float, Checkout]]] = {}
+        self._queues: dict[float, deque[tuple[float, str]]] = {}
         self._armed: set[float] = set()
 
     def add(self, checkout: Checkout, ttl: float) -> None:
@@ -36,7 +40,7 @@ class LapseQueues:
         queue = self._queues.get(ttl)
         if queue is None:
             queue = self._queues[ttl] = deque()
-        queue.append((checkout.expires_at, checkout))  # type: ignore[arg-type]
+        queue.append((checkout.expires_at, checkout.token))  # type: ignore[arg-type]
         if ttl not in self._armed:
             self._arm(ttl, checkout.expires_at)  # type: ignore[arg-type]
 
@@ -48,9 +52,11 @@ class LapseQueues:
         self._armed.discard(ttl)
         queue = self._queues[ttl]
         now = self._clock.seconds
+        live = self._live
         while queue and queue[0][0] <= now:
-            when, checkout = queue.popleft()
-            if checkout.live and checkout.expires_at == when:
+            when, token = queue.popleft()
+            checkout = live.get(token)
+            if checkout is not None and checkout.expires_at == when:
                 self._on_lapse(checkout)
         if queue:
             self._arm(ttl, queue[0][0])

@@ -142,7 +142,9 @@ class DedicatedHost:
         """The instance types the host can run, smallest first."""
         if self.instance_type is not None:
             return [self.instance_type]
-        specs = [s for s in catalog_types.values() if self.supports(s)]
+        # an instance type's name is its family and size: look the host's sizes up
+        found = (catalog_types.get(f"{self.family}.{size}") for size in self.host_type.capacity)
+        specs = [s for s in found if s is not None and self.supports(s)]
         return sorted(specs, key=lambda s: (s.default_vcpus, s.name))
 
     def occupy(self, instance: Instance) -> None:

@@ -89,6 +89,9 @@ class HostBooking:
         self.vcpus: dict[str, int] = {}
         self.planned: list[tuple[HostPool, DedicatedHost]] = []
         self.pools: dict[tuple, HostPool | None] = {}  # group pools already checked for this call
+        #: The host each (pool, instance type, zone) last gave this call: the hosts before it
+        #: in the pool's order had no room for that type, and booking only takes room away.
+        self.last: dict[tuple[int, str, str | None], DedicatedHost] = {}
 
     def fits(self, host: DedicatedHost, spec: InstanceTypeSpec) -> bool:
         """Whether one more ``spec`` fits on ``host`` besides what this call booked."""
@@ -191,8 +194,13 @@ class Placement:
         for owner, host in booking.planned:
             if owner is pool and (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
                 return host
+        key = (id(pool), spec.name, zone)
+        last = booking.last.get(key)
+        if last is not None and booking.fits(last, spec):
+            return last
         for host in pool.hosts_with_room(account_id, spec):
             if (zone is None or host.availability_zone == zone) and booking.fits(host, spec):
+                booking.last[key] = host
                 return host
         planned = pool.plan_host(account_id, spec, zone)
         if planned is not None:

@@ -39,7 +39,7 @@ class SharedTransport:
         self._keys: weakref.WeakKeyDictionary[Simulation, AccessKeys] = weakref.WeakKeyDictionary()
         self._names = (f"sim-{n}" for n in itertools.count())
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self._serve, self._refuse))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self._serve, self._refuse, body_timeout=0.5))
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         host, port = self._httpd.server_address[:2]
@@ -74,8 +74,8 @@ class SharedTransport:
     def _serve(self, request: WireRequest) -> WireResponse:
         return self._target(request).handle(request)
 
-    def _refuse(self, request: WireRequest, length: int) -> WireResponse:
-        return self._target(request).refuse_oversized(request, length)
+    def _refuse(self, request: WireRequest, length: int | None) -> WireResponse:
+        return self._target(request).refuse_unread(request, length)
 
     def client(
         self, sim: Simulation, service_name: str, account_id: str | None = None, region: str | None = None,

@@ -21,6 +21,9 @@ from simulator.timelines.costs import Prices
 _log = logging.getLogger(__name__)
 #: How often (wall seconds) a clock that follows the wall clock catches up.
 TICK = 0.05
+#: Seconds a request's body may stop arriving short of its Content-Length (S3 closes such
+#: connections with RequestTimeout after about 20 seconds).
+BODY_TIMEOUT = 20.0
 
 
 class SimulationServer:
@@ -38,6 +41,8 @@ class SimulationServer:
         name: What runs (the scenario's name), for the summary.
         params: The scenario's parameters, for the summary and trace.
         prices: The scenario's price table, if any.
+        body_timeout: Seconds a request's body may stop arriving short of its Content-Length
+            before the request is refused with ``RequestTimeout``.
 
     Raises:
         OSError: if the address cannot be bound.
@@ -47,6 +52,7 @@ class SimulationServer:
     def __init__(
         self, sim: Simulation, host: str = "127.0.0.1", port: int = 4566, *, speed: float | None = None,
         name: str = "serve", params: Mapping[str, Any] | None = None, prices: Prices | None = None,
+        body_timeout: float = BODY_TIMEOUT,
     ) -> None:
         if speed is not None and not speed > 0:
             raise ValueError(f"--speed must be a positive number of simulated seconds per second, got {speed}")
@@ -60,7 +66,8 @@ class SimulationServer:
         services = sim.world.global_services
         self.endpoint = WireEndpoint(sim.gateway, services.sts.sessions, sim.ids, sim.region, self._ensure_account,
                                      self.access_keys, services.iam.access_key)
-        self._httpd = ThreadingHTTPServer((host, port), make_handler(self.serve_request, self._refuse_oversized))
+        self._httpd = ThreadingHTTPServer((host, port), make_handler(self.serve_request, self._refuse_unread,
+                                                                         body_timeout))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
@@ -138,9 +145,9 @@ class SimulationServer:
             "requests": self.endpoint.requests,
         }
 
-    def _refuse_oversized(self, request: WireRequest, length: int) -> WireResponse:
+    def _refuse_unread(self, request: WireRequest, length: int | None) -> WireResponse:
         with self.lock:
-            return self.endpoint.refuse_oversized(request, length)
+            return self.endpoint.refuse_unread(request, length)
 
     def serve_request(self, request: WireRequest) -> WireResponse:
         """The answer to one request (AWS API or control API)."""
@@ -153,10 +160,13 @@ class SimulationServer:
 
 
 def make_handler(
-    serve: Callable[[WireRequest], WireResponse], refuse_oversized: Callable[[WireRequest, int], WireResponse],
+    serve: Callable[[WireRequest], WireResponse], refuse_unread: Callable[[WireRequest, int | None], WireResponse],
+    body_timeout: float = BODY_TIMEOUT,
 ) -> type[BaseHTTPRequestHandler]:
-    """A request handler class for ``http.server`` that reads each request (refusing a body
-    over ``MAX_BODY_BYTES`` unread with ``refuse_oversized``) and writes ``serve``'s answer."""
+    """A request handler class for ``http.server`` that reads each request and writes
+    ``serve``'s answer. A body over ``MAX_BODY_BYTES``, or one that stops arriving for
+    ``body_timeout`` seconds short of its Content-Length, is answered by ``refuse_unread``
+    (with its length, or None) and the connection closed."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -173,14 +183,22 @@ def make_handler(
             except ValueError:
                 length = -1
             if length > MAX_BODY_BYTES or length < 0:
-                answer = refuse_oversized(request, length)
+                answer = refuse_unread(request, length)
                 self.close_connection = True
             else:
-                request.body = self._read_body(length)
-                if len(request.body) > MAX_BODY_BYTES:
-                    answer = refuse_oversized(request, len(request.body))
+                body: bytes | None
+                self.connection.settimeout(body_timeout)
+                try:
+                    body = self._read_body(length)
+                except TimeoutError:
+                    body = None
+                finally:
+                    self.connection.settimeout(None)
+                if body is None or len(body) > MAX_BODY_BYTES:
+                    answer = refuse_unread(request, None if body is None else len(body))
                     self.close_connection = True
                 else:
+                    request.body = body
                     answer = serve(request)
             self.send_response(answer.status)
             headers = {key.lower(): (key, value) for key, value in answer.headers.items()}

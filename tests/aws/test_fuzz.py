@@ -271,7 +271,7 @@ OPERATIONS = implemented()
 #: The codes lmsim serve refuses a request with before it reaches the gateway.
 WIRE_REFUSALS = frozenset({"MissingParameter", "InvalidParameterValue", "ValidationError", "ValidationException",
                            "SerializationException", "MalformedQueryString", "InvalidArgument", "MalformedXML",
-                           "RequestEntityTooLarge"})
+                           "RequestEntityTooLarge", "RequestTimeout"})
 
 
 @pytest.mark.parametrize("service, name", OPERATIONS, ids=[f"{s}:{n}" for s, n in OPERATIONS])

@@ -111,6 +111,23 @@ def test_an_oversized_body_is_refused_unread(server):
     assert client(server, "ec2").describe_instances()["Reservations"] == []
 
 
+def test_a_body_that_stops_short_of_its_length_times_out():
+    """A body that stops arriving short of its Content-Length is refused with S3's
+    RequestTimeout once the read times out (never a server stuck waiting); the server keeps
+    serving."""
+    sim = Simulation(seed=0)
+    with SimulationServer(sim, port=0, body_timeout=0.2) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall((f"PUT /reports/a.csv HTTP/1.1\r\nHost: {host}\r\nAuthorization: {scope('s3')}\r\n"
+                          f"Content-Length: 10\r\n\r\nabc").encode())
+            sock.settimeout(10)
+            answer = sock.recv(65536).decode()
+        assert answer.startswith("HTTP/1.1 400")
+        assert "<Code>RequestTimeout</Code>" in answer
+        assert client(server, "ec2").describe_instances()["Reservations"] == []
+
+
 def test_a_twelve_digit_key_acts_as_that_accounts_root_and_adds_an_unknown_account(server):
     """Identity from the access key: 12 digits act as the account's root user; an account the
     simulation does not know is added on first use."""

@@ -153,16 +153,21 @@ class WireEndpoint:
             return self._refuse(service, operation, internal_code(service),
                                 f"Internal error: {type(error).__name__}: {error}", 500)
 
-    def refuse_oversized(self, request: WireRequest, length: int) -> WireResponse:
-        """The answer to a request whose body of ``length`` bytes is over ``MAX_BODY_BYTES``
-        (``request`` carries its headers only)."""
+    def refuse_unread(self, request: WireRequest, length: int | None) -> WireResponse:
+        """The answer to a request whose body is not read (``request`` carries its headers
+        only): one of ``length`` bytes is over ``MAX_BODY_BYTES``; None: the client sent fewer
+        bytes than its Content-Length and then nothing until the read timed out (S3's
+        ``RequestTimeout``)."""
         headers = Headers(list(request.headers.items()))
         query = MultiDict(parse_qsl(request.query, keep_blank_values=True))
-        message = f"Request body of {length} bytes is over the limit of {MAX_BODY_BYTES} bytes"
         try:
             service = find_service(credential_of(headers, query), headers, query, {}, headers.get("Host", ""))
         except RoutingError:
             service = None
+        if length is None:
+            return self._refuse(service, None, "RequestTimeout", "Your socket connection to the server was not read "
+                                "from or written to within the timeout period. Idle connections will be closed.", 400)
+        message = f"Request body of {length} bytes is over the limit of {MAX_BODY_BYTES} bytes"
         return self._refuse(service, None, "RequestEntityTooLarge", message, 413)
 
     def _refuse(self, service: str | None, operation: str | None, code: str, message: str,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import ACCOUNT_A, LINUX, WINDOWS, create_configuration, error_code, public_ami
+from tests.helpers import ACCOUNT_A, LINUX, WINDOWS, assert_refused, create_configuration, error_code, public_ami
 
 ZONES = ["us-east-1a", "us-east-1b"]
 
@@ -65,6 +65,23 @@ def test_a_group_launches_toward_its_desired_capacity_across_zones(sim, ec2, asg
         activities[0]["Cause"]
     details = asg.describe_auto_scaling_instances()["AutoScalingInstances"]
     assert {d["AutoScalingGroupName"] for d in details} == {"web"} and details[0]["HealthStatus"] == "HEALTHY"
+
+
+def test_the_group_tag_is_the_services_to_remove(sim, ec2, asg):
+    """The ``aws:autoscaling:groupName`` tag belongs to Auto Scaling: DeleteTags naming it is
+    refused (EC2: "Tag keys starting with 'aws:' are reserved for internal use") and
+    changes nothing; DeleteTags without Tags removes every user-defined tag and keeps it
+    (EC2 API reference, DeleteTags)."""
+    _template(ec2)
+    _group(asg, desired=1, Tags=[{"Key": "tier", "Value": "web", "PropagateAtLaunch": True}])
+    sim.advance("2m")
+    (instance_id,) = [m["InstanceId"] for m in _members(asg)]
+    tags = lambda: ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [instance_id]}])["Tags"]  # noqa: E731
+    assert_refused(sim, "InvalidParameterValue", lambda: ec2.delete_tags(
+        Resources=[instance_id], Tags=[{"Key": "tier"}, {"Key": "aws:autoscaling:groupName"}]), tags,
+        fragments=["aws:autoscaling:groupName", "reserved for internal use"])
+    ec2.delete_tags(Resources=[instance_id])
+    assert [(t["Key"], t["Value"]) for t in tags()] == [("aws:autoscaling:groupName", "web")]
 
 
 def test_update_pulls_desired_into_new_bounds_and_changes_the_template_version(sim, ec2, asg):

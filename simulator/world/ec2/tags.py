@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from simulator.core.validation import check_tags
-from simulator.world.ec2.errors import invalid_id, unsupported
+from simulator.world.ec2.errors import invalid_id, invalid_parameter_value, unsupported
 from simulator.world.events import ResourceTagsChanged
 from simulator.world.filters import compile_filters
 
@@ -98,18 +98,24 @@ class TagService:
     def delete_tags(self, account_id: str, resource_ids: list[str],
                     tags: list[tuple[str, str | None]] | None) -> None:
         """DeleteTags: remove the given keys (only where the value matches, when one is
-        given), or every tag without ``tags``; the resources that lost a tag are published.
+        given), or without ``tags`` every user-defined tag (``aws:`` tags stay, as the API
+        documents); the resources that lost a tag are published.
 
         Raises:
-            ServiceError: as ``resource``. Nothing changes then.
+            ServiceError: as ``resource``; InvalidParameterValue for an ``aws:`` key, which
+                only the service that set it may remove. Nothing changes then.
         """
         resources = [self.resource(account_id, r) for r in resource_ids]
+        for key, _ in tags or ():
+            if key.lower().startswith("aws:"):
+                raise invalid_parameter_value(f"Value ( {key} ) for parameter key is invalid. Tag keys starting "
+                                              "with 'aws:' are reserved for internal use")
         removed: list[str] = []
         changed_ids, changed = [], []  # a resource that loses no tag has no change to publish
         for resource_id, resource in zip(resource_ids, resources, strict=True):
             current = resource.tags
-            gone = [k for k in current if tags is None or any(
-                k == key and (value is None or current[k] == value) for key, value in tags)]
+            gone = [k for k in current if (not k.startswith("aws:") if tags is None else any(
+                k == key and (value is None or current[k] == value) for key, value in tags))]
             if gone:
                 removed += gone
                 resource.tags = {k: v for k, v in current.items() if k not in gone}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.aws import unmodelled
 from simulator.aws.dispatch import Call
 from simulator.world.autoscaling import Activity, AutoScalingGroup, AutoScalingService, GroupTag, LaunchSpec, Member
 from simulator.world.autoscaling.errors import not_simulated, validation_error
@@ -34,18 +35,8 @@ def refuse_unmodelled(params: Mapping[str, Any], modelled: set[str], where: str 
     Raises:
         ServiceError: ValidationError naming the member.
     """
-    defaults = DEFAULTS if defaults is None else defaults
-    for name, value in params.items():
-        if name in modelled or value is None:
-            continue
-        default = defaults.get(name, _MISSING)
-        if isinstance(value, Mapping) and isinstance(default, Mapping):
-            refuse_unmodelled(value, set(), f"{where}{name}.", default)
-        elif value != default:
-            raise not_simulated(f"{where}{name}", _WHY.get(name, ""))
-
-
-_MISSING = object()
+    unmodelled.refuse_unmodelled(params, modelled, where, DEFAULTS if defaults is None else defaults, _WHY,
+                                 not_simulated)
 
 
 def template_ref(spec: Mapping[str, Any] | None, field: str) -> LaunchTemplateRef:

@@ -11,6 +11,7 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.aws import unmodelled
 from simulator.aws.ec2.common import license_arns, placement_in, tag_specifications
 from simulator.aws.shapes import tags_out
 from simulator.core.errors import ServiceError
@@ -59,18 +60,8 @@ def refuse_unmodelled(data: Mapping[str, Any], modelled: frozenset[str] | set[st
     Raises:
         ServiceError: Unsupported naming the member.
     """
-    defaults = DEFAULTS if defaults is None else defaults
-    for name, value in data.items():
-        if name in modelled or value is None:
-            continue
-        default = defaults.get(name, _MISSING)
-        if isinstance(value, Mapping) and isinstance(default, Mapping):
-            refuse_unmodelled(value, set(), f"{where}{name}.", default)
-        elif value != default:
-            raise not_simulated(f"{where}{name}", _WHY.get(name, ""))
-
-
-_MISSING = object()
+    unmodelled.refuse_unmodelled(data, modelled, where, DEFAULTS if defaults is None else defaults, _WHY,
+                                 not_simulated)
 
 
 def _user_data(value: Any, encoded: bool, field: str) -> bytes | None:

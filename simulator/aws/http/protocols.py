@@ -108,7 +108,7 @@ def parse_params(
         except ValueError as error:
             raise MalformedRequest(f"the request body is not JSON: {error}", body=True) from None
     model = _operation_model(service, operation)
-    raw = _raw_payload(model)
+    raw = _blob_payload(service, operation)
     if raw is not None:
         text = b""  # the body is the payload member itself (an S3 object), not a document
     parser = PROTOCOL_PARSERS[protocol](wire, timestamp_parser=_timestamp)
@@ -131,20 +131,11 @@ def parse_params(
 
 
 @cache
-def _raw_payload(model: OperationModel) -> str | None:
-    """The input member a REST operation sends as the whole body (a blob, as S3's PutObject
-    ``Body``), if it has one."""
-    shape = model.input_shape
-    payload = shape.serialization.get("payload") if shape is not None else None
-    if payload is None or model.metadata["protocol"] not in ("rest-xml", "rest-json"):
-        return None
-    return payload if shape.members[payload].type_name == "blob" else None
-
-
-@cache
-def _raw_payload_out(service: str, operation: str) -> str | None:
-    """The output member a REST operation answers with as the whole body (S3's GetObject ``Body``)."""
-    shape = _operation_model(service, operation).output_shape
+def _blob_payload(service: str, operation: str, output: bool = False) -> str | None:
+    """The member a REST operation sends (``output``: answers with) as the whole body, if it
+    is a blob: S3's PutObject and GetObject ``Body``."""
+    model = _operation_model(service, operation)
+    shape = model.output_shape if output else model.input_shape
     payload = shape.serialization.get("payload") if shape is not None else None
     return payload if payload is not None and shape.members[payload].type_name == "blob" else None
 
@@ -231,7 +222,7 @@ def serialize_response(service: str, operation: str, body: Mapping[str, Any], re
     serializer = get_serializer_class(service, wire.service_model.protocol)(
         wire, context=SerializationContext(request_id))
     result = {key: value for key, value in body.items() if key != "ResponseMetadata"}
-    payload = _raw_payload_out(service, operation)
+    payload = _blob_payload(service, operation, output=True)
     if payload is not None and hasattr(result.get(payload), "read"):
         result[payload] = result[payload].read()  # an S3 object's body, sent as the whole answer
     answer = serializer.serialize(result)
